@@ -1,0 +1,90 @@
+// A sign-on context: who signs in, from where, with what — the input of every
+// evaluation. Its JSON form is docs/interfaces.md §2.
+#ifndef VERDICT_CONTEXT_H_
+#define VERDICT_CONTEXT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "verdict/ip_address.h"
+#include "verdict/policy_type.h"
+
+namespace verdict {
+
+struct ContextUser {
+  std::string id;
+  std::string login;
+  std::string status;             // ACTIVE, SUSPENDED, ... (empty = unknown)
+  std::string type;               // user type id
+  std::string provider = "OKTA";  // credential provider: OKTA | ACTIVE_DIRECTORY | LDAP | ...
+  std::string provider_id;        // directory integration id
+  std::vector<std::string> groups;
+  // user.profile: string values as they are; other JSON values as JSON text.
+  std::map<std::string, std::string, std::less<>> profile;
+};
+
+struct ContextGeo {
+  std::string country;  // ISO 3166-1 alpha-2, upper case, or empty
+  std::string region;   // ISO 3166-2 "CC-RR", or empty
+};
+
+struct ContextDevice {
+  std::string platform_type;  // DESKTOP | MOBILE | OTHER (upper case), empty = unknown
+  std::string os_type;        // IOS | ANDROID | MACOS | WINDOWS | CHROMEOS | LINUX | OTHER
+  std::optional<bool> registered;
+  std::optional<bool> managed;
+  std::optional<bool> remembered;
+  std::optional<bool> rooted;
+  std::string trust_level;  // TRUSTED | ...
+  std::vector<std::string> assurance;  // satisfied device assurance policy ids
+};
+
+struct ContextSession {
+  std::optional<absl::Time> created_at;
+  std::optional<absl::Time> last_activity;
+  std::optional<absl::Time> last_factor_verification;
+  std::vector<std::string> amr;
+};
+
+struct SignOnContext {
+  std::string id;
+  std::vector<PolicyType> policy_types;  // empty = every type in the snapshot
+  std::string app_id;                    // empty = no app
+  bool has_user = false;                 // false: group/user includes fail, excludes hold
+  ContextUser user;
+  std::vector<IpAddress> ip_chain;  // client first, the hop connecting to Okta last
+  // Client-IP attributes. nullopt = not given (the geo databases may supply it).
+  std::optional<ContextGeo> geo;
+  std::optional<uint32_t> asn;
+  // Given explicitly: kNone for JSON null ("not a proxy"); nullopt = not given.
+  std::optional<ProxyType> proxy_type;
+  std::vector<std::string> ip_service_categories;  // DYNAMIC_V2 categories (upper case)
+  ContextDevice device;
+  std::optional<RiskLevel> risk_level;
+  std::vector<std::string> behaviors;   // names or ids
+  std::string auth_type = "ANY";        // ANY | RADIUS | LDAP_INTERFACE
+  std::string identity_provider_type = "OKTA";  // OKTA | IDP
+  std::string identity_provider_id;
+  // OAuth authorization-server requests.
+  std::string client_id;
+  std::string grant_type;
+  std::vector<std::string> scopes;
+  std::string login_identifier;  // IdP discovery; defaults to user.login when empty
+  ContextSession session;
+  std::optional<absl::Time> time;
+};
+
+// Parses one context object (docs/interfaces.md §2). On failure the status
+// message names the JSON pointer ("/ipChain/1: invalid IPv4 address ...").
+// Unknown fields are ignored. Never throws.
+absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text);
+
+}  // namespace verdict
+
+#endif  // VERDICT_CONTEXT_H_

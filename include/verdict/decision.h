@@ -1,0 +1,82 @@
+// The answer to "which policy and rule win for this context": a Decision, and
+// optionally a Trace that says why, condition by condition.
+//
+// A Decision holds pointers into the Snapshot it was evaluated against; it is
+// valid for as long as that snapshot (or the compiled set owning it) lives.
+// Producing a Decision never allocates; producing a Trace does.
+#ifndef VERDICT_DECISION_H_
+#define VERDICT_DECISION_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "verdict/context.h"
+#include "verdict/snapshot.h"
+
+namespace verdict {
+
+enum class Outcome { kNone, kAllow, kDeny, kChallenge };
+std::string_view OutcomeName(Outcome outcome);  // "ALLOW", "DENY", "CHALLENGE", ""
+
+// True for the types whose decision carries an access outcome (Part A §A3).
+bool TypeHasOutcome(PolicyType type);
+
+struct Decision {
+  PolicyType type = PolicyType::kOktaSignOn;
+  // Blocked by an ACTIVE BLOCKLIST zone before any policy (Part A §A2).
+  bool blocked = false;
+  const NetworkZone* blocking_zone = nullptr;
+  const Policy* policy = nullptr;  // null: no applicable policy / no rule matched
+  const Rule* rule = nullptr;
+  // ALLOW/DENY/CHALLENGE for OKTA_SIGN_ON and ACCESS_POLICY (and DENY for
+  // blocked contexts of every type); kNone otherwise.
+  Outcome outcome = Outcome::kNone;
+
+  friend bool operator==(const Decision& a, const Decision& b) {
+    return a.type == b.type && a.blocked == b.blocked && a.blocking_zone == b.blocking_zone &&
+           a.policy == b.policy && a.rule == b.rule && a.outcome == b.outcome;
+  }
+};
+
+// One condition's verdict: `condition` is the dotted path Okta's simulation API
+// uses ("people.groups.include", "network.include"); `detail` is the value
+// that decided it, for people reading a trace.
+struct ConditionVerdict {
+  std::string condition;
+  bool matched = false;
+  std::string detail;
+};
+
+struct RuleTrace {
+  const Rule* rule = nullptr;
+  bool evaluated = false;    // false: skipped (inactive) — see `note`
+  bool matched = false;
+  std::string note;
+  std::vector<ConditionVerdict> conditions;
+};
+
+struct PolicyTrace {
+  const Policy* policy = nullptr;
+  bool evaluated = false;  // false: skipped (inactive, no active rules) — see `note`
+  bool applies = false;    // policy-level conditions held
+  std::string note;
+  std::vector<ConditionVerdict> conditions;
+  std::vector<RuleTrace> rules;
+};
+
+struct Trace {
+  std::vector<std::string> notes;  // blocklist check, client IP, context facts
+  std::vector<PolicyTrace> policies;
+};
+
+// One `policy-sim eval --output jsonl` line (docs/interfaces.md §3), without
+// the trailing newline. `actions` is the winning rule's actions verbatim.
+std::string DecisionToJsonLine(std::string_view context_id, const Decision& decision);
+
+// A human-readable multi-line rendering of a trace, for --explain.
+std::string TraceToText(const Trace& trace);
+
+}  // namespace verdict
+
+#endif  // VERDICT_DECISION_H_

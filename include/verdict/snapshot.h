@@ -1,0 +1,340 @@
+// The typed model of an Okta org: policies, rules and network zones exactly as
+// the Management API describes them, validated, with no meaning of their own.
+// Evaluation lives elsewhere (reference_evaluator.h, engine.h).
+//
+// A Snapshot is loaded from the directory layout of docs/interfaces.md §1 by
+// LoadSnapshot(). It is a plain value: copyable, movable, thread-compatible.
+#ifndef VERDICT_SNAPSHOT_H_
+#define VERDICT_SNAPSHOT_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "verdict/ip_address.h"
+#include "verdict/issue.h"
+#include "verdict/policy_type.h"
+
+namespace verdict {
+
+// ---------------------------------------------------------------- zones
+
+enum class ZoneType { kIp, kDynamic, kDynamicV2 };
+enum class ZoneUsage { kPolicy, kBlocklist };
+
+// DYNAMIC zone `proxyType`. kNoConstraint for null/"" (and absent).
+enum class ZoneProxyCriterion { kNoConstraint, kAny, kTor, kNotTorAnonymizer };
+
+struct ZoneLocation {
+  std::string country;  // ISO 3166-1 alpha-2, upper case ("US")
+  std::string region;   // ISO 3166-2 "CC-RR" ("US-CA"), or empty for the whole country
+};
+
+struct NetworkZone {
+  std::string id;
+  std::string name;
+  ZoneType type = ZoneType::kIp;
+  bool active = true;  // status ACTIVE
+  ZoneUsage usage = ZoneUsage::kPolicy;
+  bool system = false;
+
+  // IP zones. Order as in the payload.
+  std::vector<IpRange> gateways;
+  std::vector<IpRange> proxies;
+
+  // DYNAMIC: `locations`, `asns`, `proxyType`.
+  // DYNAMIC_V2: the `include` lists go in the same fields, `exclude` below.
+  std::vector<ZoneLocation> locations;
+  std::vector<uint32_t> asns;
+  ZoneProxyCriterion proxy_type = ZoneProxyCriterion::kNoConstraint;
+  std::vector<ZoneLocation> locations_exclude;
+  std::vector<uint32_t> asns_exclude;
+  std::vector<std::string> ip_service_categories;  // include, upper case
+  std::vector<std::string> ip_service_categories_exclude;
+
+  std::string raw_json;  // the zone object as received
+};
+
+// ---------------------------------------------------------------- conditions
+
+struct IdList {
+  std::vector<std::string> include;
+  std::vector<std::string> exclude;
+};
+
+// Lifecycle sub-conditions of `users` (USER_LIFECYCLE and friends); kept
+// typed so they survive a round trip, not evaluated for sign-on types.
+struct DurationSpec {
+  int64_t number = 0;
+  std::string unit;  // "DAYS", ...
+};
+struct UserLifecycleConditions {
+  std::optional<DurationSpec> inactivity;
+  std::optional<DurationSpec> password_expiration;
+  std::optional<DurationSpec> lifecycle_expiration;
+  std::string lifecycle_expiration_status;  // lifecycleExpiration.lifecycleStatus
+  std::string user_lifecycle_attribute_name;
+  std::string user_lifecycle_attribute_value;
+};
+
+struct PeopleCondition {
+  IdList users;
+  IdList groups;
+  UserLifecycleConditions lifecycle;
+};
+
+enum class NetworkConnection { kAnywhere, kZone, kOnNetwork, kOffNetwork };
+inline constexpr std::string_view kAllZones = "ALL_ZONES";
+
+struct NetworkCondition {
+  NetworkConnection connection = NetworkConnection::kAnywhere;
+  std::vector<std::string> include;  // zone ids, or the single "ALL_ZONES"
+  std::vector<std::string> exclude;
+};
+
+struct AuthContextCondition {
+  std::string auth_type = "ANY";  // ANY | RADIUS | LDAP_INTERFACE (upper case)
+};
+
+struct RiskBehaviorCondition {
+  std::vector<std::string> behaviors;  // behavior ids (names tolerated)
+};
+
+struct RiskScoreCondition {
+  // `level`: nullopt = ANY. `minRiskLevel` (SESSION_VIOLATION_DETECTION).
+  std::optional<RiskLevel> level;
+  std::optional<RiskLevel> min_risk_level;
+};
+
+struct IdentityProviderCondition {
+  std::string provider = "ANY";  // ANY | OKTA | SPECIFIC_IDP
+  std::vector<std::string> idp_ids;
+};
+
+struct AuthProviderCondition {
+  std::string provider = "OKTA";  // OKTA | ACTIVE_DIRECTORY | LDAP | ANY
+  std::vector<std::string> include;
+};
+
+struct UserStatusCondition {
+  std::string value;  // ACTIVE, SUSPENDED, ...
+};
+
+struct PlatformEntry {
+  std::string type = "ANY";     // ANY | DESKTOP | MOBILE | OTHER
+  std::string os_type = "ANY";  // ANY | IOS | ANDROID | MACOS (OSX folded in) | WINDOWS | ...
+  std::string os_expression;
+  std::string os_version_match_type;
+  std::string os_version_value;
+};
+struct PlatformCondition {
+  std::vector<PlatformEntry> include;
+  std::vector<PlatformEntry> exclude;
+};
+
+struct DeviceCondition {
+  // Identity Engine access-policy device condition.
+  std::optional<bool> registered;
+  std::optional<bool> managed;
+  std::vector<std::string> assurance_include;
+  // Classic (legacy) device condition.
+  std::optional<bool> migrated;
+  std::optional<bool> rooted;
+  std::string trust_level;                           // ANY | TRUSTED
+  std::vector<std::string> platform_types;           // ANDROID | IOS | OSX | WINDOWS
+  std::vector<std::string> supported_mdm_frameworks;  // AFW | NATIVE | SAFE
+};
+
+struct UserIdentifierPattern {
+  std::string match_type;  // EQUALS | STARTS_WITH | SUFFIX | CONTAINS | EXPRESSION
+  std::string value;
+};
+struct UserIdentifierCondition {
+  std::string type = "IDENTIFIER";  // IDENTIFIER | ATTRIBUTE
+  std::string attribute;
+  std::vector<UserIdentifierPattern> patterns;
+};
+
+struct AppRef {
+  std::string type;  // APP | APP_TYPE
+  std::string id;
+  std::string name;
+};
+struct AppCondition {
+  std::vector<AppRef> include;
+  std::vector<AppRef> exclude;
+};
+
+struct MdmEnrollmentCondition {
+  std::string enrollment;  // ANY_OR_NONE | OMM
+  std::optional<bool> block_non_safe_android;
+};
+
+struct ElCondition {
+  std::string condition;
+};
+
+struct EntityRiskCondition {
+  std::string level;  // ANY | LOW | MEDIUM | HIGH
+};
+
+// All condition objects a policy or rule can carry. An absent optional is an
+// absent (or null) condition object, which matches (Part A §A2).
+struct Conditions {
+  std::optional<PeopleCondition> people;
+  std::optional<IdList> users;   // top-level `users` (lifecycle types)
+  std::optional<IdList> groups;  // top-level `groups`
+  std::optional<NetworkCondition> network;
+  std::optional<AuthContextCondition> auth_context;
+  std::optional<RiskBehaviorCondition> risk;
+  std::optional<RiskScoreCondition> risk_score;
+  std::optional<IdentityProviderCondition> identity_provider;
+  std::optional<AuthProviderCondition> auth_provider;
+  std::optional<UserStatusCondition> user_status;
+  std::optional<PlatformCondition> platform;
+  std::optional<DeviceCondition> device;
+  std::optional<UserIdentifierCondition> user_identifier;
+  std::optional<AppCondition> app;
+  std::optional<IdList> apps;
+  std::optional<IdList> user_type;
+  std::optional<MdmEnrollmentCondition> mdm_enrollment;
+  std::optional<ElCondition> el_condition;
+  std::optional<IdList> grant_types;
+  std::optional<IdList> scopes;
+  std::optional<IdList> clients;
+  std::optional<DeviceCondition> context;  // `context` (device fields + expression)
+  std::optional<EntityRiskCondition> entity_risk;
+  std::optional<IdList> risk_detection_types;
+  // Names of condition keys present in the payload that Verdict does not know.
+  // A rule with one never matches silently: evaluators report it (Part A §A2).
+  std::vector<std::string> unknown_keys;
+};
+
+// ---------------------------------------------------------------- actions
+
+enum class Access { kUnset, kAllow, kDeny, kChallenge };
+enum class FactorPromptMode { kUnset, kAlways, kDevice, kSession };
+
+// The sign-on action (`actions.signon`) typed, for the outcome of Part A §A3
+// and the session of issue 4. Everything else in `actions` is echoed from
+// Rule::actions_json.
+struct SignOnAction {
+  Access access = Access::kUnset;
+  bool require_factor = false;
+  FactorPromptMode factor_prompt_mode = FactorPromptMode::kUnset;
+  std::optional<int64_t> factor_lifetime_minutes;
+  bool remember_device_by_default = false;
+  std::string primary_factor;
+  std::optional<int64_t> max_session_idle_minutes;
+  std::optional<int64_t> max_session_lifetime_minutes;
+  std::optional<bool> use_persistent_cookie;
+};
+
+struct AppSignOnAction {
+  Access access = Access::kUnset;
+  std::string verification_method_type;  // ASSURANCE | AUTH_METHOD_CHAIN | ID_PROOFING
+  std::string factor_mode;               // 1FA | 2FA
+  std::string reauthenticate_in;         // ISO 8601 duration
+};
+
+// ---------------------------------------------------------------- policies
+
+struct Rule {
+  std::string id;
+  std::string name;
+  std::string type;                 // SIGN_ON, PASSWORD, ACCESS_POLICY, ...
+  std::optional<int64_t> priority;  // null/absent sorts last
+  bool active = true;
+  bool system = false;
+  bool conditions_null = false;  // `conditions: null` or absent
+  Conditions conditions;
+  std::optional<SignOnAction> signon;
+  std::optional<AppSignOnAction> app_sign_on;
+  std::string actions_json;  // `actions` exactly as received ("{}" if absent)
+  std::string raw_json;
+  // Where the rule came from, for error messages and traces.
+  std::string file;     // "rules/00p1.json" or "policies/OKTA_SIGN_ON.json"
+  std::string pointer;  // "/2" or "/0/_embedded/rules/1"
+};
+
+struct Policy {
+  std::string id;
+  std::string name;
+  std::string description;
+  PolicyType type = PolicyType::kOktaSignOn;
+  std::optional<int64_t> priority;
+  bool active = true;
+  bool system = false;
+  Conditions conditions;
+  std::string settings_json;  // `settings` as received, or empty
+  std::string raw_json;
+  // Rules in evaluation order: ascending priority, then id (byte order).
+  std::vector<Rule> rules;
+  // App ids bound to this ACCESS_POLICY (policy-mappings/, _links).
+  std::vector<std::string> mapped_app_ids;
+  std::string file;
+  std::string pointer;
+};
+
+struct Behavior {
+  std::string id;
+  std::string name;
+  std::string type;
+  bool active = true;
+};
+
+struct Group {
+  std::string id;
+  std::string name;
+  std::string type;
+};
+
+struct Manifest {
+  int format_version = 1;
+  std::string org;
+  std::string pulled_at;
+  std::string source;
+};
+
+struct Snapshot {
+  std::string directory;
+  Manifest manifest;
+  std::vector<NetworkZone> zones;
+  // Every policy of every type, grouped by type, each type in evaluation
+  // order: ascending priority (absent last), then id.
+  std::vector<Policy> policies;
+  std::vector<Behavior> behaviors;  // behaviors.json, may be empty
+  std::vector<Group> groups;        // groups.json, may be empty
+  bool has_behaviors_file = false;
+  bool has_groups_file = false;
+  // users/<userId>/groups.json: user id -> group ids.
+  std::map<std::string, std::vector<std::string>> user_groups;
+
+  const NetworkZone* FindZone(std::string_view id) const;
+  const Policy* FindPolicy(std::string_view id) const;
+  // Policies of one type in evaluation order.
+  std::vector<const Policy*> PoliciesOfType(PolicyType type) const;
+  // The policy types present in the snapshot, in enum order.
+  std::vector<PolicyType> Types() const;
+};
+
+struct LoadOptions {
+  // Treat warnings as errors (a CI gate wants no dangling references).
+  // Default false.
+  bool warnings_as_errors = false;
+};
+
+// Reads a snapshot directory (docs/interfaces.md §1). Every problem found is
+// appended to `issues` (which may be null), each with file and JSON pointer.
+// Returns InvalidArgument naming the first error when any issue is an error;
+// warnings alone leave the snapshot usable. Never throws.
+absl::StatusOr<Snapshot> LoadSnapshot(std::string_view directory, IssueList* issues,
+                                      const LoadOptions& options = {});
+
+}  // namespace verdict
+
+#endif  // VERDICT_SNAPSHOT_H_
