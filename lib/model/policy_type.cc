@@ -3,7 +3,7 @@
 #include <array>
 #include <utility>
 
-#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 
 namespace verdict {
 namespace {
@@ -50,7 +50,8 @@ std::string_view RuleTypeName(PolicyType type) {
   return kTypeNames[static_cast<size_t>(type)].rule_name;
 }
 
-std::optional<RiskLevel> ParseRiskLevel(std::string_view text) {
+std::optional<RiskLevel> ParseRiskLevel(std::string_view text_std) {
+  const absl::string_view text(text_std.data(), text_std.size());
   if (absl::EqualsIgnoreCase(text, "LOW")) return RiskLevel::kLow;
   if (absl::EqualsIgnoreCase(text, "MEDIUM")) return RiskLevel::kMedium;
   if (absl::EqualsIgnoreCase(text, "HIGH")) return RiskLevel::kHigh;

@@ -1,0 +1,1 @@
+// Keeps every target non-empty while its sources are globbed in.

@@ -1,0 +1,98 @@
+// Rendering of decisions and traces for people and scripts.
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "nlohmann/json.hpp"
+#include "verdict/decision.h"
+
+namespace verdict {
+namespace {
+
+std::string Quote(std::string_view s) {
+  // dump() with replace so invalid UTF-8 in user data never throws.
+  return nlohmann::json(std::string(s))
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string IdName(std::string_view id, std::string_view name) {
+  return absl::StrCat("{\"id\": ", Quote(id), ", \"name\": ", Quote(name), "}");
+}
+
+}  // namespace
+
+std::string_view OutcomeName(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kAllow:
+      return "ALLOW";
+    case Outcome::kDeny:
+      return "DENY";
+    case Outcome::kChallenge:
+      return "CHALLENGE";
+    case Outcome::kNone:
+      return "";
+  }
+  return "";
+}
+
+bool TypeHasOutcome(PolicyType type) {
+  return type == PolicyType::kOktaSignOn || type == PolicyType::kAccessPolicy;
+}
+
+std::string DecisionToJsonLine(std::string_view context_id, const Decision& decision) {
+  std::string out = absl::StrCat("{\"id\": ", Quote(context_id),
+                                 ", \"policyType\": ", Quote(PolicyTypeName(decision.type)),
+                                 ", \"blocked\": ", decision.blocked ? "true" : "false");
+  if (decision.blocked && decision.blocking_zone != nullptr) {
+    absl::StrAppend(&out, ", \"blockedBy\": ",
+                    IdName(decision.blocking_zone->id, decision.blocking_zone->name));
+  }
+  absl::StrAppend(&out, ", \"policy\": ",
+                  decision.policy ? IdName(decision.policy->id, decision.policy->name) : "null");
+  absl::StrAppend(&out, ", \"rule\": ",
+                  decision.rule ? IdName(decision.rule->id, decision.rule->name) : "null");
+  if (decision.outcome != Outcome::kNone) {
+    absl::StrAppend(&out, ", \"outcome\": ", Quote(OutcomeName(decision.outcome)));
+  }
+  if (decision.rule != nullptr) {
+    absl::StrAppend(&out, ", \"actions\": ",
+                    decision.rule->actions_json.empty() ? "{}" : decision.rule->actions_json);
+  }
+  out += "}";
+  return out;
+}
+
+std::string TraceToText(const Trace& trace) {
+  std::string out;
+  for (const std::string& note : trace.notes) absl::StrAppend(&out, "  ", note, "\n");
+  for (const PolicyTrace& p : trace.policies) {
+    absl::StrAppend(&out, "  policy ", p.policy->name, " (", p.policy->id, ", priority ",
+                    p.policy->priority ? absl::StrCat(*p.policy->priority) : "none", "): ");
+    if (!p.evaluated) {
+      absl::StrAppend(&out, "skipped — ", p.note, "\n");
+      continue;
+    }
+    absl::StrAppend(&out, p.applies ? "applies" : "does not apply",
+                    p.note.empty() ? "" : absl::StrCat(" — ", p.note), "\n");
+    for (const ConditionVerdict& c : p.conditions) {
+      absl::StrAppend(&out, "      ", c.matched ? "✓ " : "✗ ", c.condition, ": ", c.detail, "\n");
+    }
+    for (const RuleTrace& r : p.rules) {
+      absl::StrAppend(&out, "    rule ", r.rule->name, " (", r.rule->id, ", priority ",
+                      r.rule->priority ? absl::StrCat(*r.rule->priority) : "none", "): ");
+      if (!r.evaluated) {
+        absl::StrAppend(&out, "skipped — ", r.note, "\n");
+        continue;
+      }
+      absl::StrAppend(&out, r.matched ? "MATCH" : "no match",
+                      r.note.empty() ? "" : absl::StrCat(" — ", r.note), "\n");
+      for (const ConditionVerdict& c : r.conditions) {
+        absl::StrAppend(&out, "        ", c.matched ? "✓ " : "✗ ", c.condition, ": ", c.detail,
+                        "\n");
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace verdict
