@@ -1,0 +1,74 @@
+// The compiled decision engine: a snapshot compiled once into an immutable
+// structure that answers Evaluate() without allocating, from any number of
+// threads, with cost growing sub-linearly in the size of the org.
+#ifndef VERDICT_ENGINE_H_
+#define VERDICT_ENGINE_H_
+
+#include <atomic>
+#include <memory>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "verdict/context.h"
+#include "verdict/decision.h"
+#include "verdict/snapshot.h"
+
+namespace verdict {
+
+namespace internal {
+struct CompiledData;  // lib/compile: indexes, bitsets, flattened rules
+}  // namespace internal
+
+// An immutable compiled policy set. Safe for concurrent use by any number of
+// threads; not copyable (share it through the shared_ptr Compile returns).
+class CompiledPolicySet {
+ public:
+  ~CompiledPolicySet();
+  CompiledPolicySet(const CompiledPolicySet&) = delete;
+  CompiledPolicySet& operator=(const CompiledPolicySet&) = delete;
+
+  // Same answer as ReferenceEvaluator::Evaluate for the same snapshot and
+  // context (proven by the differential tests). const, lock-free, and performs
+  // no heap allocation. The Decision points into snapshot().
+  Decision Evaluate(const SignOnContext& context, PolicyType type) const;
+
+  // The snapshot this set was compiled from (owned by the set).
+  const Snapshot& snapshot() const;
+
+ private:
+  friend absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot);
+  CompiledPolicySet();
+  std::unique_ptr<internal::CompiledData> data_;
+};
+
+// Compiles a loaded snapshot. Fails (InvalidArgument) only on a snapshot the
+// engine cannot represent faithfully; the loader has already rejected
+// malformed input.
+absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot);
+
+// Holds the current compiled set for embedders and swaps in new ones without
+// blocking evaluators (hot reload). Thread-safe.
+class Engine {
+ public:
+  Engine() = default;
+  explicit Engine(std::shared_ptr<const CompiledPolicySet> initial);
+
+  // The current set; callers keep it alive for as long as they use Decisions
+  // from it. Lock-free.
+  std::shared_ptr<const CompiledPolicySet> current() const;
+
+  // Loads and compiles `directory`; on success swaps it in. On failure the
+  // previous set keeps serving and the error (file + JSON pointer) is
+  // returned; `issues` (may be null) receives every problem found.
+  absl::Status Reload(std::string_view directory, IssueList* issues = nullptr);
+
+  // Swaps in an already compiled set.
+  void Swap(std::shared_ptr<const CompiledPolicySet> next);
+
+ private:
+  std::atomic<std::shared_ptr<const CompiledPolicySet>> current_;
+};
+
+}  // namespace verdict
+
+#endif  // VERDICT_ENGINE_H_
