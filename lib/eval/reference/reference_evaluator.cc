@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "verdict/client_ip.h"
 
 namespace verdict {
 namespace {
@@ -301,23 +302,7 @@ class Evaluation {
     return first_blocker;
   }
 
-  // Part A §A2: the client IP is the first chain IP, walking from the right,
-  // that is not a proxy of any ACTIVE IP zone (at most 5 examined; if all are
-  // proxies the fifth examined is taken).
-  std::optional<IpAddress> ClientIp() const {
-    int checked = 0;
-    for (auto it = ctx_.ip_chain.rbegin(); it != ctx_.ip_chain.rend(); ++it) {
-      ++checked;
-      const bool is_proxy =
-          std::any_of(snapshot_.zones.begin(), snapshot_.zones.end(), [&](const NetworkZone& z) {
-            return z.active && z.type == ZoneType::kIp && InRanges(z.proxies, *it);
-          });
-      if (!is_proxy || checked == kMaxChainHops || std::next(it) == ctx_.ip_chain.rend()) {
-        return *it;
-      }
-    }
-    return std::nullopt;
-  }
+  std::optional<IpAddress> ClientIp() const { return DetermineClientIp(snapshot_, ctx_.ip_chain); }
 
   // ---------------------------------------------------------- policies
 
