@@ -1,0 +1,63 @@
+// The Okta session a global-session (OKTA_SIGN_ON) decision creates or
+// refreshes, shaped like the Sessions API's Session object, and the combined
+// Identity Engine outcome of the global session and app sign-in decisions.
+#ifndef VERDICT_SESSION_H_
+#define VERDICT_SESSION_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "verdict/context.h"
+#include "verdict/decision.h"
+
+namespace verdict {
+
+// Okta's defaults when a rule does not say (SPEC#OktaSignOnPolicyRuleSignonSessionActions).
+inline constexpr int64_t kDefaultMaxSessionIdleMinutes = 120;
+inline constexpr int64_t kDefaultMaxSessionLifetimeMinutes = 0;  // 0 = no lifetime limit
+
+struct SessionReport {
+  // False when no session results (blocked, denied, no rule, not OKTA_SIGN_ON,
+  // or no `time` in the context); `reason` says which.
+  bool applies = false;
+  std::string reason;
+  // The context carried a session and it is still within its idle and
+  // lifetime limits at `time`: it is refreshed rather than replaced.
+  bool existing_session_present = false;
+  bool existing_session_valid = false;
+  // A factor must be (re-)verified on this sign-in (Part A §A3 "factor due").
+  bool factor_due = false;
+  std::string status;  // "ACTIVE" | "MFA_REQUIRED" (Sessions API SessionStatus)
+  absl::Time created_at;
+  absl::Time expires_at;
+  std::optional<absl::Time> last_factor_verification;
+  bool mfa_active = false;
+  bool persistent_cookie = false;
+  int64_t max_idle_minutes = kDefaultMaxSessionIdleMinutes;
+  int64_t max_lifetime_minutes = kDefaultMaxSessionLifetimeMinutes;
+  std::vector<std::string> amr;
+};
+
+// Computes the session for `decision` (must be an OKTA_SIGN_ON decision of
+// `context`). Pure; never fails.
+SessionReport ComputeSession(const SignOnContext& context, const Decision& decision);
+
+// The report as a JSON object in the Session object's field names
+// (status, createdAt, expiresAt, lastFactorVerification, mfaActive, amr,
+// userId, login) plus Verdict's own: existingSessionValid, factorDue,
+// persistentCookie, maxIdleMinutes, maxLifetimeMinutes; {"applies": false,
+// "reason": ...} when no session results.
+std::string SessionToJson(const SignOnContext& context, const SessionReport& session);
+
+// Part A §A1.6: Identity Engine evaluates both the global session policy and
+// the app's sign-in policy; the combined outcome is DENY if either denies,
+// else CHALLENGE if the global session challenges, else ALLOW (the app's
+// verification requirement travels in its actions). kNone when either side
+// has no decision.
+Outcome CombineIdentityEngineOutcome(const Decision& global_session, const Decision& app);
+
+}  // namespace verdict
+
+#endif  // VERDICT_SESSION_H_

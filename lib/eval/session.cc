@@ -1,0 +1,130 @@
+#include "verdict/session.h"
+
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+
+namespace verdict {
+namespace {
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
+}
+
+// Part A §A3's "factor due", for an existing session: SESSION mode re-verifies
+// once the last verification is older than factorLifetime; ALWAYS every time;
+// DEVICE unless the device is remembered.
+bool FactorDue(const SignOnAction& s, const SignOnContext& ctx, absl::Time now) {
+  if (!s.require_factor) return false;
+  switch (s.factor_prompt_mode) {
+    case FactorPromptMode::kSession:
+      return !ctx.session.last_factor_verification || !s.factor_lifetime_minutes ||
+             now - *ctx.session.last_factor_verification >
+                 absl::Minutes(*s.factor_lifetime_minutes);
+    case FactorPromptMode::kDevice:
+      return !ctx.device.remembered.value_or(false);
+    case FactorPromptMode::kAlways:
+    case FactorPromptMode::kUnset:
+      return true;
+  }
+  return true;
+}
+
+}  // namespace
+
+SessionReport ComputeSession(const SignOnContext& ctx, const Decision& decision) {
+  SessionReport r;
+  if (decision.type != PolicyType::kOktaSignOn) {
+    r.reason = "sessions come from OKTA_SIGN_ON decisions only";
+    return r;
+  }
+  if (decision.blocked) {
+    r.reason = "request blocked: no session";
+    return r;
+  }
+  if (decision.rule == nullptr || !decision.rule->signon.has_value()) {
+    r.reason = "no global session rule matched: no session";
+    return r;
+  }
+  if (decision.outcome == Outcome::kDeny) {
+    r.reason = "access denied: no session";
+    return r;
+  }
+  if (!ctx.time.has_value()) {
+    r.reason = "the context has no time: session times cannot be computed";
+    return r;
+  }
+  const SignOnAction& s = *decision.rule->signon;
+  const absl::Time now = *ctx.time;
+  r.applies = true;
+  r.max_idle_minutes = s.max_session_idle_minutes.value_or(kDefaultMaxSessionIdleMinutes);
+  r.max_lifetime_minutes =
+      s.max_session_lifetime_minutes.value_or(kDefaultMaxSessionLifetimeMinutes);
+  r.persistent_cookie = s.use_persistent_cookie.value_or(false);
+  r.amr = ctx.session.amr;
+
+  // An existing session survives while within both limits (*chosen*: idle is
+  // measured from lastActivity, else createdAt; a lifetime of 0 is no limit).
+  if (ctx.session.created_at.has_value()) {
+    r.existing_session_present = true;
+    const absl::Time last_seen = ctx.session.last_activity.value_or(*ctx.session.created_at);
+    const bool idle_ok = now - last_seen <= absl::Minutes(r.max_idle_minutes);
+    const bool lifetime_ok = r.max_lifetime_minutes <= 0 ||
+                             now - *ctx.session.created_at <= absl::Minutes(r.max_lifetime_minutes);
+    r.existing_session_valid = idle_ok && lifetime_ok && *ctx.session.created_at <= now;
+  }
+  r.created_at = r.existing_session_valid ? *ctx.session.created_at : now;
+  r.expires_at = now + absl::Minutes(r.max_idle_minutes);
+  if (r.max_lifetime_minutes > 0) {
+    r.expires_at = std::min(r.expires_at, r.created_at + absl::Minutes(r.max_lifetime_minutes));
+  }
+  r.factor_due = FactorDue(s, ctx, now);
+  if (r.factor_due) {
+    r.status = "MFA_REQUIRED";
+    r.mfa_active = false;
+  } else {
+    r.status = "ACTIVE";
+    r.last_factor_verification = ctx.session.last_factor_verification;
+    r.mfa_active = s.require_factor;
+  }
+  return r;
+}
+
+std::string SessionToJson(const SignOnContext& ctx, const SessionReport& r) {
+  nlohmann::ordered_json j;
+  if (!r.applies) {
+    j["applies"] = false;
+    j["reason"] = r.reason;
+    return j.dump();
+  }
+  j["status"] = r.status;
+  j["userId"] = ctx.user.id;
+  j["login"] = ctx.user.login;
+  j["createdAt"] = Rfc3339(r.created_at);
+  j["expiresAt"] = Rfc3339(r.expires_at);
+  j["lastFactorVerification"] = r.last_factor_verification
+                                    ? nlohmann::ordered_json(Rfc3339(*r.last_factor_verification))
+                                    : nlohmann::ordered_json(nullptr);
+  j["mfaActive"] = r.mfa_active;
+  j["amr"] = r.amr;
+  j["existingSessionValid"] = r.existing_session_valid;
+  j["factorDue"] = r.factor_due;
+  j["persistentCookie"] = r.persistent_cookie;
+  j["maxIdleMinutes"] = r.max_idle_minutes;
+  j["maxLifetimeMinutes"] = r.max_lifetime_minutes;
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+Outcome CombineIdentityEngineOutcome(const Decision& global_session, const Decision& app) {
+  if (global_session.outcome == Outcome::kNone || app.outcome == Outcome::kNone) {
+    return Outcome::kNone;
+  }
+  if (global_session.outcome == Outcome::kDeny || app.outcome == Outcome::kDeny) {
+    return Outcome::kDeny;
+  }
+  if (global_session.outcome == Outcome::kChallenge || app.outcome == Outcome::kChallenge) {
+    return Outcome::kChallenge;
+  }
+  return Outcome::kAllow;
+}
+
+}  // namespace verdict
