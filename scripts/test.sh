@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs dependencies, builds, and runs every test: the suite in build/,
+# the installed CMake package consumed by tests/cmake_package, the suite again
+# under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, and the
+# benchmarks once as a smoke test. Exits non-zero on the first failure.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root="$(pwd)"
+jobs="${JOBS:-2}"
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "dependencies"
+bash scripts/install-deps.sh
+
+step "build (build/)"
+bash scripts/build.sh
+step "tests (build/)"
+ctest --test-dir build --output-on-failure -j "${jobs}"
+
+step "install + find_package(verdict) consumer"
+tmp="$(mktemp -d)"
+trap 'rm -rf "${tmp}"' EXIT
+cmake --install build --prefix "${tmp}/prefix" >/dev/null
+cmake -S tests/cmake_package -B "${tmp}/consumer" -DCMAKE_PREFIX_PATH="${tmp}/prefix" >/dev/null
+cmake --build "${tmp}/consumer" -j "${jobs}"
+"${tmp}/consumer/verdict_consumer"
+
+step "build (build-asan/, ASan + UBSan)"
+bash scripts/build.sh --sanitize
+step "tests (build-asan/)"
+ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}" \
+UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
+  ctest --test-dir build-asan --output-on-failure -j "${jobs}"
+
+step "benchmark smoke test"
+if [[ -x build/verdict_bench ]]; then
+  ./build/verdict_bench --benchmark_min_time=0.01
+else
+  echo "build/verdict_bench not built (no bench/ sources yet): skipped"
+fi
+
+step "all tests passed (${root})"

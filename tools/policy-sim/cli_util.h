@@ -1,0 +1,90 @@
+// Small helpers shared by policy-sim subcommands: exit codes, reading JSON
+// Lines from a file or stdin, and an aligned text table for people.
+#ifndef VERDICT_TOOLS_POLICY_SIM_CLI_UTIL_H_
+#define VERDICT_TOOLS_POLICY_SIM_CLI_UTIL_H_
+
+#include <fstream>
+#include <istream>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+
+namespace verdict::cli {
+
+// Debian's Abseil has its own string_view type; absl::StrCat and friends
+// take std::string_view only through this.
+inline absl::string_view Sv(std::string_view text) { return {text.data(), text.size()}; }
+
+// Exit statuses of every subcommand (docs/interfaces.md §3).
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;      // internal failure
+inline constexpr int kExitUnusable = 2;     // snapshot or arguments unusable
+inline constexpr int kExitBadContexts = 3;  // some input lines were unusable
+
+// Reads a text file, or stdin for "-", one line at a time. Line numbers are
+// 1-based physical lines, so blank lines count: they are what an editor shows.
+class LineReader {
+ public:
+  // Opens `path` ("-" = stdin). NotFound/PermissionDenied-style errors name
+  // the path.
+  absl::Status Open(const std::string& path);
+
+  // The next line without its terminator ("\n" or "\r\n"); false at the end.
+  bool Next(std::string* line);
+
+  // The number of the line last returned by Next().
+  int line_number() const { return line_number_; }
+  bool is_stdin() const { return in_ == nullptr || is_stdin_; }
+
+ private:
+  std::ifstream file_;
+  std::istream* in_ = nullptr;
+  bool is_stdin_ = false;
+  int line_number_ = 0;
+};
+
+// True when `text` holds only spaces, tabs and line terminators.
+bool IsBlank(std::string_view text);
+
+// Splits "a,b,,c" into {"a", "b", "c"}, trimming spaces around each item.
+std::vector<std::string> SplitList(std::string_view text);
+
+bool StdoutIsTerminal();
+
+// A JSON string literal for `text` (invalid UTF-8 replaced, never throws).
+std::string JsonQuote(std::string_view text);
+
+// Consumes "--name value" or "--name=value" at args[*i]. Returns nullopt when
+// args[*i] is not this flag; sets *missing when the value is absent.
+std::optional<std::string> TakeFlagValue(const std::vector<std::string>& args, size_t* i,
+                                         std::string_view name, bool* missing);
+
+// Columns padded to their widest cell (width counted in UTF-8 code points).
+// A row may carry free text printed below it, unpadded (traces, errors).
+class TextTable {
+ public:
+  explicit TextTable(std::vector<std::string> header) : header_(std::move(header)) {}
+
+  void AddRow(std::vector<std::string> cells, std::string below = "");
+  // A line of free text that is not a row (e.g. an input error).
+  void AddText(std::string text);
+
+  void Print(std::ostream& out) const;
+
+ private:
+  struct Entry {
+    std::vector<std::string> cells;  // empty for text entries
+    std::string below;
+  };
+  std::vector<std::string> header_;
+  std::vector<Entry> entries_;
+};
+
+}  // namespace verdict::cli
+
+#endif  // VERDICT_TOOLS_POLICY_SIM_CLI_UTIL_H_

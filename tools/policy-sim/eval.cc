@@ -1,0 +1,377 @@
+// `policy-sim eval`: snapshot + contexts → one decision per (context, type).
+//
+// The flow is one pass over the input: load the snapshot (stop on errors),
+// then read, parse, optionally geolocate, evaluate and print each context line
+// before reading the next, so a pipe of contexts gets answers as it goes.
+#include "tools/policy-sim/eval.h"
+
+#include <array>
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "tools/policy-sim/cli_util.h"
+#include "verdict/context.h"
+#include "verdict/decision.h"
+#include "verdict/geo.h"
+#include "verdict/issue.h"
+#include "verdict/reference_evaluator.h"
+#include "verdict/snapshot.h"
+
+namespace verdict::cli {
+
+const char kEvalUsage[] =
+    "usage: policy-sim eval --snapshot DIR --contexts FILE|- [options]\n"
+    "\n"
+    "Evaluates each context (JSON Lines, one object per line) against the\n"
+    "snapshot and prints one decision per (context, policy type).\n"
+    "\n"
+    "  --snapshot DIR        snapshot directory (docs/interfaces.md §1)\n"
+    "  --contexts FILE|-     contexts as JSON Lines; '-' reads stdin\n"
+    "  --output FORMAT       jsonl (one object per line), json (one array) or\n"
+    "                        table (for people); default: table when stdout is\n"
+    "                        a terminal, jsonl otherwise\n"
+    "  --explain             print why each decision was made: inline in table\n"
+    "                        output, on stderr (each line prefixed by\n"
+    "                        '[<context id> <TYPE>]') for jsonl and json\n"
+    "  --geoip DIR           MaxMind databases (*.mmdb) that supply geo, asn and\n"
+    "                        proxyType for contexts that do not give them\n"
+    "  --types T1,T2         evaluate only these policy types (of those the\n"
+    "                        context asks for, or else the snapshot has)\n"
+    "  -h, --help            this help\n"
+    "\n"
+    "Exit status: 0 all evaluated; 2 snapshot or arguments unusable;\n"
+    "3 some context lines could not be parsed (each yields\n"
+    "{\"line\": N, \"error\": \"...\"} in its place).\n";
+
+namespace {
+
+enum class OutputFormat { kJsonl, kJson, kTable };
+
+struct EvalFlags {
+  std::string snapshot;
+  std::string contexts;
+  std::optional<OutputFormat> output;  // nullopt: by terminal
+  bool explain = false;
+  std::string geoip;
+  std::optional<std::vector<PolicyType>> types;
+};
+
+int UsageError(std::string_view message) {
+  std::cerr << "error: " << message << "\n\n" << kEvalUsage;
+  return kExitUnusable;
+}
+
+// Returns the exit status on a usage error, nullopt when the flags are good.
+std::optional<int> ParseFlags(const std::vector<std::string>& args, EvalFlags* flags) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      std::cout << kEvalUsage;
+      return kExitOk;
+    }
+    if (arg == "--explain") {
+      flags->explain = true;
+      continue;
+    }
+    bool missing = false;
+    if (auto v = TakeFlagValue(args, &i, "--snapshot", &missing)) {
+      if (missing) return UsageError("--snapshot needs a directory");
+      flags->snapshot = *v;
+    } else if (auto v = TakeFlagValue(args, &i, "--contexts", &missing)) {
+      if (missing) return UsageError("--contexts needs a file or '-'");
+      flags->contexts = *v;
+    } else if (auto v = TakeFlagValue(args, &i, "--output", &missing)) {
+      if (missing) return UsageError("--output needs jsonl, json or table");
+      if (*v == "jsonl") {
+        flags->output = OutputFormat::kJsonl;
+      } else if (*v == "json") {
+        flags->output = OutputFormat::kJson;
+      } else if (*v == "table") {
+        flags->output = OutputFormat::kTable;
+      } else {
+        return UsageError(
+            absl::StrCat("--output: unknown format '", *v, "' (expected jsonl, json or table)"));
+      }
+    } else if (auto v = TakeFlagValue(args, &i, "--geoip", &missing)) {
+      if (missing) return UsageError("--geoip needs a directory");
+      flags->geoip = *v;
+    } else if (auto v = TakeFlagValue(args, &i, "--types", &missing)) {
+      if (missing) return UsageError("--types needs a comma-separated list of policy types");
+      std::vector<PolicyType> types;
+      for (const std::string& name : SplitList(*v)) {
+        std::optional<PolicyType> type = ParsePolicyType(name);
+        if (!type.has_value()) {
+          return UsageError(absl::StrCat("--types: unknown policy type '", name, "'"));
+        }
+        types.push_back(*type);
+      }
+      if (types.empty()) return UsageError("--types needs at least one policy type");
+      flags->types = std::move(types);
+    } else {
+      return UsageError(absl::StrCat("unknown argument '", arg, "'"));
+    }
+  }
+  if (flags->snapshot.empty()) return UsageError("--snapshot is required");
+  if (flags->contexts.empty()) return UsageError("--contexts is required");
+  return std::nullopt;
+}
+
+// Prints warnings and errors from a loader; true when there were no errors.
+bool ReportIssues(const IssueList& issues) {
+  bool ok = true;
+  for (const Issue& issue : issues) {
+    std::cerr << (issue.is_error() ? "error: " : "warning: ") << issue.ToString() << '\n';
+    if (issue.is_error()) ok = false;
+  }
+  return ok;
+}
+
+// Where decisions go. One implementation per --output format.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Called once per parsed context, before its decisions.
+  virtual void OnContext() {}
+  virtual void OnDecision(const SignOnContext& context, int line, const Decision& decision,
+                          const Trace* trace) = 0;
+  virtual void OnError(int line, std::string_view message) = 0;
+  virtual void Finish() {}
+  // Called after each context so a pipe sees its answers promptly.
+  virtual void Flush() { std::cout.flush(); }
+};
+
+std::string ErrorJson(int line, std::string_view message) {
+  return absl::StrCat("{\"line\": ", line, ", \"error\": ", JsonQuote(message), "}");
+}
+
+// --explain for the JSON formats: stdout stays byte-compatible with the
+// contract, so the trace goes to stderr with every line prefixed.
+void ExplainToStderr(const SignOnContext& context, const Decision& decision, const Trace& trace) {
+  const std::string prefix =
+      absl::StrCat("[", context.id, " ", Sv(PolicyTypeName(decision.type)), "] ");
+  std::string text = TraceToText(trace);
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    absl::StrAppend(&out, prefix, line, "\n");
+  }
+  if (out.empty()) out = absl::StrCat(prefix, "(no trace)\n");
+  std::cerr << out;
+}
+
+class JsonlSink : public Sink {
+ public:
+  void OnDecision(const SignOnContext& context, int, const Decision& decision,
+                  const Trace* trace) override {
+    std::cout << DecisionToJsonLine(context.id, decision) << '\n';
+    if (trace != nullptr) {
+      std::cout.flush();  // keep stdout and stderr in order on a terminal
+      ExplainToStderr(context, decision, *trace);
+    }
+  }
+  void OnError(int line, std::string_view message) override {
+    std::cout << ErrorJson(line, message) << '\n';
+  }
+};
+
+class JsonArraySink : public Sink {
+ public:
+  void OnDecision(const SignOnContext& context, int, const Decision& decision,
+                  const Trace* trace) override {
+    Element(DecisionToJsonLine(context.id, decision));
+    if (trace != nullptr) {
+      std::cout.flush();
+      ExplainToStderr(context, decision, *trace);
+    }
+  }
+  void OnError(int line, std::string_view message) override { Element(ErrorJson(line, message)); }
+  void Finish() override {
+    std::cout << (first_ ? "[]\n" : "\n]\n");
+    std::cout.flush();
+  }
+
+ private:
+  void Element(const std::string& json) {
+    std::cout << (first_ ? "[\n" : ",\n") << json;
+    first_ = false;
+  }
+  bool first_ = true;
+};
+
+// Rows are buffered so the columns can be aligned; the summary follows.
+class TableSink : public Sink {
+ public:
+  TableSink() : table_({"ID", "TYPE", "BLOCKED", "POLICY", "RULE", "OUTCOME"}) {}
+
+  void OnDecision(const SignOnContext& context, int line, const Decision& decision,
+                  const Trace* trace) override {
+    ++decisions_;
+    std::string blocked = "no";
+    if (decision.blocked) {
+      ++blocked_;
+      blocked = decision.blocking_zone != nullptr
+                    ? absl::StrCat("yes: ",
+                                   Named(decision.blocking_zone->name, decision.blocking_zone->id))
+                    : "yes";
+    }
+    const std::string_view outcome_name = OutcomeName(decision.outcome);
+    if (outcome_name.empty()) {
+      ++no_outcome_;
+    } else {
+      ++by_outcome_[static_cast<size_t>(decision.outcome)];
+    }
+    std::string below;
+    if (trace != nullptr) below = TraceToText(*trace);
+    table_.AddRow({context.id.empty() ? absl::StrCat("(line ", line, ")") : context.id,
+                   std::string(PolicyTypeName(decision.type)), blocked,
+                   decision.policy ? Named(decision.policy->name, decision.policy->id) : "-",
+                   decision.rule ? Named(decision.rule->name, decision.rule->id) : "-",
+                   outcome_name.empty() ? std::string("-") : std::string(outcome_name)},
+                  std::move(below));
+  }
+  void OnContext() override { ++contexts_; }
+  void OnError(int line, std::string_view message) override {
+    ++errors_;
+    table_.AddText(absl::StrCat("line ", line, ": error: ", Sv(message)));
+  }
+  void Flush() override {}
+  void Finish() override {
+    table_.Print(std::cout);
+    std::vector<std::string> parts;
+    for (Outcome o : {Outcome::kAllow, Outcome::kDeny, Outcome::kChallenge}) {
+      parts.push_back(absl::StrCat(by_outcome_[static_cast<size_t>(o)], " ", Sv(OutcomeName(o))));
+    }
+    parts.push_back(absl::StrCat(no_outcome_, " without outcome"));
+    std::cout << "\n"
+              << contexts_ << (contexts_ == 1 ? " context, " : " contexts, ") << decisions_
+              << (decisions_ == 1 ? " decision: " : " decisions: ") << absl::StrJoin(parts, ", ")
+              << "; " << blocked_ << " blocked";
+    if (errors_ > 0) std::cout << "; " << errors_ << " unusable input line(s)";
+    std::cout << "\n";
+    std::cout.flush();
+  }
+
+ private:
+  static std::string Named(std::string_view name, std::string_view id) {
+    return absl::StrCat(Sv(name), " (", Sv(id), ")");
+  }
+
+  TextTable table_;
+  int contexts_ = 0;
+  int decisions_ = 0;
+  int blocked_ = 0;
+  int no_outcome_ = 0;
+  int errors_ = 0;
+  std::array<int, 4> by_outcome_{};
+};
+
+// The types evaluated for `context`: its own list, else the snapshot's,
+// narrowed to --types when given.
+std::vector<PolicyType> TypesFor(const SignOnContext& context,
+                                 const std::vector<PolicyType>& snapshot_types,
+                                 const std::optional<std::vector<PolicyType>>& only) {
+  const std::vector<PolicyType>& all =
+      context.policy_types.empty() ? snapshot_types : context.policy_types;
+  if (!only.has_value()) return all;
+  std::vector<PolicyType> out;
+  for (PolicyType t : all) {
+    for (PolicyType o : *only) {
+      if (t == o) {
+        out.push_back(t);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+int RunEval(const std::vector<std::string>& args) {
+  EvalFlags flags;
+  if (std::optional<int> status = ParseFlags(args, &flags)) return *status;
+
+  IssueList issues;
+  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(flags.snapshot, &issues);
+  const bool issues_ok = ReportIssues(issues);
+  if (!snapshot.ok()) {
+    if (issues_ok) std::cerr << "error: " << snapshot.status().message() << '\n';
+    return kExitUnusable;
+  }
+
+  std::unique_ptr<GeoResolver> geo;
+  if (!flags.geoip.empty()) {
+    IssueList geo_issues;
+    absl::StatusOr<std::unique_ptr<GeoResolver>> opened =
+        GeoResolver::Open(flags.geoip, &geo_issues);
+    const bool geo_ok = ReportIssues(geo_issues);
+    if (!opened.ok()) {
+      if (geo_ok) std::cerr << "error: --geoip: " << opened.status().message() << '\n';
+      return kExitUnusable;
+    }
+    geo = *std::move(opened);
+  }
+
+  LineReader reader;
+  if (absl::Status s = reader.Open(flags.contexts); !s.ok()) {
+    std::cerr << "error: --contexts " << s.message() << '\n';
+    return kExitUnusable;
+  }
+
+  const OutputFormat format =
+      flags.output.value_or(StdoutIsTerminal() ? OutputFormat::kTable : OutputFormat::kJsonl);
+  std::unique_ptr<Sink> sink;
+  switch (format) {
+    case OutputFormat::kJsonl:
+      sink = std::make_unique<JsonlSink>();
+      break;
+    case OutputFormat::kJson:
+      sink = std::make_unique<JsonArraySink>();
+      break;
+    case OutputFormat::kTable:
+      sink = std::make_unique<TableSink>();
+      break;
+  }
+
+  const std::vector<PolicyType> snapshot_types = snapshot->Types();
+  const ReferenceEvaluator evaluator(*snapshot);
+  const bool flush_each = reader.is_stdin();
+  bool any_bad_line = false;
+  std::string line;
+  while (reader.Next(&line)) {
+    if (IsBlank(line)) continue;
+    absl::StatusOr<SignOnContext> context = ParseContext(line);
+    if (!context.ok()) {
+      any_bad_line = true;
+      const absl::string_view message = context.status().message();
+      sink->OnError(reader.line_number(), std::string_view(message.data(), message.size()));
+      if (flush_each) sink->Flush();
+      continue;
+    }
+    if (geo != nullptr) geo->Enrich(*snapshot, &*context);
+    sink->OnContext();
+    for (PolicyType type : TypesFor(*context, snapshot_types, flags.types)) {
+      Trace trace;
+      const Decision decision =
+          evaluator.Evaluate(*context, type, flags.explain ? &trace : nullptr);
+      sink->OnDecision(*context, reader.line_number(), decision, flags.explain ? &trace : nullptr);
+    }
+    if (flush_each) sink->Flush();
+  }
+  sink->Finish();
+  std::cout.flush();
+  if (!std::cout) {
+    std::cerr << "error: writing to stdout failed\n";
+    return kExitFailure;
+  }
+  return any_bad_line ? kExitBadContexts : kExitOk;
+}
+
+}  // namespace verdict::cli

@@ -1,0 +1,40 @@
+// policy-sim: the command-line face of Verdict. This file only dispatches;
+// each subcommand lives in its own file.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/eval.h"
+
+namespace {
+
+constexpr char kUsage[] =
+    "usage: policy-sim <command> [options]\n"
+    "\n"
+    "Evaluates Okta policies offline, against a snapshot of an org's policies.\n"
+    "\n"
+    "commands:\n"
+    "  eval    decide which policy and rule apply to each sign-on context\n"
+    "\n"
+    "Run 'policy-sim <command> --help' for the options of a command.\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::ios::sync_with_stdio(false);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return verdict::cli::kExitUnusable;
+  }
+  const std::string command = args.front();
+  args.erase(args.begin());
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return verdict::cli::kExitOk;
+  }
+  if (command == "eval") return verdict::cli::RunEval(args);
+  std::cerr << "error: unknown command '" << command << "'\n\n" << kUsage;
+  return verdict::cli::kExitUnusable;
+}
