@@ -1,0 +1,504 @@
+// Runs the built policy-sim binary as a real subprocess: exit codes, stdout
+// and stderr exactly as a user or a CI pipeline sees them
+// (docs/interfaces.md §3), then the end-to-end run over fixtures/.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// A fresh directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "policy_sim_test.XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Runs policy-sim with `args`; stdin is `stdin_path` (or /dev/null).
+// stdout/stderr go to files rather than pipes, so nothing can deadlock.
+RunResult RunPolicySim(const std::vector<std::string>& args, const fs::path& scratch,
+                       const std::string& stdin_path = "/dev/null") {
+  const fs::path out_path = scratch / "stdout.txt";
+  const fs::path err_path = scratch / "stderr.txt";
+  std::vector<std::string> argv_storage = {VERDICT_POLICY_SIM};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int in = open(stdin_path.c_str(), O_RDONLY);
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0) _exit(126);
+    dup2(in, STDIN_FILENO);
+    dup2(out, STDOUT_FILENO);
+    dup2(err, STDERR_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  RunResult result;
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid) return result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  return result;
+}
+
+std::string Describe(const RunResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
+}
+
+// A small org: an office zone, a blocklist zone, a global session policy
+// with rules in rules/, and a password policy with embedded rules.
+constexpr char kZones[] = R"([
+  {"id": "nzoOffice", "name": "Office", "type": "IP", "status": "ACTIVE", "usage": "POLICY",
+   "system": false, "gateways": [{"type": "CIDR", "value": "203.0.113.0/24"}], "proxies": null},
+  {"id": "nzoBlock", "name": "Blocked", "type": "IP", "status": "ACTIVE", "usage": "BLOCKLIST",
+   "system": false, "gateways": [{"type": "CIDR", "value": "192.0.2.0/24"}], "proxies": null}
+])";
+
+constexpr char kSignOnPolicies[] = R"([
+  {"id": "00pSignOn", "name": "Everyone", "type": "OKTA_SIGN_ON", "status": "ACTIVE",
+   "priority": 1, "system": false,
+   "conditions": {"people": {"groups": {"include": ["00gEveryone"]}}}}
+])";
+
+constexpr char kSignOnRules[] = R"([
+  {"id": "0prOffice", "name": "Office", "type": "SIGN_ON", "status": "ACTIVE", "priority": 1,
+   "system": false,
+   "conditions": {"network": {"connection": "ZONE", "include": ["nzoOffice"]}},
+   "actions": {"signon": {"access": "ALLOW", "requireFactor": false}}},
+  {"id": "0prAnywhere", "name": "Anywhere", "type": "SIGN_ON", "status": "ACTIVE", "priority": 2,
+   "system": false, "conditions": {"network": {"connection": "ANYWHERE"}},
+   "actions": {"signon": {"access": "ALLOW", "requireFactor": true,
+                          "factorPromptMode": "ALWAYS"}}}
+])";
+
+constexpr char kPasswordPolicies[] = R"([
+  {"id": "00pPassword", "name": "Password", "type": "PASSWORD", "status": "ACTIVE",
+   "priority": 1, "system": false,
+   "conditions": {"people": {"groups": {"include": ["00gEveryone"]}}},
+   "_embedded": {"rules": [
+     {"id": "0prPassword", "name": "Change", "type": "PASSWORD", "status": "ACTIVE",
+      "priority": 1, "system": false,
+      "conditions": {"network": {"connection": "ANYWHERE"}},
+      "actions": {"passwordChange": {"access": "ALLOW"}}}]}}
+])";
+
+// c1: office, every type (2 lines). c2: elsewhere, sign-on only. c3: blocked.
+constexpr char kContexts[] =
+    R"({"id": "c1", "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ipChain": ["203.0.113.7"]})"
+    "\n"
+    R"({"id": "c2", "policyTypes": ["OKTA_SIGN_ON"], "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "198.51.100.9"})"
+    "\n"
+    R"({"id": "c3", "policyTypes": ["OKTA_SIGN_ON"], "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ipChain": ["192.0.2.1"]})"
+    "\n";
+
+class PolicySimEvalTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    snapshot_ = (dir_.path() / "org").string();
+    WriteFile(fs::path(snapshot_) / "zones.json", kZones);
+    WriteFile(fs::path(snapshot_) / "policies/OKTA_SIGN_ON.json", kSignOnPolicies);
+    WriteFile(fs::path(snapshot_) / "rules/00pSignOn.json", kSignOnRules);
+    WriteFile(fs::path(snapshot_) / "policies/PASSWORD.json", kPasswordPolicies);
+    contexts_ = (dir_.path() / "contexts.jsonl").string();
+    WriteFile(contexts_, kContexts);
+  }
+
+  RunResult Eval(std::vector<std::string> extra, const std::string& stdin_path = "/dev/null") {
+    std::vector<std::string> args = {"eval", "--snapshot", snapshot_};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunPolicySim(args, dir_.path(), stdin_path);
+  }
+
+  TempDir dir_;
+  std::string snapshot_;
+  std::string contexts_;
+};
+
+TEST_F(PolicySimEvalTest, JsonlHasOneLinePerContextAndType) {
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.err, Not(HasSubstr("error:"))) << Describe(r);
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 4u) << Describe(r);
+
+  const Json c1_signon = Json::parse(lines[0]);
+  EXPECT_EQ(c1_signon["id"], "c1");
+  EXPECT_EQ(c1_signon["policyType"], "OKTA_SIGN_ON");
+  EXPECT_EQ(c1_signon["blocked"], false);
+  EXPECT_EQ(c1_signon["policy"]["id"], "00pSignOn");
+  EXPECT_EQ(c1_signon["rule"]["id"], "0prOffice");
+  EXPECT_EQ(c1_signon["outcome"], "ALLOW");
+
+  const Json c1_password = Json::parse(lines[1]);
+  EXPECT_EQ(c1_password["id"], "c1");
+  EXPECT_EQ(c1_password["policyType"], "PASSWORD");
+  EXPECT_EQ(c1_password["policy"]["id"], "00pPassword");
+  EXPECT_EQ(c1_password["rule"]["id"], "0prPassword");
+  EXPECT_FALSE(c1_password.contains("outcome")) << lines[1];
+
+  const Json c2 = Json::parse(lines[2]);
+  EXPECT_EQ(c2["id"], "c2");
+  EXPECT_EQ(c2["rule"]["id"], "0prAnywhere");
+  EXPECT_EQ(c2["outcome"], "CHALLENGE");
+
+  const Json c3 = Json::parse(lines[3]);
+  EXPECT_EQ(c3["id"], "c3");
+  EXPECT_EQ(c3["blocked"], true);
+  EXPECT_TRUE(c3["policy"].is_null());
+  EXPECT_TRUE(c3["rule"].is_null());
+  EXPECT_EQ(c3["outcome"], "DENY");
+}
+
+TEST_F(PolicySimEvalTest, NotATerminalDefaultsToJsonl) {
+  const RunResult r = Eval({"--contexts", contexts_});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const RunResult jsonl = Eval({"--contexts", contexts_, "--output=jsonl"});
+  EXPECT_EQ(r.out, jsonl.out);
+}
+
+TEST_F(PolicySimEvalTest, ReadsContextsFromStdin) {
+  const RunResult from_file = Eval({"--contexts", contexts_, "--output", "jsonl"});
+  const RunResult from_stdin = Eval({"--contexts", "-", "--output", "jsonl"}, contexts_);
+  ASSERT_EQ(from_stdin.exit_code, 0) << Describe(from_stdin);
+  EXPECT_EQ(from_stdin.out, from_file.out);
+}
+
+TEST_F(PolicySimEvalTest, BadLineYieldsErrorInPlaceAndExit3) {
+  WriteFile(contexts_,
+            R"({"id": "first", "user": {"id": "00u1"}, "policyTypes": ["OKTA_SIGN_ON"]})"
+            "\n"
+            R"({"id": "bad", "user": {"id": "00u1"}, "ipChain": ["203.0.113.7", "not-an-ip"]})"
+            "\n"
+            "\n"
+            "this is not json\n"
+            R"({"id": "last", "user": {"id": "00u1"}, "policyTypes": ["OKTA_SIGN_ON"]})"
+            "\n");
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "jsonl"});
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 4u) << Describe(r);
+  EXPECT_EQ(Json::parse(lines[0])["id"], "first");
+
+  const Json bad = Json::parse(lines[1]);
+  EXPECT_EQ(bad["line"], 2) << lines[1];
+  ASSERT_TRUE(bad["error"].is_string()) << lines[1];
+  EXPECT_THAT(bad["error"].get<std::string>(), HasSubstr("/ipChain/1")) << lines[1];
+  EXPECT_EQ(bad.size(), 2u) << lines[1];
+
+  const Json not_json = Json::parse(lines[2]);
+  EXPECT_EQ(not_json["line"], 4) << lines[2];  // the blank line 3 still counts
+  EXPECT_TRUE(not_json["error"].is_string()) << lines[2];
+
+  EXPECT_EQ(Json::parse(lines[3])["id"], "last");
+}
+
+TEST_F(PolicySimEvalTest, BrokenSnapshotExits2NamingFileAndPointer) {
+  WriteFile(fs::path(snapshot_) / "zones.json", R"([
+    {"id": "nzoBad", "name": "Bad", "type": "IP", "status": "ACTIVE", "usage": "POLICY",
+     "gateways": [{"type": "CIDR", "value": "10.0.0.0/99"}], "proxies": null}
+  ])");
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "jsonl"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.out, IsEmpty());
+  EXPECT_THAT(r.err, HasSubstr("error: ")) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("zones.json")) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("/0/gateways/0")) << Describe(r);
+}
+
+TEST_F(PolicySimEvalTest, JsonOutputIsOneArrayOfTheJsonlObjects) {
+  const RunResult jsonl = Eval({"--contexts", contexts_, "--output", "jsonl"});
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const Json array = Json::parse(r.out);  // throws (fails the test) if invalid
+  ASSERT_TRUE(array.is_array());
+  const std::vector<std::string> lines = Lines(jsonl.out);
+  ASSERT_EQ(array.size(), lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) EXPECT_EQ(array[i], Json::parse(lines[i]));
+}
+
+TEST_F(PolicySimEvalTest, JsonOutputOfNothingIsAnEmptyArray) {
+  WriteFile(contexts_, "\n");
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "json"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_EQ(Json::parse(r.out), Json::array());
+}
+
+TEST_F(PolicySimEvalTest, TableHasHeaderRowsAndSummary) {
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "table"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_GE(lines.size(), 6u) << r.out;
+  for (const char* column : {"ID", "TYPE", "BLOCKED", "POLICY", "RULE", "OUTCOME"}) {
+    EXPECT_THAT(lines[0], HasSubstr(column)) << r.out;
+  }
+  EXPECT_THAT(r.out, HasSubstr("Everyone (00pSignOn)"));
+  EXPECT_THAT(r.out, HasSubstr("Office (0prOffice)"));
+  EXPECT_THAT(r.out, HasSubstr("yes: Blocked (nzoBlock)"));
+  EXPECT_THAT(lines.back(), HasSubstr("3 contexts, 4 decisions")) << r.out;
+  EXPECT_THAT(lines.back(), HasSubstr("1 ALLOW, 1 DENY, 1 CHALLENGE")) << r.out;
+}
+
+TEST_F(PolicySimEvalTest, TableShowsBadLines) {
+  WriteFile(contexts_, std::string(kContexts) + "{\"id\": 5}\n");
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "table"});
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("line 4: error: "));
+  EXPECT_THAT(r.out, HasSubstr("1 unusable input line"));
+}
+
+TEST_F(PolicySimEvalTest, ExplainKeepsJsonlAndWritesTraceToStderr) {
+  const RunResult plain = Eval({"--contexts", contexts_, "--output", "jsonl"});
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "jsonl", "--explain"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_EQ(r.out, plain.out);
+  EXPECT_THAT(r.err, HasSubstr("[c1 OKTA_SIGN_ON] ")) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("0prOffice")) << r.err;
+}
+
+TEST_F(PolicySimEvalTest, ExplainInTableIsInline) {
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "table", "--explain"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("rule Office (0prOffice"));
+  EXPECT_THAT(r.err, IsEmpty());
+}
+
+TEST_F(PolicySimEvalTest, TypesNarrowsTheEvaluatedTypes) {
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "jsonl", "--types", "PASSWORD"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<std::string> lines = Lines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;  // c2 and c3 ask for OKTA_SIGN_ON only
+  EXPECT_EQ(Json::parse(lines[0])["policyType"], "PASSWORD");
+}
+
+TEST_F(PolicySimEvalTest, UnknownTypeIsAUsageError) {
+  const RunResult r = Eval({"--contexts", contexts_, "--types", "OKTA_SIGN_ON,NOPE"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("NOPE"));
+}
+
+TEST_F(PolicySimEvalTest, MissingContextsFileExits2) {
+  const RunResult r = Eval({"--contexts", (dir_.path() / "absent.jsonl").string()});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("absent.jsonl"));
+}
+
+TEST_F(PolicySimEvalTest, MissingGeoipDirectoryExits2) {
+  const RunResult r =
+      Eval({"--contexts", contexts_, "--geoip", (dir_.path() / "no-such-dir").string()});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("error: "));
+}
+
+TEST_F(PolicySimEvalTest, GeoipFixtureDatabasesAreAccepted) {
+  if (!fs::exists(VERDICT_GEOIP_FIXTURE_DIR)) GTEST_SKIP() << "no fixture .mmdb files built";
+  const RunResult plain = Eval({"--contexts", contexts_, "--output", "jsonl"});
+  const RunResult r =
+      Eval({"--contexts", contexts_, "--output", "jsonl", "--geoip", VERDICT_GEOIP_FIXTURE_DIR});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_EQ(r.out, plain.out);  // no zone here depends on geography
+}
+
+struct UsageCase {
+  std::string name;
+  std::vector<std::string> args;
+  int want_exit;
+  std::string want_stdout;  // substring; empty: stdout must be empty
+  std::string want_stderr;  // substring
+};
+
+class PolicySimUsageTest : public ::testing::TestWithParam<UsageCase> {};
+
+TEST_P(PolicySimUsageTest, ExitAndMessages) {
+  const UsageCase& c = GetParam();
+  TempDir dir;
+  const RunResult r = RunPolicySim(c.args, dir.path());
+  EXPECT_EQ(r.exit_code, c.want_exit) << Describe(r);
+  if (c.want_stdout.empty()) {
+    EXPECT_THAT(r.out, IsEmpty());
+  } else {
+    EXPECT_THAT(r.out, HasSubstr(c.want_stdout));
+  }
+  EXPECT_THAT(r.err, HasSubstr(c.want_stderr));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cli, PolicySimUsageTest,
+    ::testing::Values(
+        UsageCase{"NoCommand", {}, 2, "", "usage: policy-sim"},
+        UsageCase{"Help", {"--help"}, 0, "usage: policy-sim", ""},
+        UsageCase{"UnknownCommand", {"frobnicate"}, 2, "", "unknown command 'frobnicate'"},
+        UsageCase{"EvalHelp", {"eval", "--help"}, 0, "--contexts FILE|-", ""},
+        UsageCase{"EvalNoArgs", {"eval"}, 2, "", "--snapshot is required"},
+        UsageCase{"EvalNoContexts", {"eval", "--snapshot", "x"}, 2, "", "--contexts is required"},
+        UsageCase{"EvalMissingValue", {"eval", "--snapshot"}, 2, "", "--snapshot needs"},
+        UsageCase{"EvalUnknownFlag",
+                  {"eval", "--snapshot", "x", "--bogus"},
+                  2,
+                  "",
+                  "unknown argument '--bogus'"},
+        UsageCase{"EvalBadOutput",
+                  {"eval", "--snapshot", "x", "--contexts", "-", "--output", "xml"},
+                  2,
+                  "",
+                  "unknown format 'xml'"}),
+    [](const ::testing::TestParamInfo<UsageCase>& info) { return info.param.name; });
+
+// ---------------------------------------------------------------- fixtures
+
+// The key a decision line is matched on: (id, policyType), or the input line
+// number for an error line.
+std::string KeyOf(const Json& line) {
+  if (line.contains("line")) return "line " + line["line"].dump();
+  return line.value("id", "") + " " + line.value("policyType", "");
+}
+
+// A policy/rule field as an id: expected files give an id string or null,
+// actual lines an {"id", "name"} object or null.
+std::string IdOf(const Json& value) {
+  if (value.is_null()) return "null";
+  if (value.is_object()) return value.value("id", "?");
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+TEST(PolicySimFixturesTest, EvalMatchesExpectedDecisions) {
+  const fs::path root = VERDICT_SOURCE_DIR;
+  const fs::path snapshot = root / "fixtures/org";
+  const fs::path contexts = root / "fixtures/contexts.jsonl";
+  const fs::path expected_path = root / "fixtures/expected.jsonl";
+  if (!fs::is_directory(snapshot) || !fs::exists(contexts) || !fs::exists(expected_path)) {
+    GTEST_SKIP() << "fixtures/org, fixtures/contexts.jsonl or fixtures/expected.jsonl absent";
+  }
+  TempDir dir;
+  const RunResult r = RunPolicySim({"eval", "--snapshot", snapshot.string(), "--contexts",
+                                    contexts.string(), "--output", "jsonl"},
+                                   dir.path());
+
+  std::vector<Json> expected;
+  bool expect_bad_lines = false;
+  for (const std::string& text : Lines(ReadFile(expected_path))) {
+    if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    expected.push_back(Json::parse(text));
+    if (expected.back().contains("error")) expect_bad_lines = true;
+  }
+  ASSERT_EQ(r.exit_code, expect_bad_lines ? 3 : 0) << Describe(r);
+
+  std::map<std::string, std::string> actual_by_key;  // key → full actual line
+  std::vector<std::string> actual_order;
+  for (const std::string& text : Lines(r.out)) {
+    const Json line = Json::parse(text);
+    const std::string key = KeyOf(line);
+    EXPECT_FALSE(actual_by_key.contains(key)) << "duplicate output for " << key << ": " << text;
+    actual_by_key[key] = text;
+    actual_order.push_back(key);
+  }
+
+  int mismatches = 0;
+  std::vector<std::string> expected_order;
+  for (const Json& want : expected) {
+    const std::string key = KeyOf(want);
+    expected_order.push_back(key);
+    const auto it = actual_by_key.find(key);
+    if (it == actual_by_key.end()) {
+      ++mismatches;
+      ADD_FAILURE() << "no output for " << key << "\n  expected: " << want.dump();
+      continue;
+    }
+    const Json got = Json::parse(it->second);
+    std::vector<std::string> diffs;
+    if (want.contains("error")) {
+      if (!got.contains("error")) diffs.push_back("error");
+    } else {
+      if (want.contains("blocked") && got.value("blocked", false) != want["blocked"]) {
+        diffs.push_back("blocked");
+      }
+      if (want.contains("policy") && IdOf(got.value("policy", Json())) != IdOf(want["policy"])) {
+        diffs.push_back("policy");
+      }
+      if (want.contains("rule") && IdOf(got.value("rule", Json())) != IdOf(want["rule"])) {
+        diffs.push_back("rule");
+      }
+      if (want.contains("outcome") && got.value("outcome", Json()) != want["outcome"]) {
+        diffs.push_back("outcome");
+      }
+    }
+    if (!diffs.empty()) {
+      ++mismatches;
+      std::string fields;
+      for (const std::string& d : diffs) fields += (fields.empty() ? "" : ", ") + d;
+      ADD_FAILURE() << key << ": " << fields << " differ\n  actual:   " << it->second
+                    << "\n  expected: " << want.dump();
+    }
+  }
+  for (const std::string& key : actual_order) {
+    if (std::find(expected_order.begin(), expected_order.end(), key) == expected_order.end()) {
+      ++mismatches;
+      ADD_FAILURE() << "unexpected output for " << key << "\n  actual:   " << actual_by_key[key];
+    }
+  }
+  EXPECT_EQ(actual_order, expected_order) << "output order differs from fixtures/expected.jsonl";
+  EXPECT_EQ(mismatches, 0) << mismatches << " of " << expected.size() << " expected lines differ";
+}
+
+}  // namespace
