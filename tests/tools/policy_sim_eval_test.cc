@@ -300,7 +300,8 @@ TEST_F(PolicySimEvalTest, TableHasHeaderRowsAndSummary) {
 }
 
 TEST_F(PolicySimEvalTest, TableShowsBadLines) {
-  WriteFile(contexts_, std::string(kContexts) + "{\"id\": 5}\n");
+  WriteFile(contexts_, std::string(kContexts) + R"({"id": "c4", "ipChain": ["999.1.1.1"]})"
+                                                "\n");
   const RunResult r = Eval({"--contexts", contexts_, "--output", "table"});
   EXPECT_EQ(r.exit_code, 3) << Describe(r);
   EXPECT_THAT(r.out, HasSubstr("line 4: error: "));
