@@ -1,0 +1,618 @@
+// libcurl transport for the Management API. One easy handle per client keeps
+// the connection alive between requests; every failure mode of a request is
+// classified here once (retry, wait for the rate limit, skip, or fail) so the
+// pullers only see finished results.
+#include "lib/api/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+
+namespace verdict {
+
+std::string RedactSecret(std::string_view text, std::string_view secret) {
+  if (secret.size() < 4) return std::string(text);
+  return absl::StrReplaceAll(absl::string_view(text.data(), text.size()),
+                             {{absl::string_view(secret.data(), secret.size()), "[REDACTED]"}});
+}
+
+namespace api {
+namespace {
+
+CURL* Handle(void* p) { return static_cast<CURL*>(p); }
+
+void GlobalInit() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+bool IsLoopbackHost(std::string_view host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "[::1]" || host == "::1";
+}
+
+int64_t Millis(absl::Duration d) { return std::max<int64_t>(0, absl::ToInt64Milliseconds(d)); }
+
+std::string ShortDuration(absl::Duration d) {
+  return absl::FormatDuration(absl::Trunc(d, absl::Milliseconds(1)));
+}
+
+struct Transfer {
+  HttpResponse* response;
+  int64_t max_body;
+  bool too_big = false;
+  const std::atomic<bool>* cancel;
+};
+
+size_t WriteBody(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  if (static_cast<int64_t>(t->response->body.size() + n) > t->max_body) {
+    t->too_big = true;
+    return 0;  // makes libcurl fail the transfer with CURLE_WRITE_ERROR
+  }
+  t->response->body.append(data, n);
+  return n;
+}
+
+size_t WriteHeader(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t n = size * count;
+  absl::string_view line(data, n);
+  line = absl::StripTrailingAsciiWhitespace(line);
+  if (absl::StartsWith(line, "HTTP/")) {
+    t->response->headers.clear();  // a new response (after 1xx)
+    return n;
+  }
+  const size_t colon = line.find(':');
+  if (colon == absl::string_view::npos) return n;
+  std::string name = absl::AsciiStrToLower(line.substr(0, colon));
+  std::string value(absl::StripAsciiWhitespace(line.substr(colon + 1)));
+  t->response->headers.emplace_back(std::move(name), std::move(value));
+  return n;
+}
+
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  return (t->cancel != nullptr && t->cancel->load()) ? 1 : 0;
+}
+
+bool IsRetryable(const absl::Status& s) {
+  return s.code() == absl::StatusCode::kUnavailable ||
+         s.code() == absl::StatusCode::kDeadlineExceeded || s.code() == absl::StatusCode::kDataLoss;
+}
+
+absl::StatusCode CodeForHttp(int status) {
+  switch (status) {
+    case 400:
+      return absl::StatusCode::kInvalidArgument;
+    case 401:
+      return absl::StatusCode::kUnauthenticated;
+    case 403:
+      return absl::StatusCode::kPermissionDenied;
+    case 404:
+      return absl::StatusCode::kNotFound;
+    case 429:
+      return absl::StatusCode::kResourceExhausted;
+    case 501:
+      return absl::StatusCode::kUnimplemented;
+    default:
+      return status >= 500 ? absl::StatusCode::kUnavailable : absl::StatusCode::kFailedPrecondition;
+  }
+}
+
+std::string ReasonPhrase(int status) {
+  switch (status) {
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 429:
+      return "Too Many Requests";
+    case 500:
+      return "Internal Server Error";
+    case 501:
+      return "Not Implemented";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    case 504:
+      return "Gateway Timeout";
+    default:
+      return "";
+  }
+}
+
+// "E0000006 You do not have permission… (errorId x; causes: a; b)" from Okta's
+// error object, or a short excerpt of a non-JSON body.
+std::string DescribeErrorBody(const std::string& body, std::string* error_code) {
+  Json error = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (error.is_object() && error.contains("errorCode")) {
+    std::string code = error["errorCode"].is_string() ? error["errorCode"].get<std::string>() : "";
+    *error_code = code;
+    std::string out = code;
+    if (error.contains("errorSummary") && error["errorSummary"].is_string()) {
+      absl::StrAppend(&out, " ", error["errorSummary"].get<std::string>());
+    }
+    std::vector<std::string> causes;
+    if (error.contains("errorCauses") && error["errorCauses"].is_array()) {
+      for (const auto& cause : error["errorCauses"]) {
+        if (cause.is_object() && cause.contains("errorSummary") &&
+            cause["errorSummary"].is_string()) {
+          causes.push_back(cause["errorSummary"].get<std::string>());
+        }
+      }
+    }
+    std::vector<std::string> extra;
+    if (error.contains("errorId") && error["errorId"].is_string()) {
+      extra.push_back(absl::StrCat("errorId ", error["errorId"].get<std::string>()));
+    }
+    if (!causes.empty()) extra.push_back(absl::StrCat("causes: ", absl::StrJoin(causes, "; ")));
+    if (!extra.empty()) absl::StrAppend(&out, " (", absl::StrJoin(extra, "; "), ")");
+    return out;
+  }
+  std::string excerpt = body.substr(0, 200);
+  for (char& c : excerpt) {
+    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
+  }
+  excerpt = std::string(absl::StripAsciiWhitespace(excerpt));
+  return excerpt.empty() ? "" : absl::StrCat("body: ", excerpt);
+}
+
+}  // namespace
+
+std::optional<std::string> HttpResponse::Header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (key == name) return value;
+  }
+  return std::nullopt;
+}
+
+std::string NextLink(const std::vector<std::string>& link_values) {
+  for (const std::string& value : link_values) {
+    size_t pos = 0;
+    while (pos < value.size()) {
+      const size_t open = value.find('<', pos);
+      if (open == std::string::npos) break;
+      const size_t close = value.find('>', open + 1);
+      if (close == std::string::npos) break;
+      std::string target = value.substr(open + 1, close - open - 1);
+      size_t params_end = value.find('<', close + 1);
+      if (params_end == std::string::npos) params_end = value.size();
+      std::string params = absl::AsciiStrToLower(value.substr(close + 1, params_end - close - 1));
+      // rel="next", rel=next, or a space-separated list containing next.
+      const size_t rel = params.find("rel=");
+      if (rel != std::string::npos) {
+        std::string rels = params.substr(rel + 4);
+        const size_t semi = rels.find_first_of(";,");
+        if (semi != std::string::npos) rels = rels.substr(0, semi);
+        absl::RemoveExtraAsciiWhitespace(&rels);
+        rels.erase(std::remove(rels.begin(), rels.end(), '"'), rels.end());
+        for (absl::string_view r : absl::StrSplit(rels, ' ')) {
+          if (r == "next") return target;
+        }
+      }
+      pos = params_end;
+    }
+  }
+  return "";
+}
+
+std::string ScopeForPath(std::string_view path_view) {
+  const std::string path(path_view);
+  struct Entry {
+    const char* prefix;
+    const char* scope;
+  };
+  static constexpr Entry kScopes[] = {
+      {"/api/v1/policies", "okta.policies.read"},
+      {"/api/v1/zones", "okta.networkZones.read"},
+      {"/api/v1/behaviors", "okta.behaviors.read"},
+      {"/api/v1/groups", "okta.groups.read"},
+      {"/api/v1/users", "okta.users.read"},
+      {"/api/v1/org", "okta.orgs.read"},
+      {"/api/v1/meta/schemas/user/linkedObjects", "okta.linkedObjects.read"},
+      {"/api/v1/mappings", "okta.profileMappings.read"},
+      {"/api/v1/roles", "okta.roles.read"},
+      {"/api/v1/authorizationServers", "okta.authorizationServers.read"},
+      {"/api/v1/logs", "okta.logs.read"},
+  };
+  for (const Entry& e : kScopes) {
+    if (absl::StartsWith(path, e.prefix)) return e.scope;
+  }
+  return "";
+}
+
+absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view org_url,
+                                                               const OktaCredential& credential,
+                                                               const HttpOptions& options) {
+  if (credential.token.empty()) {
+    return absl::InvalidArgumentError(
+        "no API token: set OKTA_API_TOKEN or pass --bearer-token-file");
+  }
+  if (credential.token.find_first_of("\r\n") != std::string::npos) {
+    return absl::InvalidArgumentError("the token contains a line break");
+  }
+  GlobalInit();
+  std::string url(absl::StripSuffix(absl::string_view(org_url.data(), org_url.size()), "/"));
+  CURLU* parsed = curl_url();
+  if (parsed == nullptr) return absl::ResourceExhaustedError("curl_url failed");
+  std::string scheme, host, port, path, query, user;
+  bool ok = curl_url_set(parsed, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK;
+  auto part = [&](CURLUPart which, std::string* out) {
+    char* value = nullptr;
+    if (curl_url_get(parsed, which, &value, 0) == CURLUE_OK && value != nullptr) {
+      *out = value;
+    }
+    curl_free(value);
+  };
+  if (ok) {
+    part(CURLUPART_SCHEME, &scheme);
+    part(CURLUPART_HOST, &host);
+    part(CURLUPART_PORT, &port);
+    part(CURLUPART_PATH, &path);
+    part(CURLUPART_QUERY, &query);
+    part(CURLUPART_USER, &user);
+  }
+  curl_url_cleanup(parsed);
+  if (!ok || host.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--org: not a URL: \"", url, "\" (want https://<org>.okta.com)"));
+  }
+  scheme = absl::AsciiStrToLower(scheme);
+  if (scheme != "https" && !(scheme == "http" && IsLoopbackHost(host))) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--org: ", url, ": only https:// is allowed (plain http only for loopback hosts)"));
+  }
+  if ((!path.empty() && path != "/") || !query.empty() || !user.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--org: ", url, ": give the org's base URL only, e.g. https://acme.okta.com"));
+  }
+  std::string origin = absl::StrCat(scheme, "://", host);
+  if (!port.empty()) absl::StrAppend(&origin, ":", port);
+  auto client = std::unique_ptr<HttpClient>(new HttpClient(std::move(origin), credential, options));
+  client->curl_ = curl_easy_init();
+  if (client->curl_ == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
+  return client;
+}
+
+HttpClient::HttpClient(std::string origin, OktaCredential credential, HttpOptions options)
+    : origin_(std::move(origin)), credential_(std::move(credential)), options_(std::move(options)) {
+  const char* scheme = credential_.kind == OktaCredential::Kind::kBearer ? "Bearer" : "SSWS";
+  curl_slist* list = nullptr;
+  list = curl_slist_append(list,
+                           absl::StrCat("Authorization: ", scheme, " ", credential_.token).c_str());
+  list = curl_slist_append(list, "Accept: application/json");
+  header_list_ = list;
+}
+
+HttpClient::~HttpClient() {
+  if (curl_ != nullptr) curl_easy_cleanup(Handle(curl_));
+  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
+}
+
+std::string HttpClient::Redact(std::string_view text) const {
+  return RedactSecret(text, credential_.token);
+}
+
+bool HttpClient::cancelled() const { return options_.cancel != nullptr && options_.cancel->load(); }
+
+absl::Status HttpClient::Wait(absl::Duration d) {
+  if (d <= absl::ZeroDuration())
+    return cancelled() ? absl::CancelledError("cancelled") : absl::OkStatus();
+  if (options_.sleep) {
+    options_.sleep(d);
+  } else {
+    const absl::Time deadline = absl::Now() + d;
+    while (!cancelled()) {
+      const absl::Duration left = deadline - absl::Now();
+      if (left <= absl::ZeroDuration()) break;
+      absl::SleepFor(std::min(left, absl::Milliseconds(50)));
+    }
+  }
+  return cancelled() ? absl::CancelledError("cancelled") : absl::OkStatus();
+}
+
+absl::Duration HttpClient::UntilReset(const HttpResponse& response) const {
+  int64_t reset = 0;
+  auto reset_header = response.Header("x-rate-limit-reset");
+  if (!reset_header || !absl::SimpleAtoi(*reset_header, &reset)) return absl::ZeroDuration();
+  // Measured against the server's clock (Date), as Okta's own SDKs do, so a
+  // skewed local clock does not matter.
+  absl::Time now = absl::Now();
+  if (auto date = response.Header("date")) {
+    const time_t t = curl_getdate(date->c_str(), nullptr);
+    if (t != -1) now = absl::FromTimeT(t);
+  }
+  absl::Duration wait = absl::FromUnixSeconds(reset) - now + options_.rate_limit_padding;
+  return std::clamp(wait, absl::ZeroDuration(), options_.max_rate_limit_wait);
+}
+
+void HttpClient::RecordRateLimit(const HttpResponse& response) {
+  pace_wait_.reset();
+  if (options_.rate_limit_low_water < 0 || response.status == 429) return;
+  int64_t remaining = -1;
+  auto header = response.Header("x-rate-limit-remaining");
+  if (!header || !absl::SimpleAtoi(*header, &remaining)) return;
+  if (remaining <= options_.rate_limit_low_water) {
+    const absl::Duration wait = UntilReset(response);
+    if (wait > absl::ZeroDuration()) pace_wait_ = wait;
+  }
+}
+
+absl::Status HttpClient::PaceBeforeRequest() {
+  if (!pace_wait_) return cancelled() ? absl::CancelledError("cancelled") : absl::OkStatus();
+  const absl::Duration wait = *pace_wait_;
+  pace_wait_.reset();
+  return Wait(wait);
+}
+
+absl::StatusOr<HttpResponse> HttpClient::Perform(const std::string& url, int retry_count,
+                                                 const std::string& retry_for) {
+  if (cancelled()) return absl::CancelledError("cancelled");
+  CURL* curl = Handle(curl_);
+  curl_easy_reset(curl);  // keeps the connection cache: the connection stays alive
+  HttpResponse response;
+  Transfer transfer{&response, options_.max_body_bytes, false, options_.cancel};
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+
+  curl_slist* extra = nullptr;
+  curl_slist* headers = static_cast<curl_slist*>(header_list_);
+  if (retry_count > 0) {
+    // Okta's SDKs mark retries after a 429 so the server can correlate them.
+    for (curl_slist* h = headers; h != nullptr; h = h->next)
+      extra = curl_slist_append(extra, h->data);
+    if (!retry_for.empty()) {
+      extra = curl_slist_append(extra, absl::StrCat("X-Okta-Retry-For: ", retry_for).c_str());
+    }
+    extra = curl_slist_append(extra, absl::StrCat("X-Okta-Retry-Count: ", retry_count).c_str());
+    headers = extra;
+  }
+
+  curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!options_.ca_file.empty()) curl_easy_setopt(curl, CURLOPT_CAINFO, options_.ca_file.c_str());
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(Millis(options_.connect_timeout)));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(Millis(options_.request_timeout)));
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_TCP_KEEPALIVE, 1L);
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, &WriteBody);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &WriteHeader);
+  curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+  curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+  curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &transfer);
+
+  ++requests_;
+  const CURLcode rc = curl_easy_perform(curl);
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);
+  curl_slist_free_all(extra);
+  if (rc != CURLE_OK) {
+    std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(rc);
+    detail = Redact(detail);
+    switch (rc) {
+      case CURLE_ABORTED_BY_CALLBACK:
+        return absl::CancelledError("cancelled");
+      case CURLE_OPERATION_TIMEDOUT:
+        return absl::DeadlineExceededError(absl::StrCat(
+            "timed out (limit ", ShortDuration(options_.request_timeout), "): ", detail));
+      case CURLE_WRITE_ERROR:
+        if (transfer.too_big) {
+          return absl::ResourceExhaustedError(
+              absl::StrCat("response body larger than ", options_.max_body_bytes, " bytes"));
+        }
+        return absl::UnavailableError(detail);
+      case CURLE_PARTIAL_FILE:
+        return absl::DataLossError(absl::StrCat("truncated response body: ", detail));
+      case CURLE_PEER_FAILED_VERIFICATION:
+      case CURLE_SSL_CACERT_BADFILE:
+      case CURLE_SSL_CERTPROBLEM:
+      case CURLE_SSL_ISSUER_ERROR:
+      case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+        return absl::FailedPreconditionError(
+            absl::StrCat("TLS verification failed (never disabled): ", detail));
+      case CURLE_UNSUPPORTED_PROTOCOL:
+      case CURLE_URL_MALFORMAT:
+        return absl::InvalidArgumentError(detail);
+      default:
+        return absl::UnavailableError(detail);
+    }
+  }
+  long status = 0;  // NOLINT(runtime/int)
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+  response.status = status;
+  return response;
+}
+
+ApiResult HttpClient::GetJson(std::string_view path_or_url) {
+  ApiResult result;
+  std::string url(path_or_url);
+  if (absl::StartsWith(url, "/")) url = origin_ + url;
+  // The token goes only to the org: a next link (or cursor) that points
+  // elsewhere is refused rather than followed.
+  if (url != origin_ && !absl::StartsWith(url, origin_ + "/") &&
+      !absl::StartsWith(url, origin_ + "?")) {
+    result.status = absl::PermissionDeniedError(
+        Redact(absl::StrCat("refusing to send the token to ", url, ": not under --org ", origin_)));
+    return result;
+  }
+  const std::string shown = url.substr(origin_.size());
+  const std::string what = absl::StrCat("GET ", shown);
+  int transport_retries = 0;
+  int rate_limit_retries = 0;
+  std::string request_id;
+  for (int attempt = 0;; ++attempt) {
+    if (attempt > 0) ++retries_;
+    if (absl::Status paced = PaceBeforeRequest(); !paced.ok()) {
+      result.status = paced;
+      return result;
+    }
+    absl::StatusOr<HttpResponse> response = Perform(url, attempt, request_id);
+    absl::Status failure;
+    if (!response.ok()) {
+      failure = response.status();
+    } else {
+      RecordRateLimit(*response);
+      request_id = response->Header("x-okta-request-id").value_or("");
+      const int status = static_cast<int>(response->status);
+      if (status == 429) {
+        if (rate_limit_retries < options_.max_rate_limit_retries) {
+          ++rate_limit_retries;
+          absl::Duration wait = UntilReset(*response);
+          if (!response->Header("x-rate-limit-reset")) {
+            wait = std::min(options_.max_backoff,
+                            options_.initial_backoff * (1 << std::min(rate_limit_retries, 16)));
+          }
+          if (absl::Status s = Wait(wait); !s.ok()) {
+            result.status = s;
+            return result;
+          }
+          continue;
+        }
+      } else if (status >= 200 && status < 300) {
+        if (status == 204 || response->body.empty()) {
+          result.value = Json();
+        } else {
+          try {
+            result.value = Json::parse(response->body);
+          } catch (const nlohmann::json::exception& e) {
+            failure = absl::DataLossError(absl::StrCat(
+                "response body is not valid JSON (", response->body.size(), " bytes): ", e.what()));
+          }
+        }
+        if (failure.ok()) {
+          std::vector<std::string> links;
+          for (const auto& [name, value] : response->headers) {
+            if (name == "link") links.push_back(value);
+          }
+          result.next_url = NextLink(links);
+          result.http_status = status;
+          result.pages = 1;
+          return result;
+        }
+      }
+      if (failure.ok()) {
+        // An HTTP error: build the message from Okta's error object.
+        std::string error_code;
+        std::string described = DescribeErrorBody(response->body, &error_code);
+        std::string message = absl::StrCat("HTTP ", status);
+        if (const std::string phrase = ReasonPhrase(status); !phrase.empty()) {
+          absl::StrAppend(&message, " ", phrase);
+        }
+        if (!described.empty()) absl::StrAppend(&message, ": ", described);
+        const std::string scope = ScopeForPath(shown);
+        if (status == 401) {
+          absl::StrAppend(&message,
+                          "; the token was rejected (invalid, expired or revoked): check "
+                          "OKTA_API_TOKEN or --bearer-token-file");
+        } else if (status == 403) {
+          if (auto challenge = response->Header("www-authenticate")) {
+            absl::StrAppend(&message, "; WWW-Authenticate: ", *challenge);
+          }
+          if (!scope.empty()) {
+            absl::StrAppend(&message, "; reading this needs the OAuth scope ", scope,
+                            " (or an API token of an admin allowed to read it)");
+          }
+        } else if (status == 429) {
+          absl::StrAppend(&message, "; still rate limited after ", rate_limit_retries,
+                          " waits for X-Rate-Limit-Reset");
+        }
+        result.http_status = status;
+        result.error_code = error_code;
+        failure = absl::Status(CodeForHttp(status), message);
+        if (status < 500 || status == 501) {
+          result.status = absl::Status(failure.code(), Redact(absl::StrCat(what, ": ", message)));
+          return result;
+        }
+      }
+    }
+    // Transient failures: 5xx, connection errors, timeouts, truncated or
+    // malformed bodies. Retried with exponential backoff, bounded.
+    if (!IsRetryable(failure) || transport_retries >= options_.max_retries) {
+      std::string message = absl::StrCat(what, ": ", failure.message());
+      if (IsRetryable(failure)) {
+        absl::StrAppend(&message, " (gave up after ", attempt + 1, " attempts)");
+      }
+      result.status = absl::Status(failure.code(), Redact(message));
+      return result;
+    }
+    const absl::Duration backoff =
+        std::min(options_.max_backoff,
+                 options_.initial_backoff * (int64_t{1} << std::min(transport_retries, 20)));
+    ++transport_retries;
+    if (absl::Status s = Wait(backoff); !s.ok()) {
+      result.status = s;
+      return result;
+    }
+  }
+}
+
+ApiResult HttpClient::GetAllPages(std::string_view path,
+                                  const std::function<void(int pages, int64_t items)>& on_page) {
+  ApiResult all;
+  all.value = Json::array();
+  const std::string shown(path);
+  std::string url(path);
+  std::string previous;
+  for (int page = 0;; ++page) {
+    if (page >= options_.max_pages) {
+      all.status = absl::ResourceExhaustedError(
+          absl::StrCat("GET ", shown, ": more than ", options_.max_pages, " pages"));
+      return all;
+    }
+    ApiResult one = GetJson(url);
+    if (!one.status.ok()) {
+      one.pages = all.pages;
+      return one;
+    }
+    if (!one.value.is_array()) {
+      all.status = absl::DataLossError(
+          absl::StrCat("GET ", shown, ": expected a JSON array, got ", one.value.type_name()));
+      return all;
+    }
+    for (auto& item : one.value) all.value.push_back(std::move(item));
+    ++all.pages;
+    all.http_status = one.http_status;
+    if (on_page) on_page(all.pages, static_cast<int64_t>(all.value.size()));
+    if (one.next_url.empty()) return all;
+    previous = std::move(url);
+    url = one.next_url;
+    if (url == previous) {
+      all.status = absl::DataLossError(
+          absl::StrCat("GET ", shown, ": the next link repeats the current page; stopping"));
+      return all;
+    }
+  }
+}
+
+}  // namespace api
+}  // namespace verdict

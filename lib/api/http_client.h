@@ -1,0 +1,111 @@
+// The Okta Management API transport: one libcurl easy handle (so one kept-alive
+// connection), retries with exponential backoff, rate-limit pacing, Link-header
+// pagination and Okta's error objects. Internal to lib/api.
+#ifndef VERDICT_LIB_API_HTTP_CLIENT_H_
+#define VERDICT_LIB_API_HTTP_CLIENT_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "nlohmann/json.hpp"
+#include "verdict/okta_client.h"
+
+namespace verdict::api {
+
+using Json = nlohmann::ordered_json;
+
+// One HTTP response as received.
+struct HttpResponse {
+  long status = 0;  // NOLINT(runtime/int): libcurl's type
+  // Header lines of the final response, names lower-cased, in order; a name
+  // may repeat (Link).
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+
+  // The first value of header `name` (lower case), or nullopt.
+  std::optional<std::string> Header(std::string_view name) const;
+};
+
+// The outcome of one API call (after retries). When `status` is not OK and the
+// server answered, http_status and the Okta error fields are filled in.
+struct ApiResult {
+  absl::Status status;
+  int http_status = 0;
+  std::string error_code;  // errorCode of Okta's error object
+  Json value;              // the parsed body (array pages concatenated)
+  std::string next_url;    // Link rel="next" of the last page, verbatim
+  int pages = 0;
+};
+
+// Parses the `rel="next"` target out of Link header values (each value may
+// hold several comma-separated links). Empty when there is none.
+std::string NextLink(const std::vector<std::string>& link_values);
+
+// The OAuth scope that reads `path` (e.g. "okta.policies.read"), or "".
+std::string ScopeForPath(std::string_view path);
+
+class HttpClient {
+ public:
+  // Validates `org_url` (https, or http on a loopback host; no path beyond
+  // "/") and prepares the handle. InvalidArgument on a bad URL or empty token.
+  static absl::StatusOr<std::unique_ptr<HttpClient>> Create(std::string_view org_url,
+                                                            const OktaCredential& credential,
+                                                            const HttpOptions& options);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+
+  // "https://acme.okta.com" (scheme, host and port; no trailing slash).
+  const std::string& origin() const { return origin_; }
+
+  // GETs `path_or_url` (a path such as "/api/v1/zones" is joined to the
+  // origin; an absolute URL must share the origin) and parses the JSON body,
+  // with retries. One page only.
+  ApiResult GetJson(std::string_view path_or_url);
+
+  // GETs every page of a listing, following rel="next" verbatim, and returns
+  // the concatenated array. `on_page` (may be empty) sees each page count.
+  ApiResult GetAllPages(std::string_view path,
+                        const std::function<void(int pages, int64_t items)>& on_page);
+
+  // Replaces the token in `text`.
+  std::string Redact(std::string_view text) const;
+
+  int64_t requests() const { return requests_; }
+  int64_t retries() const { return retries_; }
+
+ private:
+  HttpClient(std::string origin, OktaCredential credential, HttpOptions options);
+
+  // One attempt; transport errors as Status (message without the token).
+  absl::StatusOr<HttpResponse> Perform(const std::string& url, int retry_count,
+                                       const std::string& retry_for);
+  // Waits, honouring options_.sleep and cancel. Cancelled when cancelled.
+  absl::Status Wait(absl::Duration d);
+  bool cancelled() const;
+  // Sleeps before a request when the last response said we are near the limit.
+  absl::Status PaceBeforeRequest();
+  void RecordRateLimit(const HttpResponse& response);
+  absl::Duration UntilReset(const HttpResponse& response) const;
+
+  std::string origin_;
+  OktaCredential credential_;
+  HttpOptions options_;
+  void* curl_ = nullptr;                     // CURL*
+  void* header_list_ = nullptr;              // curl_slist*
+  std::optional<absl::Duration> pace_wait_;  // wait before the next request
+  int64_t requests_ = 0;
+  int64_t retries_ = 0;
+};
+
+}  // namespace verdict::api
+
+#endif  // VERDICT_LIB_API_HTTP_CLIENT_H_

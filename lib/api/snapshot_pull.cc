@@ -1,0 +1,415 @@
+// `policy-sim pull`: every endpoint of docs/pull.md into a staged directory,
+// verified, then swapped over --out. Files hold the API's JSON values as
+// received (pages of a listing concatenated into one array, key order kept).
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "lib/api/http_client.h"
+#include "lib/api/staging.h"
+#include "lib/api/verify.h"
+#include "verdict/okta_client.h"
+#include "verdict/policy_type.h"
+
+namespace verdict {
+namespace {
+
+namespace fs = std::filesystem;
+using api::ApiResult;
+using api::HttpClient;
+using api::Json;
+
+// Standard admin roles whose notification subscriptions are pulled.
+constexpr const char* kRoleTypes[] = {
+    "SUPER_ADMIN",     "ORG_ADMIN",
+    "APP_ADMIN",       "USER_ADMIN",
+    "HELP_DESK_ADMIN", "READ_ONLY_ADMIN",
+    "MOBILE_ADMIN",    "API_ACCESS_MANAGEMENT_ADMIN",
+    "REPORT_ADMIN",    "GROUP_MEMBERSHIP_ADMIN",
+};
+
+// How an endpoint may fail without failing the pull.
+enum class Need {
+  kRequired,  // policies, rules, zones: only 404/501 are skipped
+  kOptional,  // also a 403 (the token may not read it) is skipped
+};
+
+class Puller {
+ public:
+  Puller(HttpClient& client, std::string staged, const PullOptions& options)
+      : client_(client), staged_(std::move(staged)), options_(options) {}
+
+  absl::Status Run();
+  PullReport& report() { return report_; }
+
+ private:
+  // GETs a listing (every page) or a single object. nullopt = skipped.
+  absl::StatusOr<std::optional<Json>> Fetch(const std::string& path, bool listing, Need need,
+                                            bool unsupported_400_skips = false);
+  // Fetch + write to `file` (relative to the snapshot root).
+  absl::StatusOr<std::optional<Json>> Pull(const std::string& path, const std::string& file,
+                                           bool listing, Need need,
+                                           bool unsupported_400_skips = false);
+  absl::Status Write(const std::string& file, const Json& value);
+  absl::Status PullOrg();
+  absl::Status PullPolicies();
+  absl::Status PullProfileMappings();
+  absl::Status PullRoleSubscriptions();
+  absl::Status PullAuthorizationServers();
+  absl::Status PullMemberships();
+  absl::Status WriteManifest();
+  void Count(const std::string& key, int64_t n) { counts_[key] += n; }
+
+  // The ids of the objects of an array, each checked before it names a file.
+  absl::StatusOr<std::vector<std::string>> Ids(const Json& array, const std::string& what);
+
+  HttpClient& client_;
+  std::string staged_;
+  const PullOptions& options_;
+  PullReport report_;
+  std::map<std::string, int64_t> counts_;
+  std::map<std::string, int64_t> policies_by_type_;
+  int64_t total_items_ = 0;
+};
+
+absl::StatusOr<std::vector<std::string>> Puller::Ids(const Json& array, const std::string& what) {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < array.size(); ++i) {
+    const Json& item = array[i];
+    if (!item.is_object() || !item.contains("id") || !item["id"].is_string()) {
+      return absl::DataLossError(absl::StrCat(what, ": item ", i, " has no string \"id\""));
+    }
+    std::string id = item["id"].get<std::string>();
+    if (!api::IsSafeId(id)) {
+      return absl::DataLossError(absl::StrCat(what, ": item ", i,
+                                              " has an id that cannot name a file: \"",
+                                              client_.Redact(id.substr(0, 64)), "\""));
+    }
+    ids.push_back(std::move(id));
+  }
+  return ids;
+}
+
+absl::StatusOr<std::optional<Json>> Puller::Fetch(const std::string& path, bool listing, Need need,
+                                                  bool unsupported_400_skips) {
+  ApiResult result;
+  if (listing) {
+    int64_t before = total_items_;
+    result = client_.GetAllPages(path, [&](int pages, int64_t items) {
+      if (!options_.progress) return;
+      PullProgress p;
+      p.endpoint = path;
+      p.pages = pages;
+      p.items = items;
+      p.total_items = before + items;
+      options_.progress(p);
+    });
+    if (result.status.ok()) total_items_ += static_cast<int64_t>(result.value.size());
+  } else {
+    result = client_.GetJson(path);
+    if (result.status.ok()) {
+      ++total_items_;
+      if (options_.progress) {
+        PullProgress p;
+        p.endpoint = path;
+        p.pages = 1;
+        p.items = 1;
+        p.total_items = total_items_;
+        options_.progress(p);
+      }
+    }
+  }
+  if (result.status.ok()) return std::optional<Json>(std::move(result.value));
+  const int http = result.http_status;
+  bool skip = http == 404 || http == 501;
+  if (http == 403 && need == Need::kOptional) skip = true;
+  if (http == 400 && unsupported_400_skips &&
+      (result.error_code == "E0000001" || result.error_code == "E0000022")) {
+    skip = true;
+  }
+  if (!skip) return result.status;
+  SkippedEndpoint skipped;
+  skipped.endpoint = path;
+  skipped.http_status = http;
+  skipped.error_code = result.error_code;
+  skipped.reason = std::string(result.status.message());
+  report_.skipped.push_back(std::move(skipped));
+  return std::optional<Json>();
+}
+
+absl::Status Puller::Write(const std::string& file, const Json& value) {
+  std::string text;
+  try {
+    text = value.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict);
+  } catch (const nlohmann::json::exception& e) {
+    return absl::DataLossError(absl::StrCat(file, ": cannot serialise: ", e.what()));
+  }
+  text.push_back('\n');
+  // Belt and braces: a server that echoes the token must not get it written.
+  text = client_.Redact(text);
+  report_.file_items[file] = value.is_array() ? static_cast<int64_t>(value.size()) : 1;
+  return api::WriteFileDurably((fs::path(staged_) / file).string(), text);
+}
+
+absl::StatusOr<std::optional<Json>> Puller::Pull(const std::string& path, const std::string& file,
+                                                 bool listing, Need need,
+                                                 bool unsupported_400_skips) {
+  auto fetched = Fetch(path, listing, need, unsupported_400_skips);
+  if (!fetched.ok()) return fetched.status();
+  if (!fetched->has_value()) return fetched;
+  const Json& value = **fetched;
+  if (listing ? !value.is_array() : !value.is_object()) {
+    return absl::DataLossError(absl::StrCat("GET ", path, ": expected a JSON ",
+                                            listing ? "array" : "object", ", got ",
+                                            value.type_name()));
+  }
+  if (absl::Status s = Write(file, value); !s.ok()) return s;
+  return fetched;
+}
+
+absl::Status Puller::PullOrg() {
+  struct Part {
+    const char* path;
+    const char* file;
+    bool listing;
+  };
+  static constexpr Part kParts[] = {
+      {"/api/v1/org", "org.json", false},
+      {"/api/v1/org/contacts", "org/contacts.json", true},
+      {"/api/v1/org/preferences", "org/preferences.json", false},
+      {"/api/v1/org/privacy/oktaCommunication", "org/privacy/oktaCommunication.json", false},
+      {"/api/v1/org/privacy/oktaSupport", "org/privacy/oktaSupport.json", false},
+  };
+  for (const Part& part : kParts) {
+    auto pulled = Pull(part.path, part.file, part.listing, Need::kOptional);
+    if (!pulled.ok()) return pulled.status();
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Puller::PullPolicies() {
+  for (int t = 0; t < kPolicyTypeCount; ++t) {
+    const auto type = static_cast<PolicyType>(t);
+    // Authorization-server policies live under /authorizationServers.
+    if (type == PolicyType::kOAuthAuthorizationPolicy) continue;
+    const std::string name(PolicyTypeName(type));
+    const std::string path = absl::StrCat("/api/v1/policies?type=", name);
+    // Every org has sign-on and password policies; a 400 for those is an
+    // error, not a type that is not enabled.
+    const bool always_present = type == PolicyType::kOktaSignOn || type == PolicyType::kPassword;
+    auto policies = Pull(path, absl::StrCat("policies/", name, ".json"), true, Need::kRequired,
+                         /*unsupported_400_skips=*/!always_present);
+    if (!policies.ok()) return policies.status();
+    if (!policies->has_value()) continue;
+    auto ids = Ids(**policies, absl::StrCat("GET ", path));
+    if (!ids.ok()) return ids.status();
+    Count("policies", static_cast<int64_t>(ids->size()));
+    policies_by_type_[name] = static_cast<int64_t>(ids->size());
+    for (const std::string& id : *ids) {
+      auto rules = Pull(absl::StrCat("/api/v1/policies/", id, "/rules"),
+                        absl::StrCat("rules/", id, ".json"), true, Need::kRequired);
+      if (!rules.ok()) return rules.status();
+      if (rules->has_value()) Count("rules", static_cast<int64_t>((*rules)->size()));
+      if (type != PolicyType::kAccessPolicy) continue;
+      auto mappings = Pull(absl::StrCat("/api/v1/policies/", id, "/mappings"),
+                           absl::StrCat("policy-mappings/", id, ".json"), true, Need::kRequired);
+      if (!mappings.ok()) return mappings.status();
+      if (mappings->has_value()) Count("policyMappings", static_cast<int64_t>((*mappings)->size()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Puller::PullProfileMappings() {
+  auto list = Pull("/api/v1/mappings", "profile-mappings.json", true, Need::kOptional);
+  if (!list.ok()) return list.status();
+  if (!list->has_value()) return absl::OkStatus();
+  auto ids = Ids(**list, "GET /api/v1/mappings");
+  if (!ids.ok()) return ids.status();
+  // The listing omits `properties`; each mapping is fetched for them.
+  for (const std::string& id : *ids) {
+    auto one = Pull(absl::StrCat("/api/v1/mappings/", id),
+                    absl::StrCat("profile-mappings/", id, ".json"), false, Need::kOptional);
+    if (!one.ok()) return one.status();
+    if (one->has_value()) Count("profileMappings", 1);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Puller::PullRoleSubscriptions() {
+  for (const char* role : kRoleTypes) {
+    auto subs = Pull(absl::StrCat("/api/v1/roles/", role, "/subscriptions"),
+                     absl::StrCat("roles/", role, "/subscriptions.json"), true, Need::kOptional,
+                     /*unsupported_400_skips=*/true);
+    if (!subs.ok()) return subs.status();
+    if (subs->has_value()) Count("roleSubscriptions", static_cast<int64_t>((*subs)->size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Puller::PullAuthorizationServers() {
+  auto servers =
+      Pull("/api/v1/authorizationServers", "authorization-servers.json", true, Need::kOptional);
+  if (!servers.ok()) return servers.status();
+  if (!servers->has_value()) return absl::OkStatus();
+  auto ids = Ids(**servers, "GET /api/v1/authorizationServers");
+  if (!ids.ok()) return ids.status();
+  Count("authorizationServers", static_cast<int64_t>(ids->size()));
+  for (const std::string& server : *ids) {
+    const std::string base = absl::StrCat("/api/v1/authorizationServers/", server, "/policies");
+    auto policies = Pull(base, absl::StrCat("authorization-servers/", server, "/policies.json"),
+                         true, Need::kOptional);
+    if (!policies.ok()) return policies.status();
+    if (!policies->has_value()) continue;
+    auto policy_ids = Ids(**policies, absl::StrCat("GET ", base));
+    if (!policy_ids.ok()) return policy_ids.status();
+    Count("authorizationServerPolicies", static_cast<int64_t>(policy_ids->size()));
+    for (const std::string& policy : *policy_ids) {
+      auto rules = Pull(absl::StrCat(base, "/", policy, "/rules"),
+                        absl::StrCat("authorization-servers/", server, "/rules/", policy, ".json"),
+                        true, Need::kOptional);
+      if (!rules.ok()) return rules.status();
+      if (rules->has_value())
+        Count("authorizationServerRules", static_cast<int64_t>((*rules)->size()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Puller::PullMemberships() {
+  for (const std::string& user : options_.membership_user_ids) {
+    if (!api::IsSafeId(user)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--with-memberships: not a user id: \"", client_.Redact(user), "\""));
+    }
+    auto groups = Pull(absl::StrCat("/api/v1/users/", user, "/groups"),
+                       absl::StrCat("users/", user, "/groups.json"), true, Need::kOptional);
+    if (!groups.ok()) return groups.status();
+    if (groups->has_value()) Count("userMemberships", static_cast<int64_t>((*groups)->size()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Puller::WriteManifest() {
+  Json manifest = Json::object();
+  manifest["formatVersion"] = 1;
+  manifest["org"] = client_.origin();
+  manifest["pulledAt"] = absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone());
+  manifest["source"] = client_.origin();
+  Json counts = Json::object();
+  for (const auto& [key, n] : counts_) counts[key] = n;
+  Json by_type = Json::object();
+  for (const auto& [key, n] : policies_by_type_) by_type[key] = n;
+  counts["policiesByType"] = by_type;
+  manifest["counts"] = counts;
+  Json files = Json::object();
+  for (const auto& [file, n] : report_.file_items) files[file] = n;
+  manifest["files"] = files;
+  Json skipped = Json::array();
+  for (const SkippedEndpoint& s : report_.skipped) {
+    Json entry = Json::object();
+    entry["endpoint"] = s.endpoint;
+    entry["status"] = s.http_status;
+    if (!s.error_code.empty()) entry["errorCode"] = s.error_code;
+    entry["reason"] = s.reason;
+    skipped.push_back(entry);
+  }
+  manifest["skipped"] = skipped;
+  manifest["requests"] = client_.requests();
+  manifest["retries"] = client_.retries();
+  std::string text = client_.Redact(manifest.dump(2, ' ', false, Json::error_handler_t::replace));
+  text.push_back('\n');
+  return api::WriteFileDurably((fs::path(staged_) / "manifest.json").string(), text);
+}
+
+absl::Status Puller::Run() {
+  if (absl::Status s = PullOrg(); !s.ok()) return s;
+  auto zones = Pull("/api/v1/zones", "zones.json", true, Need::kRequired);
+  if (!zones.ok()) return zones.status();
+  if (zones->has_value()) Count("zones", static_cast<int64_t>((*zones)->size()));
+  if (absl::Status s = PullPolicies(); !s.ok()) return s;
+  struct Simple {
+    const char* path;
+    const char* file;
+    const char* key;
+  };
+  static constexpr Simple kSimple[] = {
+      {"/api/v1/behaviors", "behaviors.json", "behaviors"},
+      {"/api/v1/groups", "groups.json", "groups"},
+      {"/api/v1/meta/schemas/user/linkedObjects", "linked-objects.json", "linkedObjects"},
+  };
+  for (const Simple& simple : kSimple) {
+    auto pulled = Pull(simple.path, simple.file, true, Need::kOptional);
+    if (!pulled.ok()) return pulled.status();
+    if (pulled->has_value()) Count(simple.key, static_cast<int64_t>((*pulled)->size()));
+  }
+  if (absl::Status s = PullProfileMappings(); !s.ok()) return s;
+  if (absl::Status s = PullRoleSubscriptions(); !s.ok()) return s;
+  if (absl::Status s = PullAuthorizationServers(); !s.ok()) return s;
+  if (absl::Status s = PullMemberships(); !s.ok()) return s;
+  return WriteManifest();
+}
+
+// Refuses to replace a directory that is not a snapshot: a typo in --out must
+// not delete someone's home directory.
+absl::Status CheckOutDir(const std::string& out_dir) {
+  std::error_code ec;
+  const fs::path out(out_dir);
+  if (!fs::exists(out, ec)) return absl::OkStatus();
+  if (!fs::is_directory(out, ec)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("--out ", out_dir, " exists and is not a directory"));
+  }
+  if (fs::is_empty(out, ec) || fs::exists(out / "manifest.json", ec)) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "--out ", out_dir,
+      " is a non-empty directory without manifest.json; refusing to replace it (choose a new "
+      "directory or remove it)"));
+}
+
+}  // namespace
+
+absl::StatusOr<PullReport> PullSnapshot(const PullOptions& options) {
+  const std::string& token = options.credential.token;
+  auto redacted = [&](const absl::Status& s) {
+    return absl::Status(s.code(), RedactSecret(std::string(s.message()), token));
+  };
+  if (options.out_dir.empty()) return absl::InvalidArgumentError("--out is required");
+  std::string out_dir = options.out_dir;
+  while (out_dir.size() > 1 && out_dir.back() == '/') out_dir.pop_back();
+  if (absl::Status s = CheckOutDir(out_dir); !s.ok()) return s;
+  auto client = api::HttpClient::Create(options.org_url, options.credential, options.http);
+  if (!client.ok()) return redacted(client.status());
+  auto staged = api::MakeStagingDirectory(out_dir);
+  if (!staged.ok()) return staged.status();
+
+  Puller puller(**client, *staged, options);
+  absl::Status status = puller.Run();
+  if (status.ok()) {
+    status = options.verify ? options.verify(*staged) : api::VerifyStagedSnapshot(*staged);
+    if (!status.ok()) {
+      status = absl::Status(status.code(),
+                            absl::StrCat("the pulled snapshot does not load: ", status.message()));
+    }
+  }
+  if (status.ok()) status = api::SwapIntoPlace(*staged, out_dir);
+  if (!status.ok()) {
+    api::RemoveTree(*staged);
+    return redacted(status);
+  }
+  PullReport report = std::move(puller.report());
+  report.out_dir = out_dir;
+  report.requests = (*client)->requests();
+  report.retries = (*client)->retries();
+  for (SkippedEndpoint& s : report.skipped) s.reason = RedactSecret(s.reason, token);
+  return report;
+}
+
+}  // namespace verdict
