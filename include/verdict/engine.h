@@ -5,6 +5,7 @@
 #define VERDICT_ENGINE_H_
 
 #include <atomic>
+#include <cstddef>
 #include <memory>
 #include <string_view>
 
@@ -34,6 +35,10 @@ class CompiledPolicySet {
 
   // The snapshot this set was compiled from (owned by the set).
   const Snapshot& snapshot() const;
+
+  // Heap bytes held by the compiled structures (IP index, rule lists, masks),
+  // not counting the snapshot itself. For capacity planning and benchmarks.
+  size_t MemoryBytes() const;
 
  private:
   friend absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot);

@@ -1,0 +1,590 @@
+// Compile(): a Snapshot into the flat, immutable CompiledData of
+// compiled_data.h. Every decision here mirrors one of the reference
+// evaluator's (lib/eval/reference/reference_evaluator.cc); the differential
+// test (tests/eval/differential_test.cc) holds the two together.
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "lib/compile/compiled_data.h"
+#include "verdict/engine.h"
+
+namespace verdict {
+namespace internal {
+namespace {
+
+constexpr absl::string_view kLegacyIpZone = "LegacyIpZone";
+constexpr absl::string_view kDefaultExemptIpZone = "DefaultExemptIpZone";
+
+bool IsGroupPolicyType(PolicyType type) {
+  return type == PolicyType::kOktaSignOn || type == PolicyType::kPassword ||
+         type == PolicyType::kMfaEnroll;
+}
+
+// Conditions that make a condition set never hold, whatever the context
+// (Part A §A2: unknown keys, elCondition, mdmEnrollment, entity risk).
+bool NeverMatches(const Conditions& c) {
+  return !c.unknown_keys.empty() || c.el_condition.has_value() || c.mdm_enrollment.has_value() ||
+         c.entity_risk.has_value() || c.risk_detection_types.has_value();
+}
+
+// Conditions without a bitset dimension, checked exactly for candidates.
+bool HasRareConditions(const Conditions& c) {
+  return c.users || c.groups || c.auth_provider || c.user_status || c.user_type || c.app ||
+         c.apps || c.platform || c.device || c.context || c.user_identifier || c.grant_types ||
+         c.scopes || c.clients;
+}
+
+// True when the condition set holds for every context (so the policy needs
+// no check of its own). Conservative: false when unsure.
+bool TriviallyHolds(const Conditions& c, bool skip_group_include) {
+  if (NeverMatches(c) || HasRareConditions(c)) return false;
+  if (c.people) {
+    const PeopleCondition& p = *c.people;
+    if (!p.users.include.empty() || !p.users.exclude.empty() || !p.groups.exclude.empty()) {
+      return false;
+    }
+    if (!skip_group_include && !p.groups.include.empty()) return false;
+  }
+  if (c.network && c.network->connection != NetworkConnection::kAnywhere) return false;
+  if (c.auth_context && c.auth_context->auth_type != "ANY") return false;
+  if (c.risk && !c.risk->behaviors.empty()) return false;
+  if (c.risk_score && (c.risk_score->level || c.risk_score->min_risk_level)) return false;
+  if (c.identity_provider && c.identity_provider->provider != "ANY") return false;
+  return true;
+}
+
+// Rule indices gathered per key while compiling one type.
+using Lists = std::vector<std::vector<uint32_t>>;
+
+class Compiler {
+ public:
+  explicit Compiler(CompiledData* d) : d_(*d) {}
+
+  absl::Status Run() {
+    CompileZones();
+    if (absl::Status s = BuildIndex(); !s.ok()) return s;
+    CompileKeys();
+    for (int t = 0; t < kPolicyTypeCount; ++t) CompileType(static_cast<PolicyType>(t));
+    return absl::OkStatus();
+  }
+
+ private:
+  const Snapshot& snap() const { return d_.snapshot; }
+
+  uint32_t ZoneIndex(const NetworkZone* z) const {
+    return z == nullptr ? kNone : static_cast<uint32_t>(z - snap().zones.data());
+  }
+
+  // ---------------------------------------------------------------- zones
+
+  void CompileZones() {
+    const auto& zones = snap().zones;
+    d_.zones.resize(zones.size());
+    d_.zone_words = static_cast<uint32_t>((zones.size() + 63) / 64);
+    d_.all_zones_eligible.assign(d_.zone_words, 0);
+    const NetworkZone* exempt = nullptr;
+    for (uint32_t i = 0; i < zones.size(); ++i) {
+      const NetworkZone& z = zones[i];
+      ZoneInfo& info = d_.zones[i];
+      info.active = z.active;
+      info.ip = z.type == ZoneType::kIp;
+      info.blocklist = z.usage == ZoneUsage::kBlocklist;
+      info.all_zones_eligible = z.usage == ZoneUsage::kPolicy && z.name != kDefaultExemptIpZone;
+      if (info.all_zones_eligible) d_.all_zones_eligible[i / 64] |= uint64_t{1} << (i % 64);
+      if (d_.legacy_zone == kNone && z.name == kLegacyIpZone) d_.legacy_zone = i;
+      if (exempt == nullptr && z.name == kDefaultExemptIpZone) exempt = &z;
+      if (!z.active) continue;
+      if (info.ip) {
+        ++d_.ip_zone_count;
+        if (info.blocklist) d_.has_ip_blocklist = true;
+      } else {
+        d_.dynamic_zones.push_back(i);
+        if (info.blocklist) d_.dynamic_blocklist_zones.push_back(i);
+      }
+    }
+    if (exempt != nullptr && exempt->active) {
+      d_.exempt_id =
+          exempt->type == ZoneType::kIp ? ZoneIndex(exempt) : static_cast<uint32_t>(zones.size());
+    }
+  }
+
+  // One interval index over the gateways and proxies of every ACTIVE IP zone
+  // (plus the gateways of a non-IP DefaultExemptIpZone under a pseudo id).
+  absl::Status BuildIndex() {
+    std::vector<ZoneIpIndex::Entry> entries;
+    size_t n = 0;
+    for (const NetworkZone& z : snap().zones) n += z.gateways.size() + z.proxies.size();
+    entries.reserve(n);
+    const auto& zones = snap().zones;
+    for (uint32_t i = 0; i < zones.size(); ++i) {
+      const NetworkZone& z = zones[i];
+      if (!z.active || z.type != ZoneType::kIp) continue;
+      for (const IpRange& r : z.gateways) entries.push_back({r, i, ZoneIpRole::kGateway});
+      for (const IpRange& r : z.proxies) entries.push_back({r, i, ZoneIpRole::kProxy});
+    }
+    if (d_.exempt_id == zones.size()) {
+      const NetworkZone* exempt = nullptr;
+      for (const NetworkZone& z : zones) {
+        if (z.name == kDefaultExemptIpZone) {
+          exempt = &z;
+          break;
+        }
+      }
+      for (const IpRange& r : exempt->gateways) {
+        entries.push_back({r, d_.exempt_id, ZoneIpRole::kGateway});
+      }
+    }
+    absl::StatusOr<ZoneIpIndex> index = ZoneIpIndex::Build(std::move(entries));
+    if (!index.ok()) return index.status();
+    d_.ip_index = *std::move(index);
+    return absl::OkStatus();
+  }
+
+  // ---------------------------------------------------------------- keys
+
+  static uint32_t Intern(StringIds& ids, const std::string& key) {
+    auto [it, inserted] = ids.try_emplace(key, static_cast<uint32_t>(ids.size()));
+    return it->second;
+  }
+
+  bool IsEveryone(const std::string& id) const { return d_.everyone_groups.contains(id); }
+
+  void CompileKeys() {
+    // IsEveryoneGroup: "EVERYONE", or the first groups.json entry with the id
+    // is BUILT_IN "Everyone".
+    d_.everyone_groups.insert("EVERYONE");
+    absl::flat_hash_set<std::string> seen;
+    for (const Group& g : snap().groups) {
+      if (!seen.insert(g.id).second) continue;
+      if (g.type == "BUILT_IN" && g.name == "Everyone") d_.everyone_groups.insert(g.id);
+    }
+    // Behavior tokens: one per distinct rule behavior string.
+    absl::flat_hash_map<std::string, uint32_t> tokens;
+    for (const Policy& p : snap().policies) {
+      for (const Rule& r : p.rules) {
+        if (!r.conditions.risk) continue;
+        for (const std::string& wanted : r.conditions.risk->behaviors) {
+          if (tokens.contains(wanted)) continue;
+          const uint32_t token = static_cast<uint32_t>(tokens.size());
+          tokens.emplace(wanted, token);
+          // Reference BehaviorsHold: seen hits wanted when equal ignoring
+          // case, or equal to the id / (ignoring case) the name of the last
+          // behaviors.json entry whose id is wanted or whose name is wanted
+          // ignoring case.
+          AddToken(d_.behavior_ci[wanted], token);
+          const Behavior* def = nullptr;
+          for (const Behavior& b : snap().behaviors) {
+            if (b.id == wanted || absl::EqualsIgnoreCase(b.name, wanted)) def = &b;
+          }
+          if (def != nullptr) {
+            AddToken(d_.behavior_exact[def->id], token);
+            AddToken(d_.behavior_ci[def->name], token);
+          }
+        }
+      }
+    }
+    behavior_token_count_ = static_cast<uint32_t>(tokens.size());
+    behavior_tokens_ = std::move(tokens);
+  }
+
+  static void AddToken(std::vector<uint32_t>& list, uint32_t token) {
+    if (std::find(list.begin(), list.end(), token) == list.end()) list.push_back(token);
+  }
+
+  // ---------------------------------------------------------------- types
+
+  uint32_t NewMask(uint32_t words) {
+    const uint32_t offset = static_cast<uint32_t>(d_.dense_pool.size());
+    d_.dense_pool.resize(d_.dense_pool.size() + std::max<uint32_t>(words, 1), 0);
+    return offset;
+  }
+  void SetBit(uint32_t mask, uint32_t rule) {
+    d_.dense_pool[mask + rule / 64] |= uint64_t{1} << (rule % 64);
+  }
+
+  RuleList Finish(std::vector<uint32_t>& rules, uint32_t words) {
+    RuleList list;
+    if (rules.empty()) return list;
+    std::sort(rules.begin(), rules.end());
+    rules.erase(std::unique(rules.begin(), rules.end()), rules.end());
+    if (rules.size() > 2 * size_t{words}) {
+      list.dense = true;
+      list.offset = NewMask(words);
+      list.count = words;
+      for (uint32_t r : rules) SetBit(list.offset, r);
+    } else {
+      list.offset = static_cast<uint32_t>(d_.sparse_pool.size());
+      list.count = static_cast<uint32_t>(rules.size());
+      d_.sparse_pool.insert(d_.sparse_pool.end(), rules.begin(), rules.end());
+    }
+    return list;
+  }
+
+  static void Add(Lists& lists, uint32_t key, uint32_t rule) {
+    if (lists.size() <= key) lists.resize(key + 1);
+    lists[key].push_back(rule);
+  }
+
+  CompiledNetwork CompileNetwork(const NetworkCondition& n) const {
+    CompiledNetwork c;
+    c.connection = n.connection;
+    c.include_nonempty = !n.include.empty();
+    for (const std::string& id : n.include) {
+      if (id == kAllZones) {
+        c.include_all_zones = true;
+      } else if (uint32_t z = ZoneIndex(snap().FindZone(id)); z != kNone) {
+        c.include.push_back(z);
+      }
+    }
+    for (const std::string& id : n.exclude) {
+      if (id == kAllZones) {
+        c.exclude_all_zones = true;
+      } else if (uint32_t z = ZoneIndex(snap().FindZone(id)); z != kNone) {
+        c.exclude.push_back(z);
+      }
+    }
+    return c;
+  }
+
+  uint32_t AddExact(const Conditions& c, bool skip_group_include, bool only_rare) {
+    ExactCheck e;
+    e.conditions = &c;
+    e.skip_group_include = skip_group_include;
+    e.only_rare = only_rare;
+    if (c.network) e.network = CompileNetwork(*c.network);
+    d_.exact_checks.push_back(std::move(e));
+    return static_cast<uint32_t>(d_.exact_checks.size() - 1);
+  }
+
+  // Part A §A3, everything but the context-dependent factor check.
+  static void SetOutcome(PolicyType type, const Rule& rule, CompiledRule* out) {
+    out->outcome_kind = OutcomeKind::kFixed;
+    if (type == PolicyType::kAccessPolicy) {
+      const bool deny = rule.app_sign_on && rule.app_sign_on->access == Access::kDeny;
+      out->outcome = deny ? Outcome::kDeny : Outcome::kAllow;
+      return;
+    }
+    if (type != PolicyType::kOktaSignOn) {
+      out->outcome = Outcome::kNone;
+      return;
+    }
+    if (!rule.signon.has_value()) {
+      out->outcome = Outcome::kDeny;
+      return;
+    }
+    const SignOnAction& s = *rule.signon;
+    if (s.access == Access::kDeny) {
+      out->outcome = Outcome::kDeny;
+    } else if (s.access == Access::kChallenge) {
+      out->outcome = Outcome::kChallenge;
+    } else if (s.access != Access::kAllow) {
+      out->outcome = Outcome::kDeny;
+    } else if (!s.require_factor) {
+      out->outcome = Outcome::kAllow;
+    } else if (s.factor_prompt_mode == FactorPromptMode::kSession) {
+      out->outcome_kind = OutcomeKind::kFactorSession;
+      out->outcome = Outcome::kAllow;
+      out->factor_lifetime_minutes = s.factor_lifetime_minutes;
+    } else if (s.factor_prompt_mode == FactorPromptMode::kDevice) {
+      out->outcome_kind = OutcomeKind::kFactorDevice;
+      out->outcome = Outcome::kAllow;
+    } else {
+      out->outcome = Outcome::kChallenge;
+    }
+  }
+
+  void CompileType(PolicyType type) {
+    TypeProgram& prog = d_.types[static_cast<int>(type)];
+    const std::vector<const Policy*> policies = snap().PoliciesOfType(type);
+    if (policies.empty()) return;
+    prog.present = true;
+    const bool group_type = IsGroupPolicyType(type);
+
+    // Pass 1: the rules that can win, in evaluation order.
+    for (const Policy* p : policies) {
+      if (!p->active) continue;
+      if (std::none_of(p->rules.begin(), p->rules.end(), [](const Rule& r) { return r.active; })) {
+        continue;
+      }
+      if (NeverMatches(p->conditions)) continue;
+      if (group_type && !p->system &&
+          (!p->conditions.people || p->conditions.people->groups.include.empty())) {
+        continue;  // a non-default policy without a group include applies to nobody
+      }
+      if (type == PolicyType::kAccessPolicy && p->mapped_app_ids.empty()) continue;
+      CompiledPolicy cp;
+      cp.policy = p;
+      cp.rule_begin = static_cast<uint32_t>(prog.rules.size());
+      const uint32_t slot = static_cast<uint32_t>(prog.policies.size());
+      for (const Rule& r : p->rules) {
+        if (!r.active || NeverMatches(r.conditions)) continue;
+        CompiledRule cr;
+        cr.policy = p;
+        cr.rule = &r;
+        cr.policy_slot = slot;
+        if (HasRareConditions(r.conditions)) cr.exact = AddExact(r.conditions, false, true);
+        SetOutcome(type, r, &cr);
+        prog.rules.push_back(std::move(cr));
+      }
+      cp.rule_end = static_cast<uint32_t>(prog.rules.size());
+      if (cp.rule_begin == cp.rule_end) continue;
+      if (!TriviallyHolds(p->conditions, group_type)) {
+        cp.exact = AddExact(p->conditions, group_type, false);
+      }
+      prog.policies.push_back(cp);
+    }
+    prog.rule_count = static_cast<uint32_t>(prog.rules.size());
+    const uint32_t w = prog.words = (prog.rule_count + 63) / 64;
+
+    prog.policy_always = NewMask(w);
+    prog.policy_everyone = NewMask(w);
+    prog.people_free = NewMask(w);
+    prog.people_everyone_include = NewMask(w);
+    prog.people_everyone_exclude = NewMask(w);
+    prog.net_free = NewMask(w);
+    prog.net_on = NewMask(w);
+    prog.net_off = NewMask(w);
+    prog.net_include_all = NewMask(w);
+    prog.net_exclude_all = NewMask(w);
+    for (uint32_t& m : prog.risk_by_level) m = NewMask(w);
+    prog.auth_other = NewMask(w);
+    prog.behaviors_free = NewMask(w);
+    prog.idp_okta_context = NewMask(w);
+    prog.idp_any = NewMask(w);
+
+    Lists group_include, group_exclude, group_policy, user_include, user_exclude, zone_include,
+        zone_exclude, behavior, idp, app;
+    std::vector<std::vector<uint32_t>> auth_rules;  // parallel to prog.auth_values
+
+    // Policy applicability.
+    for (const CompiledPolicy& cp : prog.policies) {
+      const Policy& p = *cp.policy;
+      auto each_rule = [&](auto fn) {
+        for (uint32_t r = cp.rule_begin; r < cp.rule_end; ++r) fn(r);
+      };
+      if (group_type && !p.system) {
+        for (const std::string& g : p.conditions.people->groups.include) {
+          if (IsEveryone(g)) {
+            each_rule([&](uint32_t r) { SetBit(prog.policy_everyone, r); });
+          } else {
+            const uint32_t id = Intern(d_.group_ids, g);
+            each_rule([&](uint32_t r) { Add(group_policy, id, r); });
+          }
+        }
+      } else if (type == PolicyType::kAccessPolicy) {
+        for (const std::string& a : p.mapped_app_ids) {
+          const uint32_t id = Intern(d_.app_ids, a);
+          each_rule([&](uint32_t r) { Add(app, id, r); });
+        }
+      } else {
+        each_rule([&](uint32_t r) { SetBit(prog.policy_always, r); });
+      }
+    }
+
+    // Rule dimensions.
+    for (uint32_t r = 0; r < prog.rule_count; ++r) {
+      const Conditions& c = prog.rules[r].rule->conditions;
+      // people
+      if (!c.people) {
+        SetBit(prog.people_free, r);
+      } else {
+        const PeopleCondition& p = *c.people;
+        if (p.users.include.empty() && p.groups.include.empty()) SetBit(prog.people_free, r);
+        for (const std::string& u : p.users.include) Add(user_include, Intern(d_.user_ids, u), r);
+        for (const std::string& u : p.users.exclude) Add(user_exclude, Intern(d_.user_ids, u), r);
+        for (const std::string& g : p.groups.include) {
+          if (IsEveryone(g)) {
+            SetBit(prog.people_everyone_include, r);
+          } else {
+            Add(group_include, Intern(d_.group_ids, g), r);
+          }
+        }
+        for (const std::string& g : p.groups.exclude) {
+          if (IsEveryone(g)) {
+            SetBit(prog.people_everyone_exclude, r);
+          } else {
+            Add(group_exclude, Intern(d_.group_ids, g), r);
+          }
+        }
+      }
+      // network
+      if (!c.network || c.network->connection == NetworkConnection::kAnywhere) {
+        SetBit(prog.net_free, r);
+      } else if (c.network->connection == NetworkConnection::kOnNetwork) {
+        SetBit(prog.net_on, r);
+      } else if (c.network->connection == NetworkConnection::kOffNetwork) {
+        SetBit(prog.net_off, r);
+      } else {
+        const CompiledNetwork n = CompileNetwork(*c.network);
+        if (!n.include_nonempty) SetBit(prog.net_free, r);
+        if (n.include_all_zones) SetBit(prog.net_include_all, r);
+        if (n.exclude_all_zones) {
+          SetBit(prog.net_exclude_all, r);
+          prog.has_net_exclude = true;
+        }
+        for (uint32_t z : n.include) Add(zone_include, z, r);
+        for (uint32_t z : n.exclude) Add(zone_exclude, z, r);
+      }
+      // riskScore
+      for (int level = 0; level < 4; ++level) {
+        bool ok = true;
+        if (c.risk_score) {
+          const std::optional<RiskLevel> have =
+              level == 0 ? std::nullopt
+                         : std::optional<RiskLevel>(static_cast<RiskLevel>(level - 1));
+          if (c.risk_score->level.has_value()) ok = have == c.risk_score->level;
+          if (ok && c.risk_score->min_risk_level.has_value()) {
+            ok = have.has_value() && *have >= *c.risk_score->min_risk_level;
+          }
+        }
+        if (ok) SetBit(prog.risk_by_level[level], r);
+      }
+      // authContext
+      if (!c.auth_context || c.auth_context->auth_type == "ANY") {
+        SetBit(prog.auth_other, r);
+        for (auto& rules : auth_rules) rules.push_back(r);
+        any_auth_rules_.push_back(r);
+      } else {
+        const std::string& value = c.auth_context->auth_type;
+        size_t i = 0;
+        while (i < prog.auth_values.size() && !absl::EqualsIgnoreCase(prog.auth_values[i], value)) {
+          ++i;
+        }
+        if (i == prog.auth_values.size()) {
+          prog.auth_values.push_back(value);
+          auth_rules.push_back(any_auth_rules_);  // every ANY rule so far
+        }
+        auth_rules[i].push_back(r);
+      }
+      // risk.behaviors
+      if (!c.risk || c.risk->behaviors.empty()) {
+        SetBit(prog.behaviors_free, r);
+      } else {
+        for (const std::string& wanted : c.risk->behaviors) {
+          Add(behavior, behavior_tokens_.at(wanted), r);
+        }
+      }
+      // identityProvider
+      if (!c.identity_provider || c.identity_provider->provider == "ANY") {
+        SetBit(prog.idp_any, r);
+        SetBit(prog.idp_okta_context, r);
+      } else if (c.identity_provider->provider == "OKTA") {
+        SetBit(prog.idp_okta_context, r);
+      } else if (c.identity_provider->provider == "SPECIFIC_IDP") {
+        for (const std::string& id : c.identity_provider->idp_ids) {
+          Add(idp, Intern(d_.idp_ids, id), r);
+        }
+      }
+    }
+    any_auth_rules_.clear();
+    for (auto& rules : auth_rules) {
+      const uint32_t m = NewMask(w);
+      for (uint32_t r : rules) SetBit(m, r);
+      prog.auth_masks.push_back(m);
+    }
+
+    // Lists, indexed by key id.
+    prog.by_group.resize(d_.group_ids.size());
+    for (uint32_t g = 0; g < group_include.size(); ++g) {
+      prog.by_group[g].people_include = Finish(group_include[g], w);
+    }
+    for (uint32_t g = 0; g < group_exclude.size(); ++g) {
+      prog.by_group[g].people_exclude = Finish(group_exclude[g], w);
+    }
+    for (uint32_t g = 0; g < group_policy.size(); ++g) {
+      prog.by_group[g].policy_include = Finish(group_policy[g], w);
+    }
+    prog.by_user.resize(d_.user_ids.size());
+    for (uint32_t u = 0; u < user_include.size(); ++u) {
+      prog.by_user[u].include = Finish(user_include[u], w);
+    }
+    for (uint32_t u = 0; u < user_exclude.size(); ++u) {
+      prog.by_user[u].exclude = Finish(user_exclude[u], w);
+    }
+    prog.by_zone.resize(snap().zones.size());
+    for (uint32_t z = 0; z < zone_include.size(); ++z) {
+      prog.by_zone[z].include = Finish(zone_include[z], w);
+    }
+    for (uint32_t z = 0; z < zone_exclude.size(); ++z) {
+      prog.by_zone[z].exclude = Finish(zone_exclude[z], w);
+      if (!prog.by_zone[z].exclude.empty()) prog.has_net_exclude = true;
+    }
+    prog.by_behavior_token.resize(behavior_token_count_);
+    for (uint32_t t = 0; t < behavior.size(); ++t)
+      prog.by_behavior_token[t] = Finish(behavior[t], w);
+    prog.by_idp.resize(d_.idp_ids.size());
+    for (uint32_t i = 0; i < idp.size(); ++i) prog.by_idp[i] = Finish(idp[i], w);
+    prog.by_app.resize(d_.app_ids.size());
+    for (uint32_t a = 0; a < app.size(); ++a) prog.by_app[a] = Finish(app[a], w);
+
+    prog.has_policy_lists = !group_policy.empty() || !app.empty();
+    prog.has_people_lists = !group_include.empty() || !group_exclude.empty() ||
+                            !user_include.empty() || !user_exclude.empty();
+    prog.has_zone_lists = !zone_include.empty() || !zone_exclude.empty();
+    prog.has_behavior_lists = !behavior.empty();
+    prog.has_idp_lists = !idp.empty();
+  }
+
+  CompiledData& d_;
+  uint32_t behavior_token_count_ = 0;
+  absl::flat_hash_map<std::string, uint32_t> behavior_tokens_;
+  std::vector<uint32_t> any_auth_rules_;
+};
+
+}  // namespace
+
+size_t CompiledData::MemoryBytes() const {
+  size_t bytes = sizeof(*this) + ip_index.MemoryBytes() - sizeof(ip_index);
+  bytes += sparse_pool.capacity() * sizeof(uint32_t) + dense_pool.capacity() * sizeof(uint64_t);
+  bytes += zones.capacity() * sizeof(ZoneInfo);
+  bytes += exact_checks.capacity() * sizeof(ExactCheck);
+  for (const TypeProgram& t : types) {
+    bytes += t.rules.capacity() * sizeof(CompiledRule) +
+             t.policies.capacity() * sizeof(CompiledPolicy) +
+             t.by_group.capacity() * sizeof(GroupLists) +
+             (t.by_user.capacity() + t.by_zone.capacity()) * sizeof(IncludeExcludeLists) +
+             (t.by_behavior_token.capacity() + t.by_idp.capacity() + t.by_app.capacity()) *
+                 sizeof(RuleList);
+  }
+  // Hash tables: roughly one slot (key + value + control byte) per entry.
+  const size_t key_bytes = sizeof(std::string) + sizeof(uint32_t) + 1;
+  bytes += (group_ids.capacity() + user_ids.capacity() + idp_ids.capacity() + app_ids.capacity()) *
+           key_bytes;
+  return bytes;
+}
+
+}  // namespace internal
+
+CompiledPolicySet::CompiledPolicySet() : data_(std::make_unique<internal::CompiledData>()) {}
+CompiledPolicySet::~CompiledPolicySet() = default;
+
+const Snapshot& CompiledPolicySet::snapshot() const { return data_->snapshot; }
+
+size_t CompiledPolicySet::MemoryBytes() const { return data_->MemoryBytes(); }
+
+absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot) {
+  for (const Policy& p : snapshot.policies) {
+    if (p.rules.size() >= (size_t{1} << 31)) {
+      return absl::InvalidArgumentError(absl::StrCat("policy ", p.id, " has too many rules"));
+    }
+  }
+  std::shared_ptr<CompiledPolicySet> set(new CompiledPolicySet());
+  set->data_->snapshot = std::move(snapshot);
+  internal::Compiler compiler(set->data_.get());
+  if (absl::Status s = compiler.Run(); !s.ok()) return s;
+  internal::CompiledData& d = *set->data_;
+  uint32_t max_words = 0;
+  for (const internal::TypeProgram& t : d.types) max_words = std::max(max_words, t.words);
+  // The zone bitset, the live zone list of the chain walk, seven rule masks
+  // and one all-zero mask.
+  d.scratch_words = 8 * size_t{max_words} + d.zone_words + (d.ip_zone_count + 2) / 2 + 1;
+  return std::shared_ptr<const CompiledPolicySet>(std::move(set));
+}
+
+}  // namespace verdict

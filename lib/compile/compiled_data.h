@@ -1,0 +1,232 @@
+// The compiled form of a snapshot (issue 3): what Compile() builds and
+// CompiledPolicySet::Evaluate() reads. Private to the library.
+//
+// Per policy type, every rule that can ever win is laid out in one flat
+// vector in evaluation order (policies as the snapshot orders them, rules in
+// their policy's order). Rules of inactive policies, inactive rules, rules
+// with a condition that never matches and policies that apply to nobody are
+// dropped: they can never produce a decision.
+//
+// Rule matching is a bitset AND. For each condition dimension the compiler
+// records which rules each possible context value satisfies:
+//   * static masks — one dense bitset per value of a small closed vocabulary
+//     (risk level, auth type, IdP = OKTA); Evaluate just picks one;
+//   * rule lists — for open vocabularies (group, user, zone, behavior, IdP id,
+//     app) the rules each key touches, stored sparse (indices) or dense
+//     (bitset words), whichever is smaller; Evaluate ORs the lists of the keys
+//     the context holds into scratch words.
+// The AND of the dimensions leaves the candidates; the first set bit is the
+// winner unless a rule (or its policy) carries a rare condition that has no
+// dimension (platform, device, userIdentifier, ...), which is then checked
+// exactly — for candidates only.
+#ifndef VERDICT_LIB_COMPILE_COMPILED_DATA_H_
+#define VERDICT_LIB_COMPILE_COMPILED_DATA_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
+#include "lib/net/zone_ip_index.h"
+#include "verdict/decision.h"
+#include "verdict/snapshot.h"
+
+namespace verdict::internal {
+
+inline constexpr uint32_t kNone = 0xffffffffu;
+inline constexpr int kMaxChainHops = 5;  // Part A §A2, the gateway hop included.
+
+// ASCII case-insensitive hashing and equality, for keys Okta compares without
+// case (behavior names). Transparent, so lookups take a string_view.
+struct CaseInsensitiveHash {
+  using is_transparent = void;
+  size_t operator()(absl::string_view s) const {
+    uint64_t h = 1469598103934665603ull;
+    for (char c : s) {
+      const unsigned char u = static_cast<unsigned char>(c);
+      h = (h ^ ((u >= 'A' && u <= 'Z') ? u + 32 : u)) * 1099511628211ull;
+    }
+    return static_cast<size_t>(h);
+  }
+};
+struct CaseInsensitiveEq {
+  using is_transparent = void;
+  bool operator()(absl::string_view a, absl::string_view b) const {
+    return absl::EqualsIgnoreCase(a, b);
+  }
+};
+
+// A set of rule indices of one type, stored in one of the set's pools.
+struct RuleList {
+  uint32_t offset = 0;
+  uint32_t count = 0;  // sparse: indices; dense: words (== the type's word count)
+  bool dense = false;
+  bool empty() const { return count == 0; }
+};
+
+// A network condition with zone ids resolved to zone indices.
+struct CompiledNetwork {
+  NetworkConnection connection = NetworkConnection::kAnywhere;
+  std::vector<uint32_t> include;  // zone indices (missing ids dropped)
+  bool include_all_zones = false;
+  bool include_nonempty = false;
+  std::vector<uint32_t> exclude;
+  bool exclude_all_zones = false;
+};
+
+// A condition set checked condition by condition (the rare conditions of a
+// rule, or a policy's own conditions).
+struct ExactCheck {
+  const Conditions* conditions = nullptr;
+  // Policy level of OKTA_SIGN_ON/PASSWORD/MFA_ENROLL: groups.include was
+  // already decided by the policy mask and is ignored here.
+  bool skip_group_include = false;
+  // Rule level: only the conditions without a bitset dimension are checked.
+  bool only_rare = false;
+  CompiledNetwork network;
+};
+
+// How a winning rule's outcome is derived (Part A §A3).
+enum class OutcomeKind : uint8_t { kFixed, kFactorSession, kFactorDevice };
+
+struct CompiledRule {
+  const Policy* policy = nullptr;
+  const Rule* rule = nullptr;
+  uint32_t policy_slot = 0;  // index into TypeProgram::policies
+  uint32_t exact = kNone;    // index into CompiledData::exact_checks
+  OutcomeKind outcome_kind = OutcomeKind::kFixed;
+  Outcome outcome = Outcome::kNone;  // kFixed; for kFactor* the ALLOW side
+  std::optional<int64_t> factor_lifetime_minutes;
+};
+
+struct CompiledPolicy {
+  const Policy* policy = nullptr;
+  uint32_t rule_begin = 0;
+  uint32_t rule_end = 0;
+  uint32_t exact = kNone;  // the policy's own conditions, when not trivial
+};
+
+// Rule lists of one key (a group, a user, a zone, ...) in one type.
+struct GroupLists {
+  RuleList people_include;
+  RuleList people_exclude;
+  RuleList policy_include;  // rules of policies whose groups.include lists it
+};
+struct IncludeExcludeLists {
+  RuleList include;
+  RuleList exclude;
+};
+
+// Everything for one policy type.
+struct TypeProgram {
+  bool present = false;
+  uint32_t rule_count = 0;
+  uint32_t words = 0;  // ceil(rule_count / 64)
+  std::vector<CompiledRule> rules;
+  std::vector<CompiledPolicy> policies;
+
+  // Static masks: offsets (in words) into CompiledData::dense_pool.
+  // Policy applicability.
+  uint32_t policy_always = 0;    // default/system policies, and types without groups
+  uint32_t policy_everyone = 0;  // group include lists the Everyone group (needs a user)
+  bool has_policy_lists = false;
+  // people
+  uint32_t people_free = 0;  // no people condition, or no include list
+  uint32_t people_everyone_include = 0;
+  uint32_t people_everyone_exclude = 0;
+  bool has_people_lists = false;
+  // network
+  uint32_t net_free = 0;  // ANYWHERE, absent, or ZONE without include
+  uint32_t net_on = 0;
+  uint32_t net_off = 0;
+  uint32_t net_include_all = 0;
+  uint32_t net_exclude_all = 0;
+  bool has_zone_lists = false;
+  bool has_net_exclude = false;
+  // riskScore: index 0 = context without level, 1 + RiskLevel otherwise.
+  std::array<uint32_t, 4> risk_by_level{};
+  // authContext: mask for a context auth type equal (ignoring case) to
+  // auth_values[i]; auth_other for any other auth type.
+  std::vector<std::string> auth_values;
+  std::vector<uint32_t> auth_masks;
+  uint32_t auth_other = 0;
+  // risk.behaviors
+  uint32_t behaviors_free = 0;
+  bool has_behavior_lists = false;
+  // identityProvider
+  uint32_t idp_okta_context = 0;  // ANY or OKTA rules
+  uint32_t idp_any = 0;
+  bool has_idp_lists = false;
+
+  // Per key, indexed by the CompiledData key ids.
+  std::vector<GroupLists> by_group;
+  std::vector<IncludeExcludeLists> by_user;
+  std::vector<IncludeExcludeLists> by_zone;
+  std::vector<RuleList> by_behavior_token;
+  std::vector<RuleList> by_idp;
+  std::vector<RuleList> by_app;  // ACCESS_POLICY mappings
+};
+
+// Per-zone facts for the zone-set computation.
+struct ZoneInfo {
+  bool active = false;
+  bool ip = false;
+  bool blocklist = false;
+  bool all_zones_eligible = false;  // POLICY usage, not DefaultExemptIpZone
+};
+
+using StringIds = absl::flat_hash_map<std::string, uint32_t>;
+
+struct CompiledData {
+  Snapshot snapshot;
+
+  // Zones, indexed as snapshot.zones.
+  std::vector<ZoneInfo> zones;
+  uint32_t zone_words = 0;
+  uint32_t ip_zone_count = 0;
+  std::vector<uint32_t> dynamic_zones;            // ACTIVE dynamic zones (any usage)
+  std::vector<uint32_t> dynamic_blocklist_zones;  // ACTIVE dynamic BLOCKLIST zones
+  bool has_ip_blocklist = false;
+  uint32_t legacy_zone = kNone;  // first zone named LegacyIpZone
+  // DefaultExemptIpZone's id in the index (its zone index, or a pseudo id
+  // past the zones when it is not an IP zone), kNone without an active one.
+  uint32_t exempt_id = kNone;
+  std::vector<uint64_t> all_zones_eligible;  // zone bitset
+  ZoneIpIndex ip_index;
+
+  // Key ids shared by every type.
+  StringIds group_ids;
+  StringIds user_ids;
+  StringIds idp_ids;
+  StringIds app_ids;
+  // Behavior tokens: a context behavior `seen` hits the tokens listed under
+  // it, compared without case, or (exactly) under behavior_exact.
+  absl::flat_hash_map<std::string, std::vector<uint32_t>, CaseInsensitiveHash, CaseInsensitiveEq>
+      behavior_ci;
+  absl::flat_hash_map<std::string, std::vector<uint32_t>> behavior_exact;
+  // Group ids that hold every user (IsEveryoneGroup of the reference).
+  absl::flat_hash_set<std::string> everyone_groups;
+
+  std::array<TypeProgram, kPolicyTypeCount> types;
+  std::vector<ExactCheck> exact_checks;
+
+  std::vector<uint32_t> sparse_pool;
+  std::vector<uint64_t> dense_pool;
+
+  // Scratch words one evaluation needs (rule masks of the largest type, the
+  // zone bitset, the chain walk's live zone list).
+  size_t scratch_words = 0;
+
+  size_t MemoryBytes() const;
+};
+
+}  // namespace verdict::internal
+
+#endif  // VERDICT_LIB_COMPILE_COMPILED_DATA_H_
