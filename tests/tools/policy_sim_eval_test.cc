@@ -294,7 +294,7 @@ TEST_F(PolicySimEvalTest, TableHasHeaderRowsAndSummary) {
   }
   EXPECT_THAT(r.out, HasSubstr("Everyone (00pSignOn)"));
   EXPECT_THAT(r.out, HasSubstr("Office (0prOffice)"));
-  EXPECT_THAT(r.out, HasSubstr("yes: Blocked (nzoBlock)"));
+  EXPECT_THAT(r.out, HasSubstr("blocklist Blocked (nzoBlock)"));
   EXPECT_THAT(lines.back(), HasSubstr("3 contexts, 4 decisions")) << r.out;
   EXPECT_THAT(lines.back(), HasSubstr("1 ALLOW, 1 DENY, 1 CHALLENGE")) << r.out;
 }

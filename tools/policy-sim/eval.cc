@@ -213,13 +213,14 @@ class TableSink : public Sink {
   void OnDecision(const SignOnContext& context, int line, const Decision& decision,
                   const Trace* trace) override {
     ++decisions_;
-    std::string blocked = "no";
+    // A blocked context has no policy; that cell names the blocklist zone.
+    std::string policy = decision.policy ? Named(decision.policy->name, decision.policy->id) : "-";
     if (decision.blocked) {
       ++blocked_;
-      blocked = decision.blocking_zone != nullptr
-                    ? absl::StrCat("yes: ",
-                                   Named(decision.blocking_zone->name, decision.blocking_zone->id))
-                    : "yes";
+      if (decision.blocking_zone != nullptr) {
+        policy = absl::StrCat("blocklist ",
+                              Named(decision.blocking_zone->name, decision.blocking_zone->id));
+      }
     }
     const std::string_view outcome_name = OutcomeName(decision.outcome);
     if (outcome_name.empty()) {
@@ -230,9 +231,8 @@ class TableSink : public Sink {
     std::string below;
     if (trace != nullptr) below = TraceToText(*trace);
     table_.AddRow({context.id.empty() ? absl::StrCat("(line ", line, ")") : context.id,
-                   std::string(PolicyTypeName(decision.type)), blocked,
-                   decision.policy ? Named(decision.policy->name, decision.policy->id) : "-",
-                   decision.rule ? Named(decision.rule->name, decision.rule->id) : "-",
+                   std::string(PolicyTypeName(decision.type)), decision.blocked ? "yes" : "no",
+                   policy, decision.rule ? Named(decision.rule->name, decision.rule->id) : "-",
                    outcome_name.empty() ? std::string("-") : std::string(outcome_name)},
                   std::move(below));
   }
