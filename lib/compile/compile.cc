@@ -104,7 +104,7 @@ class Compiler {
         ++d_.ip_zone_count;
         if (info.blocklist) d_.has_ip_blocklist = true;
       } else {
-        d_.dynamic_zones.push_back(i);
+        IndexDynamicZone(z, i);
         if (info.blocklist) d_.dynamic_blocklist_zones.push_back(i);
       }
     }
@@ -112,6 +112,36 @@ class Compiler {
       d_.exempt_id =
           exempt->type == ZoneType::kIp ? ZoneIndex(exempt) : static_cast<uint32_t>(zones.size());
     }
+  }
+
+  void IndexDynamicZone(const NetworkZone& z, uint32_t i) {
+    const bool v2 = z.type == ZoneType::kDynamicV2;
+    const bool v2_extras =
+        v2 && (!z.ip_service_categories.empty() || !z.locations_exclude.empty() ||
+               !z.asns_exclude.empty() || !z.ip_service_categories_exclude.empty());
+    if (!z.locations.empty()) {
+      for (const ZoneLocation& loc : z.locations) {
+        std::vector<uint32_t>& list = d_.dynamic_by_country[loc.country];
+        if (list.empty() || list.back() != i) list.push_back(i);
+      }
+    } else if (!z.asns.empty()) {
+      for (uint32_t asn : z.asns) {
+        std::vector<uint32_t>& list = d_.dynamic_by_asn[asn];
+        if (list.empty() || list.back() != i) list.push_back(i);
+      }
+    } else if (v2_extras) {
+      d_.dynamic_other.push_back(i);
+    } else if (z.proxy_type != ZoneProxyCriterion::kNoConstraint) {
+      // ClientInDynamicZone reduces to the proxyType criterion.
+      const auto c = z.proxy_type;
+      if (c == ZoneProxyCriterion::kAny || c == ZoneProxyCriterion::kTor) {
+        d_.dynamic_by_proxy[static_cast<int>(ProxyType::kTor)].push_back(i);
+      }
+      if (c == ZoneProxyCriterion::kAny || c == ZoneProxyCriterion::kNotTorAnonymizer) {
+        d_.dynamic_by_proxy[static_cast<int>(ProxyType::kAnonymizer)].push_back(i);
+      }
+    }
+    // No criterion at all: the zone holds nobody.
   }
 
   // One interval index over the gateways and proxies of every ACTIVE IP zone
@@ -143,6 +173,28 @@ class Compiler {
     absl::StatusOr<ZoneIpIndex> index = ZoneIpIndex::Build(std::move(entries));
     if (!index.ok()) return index.status();
     d_.ip_index = *std::move(index);
+    if (!d_.has_ip_blocklist) return absl::OkStatus();
+
+    std::vector<ZoneIpIndex::Entry> blocked;
+    d_.block_exempt_id = static_cast<uint32_t>(zones.size() + 1);
+    for (uint32_t i = 0; i < zones.size(); ++i) {
+      const NetworkZone& z = zones[i];
+      if (!z.active || z.type != ZoneType::kIp || z.usage != ZoneUsage::kBlocklist) continue;
+      for (const IpRange& r : z.gateways) blocked.push_back({r, i, ZoneIpRole::kGateway});
+      for (const IpRange& r : z.proxies) blocked.push_back({r, i, ZoneIpRole::kGateway});
+    }
+    if (d_.exempt_id != kNone) {
+      for (const NetworkZone& z : zones) {
+        if (z.name != kDefaultExemptIpZone) continue;
+        for (const IpRange& r : z.gateways) {
+          blocked.push_back({r, d_.block_exempt_id, ZoneIpRole::kGateway});
+        }
+        break;
+      }
+    }
+    absl::StatusOr<ZoneIpIndex> block_index = ZoneIpIndex::Build(std::move(blocked));
+    if (!block_index.ok()) return block_index.status();
+    d_.block_index = *std::move(block_index);
     return absl::OkStatus();
   }
 
@@ -540,7 +592,8 @@ class Compiler {
 }  // namespace
 
 size_t CompiledData::MemoryBytes() const {
-  size_t bytes = sizeof(*this) + ip_index.MemoryBytes() - sizeof(ip_index);
+  size_t bytes = sizeof(*this) + ip_index.MemoryBytes() - sizeof(ip_index) +
+                 block_index.MemoryBytes() - sizeof(block_index);
   bytes += sparse_pool.capacity() * sizeof(uint32_t) + dense_pool.capacity() * sizeof(uint64_t);
   bytes += zones.capacity() * sizeof(ZoneInfo);
   bytes += exact_checks.capacity() * sizeof(ExactCheck);

@@ -191,7 +191,16 @@ struct CompiledData {
   std::vector<ZoneInfo> zones;
   uint32_t zone_words = 0;
   uint32_t ip_zone_count = 0;
-  std::vector<uint32_t> dynamic_zones;            // ACTIVE dynamic zones (any usage)
+  // ACTIVE dynamic zones (any usage), indexed by their most selective
+  // criterion so an evaluation only tests the zones that can hold the
+  // context: by country (zones with locations; key compared without case),
+  // else by ASN, else by the context's proxy type (zones whose only criterion
+  // is proxyType: the answer is precomputed), else tested every time.
+  absl::flat_hash_map<std::string, std::vector<uint32_t>, CaseInsensitiveHash, CaseInsensitiveEq>
+      dynamic_by_country;
+  absl::flat_hash_map<uint32_t, std::vector<uint32_t>> dynamic_by_asn;
+  std::array<std::vector<uint32_t>, 3> dynamic_by_proxy;  // by ProxyType, members
+  std::vector<uint32_t> dynamic_other;
   std::vector<uint32_t> dynamic_blocklist_zones;  // ACTIVE dynamic BLOCKLIST zones
   bool has_ip_blocklist = false;
   uint32_t legacy_zone = kNone;  // first zone named LegacyIpZone
@@ -200,6 +209,12 @@ struct CompiledData {
   uint32_t exempt_id = kNone;
   std::vector<uint64_t> all_zones_eligible;  // zone bitset
   ZoneIpIndex ip_index;
+  // A second, small index for the blocklist check (every chain IP, no hop
+  // limit): the gateways and proxies of ACTIVE IP BLOCKLIST zones under
+  // their zone index, and the gateways of an active DefaultExemptIpZone
+  // under block_exempt_id (= zones.size() + 1, the largest id).
+  ZoneIpIndex block_index;
+  uint32_t block_exempt_id = kNone;
 
   // Key ids shared by every type.
   StringIds group_ids;

@@ -886,6 +886,17 @@ std::string TimeText(absl::Time t) {
 
 }  // namespace
 
+OrgOptions BenchOrgOptions(int rules, uint64_t seed) {
+  OrgOptions o;
+  o.rules_per_policy = 5;
+  o.policies = std::max(1, rules / 5 - 4);  // the default policies bring the rest
+  o.cidrs = 10 * rules;
+  o.zones = std::max(8, rules / 10);
+  o.groups = std::max(4, rules / 20);
+  o.seed = seed;
+  return o;
+}
+
 Snapshot GenerateOrg(const OrgOptions& options) { return OrgGenerator(options).Run(); }
 
 std::vector<SignOnContext> GenerateContexts(const Snapshot& org, int count, uint64_t seed) {

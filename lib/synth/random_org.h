@@ -55,6 +55,11 @@ struct OrgOptions {
   int rare_condition_percent = 6;
 };
 
+// The benchmark org shapes: about `rules` rules in total (5 per policy), 10
+// CIDR entries per rule (so 10000 rules come with 100000 entries), a zone per
+// 10 rules and a group per 20.
+OrgOptions BenchOrgOptions(int rules, uint64_t seed = 42);
+
 // The org: policies grouped by type in evaluation order, rules in priority
 // order, exactly as LoadSnapshot would store them. Deterministic in options.
 Snapshot GenerateOrg(const OrgOptions& options);

@@ -211,9 +211,25 @@ class Evaluation {
         live = kept;
       }
     }
-    for (uint32_t z : d_.dynamic_zones) {
-      if (ClientInDynamicZone(d_.snapshot.zones[z], ctx_)) SetBit(zone_bits_, z);
+    // Dynamic zones: only those the index offers can hold the context.
+    auto test = [&](const std::vector<uint32_t>& zones) {
+      for (uint32_t z : zones) {
+        if (ClientInDynamicZone(d_.snapshot.zones[z], ctx_)) SetBit(zone_bits_, z);
+      }
+    };
+    if (ctx_.geo.has_value() && !d_.dynamic_by_country.empty()) {
+      auto it = d_.dynamic_by_country.find(Sv(ctx_.geo->country));
+      if (it != d_.dynamic_by_country.end()) test(it->second);
     }
+    if (ctx_.asn.has_value() && !d_.dynamic_by_asn.empty()) {
+      auto it = d_.dynamic_by_asn.find(*ctx_.asn);
+      if (it != d_.dynamic_by_asn.end()) test(it->second);
+    }
+    for (uint32_t z :
+         d_.dynamic_by_proxy[static_cast<int>(ctx_.proxy_type.value_or(ProxyType::kNone))]) {
+      SetBit(zone_bits_, z);
+    }
+    test(d_.dynamic_other);
     in_legacy_ = d_.legacy_zone != kNone && TestBit(zone_bits_, d_.legacy_zone);
     any_all_zones_ = false;
     for (uint32_t w = 0; w < d_.zone_words; ++w) {
@@ -245,25 +261,18 @@ class Evaluation {
   // any hit, or kNone when not blocked.
   uint32_t BlockingZone() const {
     if (!d_.has_ip_blocklist && d_.dynamic_blocklist_zones.empty()) return kNone;
-    const uint32_t zone_count = static_cast<uint32_t>(d_.zones.size());
     uint32_t first = kNone;
     bool any = false;
     bool all_exempt = true;
     if (d_.has_ip_blocklist) {
-      for (size_t i = 0; i < ctx_.ip_chain.size(); ++i) {
-        const ZoneIpMatch m = Hop(i);
-        bool hit = false;
-        for (absl::Span<const uint32_t> span : {m.gateway_zones, m.proxy_zones}) {
-          for (uint32_t z : span) {
-            if (z < zone_count && d_.zones[z].blocklist) {
-              hit = true;
-              first = std::min(first, z);
-            }
-          }
-        }
-        if (!hit) continue;
+      const uint32_t zone_count = static_cast<uint32_t>(d_.zones.size());
+      for (const IpAddress& ip : ctx_.ip_chain) {
+        // Ids ascend: blocklist zones first, the exempt pseudo id last.
+        const absl::Span<const uint32_t> ids = d_.block_index.Lookup(ip).gateway_zones;
+        if (ids.empty() || ids.front() >= zone_count) continue;
         any = true;
-        if (!Exempt(m)) all_exempt = false;
+        first = std::min(first, ids.front());
+        if (ids.back() != d_.block_exempt_id) all_exempt = false;
       }
     }
     for (uint32_t z : d_.dynamic_blocklist_zones) {

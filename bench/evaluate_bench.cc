@@ -1,0 +1,108 @@
+// How long does one decision take as the org grows, compiled vs reference?
+//
+// BM_EvaluateCompiled/<rules> and BM_EvaluateReference/<rules>: the same
+// synthetic org (lib/synth, BenchOrgOptions: ~<rules> rules in total, 10 CIDR
+// entries per rule, so /10000 has 100000 entries) and the same 512 random
+// contexts, OKTA_SIGN_ON, one context per iteration in rotation. Inputs are
+// built outside the timed loop; every answer is checked against the answer
+// precomputed by the other evaluator. BM_EvaluateCompiledThreads: the
+// /10000 org from 1 and 2 threads sharing one compiled set (real time, so
+// items_per_second is aggregate throughput).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "lib/synth/random_org.h"
+#include "verdict/engine.h"
+#include "verdict/reference_evaluator.h"
+
+namespace verdict {
+namespace {
+
+constexpr int kContexts = 512;
+
+struct Inputs {
+  std::shared_ptr<const CompiledPolicySet> set;
+  std::vector<SignOnContext> contexts;
+  std::vector<Decision> expected;  // reference answers
+  size_t rules = 0;
+  size_t cidrs = 0;
+};
+
+// Built once per size and shared by both benchmarks (the reference answers
+// are the expensive part at 10000 rules).
+const Inputs& InputsFor(int rules) {
+  static std::mutex mu;
+  static std::map<int, std::unique_ptr<Inputs>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  std::unique_ptr<Inputs>& slot = cache[rules];
+  if (slot != nullptr) return *slot;
+  slot = std::make_unique<Inputs>();
+  auto set = Compile(synth::GenerateOrg(synth::BenchOrgOptions(rules)));
+  if (!set.ok()) std::abort();
+  slot->set = *set;
+  const Snapshot& org = slot->set->snapshot();
+  for (const Policy& p : org.policies) slot->rules += p.rules.size();
+  for (const NetworkZone& z : org.zones) slot->cidrs += z.gateways.size() + z.proxies.size();
+  slot->contexts = synth::GenerateContexts(org, kContexts, 7);
+  const ReferenceEvaluator reference(org);
+  for (const SignOnContext& ctx : slot->contexts) {
+    slot->expected.push_back(reference.Evaluate(ctx, PolicyType::kOktaSignOn));
+  }
+  return *slot;
+}
+
+void Counters(benchmark::State& state, const Inputs& in) {
+  state.counters["rules"] = static_cast<double>(in.rules);
+  state.counters["cidrs"] = static_cast<double>(in.cidrs);
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_EvaluateCompiled(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  size_t i = 0;
+  for (auto _ : state) {
+    const Decision d = in.set->Evaluate(in.contexts[i], PolicyType::kOktaSignOn);
+    if (!(d == in.expected[i])) state.SkipWithError("compiled != reference");
+    benchmark::DoNotOptimize(d);
+    i = (i + 1) % in.contexts.size();
+  }
+  Counters(state, in);
+  state.counters["bytes_per_cidr"] =
+      in.cidrs == 0 ? 0 : static_cast<double>(in.set->MemoryBytes()) / in.cidrs;
+}
+BENCHMARK(BM_EvaluateCompiled)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+
+void BM_EvaluateReference(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  const ReferenceEvaluator reference(in.set->snapshot());
+  size_t i = 0;
+  for (auto _ : state) {
+    const Decision d = reference.Evaluate(in.contexts[i], PolicyType::kOktaSignOn);
+    if (!(d == in.expected[i])) state.SkipWithError("reference not deterministic");
+    benchmark::DoNotOptimize(d);
+    i = (i + 1) % in.contexts.size();
+  }
+  Counters(state, in);
+}
+BENCHMARK(BM_EvaluateReference)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+
+void BM_EvaluateCompiledThreads(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  size_t i = static_cast<size_t>(state.thread_index()) * 97;
+  for (auto _ : state) {
+    const size_t k = i % in.contexts.size();
+    const Decision d = in.set->Evaluate(in.contexts[k], PolicyType::kOktaSignOn);
+    if (!(d == in.expected[k])) state.SkipWithError("compiled != reference");
+    benchmark::DoNotOptimize(d);
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_EvaluateCompiledThreads)->Arg(10000)->Threads(1)->Threads(2)->UseRealTime();
+
+}  // namespace
+}  // namespace verdict
