@@ -329,6 +329,8 @@ class OrgGenerator {
       if (rng_.Chance(30)) {
         for (uint64_t k = 1 + rng_.Below(2); k > 0; --k) n.exclude.push_back(SomeZoneId(s));
       }
+      // The loader rejects ZONE without a list, as Okta's API does.
+      if (n.include.empty() && n.exclude.empty()) n.exclude.push_back(SomeZoneId(s));
       c.network = n;
     } else if (net < 50) {
       NetworkCondition n;

@@ -6,6 +6,7 @@
 
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/eval.h"
+#include "tools/policy-sim/synth.h"
 
 namespace {
 
@@ -16,6 +17,8 @@ constexpr char kUsage[] =
     "\n"
     "commands:\n"
     "  eval    decide which policy and rule apply to each sign-on context\n"
+    "  synth   write a synthetic org snapshot (and contexts) of any size\n"
+    "  selftest  check the compiled engine against the reference evaluator\n"
     "\n"
     "Run 'policy-sim <command> --help' for the options of a command.\n";
 
@@ -35,6 +38,8 @@ int main(int argc, char** argv) {
     return verdict::cli::kExitOk;
   }
   if (command == "eval") return verdict::cli::RunEval(args);
+  if (command == "synth") return verdict::cli::RunSynth(args);
+  if (command == "selftest") return verdict::cli::RunSelftest(args);
   std::cerr << "error: unknown command '" << command << "'\n\n" << kUsage;
   return verdict::cli::kExitUnusable;
 }
