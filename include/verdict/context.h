@@ -78,6 +78,10 @@ struct SignOnContext {
   std::string login_identifier;  // IdP discovery; defaults to user.login when empty
   ContextSession session;
   std::optional<absl::Time> time;
+  // ThreatInsight's verdict on the request (System Log
+  // `debugData.threatSuspected`); recorded for reports, no condition reads it.
+  // JSON `threatSuspected`. nullopt = not known.
+  std::optional<bool> threat_suspected;
 };
 
 // Parses one context object (docs/interfaces.md §2). On failure the status

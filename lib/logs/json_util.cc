@@ -1,0 +1,78 @@
+#include "lib/logs/json_util.h"
+
+#include <cstdint>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace verdict::logs {
+
+using nlohmann::json;
+
+absl::StatusOr<json> ParseJsonText(std::string_view text) {
+  try {
+    return json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {
+    // "[json.exception.parse_error.101] parse error at line 1, column 7: ..."
+    std::string message = e.what();
+    if (const size_t p = message.find("] "); p != std::string::npos && message[0] == '[') {
+      message = message.substr(p + 2);
+    }
+    return absl::InvalidArgumentError(message);
+  }
+}
+
+const json* Member(const json& j, std::string_view key) {
+  if (!j.is_object()) return nullptr;
+  const auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+const json* Member(const json* j, std::string_view key) {
+  return j == nullptr ? nullptr : Member(*j, key);
+}
+
+std::string ScalarText(const json* j) {
+  if (j == nullptr) return "";
+  if (j->is_string()) return j->get_ref<const std::string&>();
+  if (j->is_number() || j->is_boolean()) return j->dump();
+  return "";
+}
+
+std::string AnyText(const json& j) {
+  if (j.is_string()) return j.get_ref<const std::string&>();
+  if (j.is_null()) return "";
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::optional<bool> BoolValue(const json* j) {
+  if (j == nullptr) return std::nullopt;
+  if (j->is_boolean()) return j->get<bool>();
+  if (j->is_string()) {
+    const std::string& s = j->get_ref<const std::string&>();
+    if (absl::EqualsIgnoreCase(s, "true")) return true;
+    if (absl::EqualsIgnoreCase(s, "false")) return false;
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> IntValue(const json* j) {
+  if (j == nullptr) return std::nullopt;
+  if (j->is_number_integer()) return j->get<int64_t>();
+  if (j->is_number_unsigned()) {
+    const uint64_t v = j->get<uint64_t>();
+    if (v <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(v);
+    return std::nullopt;
+  }
+  if (j->is_string()) {
+    int64_t v = 0;
+    if (absl::SimpleAtoi(j->get_ref<const std::string&>(), &v)) return v;
+  }
+  return std::nullopt;
+}
+
+}  // namespace verdict::logs

@@ -1,0 +1,355 @@
+// LogReader: slices System Log input into events without parsing them.
+//
+// The scanner only tracks strings, escapes and bracket depth, so one pass over
+// the bytes finds where each event starts and ends; ParseLogEvent() does the
+// real parsing. Input is read in chunks; the buffer holds the unconsumed tail
+// of the last chunk plus the event being sliced, never the whole input.
+#include <unistd.h>
+#include <zlib.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "verdict/system_log.h"
+
+namespace verdict {
+
+std::string LogEventPosition::ToString() const {
+  if (byte_offset == 0 && line == 0 && ordinal == 0) return "<event>";
+  return absl::StrCat("line ", line, " (byte ", byte_offset, ", event ", ordinal, ")");
+}
+
+struct LogReader::State {
+  std::string name;
+  LogReaderOptions options;
+  LogFormat format = LogFormat::kAuto;
+  gzFile file = nullptr;  // null: memory input (all of it already in `buffer`)
+  bool compressed = false;
+  bool eof = false;
+  absl::Status error;  // a read failure, returned once the events before it are out
+
+  std::string buffer;
+  size_t pos = 0;        // next unread byte in `buffer`
+  uint64_t base = 0;     // input offset of buffer[0]
+  uint64_t line = 1;     // line of buffer[pos]
+  uint64_t ordinal = 0;  // events returned so far
+  int array_depth = 0;   // inside a top-level array (kJsonArray)
+
+  ~State() {
+    if (file != nullptr) gzclose(file);
+  }
+
+  // Appends more input to `buffer`. False at end of input or on a read
+  // failure (recorded in `error`). May move `buffer` contents: indexes other
+  // than `pos` are invalid afterwards.
+  bool Fill() {
+    if (eof || file == nullptr) {
+      eof = true;
+      return false;
+    }
+    // Drop what has been consumed before growing.
+    if (pos > 0 && pos >= buffer.size() / 2) {
+      buffer.erase(0, pos);
+      base += pos;
+      pos = 0;
+    }
+    const size_t old = buffer.size();
+    buffer.resize(old + options.read_chunk_bytes);
+    const int n =
+        gzread(file, buffer.data() + old, static_cast<unsigned>(options.read_chunk_bytes));
+    if (n < 0) {
+      int errnum = 0;
+      const char* msg = gzerror(file, &errnum);
+      buffer.resize(old);
+      error = absl::DataLossError(
+          absl::StrCat(name, ": read error: ", errnum == Z_ERRNO ? std::strerror(errno) : msg));
+      eof = true;
+      return false;
+    }
+    buffer.resize(old + static_cast<size_t>(n));
+    if (old == 0 && base == 0) compressed = gzdirect(file) == 0;
+    if (n == 0) {
+      // gzread returns 0 at the end, and also for a truncated gzip member.
+      int errnum = 0;
+      const char* msg = gzerror(file, &errnum);
+      if (errnum == Z_BUF_ERROR) {
+        error = absl::DataLossError(absl::StrCat(name, ": truncated gzip input"));
+      } else if (errnum != Z_OK) {
+        error = absl::DataLossError(absl::StrCat(name, ": gzip error: ", msg));
+      }
+      eof = true;
+      return false;
+    }
+    return true;
+  }
+
+  // Makes buffer[pos] available. False at end of input (or error).
+  bool Available() {
+    while (pos >= buffer.size()) {
+      if (!Fill()) return false;
+    }
+    return true;
+  }
+
+  void Advance() {
+    if (buffer[pos] == '\n') ++line;
+    ++pos;
+  }
+
+  // Skips whitespace (and, inside an array, commas). False at end of input.
+  bool SkipSeparators(bool commas) {
+    while (Available()) {
+      const char c = buffer[pos];
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || (commas && c == ',')) {
+        Advance();
+      } else {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  void StartEvent(RawLogEvent* event) {
+    event->text.clear();
+    event->truncated = false;
+    event->position.ordinal = ++ordinal;
+    event->position.byte_offset = base + pos;
+    event->position.line = line;
+  }
+
+  // Slices one JSON value starting at buffer[pos]. Scalars (and garbage) end
+  // at whitespace, ',' or a closing bracket on depth 0; objects and arrays at
+  // their matching close. The first byte is always consumed. Returns false
+  // (with `error` set) for an event longer than max_event_bytes.
+  bool SliceValue(RawLogEvent* event) {
+    StartEvent(event);
+    size_t start = pos;
+    int depth = 0;
+    bool in_string = false;
+    bool escape = false;
+    bool first = true;
+    while (true) {
+      if (pos >= buffer.size()) {
+        event->text.append(buffer, start, pos - start);
+        if (event->text.size() > options.max_event_bytes) {
+          error = absl::ResourceExhaustedError(
+              absl::StrCat(name, ": ", event->position.ToString(), ": event longer than ",
+                           options.max_event_bytes, " bytes; cannot continue"));
+          return false;
+        }
+        if (!Available()) {
+          event->truncated = depth > 0 || in_string;
+          return true;
+        }
+        start = pos;
+      }
+      const char c = buffer[pos];
+      if (in_string) {
+        if (escape) {
+          escape = false;
+        } else if (c == '\\') {
+          escape = true;
+        } else if (c == '"') {
+          in_string = false;
+          if (depth == 0) {
+            Advance();
+            break;
+          }
+        }
+        Advance();
+        continue;
+      }
+      if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (depth == 0 && !first) break;  // the enclosing array's close
+        if (depth > 0 && --depth == 0) {
+          Advance();
+          break;
+        }
+      } else if (depth == 0 && !first &&
+                 (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
+        break;
+      }
+      first = false;
+      Advance();
+    }
+    event->text.append(buffer, start, pos - start);
+    return true;
+  }
+
+  // One line of JSON Lines input (without its line break). An over-long line
+  // is cut to its first bytes and marked truncated.
+  void SliceLine(RawLogEvent* event) {
+    StartEvent(event);
+    bool oversized = false;
+    while (Available()) {
+      const char* nl =
+          static_cast<const char*>(std::memchr(buffer.data() + pos, '\n', buffer.size() - pos));
+      const size_t end = nl == nullptr ? buffer.size() : static_cast<size_t>(nl - buffer.data());
+      if (!oversized) {
+        event->text.append(buffer, pos, end - pos);
+        if (event->text.size() > options.max_event_bytes) {
+          oversized = true;
+          event->text.resize(80);
+        }
+      }
+      pos = end;
+      if (nl != nullptr) {
+        Advance();  // the '\n'
+        break;
+      }
+    }
+    if (!event->text.empty() && event->text.back() == '\r') event->text.pop_back();
+    event->truncated = oversized;
+  }
+
+  // Decides kAuto from the first value: see LogReaderOptions::format.
+  void DetectFormat() {
+    if (!SkipSeparators(false)) {
+      format = LogFormat::kJsonLines;
+      return;
+    }
+    if (buffer[pos] == '[') {
+      format = LogFormat::kJsonArray;
+      return;
+    }
+    // Scan the first value without consuming it: does it end before a newline?
+    size_t rel = 0;  // relative to pos, which Fill() keeps valid
+    int depth = 0;
+    bool in_string = false;
+    bool escape = false;
+    while (true) {
+      if (pos + rel >= buffer.size()) {
+        if (!Fill()) {
+          format = LogFormat::kJsonLines;  // one unterminated line
+          return;
+        }
+        continue;
+      }
+      const char c = buffer[pos + rel];
+      if (in_string) {
+        if (escape) {
+          escape = false;
+        } else if (c == '\\') {
+          escape = true;
+        } else if (c == '"') {
+          in_string = false;
+        }
+      } else if (c == '"') {
+        in_string = true;
+      } else if (c == '{' || c == '[') {
+        ++depth;
+      } else if (c == '}' || c == ']') {
+        if (--depth <= 0) {
+          format = LogFormat::kJsonLines;
+          return;
+        }
+      } else if (c == '\n') {
+        format = depth > 0 ? LogFormat::kJsonStream : LogFormat::kJsonLines;
+        return;
+      }
+      ++rel;
+    }
+  }
+
+  // End of input: false, or the read error that ended it.
+  absl::StatusOr<bool> End() {
+    if (!error.ok()) {
+      absl::Status e = error;
+      error = absl::OkStatus();
+      return e;
+    }
+    return false;
+  }
+};
+
+LogReader::LogReader(std::unique_ptr<State> state) : state_(std::move(state)) {}
+LogReader::~LogReader() = default;
+
+absl::StatusOr<std::unique_ptr<LogReader>> LogReader::Open(std::string_view path,
+                                                           const LogReaderOptions& options) {
+  auto state = std::make_unique<State>();
+  state->name = std::string(path);
+  state->options = options;
+  if (state->options.read_chunk_bytes == 0) state->options.read_chunk_bytes = 1 << 20;
+  state->format = options.format;
+  if (path == "-") {
+    const int fd = dup(STDIN_FILENO);
+    state->file = fd < 0 ? nullptr : gzdopen(fd, "rb");
+    state->name = "<stdin>";
+  } else {
+    state->file = gzopen(state->name.c_str(), "rb");
+  }
+  if (state->file == nullptr) {
+    const int err = errno;
+    const std::string message = absl::StrCat(
+        state->name, ": cannot open: ", err != 0 ? std::strerror(err) : "gzopen failed");
+    if (err == ENOENT) return absl::NotFoundError(message);
+    if (err == EACCES) return absl::PermissionDeniedError(message);
+    return absl::UnavailableError(message);
+  }
+  gzbuffer(state->file, 1 << 17);
+  return std::unique_ptr<LogReader>(new LogReader(std::move(state)));
+}
+
+std::unique_ptr<LogReader> LogReader::FromString(std::string data, std::string name,
+                                                 const LogReaderOptions& options) {
+  auto state = std::make_unique<State>();
+  state->name = std::move(name);
+  state->options = options;
+  state->format = options.format;
+  state->buffer = std::move(data);
+  state->eof = true;
+  return std::unique_ptr<LogReader>(new LogReader(std::move(state)));
+}
+
+absl::StatusOr<bool> LogReader::Next(RawLogEvent* event) {
+  State& s = *state_;
+  if (s.format == LogFormat::kAuto) s.DetectFormat();
+  if (s.format == LogFormat::kJsonLines) {
+    while (s.Available()) {
+      const char c = s.buffer[s.pos];
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+        // Blank lines (and indentation) are not events.
+        s.Advance();
+        continue;
+      }
+      s.SliceLine(event);
+      return true;
+    }
+    return s.End();
+  }
+  // kJsonArray, kJsonStream.
+  while (true) {
+    if (!s.SkipSeparators(s.array_depth > 0)) return s.End();
+    const char c = s.buffer[s.pos];
+    if (s.format == LogFormat::kJsonArray && s.array_depth == 0 && c == '[') {
+      s.Advance();
+      s.array_depth = 1;
+      continue;
+    }
+    if (s.array_depth > 0 && c == ']') {
+      s.Advance();
+      s.array_depth = 0;
+      continue;
+    }
+    if (!s.SliceValue(event)) return s.End();
+    // After a read error mid-event the (truncated) event comes first; the
+    // error is returned by the next call.
+    return true;
+  }
+}
+
+const std::string& LogReader::name() const { return state_->name; }
+LogFormat LogReader::format() const { return state_->format; }
+bool LogReader::compressed() const { return state_->compressed; }
+
+}  // namespace verdict

@@ -1,0 +1,268 @@
+// LogReader: JSON arrays, JSON Lines and JSON streams, gzip or plain, with
+// the position of every event, and large inputs read in small chunks.
+#include <zlib.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "verdict/system_log.h"
+
+namespace verdict {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path FixtureDir() { return fs::path(VERDICT_SOURCE_DIR) / "fixtures" / "logs"; }
+
+fs::path TempDir() {
+  const fs::path dir =
+      fs::path(::testing::TempDir()) /
+      absl::StrCat("verdict_logs_",
+                   ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  fs::create_directories(dir);
+  return dir;
+}
+
+void WriteFile(const fs::path& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  out << data;
+}
+
+void WriteGzip(const fs::path& path, const std::string& data) {
+  gzFile f = gzopen(path.c_str(), "wb");
+  ASSERT_NE(f, nullptr);
+  ASSERT_EQ(gzwrite(f, data.data(), static_cast<unsigned>(data.size())),
+            static_cast<int>(data.size()));
+  ASSERT_EQ(gzclose(f), Z_OK);
+}
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+std::vector<RawLogEvent> ReadAll(LogReader& reader, absl::Status* status = nullptr) {
+  std::vector<RawLogEvent> out;
+  RawLogEvent event;
+  while (true) {
+    absl::StatusOr<bool> more = reader.Next(&event);
+    if (!more.ok()) {
+      if (status != nullptr) *status = more.status();
+      ADD_FAILURE_AT(__FILE__, __LINE__) << more.status();
+      break;
+    }
+    if (!*more) break;
+    out.push_back(event);
+  }
+  return out;
+}
+
+std::vector<RawLogEvent> ReadString(const std::string& data, LogReaderOptions options = {}) {
+  auto reader = LogReader::FromString(data, "<test>", options);
+  return ReadAll(*reader);
+}
+
+TEST(LogReader, ArrayElementsWithPositions) {
+  const std::string data = "[\n {\"a\": 1},\n {\"b\": \"x,]}\\\"\"} ,{\"c\":[1,{}]}\n]\n";
+  auto reader = LogReader::FromString(data, "<test>");
+  std::vector<RawLogEvent> events = ReadAll(*reader);
+  EXPECT_EQ(reader->format(), LogFormat::kJsonArray);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].text, "{\"a\": 1}");
+  EXPECT_EQ(events[1].text, "{\"b\": \"x,]}\\\"\"}");
+  EXPECT_EQ(events[2].text, "{\"c\":[1,{}]}");
+  EXPECT_EQ(events[0].position.ordinal, 1u);
+  EXPECT_EQ(events[0].position.line, 2u);
+  EXPECT_EQ(events[0].position.byte_offset, 3u);
+  EXPECT_EQ(events[1].position.line, 3u);
+  EXPECT_EQ(events[2].position.line, 3u);
+  EXPECT_EQ(events[2].position.ordinal, 3u);
+  EXPECT_EQ(data.substr(events[2].position.byte_offset, 5), "{\"c\":");
+}
+
+TEST(LogReader, EmptyArrayAndEmptyInput) {
+  EXPECT_TRUE(ReadString("[]").empty());
+  EXPECT_TRUE(ReadString("  [ \n ] ").empty());
+  EXPECT_TRUE(ReadString("").empty());
+  EXPECT_TRUE(ReadString("\n\n").empty());
+}
+
+TEST(LogReader, ConcatenatedPagesAreOneInput) {
+  // `curl` in a loop appends one array per page.
+  std::vector<RawLogEvent> events = ReadString("[{\"a\":1},{\"a\":2}]\n[{\"a\":3}]\n[]");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].text, "{\"a\":3}");
+}
+
+TEST(LogReader, GarbageElementsAreSlicedNotFatal) {
+  std::vector<RawLogEvent> events = ReadString("[{\"a\":1}, oops, 42, {\"b\":2}]");
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[1].text, "oops");
+  EXPECT_EQ(events[2].text, "42");
+  EXPECT_EQ(events[3].text, "{\"b\":2}");
+}
+
+TEST(LogReader, TruncatedArrayMarksLastEvent) {
+  std::vector<RawLogEvent> events = ReadString("[{\"a\":1},\n{\"b\":{\"c\":");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_FALSE(events[0].truncated);
+  EXPECT_TRUE(events[1].truncated);
+  EXPECT_EQ(events[1].position.line, 2u);
+}
+
+TEST(LogReader, JsonLinesWithBlankAndBrokenLines) {
+  const std::string data = "{\"a\":1}\r\n\n{\"b\":\n  \n{\"c\":3}";
+  auto reader = LogReader::FromString(data, "<test>");
+  std::vector<RawLogEvent> events = ReadAll(*reader);
+  EXPECT_EQ(reader->format(), LogFormat::kJsonLines);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].text, "{\"a\":1}");
+  EXPECT_EQ(events[1].text, "{\"b\":");
+  EXPECT_EQ(events[1].position.line, 3u);
+  EXPECT_EQ(events[2].text, "{\"c\":3}");
+  EXPECT_EQ(events[2].position.line, 5u);
+  EXPECT_EQ(events[2].position.ordinal, 3u);
+}
+
+TEST(LogReader, PrettyPrintedObjectIsAStream) {
+  const std::string data = "{\n \"a\": {\n  \"b\": 1\n }\n}\n{\"c\": 2}\n";
+  auto reader = LogReader::FromString(data, "<test>");
+  std::vector<RawLogEvent> events = ReadAll(*reader);
+  EXPECT_EQ(reader->format(), LogFormat::kJsonStream);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].text, "{\n \"a\": {\n  \"b\": 1\n }\n}");
+  EXPECT_EQ(events[1].position.line, 6u);
+}
+
+TEST(LogReader, StrayCloseAndCommaInStreamAreEvents) {
+  LogReaderOptions options;
+  options.format = LogFormat::kJsonStream;
+  std::vector<RawLogEvent> events = ReadString("{\"a\":1} } , {\"b\":2}", options);
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[1].text, "}");
+  EXPECT_EQ(events[2].text, ",");
+}
+
+TEST(LogReader, OversizedJsonLineIsTruncatedAndReadingGoesOn) {
+  LogReaderOptions options;
+  options.max_event_bytes = 100;
+  const std::string big = absl::StrCat("{\"x\":\"", std::string(500, 'y'), "\"}");
+  std::vector<RawLogEvent> events = ReadString(absl::StrCat(big, "\n{\"a\":1}\n"), options);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_TRUE(events[0].truncated);
+  EXPECT_EQ(events[1].text, "{\"a\":1}");
+}
+
+TEST(LogReader, OversizedArrayElementStopsTheRead) {
+  const fs::path path = TempDir() / "big.json";
+  WriteFile(path, absl::StrCat("[", "{\"x\":\"", std::string(5000, 'y'), "\"}]"));
+  LogReaderOptions options;
+  options.max_event_bytes = 1000;
+  options.read_chunk_bytes = 64;
+  auto reader = LogReader::Open(path.string(), options);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  RawLogEvent event;
+  absl::StatusOr<bool> more = (*reader)->Next(&event);
+  ASSERT_FALSE(more.ok());
+  EXPECT_EQ(more.status().code(), absl::StatusCode::kResourceExhausted);
+}
+
+TEST(LogReader, MissingFileIsNotFound) {
+  auto reader = LogReader::Open("/nonexistent/verdict/events.json");
+  ASSERT_FALSE(reader.ok());
+  EXPECT_EQ(reader.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(LogReader, FixtureArrayAndItsGzipReadTheSame) {
+  const fs::path plain = FixtureDir() / "signon-events.json";
+  const fs::path gz = TempDir() / "signon-events.json.gz";
+  WriteGzip(gz, ReadFile(plain));
+
+  LogReaderOptions options;
+  options.read_chunk_bytes = 97;  // many refills, events straddle chunks
+  auto a = LogReader::Open(plain.string(), options);
+  auto b = LogReader::Open(gz.string(), options);
+  ASSERT_TRUE(a.ok() && b.ok());
+  std::vector<RawLogEvent> from_plain = ReadAll(**a);
+  std::vector<RawLogEvent> from_gz = ReadAll(**b);
+  EXPECT_FALSE((*a)->compressed());
+  EXPECT_TRUE((*b)->compressed());
+  ASSERT_EQ(from_plain.size(), 10u);
+  ASSERT_EQ(from_gz.size(), 10u);
+  for (size_t i = 0; i < from_plain.size(); ++i) {
+    EXPECT_EQ(from_plain[i].text, from_gz[i].text);
+    EXPECT_EQ(from_plain[i].position.byte_offset, from_gz[i].position.byte_offset);
+    EXPECT_EQ(from_plain[i].position.line, from_gz[i].position.line);
+  }
+}
+
+TEST(LogReader, TruncatedGzipIsAnErrorAfterTheEventsBeforeIt) {
+  std::string data = "[";
+  for (int i = 0; i < 2000; ++i) absl::StrAppend(&data, i ? "," : "", "{\"n\":", i, "}");
+  data += "]";
+  const fs::path full = TempDir() / "full.json.gz";
+  WriteGzip(full, data);
+  std::string bytes = ReadFile(full);
+  const fs::path cut = TempDir() / "cut.json.gz";
+  WriteFile(cut, bytes.substr(0, bytes.size() / 2));
+
+  auto reader = LogReader::Open(cut.string());
+  ASSERT_TRUE(reader.ok());
+  RawLogEvent event;
+  int events = 0;
+  absl::Status status;
+  while (true) {
+    absl::StatusOr<bool> more = (*reader)->Next(&event);
+    if (!more.ok()) {
+      status = more.status();
+      break;
+    }
+    if (!*more) break;
+    ++events;
+  }
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  EXPECT_GT(events, 0);
+  EXPECT_LT(events, 2000);
+}
+
+// 50,000 events streamed through a small read buffer, gzip-compressed: every
+// event comes out once, in order, with the right line.
+TEST(LogReader, LargeStreamedArray) {
+  constexpr int kEvents = 50000;
+  std::string data = "[\n";
+  for (int i = 0; i < kEvents; ++i) {
+    absl::StrAppend(&data, i == 0 ? "" : ",\n", "{\"uuid\":\"u", i,
+                    "\",\"eventType\":\"user.session.start\",",
+                    "\"debugContext\":{\"debugData\":{\"behaviors\":\"{New IP=POSITIVE, x=]}\"}}}");
+  }
+  data += "\n]\n";
+  const fs::path path = TempDir() / "large.json.gz";
+  WriteGzip(path, data);
+
+  LogReaderOptions options;
+  options.read_chunk_bytes = 4096;
+  auto reader = LogReader::Open(path.string(), options);
+  ASSERT_TRUE(reader.ok());
+  RawLogEvent event;
+  int n = 0;
+  while (true) {
+    absl::StatusOr<bool> more = (*reader)->Next(&event);
+    ASSERT_TRUE(more.ok()) << more.status();
+    if (!*more) break;
+    ASSERT_FALSE(event.truncated);
+    ASSERT_EQ(event.position.line, static_cast<uint64_t>(n + 2));
+    const std::string prefix = absl::StrCat("{\"uuid\":\"u", n, "\"");
+    ASSERT_EQ(event.text.compare(0, prefix.size(), prefix), 0) << event.text;
+    ++n;
+  }
+  EXPECT_EQ(n, kEvents);
+}
+
+}  // namespace
+}  // namespace verdict
