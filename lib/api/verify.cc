@@ -1,28 +1,33 @@
 #include "lib/api/verify.h"
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "nlohmann/json.hpp"
+#include "absl/strings/str_join.h"
+#include "verdict/engine.h"
+#include "verdict/issue.h"
+#include "verdict/snapshot.h"
 
 namespace verdict::api {
 
-// Interim check until the snapshot loader lands: every file parses as JSON.
 absl::Status VerifyStagedSnapshot(const std::string& dir) {
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file()) continue;
-    std::ifstream in(it->path());
-    std::stringstream text;
-    text << in.rdbuf();
-    if (!nlohmann::json::accept(text.str())) {
-      return absl::DataLossError(absl::StrCat(it->path().string(), ": not valid JSON"));
-    }
+  IssueList issues;
+  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(dir, &issues);
+  std::vector<std::string> errors;
+  for (const Issue& issue : issues) {
+    if (issue.is_error() && errors.size() < 5) errors.push_back(issue.ToString());
   }
-  if (ec) return absl::InternalError(absl::StrCat(dir, ": ", ec.message()));
+  if (!snapshot.ok() || !errors.empty()) {
+    return absl::InvalidArgumentError(
+        errors.empty() ? std::string(snapshot.status().message()) : absl::StrJoin(errors, "; "));
+  }
+  auto compiled = Compile(*std::move(snapshot));
+  if (!compiled.ok()) {
+    return absl::Status(compiled.status().code(),
+                        absl::StrCat("does not compile: ", compiled.status().message()));
+  }
   return absl::OkStatus();
 }
 

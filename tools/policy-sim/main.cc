@@ -7,6 +7,7 @@
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/eval.h"
 #include "tools/policy-sim/synth.h"
+#include "tools/policy-sim/pull.h"
 
 namespace {
 
@@ -17,6 +18,8 @@ constexpr char kUsage[] =
     "\n"
     "commands:\n"
     "  eval    decide which policy and rule apply to each sign-on context\n"
+    "  pull    snapshot a live org through the Management API\n"
+    "  logs pull  append System Log events to a JSON Lines file (resumable)\n"
     "  synth   write a synthetic org snapshot (and contexts) of any size\n"
     "  selftest  check the compiled engine against the reference evaluator\n"
     "\n"
@@ -40,6 +43,10 @@ int main(int argc, char** argv) {
   if (command == "eval") return verdict::cli::RunEval(args);
   if (command == "synth") return verdict::cli::RunSynth(args);
   if (command == "selftest") return verdict::cli::RunSelftest(args);
+  if (command == "pull") return verdict::cli::RunPull(args);
+  if (command == "logs" && !args.empty() && args.front() == "pull") {
+    return verdict::cli::RunLogsPull(std::vector<std::string>(args.begin() + 1, args.end()));
+  }
   std::cerr << "error: unknown command '" << command << "'\n\n" << kUsage;
   return verdict::cli::kExitUnusable;
 }

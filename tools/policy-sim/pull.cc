@@ -1,0 +1,234 @@
+// `policy-sim pull`: a snapshot of a live org through the Management API.
+// The work is verdict::PullSnapshot (include/verdict/okta_client.h); this file
+// parses flags, finds the token, shows progress and reports.
+#include "tools/policy-sim/pull.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iostream>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "nlohmann/json.hpp"
+#include "tools/policy-sim/cli_util.h"
+#include "verdict/okta_client.h"
+
+namespace verdict::cli {
+
+const char kPullUsage[] =
+    "usage: policy-sim pull --org URL --out DIR [options]\n"
+    "\n"
+    "Pulls the org's policies, rules, zones and related objects through the\n"
+    "Management API into a snapshot directory (docs/pull.md). The pull is staged\n"
+    "next to DIR and replaces it only when complete and loadable; a failed or\n"
+    "interrupted pull leaves DIR as it was.\n"
+    "\n"
+    "The token comes from OKTA_API_TOKEN (an API token, sent as SSWS) or from\n"
+    "--bearer-token-file (an OAuth 2.0 access token). It is never printed.\n"
+    "\n"
+    "  --org URL                  https://<org>.okta.com (http:// only for loopback)\n"
+    "  --out DIR                  snapshot directory to create or replace\n"
+    "  --bearer-token-file FILE   read an OAuth access token from FILE\n"
+    "  --with-memberships FILE    also pull users/{id}/groups for every user that\n"
+    "                             the System Log events in FILE (JSON Lines) name\n"
+    "  --timeout SECONDS          limit per request (default 60)\n"
+    "  --max-retries N            retries after 5xx/connection errors (default 4)\n"
+    "  --ca-file FILE             trust this CA bundle instead of the system's\n"
+    "  -h, --help                 this help\n"
+    "\n"
+    "Exit status: 0 pulled; 1 the pull failed; 2 unusable arguments or no token;\n"
+    "130 interrupted.\n";
+
+namespace pull_internal {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnInterrupt(int) { g_interrupted.store(true); }
+
+bool g_progress_shown = false;
+
+}  // namespace
+
+bool TakeCommonFlag(const std::vector<std::string>& args, size_t* i, CommonFlags* flags,
+                    std::string* error) {
+  bool missing = false;
+  auto value_of = [&](std::string_view name) { return TakeFlagValue(args, i, name, &missing); };
+  if (auto v = value_of("--org")) {
+    flags->org = *v;
+  } else if (auto v = value_of("--bearer-token-file")) {
+    flags->bearer_token_file = *v;
+  } else if (auto v = value_of("--ca-file")) {
+    flags->http.ca_file = *v;
+  } else if (auto v = value_of("--timeout")) {
+    double seconds = 0;
+    if (!missing && (!absl::SimpleAtod(*v, &seconds) || seconds <= 0)) {
+      *error = "--timeout: want a positive number of seconds";
+    }
+    flags->http.request_timeout = absl::Seconds(seconds);
+  } else if (auto v = value_of("--max-retries")) {
+    int n = 0;
+    if (!missing && (!absl::SimpleAtoi(*v, &n) || n < 0 || n > 20)) {
+      *error = "--max-retries: want a number from 0 to 20";
+    }
+    flags->http.max_retries = n;
+  } else {
+    return false;
+  }
+  if (missing) *error = absl::StrCat(args[*i], ": missing value");
+  return true;
+}
+
+const std::atomic<bool>* InstallInterruptHandler() {
+  struct sigaction action {};
+  action.sa_handler = &OnInterrupt;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  return &g_interrupted;
+}
+
+std::function<void(const PullProgress&)> TerminalProgress() {
+  if (!isatty(STDERR_FILENO)) return nullptr;
+  return [](const PullProgress& p) {
+    g_progress_shown = true;
+    std::string line = absl::StrCat(p.endpoint, "  page ", p.pages, ", ", p.items, " items (",
+                                    p.total_items, " total)");
+    if (line.size() > 100) line = absl::StrCat(line.substr(0, 97), "...");
+    std::cerr << "\r\033[K" << line << std::flush;
+  };
+}
+
+void FinishProgress() {
+  if (g_progress_shown) std::cerr << "\r\033[K" << std::flush;
+  g_progress_shown = false;
+}
+
+int ExitCodeFor(const absl::Status& status) {
+  if (status.code() == absl::StatusCode::kCancelled) return 130;
+  return kExitFailure;
+}
+
+}  // namespace pull_internal
+
+namespace {
+
+using pull_internal::CommonFlags;
+
+// The ids of the users that System Log events name (actor and targets of type
+// User), in first-seen order.
+absl::StatusOr<std::vector<std::string>> UsersInLog(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("--with-memberships: cannot read ", path));
+  std::vector<std::string> users;
+  std::set<std::string> seen;
+  auto add = [&](const nlohmann::json& entity) {
+    if (!entity.is_object() || entity.value("type", "") != "User") return;
+    if (!entity.contains("id") || !entity["id"].is_string()) return;
+    const std::string id = entity["id"].get<std::string>();
+    if (seen.insert(id).second) users.push_back(id);
+  };
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (IsBlank(line)) continue;
+    nlohmann::json event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--with-memberships: ", path, ":", line_number, ": not a JSON object"));
+    }
+    if (event.contains("actor")) add(event["actor"]);
+    if (event.contains("target") && event["target"].is_array()) {
+      for (const auto& target : event["target"]) add(target);
+    }
+  }
+  return users;
+}
+
+}  // namespace
+
+int RunPull(const std::vector<std::string>& args) {
+  CommonFlags common;
+  std::string out;
+  std::string memberships_log;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      std::cout << kPullUsage;
+      return kExitOk;
+    }
+    std::string error;
+    bool missing = false;
+    if (pull_internal::TakeCommonFlag(args, &i, &common, &error)) {
+      // handled
+    } else if (auto v = TakeFlagValue(args, &i, "--out", &missing)) {
+      out = *v;
+    } else if (auto v = TakeFlagValue(args, &i, "--with-memberships", &missing)) {
+      memberships_log = *v;
+    } else {
+      error = absl::StrCat("unknown argument '", arg, "'");
+    }
+    if (missing) error = absl::StrCat(arg, ": missing value");
+    if (!error.empty()) {
+      std::cerr << "error: " << error << "\n\n" << kPullUsage;
+      return kExitUnusable;
+    }
+  }
+  if (common.org.empty() || out.empty()) {
+    std::cerr << "error: --org and --out are required\n\n" << kPullUsage;
+    return kExitUnusable;
+  }
+  auto credential = CredentialFromEnvironmentOrFile(common.bearer_token_file);
+  if (!credential.ok()) {
+    std::cerr << "error: " << credential.status().message() << "\n";
+    return kExitUnusable;
+  }
+  PullOptions options;
+  options.org_url = common.org;
+  options.credential = *credential;
+  options.out_dir = out;
+  options.http = common.http;
+  options.http.cancel = pull_internal::InstallInterruptHandler();
+  options.progress = pull_internal::TerminalProgress();
+  if (!memberships_log.empty()) {
+    auto users = UsersInLog(memberships_log);
+    if (!users.ok()) {
+      std::cerr << "error: " << users.status().message() << "\n";
+      return kExitUnusable;
+    }
+    options.membership_user_ids = *users;
+  }
+
+  auto report = PullSnapshot(options);
+  pull_internal::FinishProgress();
+  if (!report.ok()) {
+    // PullSnapshot redacts the token from every message it returns.
+    std::cerr << "error: pull failed, " << out << " left unchanged: " << report.status().message()
+              << "\n";
+    return report.status().code() == absl::StatusCode::kInvalidArgument &&
+                   absl::StartsWith(report.status().message(), "--")
+               ? kExitUnusable
+               : pull_internal::ExitCodeFor(report.status());
+  }
+  for (const SkippedEndpoint& s : report->skipped) {
+    std::cerr << "note: skipped " << s.endpoint << " (HTTP " << s.http_status
+              << (s.error_code.empty() ? "" : " " + s.error_code) << ")\n";
+  }
+  int64_t items = 0;
+  for (const auto& [file, n] : report->file_items) items += n;
+  std::cout << "pulled " << report->file_items.size() << " files (" << items << " objects) into "
+            << report->out_dir << " with " << report->requests << " requests";
+  if (report->retries > 0) std::cout << " (" << report->retries << " retried)";
+  if (!report->skipped.empty()) std::cout << "; " << report->skipped.size() << " endpoints skipped";
+  std::cout << "\n";
+  return kExitOk;
+}
+
+}  // namespace verdict::cli

@@ -1,0 +1,59 @@
+// `policy-sim pull` and `policy-sim logs pull`: an org's policies, zones and
+// related objects into a snapshot directory, and System Log events into a
+// JSON Lines file, through the Management API (docs/pull.md).
+#ifndef VERDICT_TOOLS_POLICY_SIM_PULL_H_
+#define VERDICT_TOOLS_POLICY_SIM_PULL_H_
+
+#include <atomic>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "verdict/okta_client.h"
+
+namespace verdict::cli {
+
+extern const char kPullUsage[];
+extern const char kLogsPullUsage[];
+
+// Runs `pull` with the arguments after the subcommand name. Exit status: 0
+// pulled, 1 the pull failed (previous snapshot untouched), 2 unusable
+// arguments or no token, 130 interrupted.
+int RunPull(const std::vector<std::string>& args);
+
+// Runs `logs pull` with the arguments after "logs pull". Exit statuses as
+// RunPull; an interrupted run resumes from FILE.cursor.
+int RunLogsPull(const std::vector<std::string>& args);
+
+// Shared by both commands (pull.cc).
+namespace pull_internal {
+
+// Flags common to both: --org, --bearer-token-file, --timeout, --max-retries,
+// --ca-file.
+struct CommonFlags {
+  std::string org;
+  std::string bearer_token_file;
+  HttpOptions http;
+};
+
+// Consumes args[*i] when it is a common flag. Returns false when it is not;
+// sets *error (a message) when it is but its value is unusable.
+bool TakeCommonFlag(const std::vector<std::string>& args, size_t* i, CommonFlags* flags,
+                    std::string* error);
+
+// SIGINT/SIGTERM set this flag (pass it as HttpOptions::cancel).
+const std::atomic<bool>* InstallInterruptHandler();
+
+// A one-line progress display on stderr when stderr is a terminal; an empty
+// function otherwise. Call FinishProgress() before printing anything else.
+std::function<void(const PullProgress&)> TerminalProgress();
+void FinishProgress();
+
+// Exit status for a failed pull.
+int ExitCodeFor(const absl::Status& status);
+
+}  // namespace pull_internal
+
+}  // namespace verdict::cli
+
+#endif  // VERDICT_TOOLS_POLICY_SIM_PULL_H_
