@@ -47,6 +47,7 @@ struct Fault {
     kForbidden,     // 403 E0000006 with a Bearer insufficient_scope challenge
     kEchoToken,     // 400 whose errorSummary repeats the Authorization header
     kClose,         // closes the connection without answering
+    kBody,          // 200 with `body` instead of the served file
   };
   Kind kind = Kind::kStatus;
   int times = 1;  // matching requests affected; -1 = every one
@@ -55,6 +56,7 @@ struct Fault {
   int reset_after_s = 1;
   int delay_ms = 1000;
   std::string error_code;  // for kStatus; default by status
+  std::string body;        // for kBody
 
   // Fault::Of(Fault::Kind::kStatus).Times(2).Status(503)
   static Fault Of(Kind kind) {
@@ -80,6 +82,11 @@ struct Fault {
   Fault ResetAfter(int seconds) const {
     Fault f = *this;
     f.reset_after_s = seconds;
+    return f;
+  }
+  Fault Body(std::string text) const {
+    Fault f = *this;
+    f.body = std::move(text);
     return f;
   }
   Fault DelayMs(int ms) const {
@@ -442,6 +449,10 @@ class FakeOktaServer {
       SetHeader(&r, "X-Rate-Limit-Reset", std::to_string(now + fault->reset_after_s));
     }
     if (fault && fault->kind == Fault::Kind::kTruncate) r.truncate = true;
+    if (fault && fault->kind == Fault::Kind::kBody) {
+      r.status = 200;
+      r.body = fault->body;
+    }
     if (fault && fault->kind == Fault::Kind::kMalformed) {
       r.status = 200;
       r.body = "[{\"id\": \"00pBroken\", \"name\": ";

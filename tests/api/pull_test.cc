@@ -266,6 +266,25 @@ TEST_F(PullTest, FailedVerificationKeepsThePreviousSnapshot) {
   ExpectNoLeftovers();
 }
 
+TEST_F(PullTest, SnapshotThatDoesNotLoadKeepsThePreviousOne) {
+  PullOptions options = Options();
+  ASSERT_TRUE(PullSnapshot(options).ok());
+  const auto before = ReadTree(options.out_dir);
+  // Valid JSON, but a zone the loader rejects: the default verifier
+  // (LoadSnapshot + Compile) stops the swap.
+  server_->AddFault(
+      "/api/v1/zones",
+      Fault::Of(Fault::Kind::kBody)
+          .Body(
+              R"([{"type": "IP", "id": "nzoBad", "name": "Bad", "status": "ACTIVE",)"
+              R"( "usage": "POLICY", "gateways": [{"type": "CIDR", "value": "300.1.2.3/40"}]}])"));
+  auto report = PullSnapshot(options);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument) << report.status();
+  EXPECT_TRUE(absl::StrContains(report.status().message(), "zones.json")) << report.status();
+  EXPECT_EQ(ReadTree(options.out_dir), before);
+  ExpectNoLeftovers();
+}
+
 TEST_F(PullTest, CancelledPullLeavesNothing) {
   std::atomic<bool> cancel{false};
   PullOptions options = Options();
