@@ -20,8 +20,8 @@ absl::Status VerifyStagedSnapshot(const std::string& dir) {
     if (issue.is_error() && errors.size() < 5) errors.push_back(issue.ToString());
   }
   if (!snapshot.ok() || !errors.empty()) {
-    return absl::InvalidArgumentError(
-        errors.empty() ? std::string(snapshot.status().message()) : absl::StrJoin(errors, "; "));
+    return absl::InvalidArgumentError(errors.empty() ? std::string(snapshot.status().message())
+                                                     : absl::StrJoin(errors, "; "));
   }
   auto compiled = Compile(*std::move(snapshot));
   if (!compiled.ok()) {
