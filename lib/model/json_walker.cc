@@ -1,0 +1,279 @@
+#include "lib/model/json_walker.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+namespace verdict::model_internal {
+namespace {
+
+// nlohmann's what() is "[json.exception.parse_error.101] parse error at line
+// 1, column 5: syntax error while parsing value - ...". Keep what follows the
+// position; the position is reported in our own form.
+std::string StripNlohmannPrefix(std::string_view what) {
+  const size_t column = what.find("column ");
+  if (column != std::string_view::npos) {
+    const size_t colon = what.find(": ", column);
+    if (colon != std::string_view::npos) return std::string(what.substr(colon + 2));
+  }
+  const size_t bracket = what.find("] ");
+  if (bracket != std::string_view::npos) return std::string(what.substr(bracket + 2));
+  return std::string(what);
+}
+
+}  // namespace
+
+std::optional<Json> ParseJson(std::string_view text, std::string_view file, IssueList* issues) {
+  std::string message;
+  if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    message = "empty input: expected a JSON value";
+  } else {
+    // The one place nlohmann's exceptions are caught: everything after this
+    // checks types before reading.
+    try {
+      return Json::parse(text.begin(), text.end());
+    } catch (const Json::parse_error& e) {
+      // e.byte counts the bytes read, the offending one included.
+      const size_t byte = e.byte == 0 ? 1 : e.byte;
+      const size_t end = std::min(byte - 1, text.size());
+      size_t line = 1;
+      size_t line_start = 0;
+      for (size_t i = 0; i < end; ++i) {
+        if (text[i] == '\n') {
+          ++line;
+          line_start = i + 1;
+        }
+      }
+      message = absl::StrFormat("byte %d (line %d, column %d): %s", byte, line,
+                                end - line_start + 1, StripNlohmannPrefix(e.what()));
+    } catch (const Json::exception& e) {
+      message = StripNlohmannPrefix(e.what());
+    }
+  }
+  if (issues != nullptr) {
+    Issue issue;
+    issue.severity = Issue::Severity::kError;
+    issue.code = "json.syntax";
+    issue.file = std::string(file);
+    issue.message = std::move(message);
+    issues->push_back(std::move(issue));
+  }
+  return std::nullopt;
+}
+
+std::string_view JsonTypeName(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+      return "integer";
+    case Json::value_t::number_float:
+      return "number";
+    case Json::value_t::string:
+      return "string";
+    case Json::value_t::array:
+      return "array";
+    case Json::value_t::object:
+      return "object";
+    default:
+      return "binary";
+  }
+}
+
+std::string Ptr(std::string_view base, std::string_view key) {
+  std::string out(base);
+  out += '/';
+  for (char c : key) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string Ptr(std::string_view base, size_t index) { return absl::StrCat(Av(base), "/", index); }
+
+std::string Dump(const Json& value) {
+  return value.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string Quoted(std::string_view text) {
+  std::string out = "\"";
+  for (unsigned char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+  return out;
+}
+
+std::string NormalizeRegion(std::string_view country, std::string_view region) {
+  std::string r = absl::AsciiStrToUpper(absl::string_view(region.data(), region.size()));
+  if (r.empty()) return r;
+  if (r.find('-') != std::string::npos || country.empty()) return r;
+  return absl::StrCat(absl::AsciiStrToUpper(absl::string_view(country.data(), country.size())), "-",
+                      r);
+}
+
+void Walker::Error(std::string_view code, std::string pointer, std::string message) {
+  ++errors_;
+  if (issues_ == nullptr) return;
+  Issue issue;
+  issue.severity = Issue::Severity::kError;
+  issue.code = std::string(code);
+  issue.file = file_;
+  issue.pointer = std::move(pointer);
+  issue.message = std::move(message);
+  issues_->push_back(std::move(issue));
+}
+
+void Walker::Warning(std::string_view code, std::string pointer, std::string message) {
+  if (issues_ == nullptr) return;
+  Issue issue;
+  issue.severity = Issue::Severity::kWarning;
+  issue.code = std::string(code);
+  issue.file = file_;
+  issue.pointer = std::move(pointer);
+  issue.message = std::move(message);
+  issues_->push_back(std::move(issue));
+}
+
+void Walker::TypeError(const Json& value, const std::string& ptr, std::string_view expected) {
+  Error("json.type", ptr,
+        absl::StrCat("expected ", Av(expected), ", got ", Av(JsonTypeName(value))));
+}
+
+bool Walker::ExpectObject(const Json& value, const std::string& ptr) {
+  if (value.is_object()) return true;
+  TypeError(value, ptr, "an object");
+  return false;
+}
+
+bool Walker::ExpectArray(const Json& value, const std::string& ptr) {
+  if (value.is_array()) return true;
+  TypeError(value, ptr, "an array");
+  return false;
+}
+
+bool Walker::StringValue(const Json& value, const std::string& ptr, std::string* out) {
+  if (!value.is_string()) {
+    TypeError(value, ptr, "a string");
+    return false;
+  }
+  *out = value.get_ref<const std::string&>();
+  return true;
+}
+
+bool Walker::Has(const Json& obj, std::string_view key) {
+  if (!obj.is_object()) return false;
+  auto it = obj.find(key);
+  return it != obj.end() && !it->is_null();
+}
+
+bool Walker::Require(const Json& obj, std::string_view key, const std::string& ptr) {
+  if (Has(obj, key)) return true;
+  Error("json.missing", Ptr(ptr, key), absl::StrCat("missing required field ", Quoted(key)));
+  return false;
+}
+
+const Json* Walker::Object(const Json& obj, std::string_view key, const std::string& ptr) {
+  if (!Has(obj, key)) return nullptr;
+  const Json& v = *obj.find(key);
+  return ExpectObject(v, Ptr(ptr, key)) ? &v : nullptr;
+}
+
+const Json* Walker::Array(const Json& obj, std::string_view key, const std::string& ptr) {
+  if (!Has(obj, key)) return nullptr;
+  const Json& v = *obj.find(key);
+  return ExpectArray(v, Ptr(ptr, key)) ? &v : nullptr;
+}
+
+bool Walker::String(const Json& obj, std::string_view key, const std::string& ptr,
+                    std::string* out) {
+  if (!Has(obj, key)) return true;
+  return StringValue(*obj.find(key), Ptr(ptr, key), out);
+}
+
+bool Walker::Int(const Json& obj, std::string_view key, const std::string& ptr,
+                 std::optional<int64_t>* out) {
+  if (!Has(obj, key)) return true;
+  const Json& v = *obj.find(key);
+  if (v.is_number_integer() && !v.is_number_unsigned()) {
+    *out = v.get<int64_t>();
+    return true;
+  }
+  if (v.is_number_unsigned()) {
+    const uint64_t u = v.get<uint64_t>();
+    if (u <= static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+      *out = static_cast<int64_t>(u);
+      return true;
+    }
+    Error("json.type", Ptr(ptr, key), absl::StrCat("integer ", u, " is out of range"));
+    return false;
+  }
+  TypeError(v, Ptr(ptr, key), "an integer");
+  return false;
+}
+
+bool Walker::Bool(const Json& obj, std::string_view key, const std::string& ptr,
+                  std::optional<bool>* out) {
+  if (!Has(obj, key)) return true;
+  const Json& v = *obj.find(key);
+  if (!v.is_boolean()) {
+    TypeError(v, Ptr(ptr, key), "a boolean");
+    return false;
+  }
+  *out = v.get<bool>();
+  return true;
+}
+
+bool Walker::Bool(const Json& obj, std::string_view key, const std::string& ptr, bool* out) {
+  std::optional<bool> b;
+  if (!Bool(obj, key, ptr, &b)) return false;
+  if (b.has_value()) *out = *b;
+  return true;
+}
+
+bool Walker::StringList(const Json& obj, std::string_view key, const std::string& ptr,
+                        std::vector<std::string>* out) {
+  const Json* arr = Array(obj, key, ptr);
+  if (arr == nullptr) return !Has(obj, key);
+  const std::string base = Ptr(ptr, key);
+  bool ok = true;
+  for (size_t i = 0; i < arr->size(); ++i) {
+    std::string s;
+    if (StringValue((*arr)[i], Ptr(base, i), &s)) {
+      out->push_back(std::move(s));
+    } else {
+      ok = false;
+    }
+  }
+  return ok;
+}
+
+bool Walker::EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return absl::EqualsIgnoreCase(absl::string_view(a.data(), a.size()),
+                                absl::string_view(b.data(), b.size()));
+}
+
+}  // namespace verdict::model_internal

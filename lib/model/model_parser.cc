@@ -1,0 +1,659 @@
+#include "lib/model/model_parser.h"
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "verdict/ip_address.h"
+
+namespace verdict::model_internal {
+namespace {
+
+using model_internal::Av;
+
+std::string Upper(std::string_view s) {
+  return absl::AsciiStrToUpper(absl::string_view(s.data(), s.size()));
+}
+
+bool IEquals(std::string_view a, std::string_view b) {
+  return absl::EqualsIgnoreCase(absl::string_view(a.data(), a.size()),
+                                absl::string_view(b.data(), b.size()));
+}
+
+// ---------------------------------------------------------------- zones
+
+// `gateways` / `proxies`: [{"type": "CIDR"|"RANGE", "value": "..."}] or null.
+void ParseAddresses(Walker& w, const Json& zone, std::string_view key, const std::string& ptr,
+                    std::vector<IpRange>* out) {
+  const Json* list = w.Array(zone, key, ptr);
+  if (list == nullptr) return;
+  const std::string base = Ptr(ptr, key);
+  for (size_t i = 0; i < list->size(); ++i) {
+    const Json& entry = (*list)[i];
+    const std::string p = Ptr(base, i);
+    if (!w.ExpectObject(entry, p)) continue;
+    std::string type;
+    std::string value;
+    const bool have_type = w.Require(entry, "type", p) && w.String(entry, "type", p, &type);
+    const bool have_value = w.Require(entry, "value", p) && w.String(entry, "value", p, &value);
+    if (!have_type || !have_value) continue;
+    absl::StatusOr<IpRange> range;
+    std::string_view code;
+    if (IEquals(type, "CIDR")) {
+      range = ParseCidr(value);
+      code = "zone.bad_cidr";
+    } else if (IEquals(type, "RANGE")) {
+      range = ParseIpRange(value);
+      code = "zone.bad_range";
+    } else {
+      w.Error("zone.bad_address_type", Ptr(p, "type"),
+              absl::StrCat("unknown address type ", Quoted(type), " (expected CIDR or RANGE)"));
+      continue;
+    }
+    if (!range.ok()) {
+      w.Error(code, Ptr(p, "value"), std::string(range.status().message()));
+      continue;
+    }
+    out->push_back(*range);
+  }
+}
+
+bool IsAsciiAlpha2(std::string_view s) {
+  return s.size() == 2 && absl::ascii_isalpha(static_cast<unsigned char>(s[0])) &&
+         absl::ascii_isalpha(static_cast<unsigned char>(s[1]));
+}
+
+// {"country": "US", "region": "US-CA" | "CA" | null}
+bool ParseLocation(Walker& w, const Json& value, const std::string& p, ZoneLocation* out) {
+  if (!w.ExpectObject(value, p)) return false;
+  std::string country;
+  std::string region;
+  if (!w.String(value, "country", p, &country) || !w.String(value, "region", p, &region)) {
+    return false;
+  }
+  country = Upper(country);
+  if (country.empty() && region.find('-') != std::string::npos) {
+    country = Upper(region.substr(0, region.find('-')));
+  }
+  if (country.empty()) {
+    w.Error("zone.bad_location", p, "a location needs a \"country\"");
+    return false;
+  }
+  if (!IsAsciiAlpha2(country)) {
+    w.Error("zone.bad_location", Ptr(p, "country"),
+            absl::StrCat("invalid country code ", Quoted(country),
+                         " (expected ISO 3166-1 alpha-2, e.g. \"US\")"));
+    return false;
+  }
+  out->country = country;
+  out->region = NormalizeRegion(country, region);
+  if (!out->region.empty() && !absl::StartsWith(out->region, country + "-")) {
+    w.Warning("zone.region_country_mismatch", Ptr(p, "region"),
+              absl::StrCat("region ", Quoted(out->region), " is not in country ", Quoted(country)));
+  }
+  return true;
+}
+
+void ParseLocationList(Walker& w, const Json& list, const std::string& p,
+                       std::vector<ZoneLocation>* out) {
+  if (!w.ExpectArray(list, p)) return;
+  for (size_t i = 0; i < list.size(); ++i) {
+    ZoneLocation loc;
+    if (ParseLocation(w, list[i], Ptr(p, i), &loc)) out->push_back(std::move(loc));
+  }
+}
+
+void ParseAsnList(Walker& w, const Json& list, const std::string& p, std::vector<uint32_t>* out) {
+  if (!w.ExpectArray(list, p)) return;
+  for (size_t i = 0; i < list.size(); ++i) {
+    uint32_t asn = 0;
+    if (ParseAsn(w, list[i], Ptr(p, i), &asn)) out->push_back(asn);
+  }
+}
+
+void ParseUpperStringList(Walker& w, const Json& list, const std::string& p,
+                          std::vector<std::string>* out) {
+  if (!w.ExpectArray(list, p)) return;
+  for (size_t i = 0; i < list.size(); ++i) {
+    std::string s;
+    if (w.StringValue(list[i], Ptr(p, i), &s)) out->push_back(Upper(s));
+  }
+}
+
+// DYNAMIC_V2 `{include: [...], exclude: [...]}`; Okta's own default zone
+// spells the second key "exclue", which is read as "exclude" with a warning.
+template <typename ParseList>
+void ParseIncludeExclude(Walker& w, const Json& zone, std::string_view key, const std::string& ptr,
+                         ParseList parse_list) {
+  const Json* obj = w.Object(zone, key, ptr);
+  if (obj == nullptr) return;
+  const std::string p = Ptr(ptr, key);
+  if (Walker::Has(*obj, "include")) parse_list(obj->at("include"), Ptr(p, "include"), true);
+  if (Walker::Has(*obj, "exclude")) parse_list(obj->at("exclude"), Ptr(p, "exclude"), false);
+  if (obj->contains("exclue")) {
+    w.Warning("zone.misspelled_exclude", Ptr(p, "exclue"),
+              "\"exclue\" read as \"exclude\" (a misspelling found in Okta's own payloads)");
+    if (Walker::Has(*obj, "exclue")) parse_list(obj->at("exclue"), Ptr(p, "exclue"), false);
+  }
+}
+
+void ParseProxyType(Walker& w, const Json& zone, const std::string& ptr, ZoneProxyCriterion* out) {
+  std::string text;
+  if (!w.String(zone, "proxyType", ptr, &text)) return;
+  if (text.empty()) {
+    *out = ZoneProxyCriterion::kNoConstraint;
+  } else if (IEquals(text, "Any")) {
+    *out = ZoneProxyCriterion::kAny;
+  } else if (IEquals(text, "Tor") || IEquals(text, "TorAnonymizer")) {
+    *out = ZoneProxyCriterion::kTor;
+  } else if (IEquals(text, "NotTorAnonymizer")) {
+    *out = ZoneProxyCriterion::kNotTorAnonymizer;
+  } else {
+    w.Error("zone.bad_proxy_type", Ptr(ptr, "proxyType"),
+            absl::StrCat("unknown proxyType ", Quoted(text),
+                         " (expected null, \"\", Any, Tor, TorAnonymizer or NotTorAnonymizer)"));
+  }
+}
+
+// ---------------------------------------------------------------- conditions
+
+void ParseIdList(Walker& w, const Json& obj, const std::string& p, IdList* out) {
+  if (!w.ExpectObject(obj, p)) return;
+  w.StringList(obj, "include", p, &out->include);
+  w.StringList(obj, "exclude", p, &out->exclude);
+}
+
+void ParseDuration(Walker& w, const Json& obj, std::string_view key, const std::string& p,
+                   std::optional<DurationSpec>* out, std::string* status = nullptr) {
+  const Json* d = w.Object(obj, key, p);
+  if (d == nullptr) return;
+  const std::string dp = Ptr(p, key);
+  DurationSpec spec;
+  std::optional<int64_t> number;
+  w.Int(*d, "number", dp, &number);
+  spec.number = number.value_or(0);
+  w.String(*d, "unit", dp, &spec.unit);
+  if (status != nullptr) w.String(*d, "lifecycleStatus", dp, status);
+  *out = spec;
+}
+
+void ParsePeople(Walker& w, const Json& obj, const std::string& p, PeopleCondition* out) {
+  if (!w.ExpectObject(obj, p)) return;
+  if (const Json* users = w.Object(obj, "users", p)) {
+    const std::string up = Ptr(p, "users");
+    ParseIdList(w, *users, up, &out->users);
+    UserLifecycleConditions& lc = out->lifecycle;
+    ParseDuration(w, *users, "inactivity", up, &lc.inactivity);
+    ParseDuration(w, *users, "passwordExpiration", up, &lc.password_expiration);
+    ParseDuration(w, *users, "lifecycleExpiration", up, &lc.lifecycle_expiration,
+                  &lc.lifecycle_expiration_status);
+    if (const Json* attr = w.Object(*users, "userLifecycleAttribute", up)) {
+      const std::string ap = Ptr(up, "userLifecycleAttribute");
+      w.String(*attr, "attributeName", ap, &lc.user_lifecycle_attribute_name);
+      w.String(*attr, "matchingValue", ap, &lc.user_lifecycle_attribute_value);
+    }
+  }
+  if (const Json* groups = w.Object(obj, "groups", p)) {
+    ParseIdList(w, *groups, Ptr(p, "groups"), &out->groups);
+  }
+}
+
+void ParseNetwork(Walker& w, const Json& obj, const std::string& p, NetworkCondition* out) {
+  if (!w.ExpectObject(obj, p)) return;
+  const bool have_connection = Walker::Has(obj, "connection");
+  w.Enum<NetworkConnection>(obj, "connection", p,
+                            {{"ANYWHERE", NetworkConnection::kAnywhere},
+                             {"ZONE", NetworkConnection::kZone},
+                             {"ON_NETWORK", NetworkConnection::kOnNetwork},
+                             {"OFF_NETWORK", NetworkConnection::kOffNetwork}},
+                            /*ignore_case=*/true, &out->connection);
+  w.StringList(obj, "include", p, &out->include);
+  w.StringList(obj, "exclude", p, &out->exclude);
+  const bool has_zones = !out->include.empty() || !out->exclude.empty();
+  if (!have_connection && has_zones) {
+    out->connection = NetworkConnection::kZone;
+    w.Warning("condition.network_connection_missing", p,
+              "\"connection\" is missing; read as ZONE because include/exclude are given");
+  }
+  if (out->connection == NetworkConnection::kZone && !has_zones) {
+    w.Error("condition.zone_without_zones", p,
+            "connection ZONE needs a non-empty \"include\" or \"exclude\" list");
+  }
+}
+
+std::string OsType(std::string_view os) {
+  std::string u = Upper(os);
+  return u == "OSX" ? std::string("MACOS") : u;
+}
+
+void ParsePlatformEntries(Walker& w, const Json& obj, std::string_view key, const std::string& p,
+                          std::vector<PlatformEntry>* out) {
+  const Json* list = w.Array(obj, key, p);
+  if (list == nullptr) return;
+  const std::string lp = Ptr(p, key);
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string ep = Ptr(lp, i);
+    const Json& e = (*list)[i];
+    if (!w.ExpectObject(e, ep)) continue;
+    PlatformEntry entry;
+    w.String(e, "type", ep, &entry.type);
+    entry.type = Upper(entry.type);
+    if (const Json* os = w.Object(e, "os", ep)) {
+      const std::string op = Ptr(ep, "os");
+      w.String(*os, "type", op, &entry.os_type);
+      entry.os_type = OsType(entry.os_type);
+      w.String(*os, "expression", op, &entry.os_expression);
+      if (const Json* version = w.Object(*os, "version", op)) {
+        const std::string vp = Ptr(op, "version");
+        w.String(*version, "matchType", vp, &entry.os_version_match_type);
+        w.String(*version, "value", vp, &entry.os_version_value);
+      }
+    }
+    out->push_back(std::move(entry));
+  }
+}
+
+void ParseDevice(Walker& w, const Json& obj, const std::string& p, DeviceCondition* out) {
+  if (!w.ExpectObject(obj, p)) return;
+  w.Bool(obj, "registered", p, &out->registered);
+  w.Bool(obj, "managed", p, &out->managed);
+  if (const Json* assurance = w.Object(obj, "assurance", p)) {
+    w.StringList(*assurance, "include", Ptr(p, "assurance"), &out->assurance_include);
+  }
+  w.Bool(obj, "migrated", p, &out->migrated);
+  w.Bool(obj, "rooted", p, &out->rooted);
+  w.String(obj, "trustLevel", p, &out->trust_level);
+  out->trust_level = Upper(out->trust_level);
+  if (const Json* platform = w.Object(obj, "platform", p)) {
+    const std::string pp = Ptr(p, "platform");
+    w.StringList(*platform, "types", pp, &out->platform_types);
+    w.StringList(*platform, "supportedMDMFrameworks", pp, &out->supported_mdm_frameworks);
+  }
+}
+
+void ParseUserIdentifier(Walker& w, const Json& obj, const std::string& p,
+                         UserIdentifierCondition* out) {
+  if (!w.ExpectObject(obj, p)) return;
+  w.String(obj, "type", p, &out->type);
+  w.String(obj, "attribute", p, &out->attribute);
+  const Json* patterns = w.Array(obj, "patterns", p);
+  if (patterns == nullptr) return;
+  const std::string lp = Ptr(p, "patterns");
+  for (size_t i = 0; i < patterns->size(); ++i) {
+    const std::string ep = Ptr(lp, i);
+    if (!w.ExpectObject((*patterns)[i], ep)) continue;
+    UserIdentifierPattern pattern;
+    w.String((*patterns)[i], "matchType", ep, &pattern.match_type);
+    w.String((*patterns)[i], "value", ep, &pattern.value);
+    out->patterns.push_back(std::move(pattern));
+  }
+}
+
+void ParseAppRefs(Walker& w, const Json& obj, std::string_view key, const std::string& p,
+                  std::vector<AppRef>* out) {
+  const Json* list = w.Array(obj, key, p);
+  if (list == nullptr) return;
+  const std::string lp = Ptr(p, key);
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string ep = Ptr(lp, i);
+    if (!w.ExpectObject((*list)[i], ep)) continue;
+    AppRef ref;
+    w.String((*list)[i], "type", ep, &ref.type);
+    w.String((*list)[i], "id", ep, &ref.id);
+    w.String((*list)[i], "name", ep, &ref.name);
+    out->push_back(std::move(ref));
+  }
+}
+
+// "ANY" (any case) → nullopt; LOW/MEDIUM/HIGH; anything else an error.
+void ParseRiskLevelField(Walker& w, const Json& obj, std::string_view key, const std::string& p,
+                         std::optional<RiskLevel>* out) {
+  std::string text;
+  if (!w.String(obj, key, p, &text) || !Walker::Has(obj, key)) return;
+  if (IEquals(text, "ANY")) {
+    *out = std::nullopt;
+    return;
+  }
+  *out = ParseRiskLevel(text);
+  if (!out->has_value()) {
+    w.Error("json.bad_value", Ptr(p, key),
+            absl::StrCat("unknown risk level ", Quoted(text),
+                         " (expected one of ANY, LOW, MEDIUM, HIGH)"));
+  }
+}
+
+template <typename T, typename F>
+void Typed(Walker& w, const Json& obj, const std::string& p, std::optional<T>* out, F parse) {
+  if (!w.ExpectObject(obj, p)) return;
+  T value;
+  parse(value);
+  *out = std::move(value);
+}
+
+// ---------------------------------------------------------------- actions
+
+constexpr std::pair<std::string_view, Access> kAccessNames[] = {
+    {"ALLOW", Access::kAllow}, {"DENY", Access::kDeny}, {"CHALLENGE", Access::kChallenge}};
+
+void ParseSignOnAction(Walker& w, const Json& obj, const std::string& p, SignOnAction* out) {
+  w.Enum<Access>(obj, "access", p, kAccessNames, /*ignore_case=*/true, &out->access);
+  w.Bool(obj, "requireFactor", p, &out->require_factor);
+  w.Enum<FactorPromptMode>(obj, "factorPromptMode", p,
+                           {{"ALWAYS", FactorPromptMode::kAlways},
+                            {"DEVICE", FactorPromptMode::kDevice},
+                            {"SESSION", FactorPromptMode::kSession}},
+                           /*ignore_case=*/true, &out->factor_prompt_mode);
+  w.Int(obj, "factorLifetime", p, &out->factor_lifetime_minutes);
+  w.Bool(obj, "rememberDeviceByDefault", p, &out->remember_device_by_default);
+  w.String(obj, "primaryFactor", p, &out->primary_factor);
+  if (const Json* session = w.Object(obj, "session", p)) {
+    const std::string sp = Ptr(p, "session");
+    w.Int(*session, "maxSessionIdleMinutes", sp, &out->max_session_idle_minutes);
+    w.Int(*session, "maxSessionLifetimeMinutes", sp, &out->max_session_lifetime_minutes);
+    w.Bool(*session, "usePersistentCookie", sp, &out->use_persistent_cookie);
+  }
+}
+
+void ParseAppSignOnAction(Walker& w, const Json& obj, const std::string& p, AppSignOnAction* out) {
+  w.Enum<Access>(obj, "access", p, kAccessNames, /*ignore_case=*/true, &out->access);
+  const Json* vm = w.Object(obj, "verificationMethod", p);
+  if (vm == nullptr) return;
+  const std::string vp = Ptr(p, "verificationMethod");
+  w.String(*vm, "type", vp, &out->verification_method_type);
+  w.String(*vm, "factorMode", vp, &out->factor_mode);
+  w.String(*vm, "reauthenticateIn", vp, &out->reauthenticate_in);
+  // `constraints` is an array in requests and, in some of Okta's own
+  // responses, a single object. Both are echoed verbatim through actions_json.
+  if (Walker::Has(*vm, "constraints")) {
+    const Json& c = vm->at("constraints");
+    if (!c.is_array() && !c.is_object()) {
+      w.Error("json.type", Ptr(vp, "constraints"),
+              absl::StrCat("expected an array or object, got ", Av(JsonTypeName(c))));
+    }
+  }
+}
+
+constexpr std::pair<std::string_view, bool> kStatusNames[] = {{"ACTIVE", true},
+                                                              {"INACTIVE", false}};
+
+}  // namespace
+
+// ---------------------------------------------------------------- public
+
+bool ParseAsn(Walker& w, const Json& value, const std::string& ptr, uint32_t* out) {
+  if (value.is_number_unsigned() || value.is_number_integer()) {
+    if (value.is_number_unsigned() || value.get<int64_t>() >= 0) {
+      const uint64_t u = value.get<uint64_t>();
+      if (u <= std::numeric_limits<uint32_t>::max()) {
+        *out = static_cast<uint32_t>(u);
+        return true;
+      }
+    }
+    w.Error("zone.bad_asn", ptr,
+            absl::StrCat("invalid ASN ", Dump(value), ": out of range 0..4294967295"));
+    return false;
+  }
+  if (!value.is_string()) {
+    w.Error("json.type", ptr,
+            absl::StrCat("expected an ASN (string of digits), got ", Av(JsonTypeName(value))));
+    return false;
+  }
+  const std::string& s = value.get_ref<const std::string&>();
+  uint64_t n = 0;
+  bool ok = !s.empty() && s.size() <= 10;
+  for (char c : s) {
+    if (c < '0' || c > '9') {
+      ok = false;
+      break;
+    }
+    n = n * 10 + static_cast<uint64_t>(c - '0');
+  }
+  if (!ok || n > std::numeric_limits<uint32_t>::max()) {
+    w.Error("zone.bad_asn", ptr,
+            absl::StrCat("invalid ASN ", Quoted(s), ": expected decimal digits (0..4294967295)"));
+    return false;
+  }
+  *out = static_cast<uint32_t>(n);
+  return true;
+}
+
+bool ParseZone(Walker& w, const Json& v, const std::string& ptr, NetworkZone* z) {
+  if (!w.ExpectObject(v, ptr)) return false;
+  z->raw_json = Dump(v);
+  w.String(v, "id", ptr, &z->id);
+  if (z->id.empty()) w.Warning("zone.missing_id", Ptr(ptr, "id"), "zone has no \"id\"");
+  w.String(v, "name", ptr, &z->name);
+  if (!w.Require(v, "type", ptr)) return false;
+  if (!w.Enum<ZoneType>(v, "type", ptr,
+                        {{"IP", ZoneType::kIp},
+                         {"DYNAMIC", ZoneType::kDynamic},
+                         {"DYNAMIC_V2", ZoneType::kDynamicV2}},
+                        /*ignore_case=*/true, &z->type, "zone.unknown_type")) {
+    return false;
+  }
+  w.Enum<bool>(v, "status", ptr, kStatusNames, /*ignore_case=*/true, &z->active);
+  w.Enum<ZoneUsage>(v, "usage", ptr,
+                    {{"POLICY", ZoneUsage::kPolicy}, {"BLOCKLIST", ZoneUsage::kBlocklist}},
+                    /*ignore_case=*/true, &z->usage);
+  w.Bool(v, "system", ptr, &z->system);
+  switch (z->type) {
+    case ZoneType::kIp:
+      ParseAddresses(w, v, "gateways", ptr, &z->gateways);
+      ParseAddresses(w, v, "proxies", ptr, &z->proxies);
+      break;
+    case ZoneType::kDynamic:
+      if (Walker::Has(v, "locations")) {
+        ParseLocationList(w, v.at("locations"), Ptr(ptr, "locations"), &z->locations);
+      }
+      if (Walker::Has(v, "asns")) ParseAsnList(w, v.at("asns"), Ptr(ptr, "asns"), &z->asns);
+      ParseProxyType(w, v, ptr, &z->proxy_type);
+      break;
+    case ZoneType::kDynamicV2:
+      ParseIncludeExclude(
+          w, v, "locations", ptr, [&](const Json& list, const std::string& p, bool include) {
+            ParseLocationList(w, list, p, include ? &z->locations : &z->locations_exclude);
+          });
+      ParseIncludeExclude(w, v, "asns", ptr,
+                          [&](const Json& list, const std::string& p, bool include) {
+                            ParseAsnList(w, list, p, include ? &z->asns : &z->asns_exclude);
+                          });
+      ParseIncludeExclude(w, v, "ipServiceCategories", ptr,
+                          [&](const Json& list, const std::string& p, bool include) {
+                            ParseUpperStringList(w, list, p,
+                                                 include ? &z->ip_service_categories
+                                                         : &z->ip_service_categories_exclude);
+                          });
+      ParseProxyType(w, v, ptr, &z->proxy_type);
+      break;
+  }
+  return true;
+}
+
+void ParseConditions(Walker& w, const Json& v, const std::string& ptr, Conditions* c) {
+  if (!w.ExpectObject(v, ptr)) return;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string& key = it.key();
+    const Json& val = it.value();
+    // A null condition object is an absent one (Part A §A2).
+    if (val.is_null()) continue;
+    const std::string p = Ptr(ptr, key);
+    if (key == "people") {
+      Typed(w, val, p, &c->people, [&](PeopleCondition& x) { ParsePeople(w, val, p, &x); });
+    } else if (key == "users") {
+      Typed(w, val, p, &c->users, [&](IdList& x) { ParseIdList(w, val, p, &x); });
+    } else if (key == "groups") {
+      Typed(w, val, p, &c->groups, [&](IdList& x) { ParseIdList(w, val, p, &x); });
+    } else if (key == "network") {
+      Typed(w, val, p, &c->network, [&](NetworkCondition& x) { ParseNetwork(w, val, p, &x); });
+    } else if (key == "authContext") {
+      Typed(w, val, p, &c->auth_context, [&](AuthContextCondition& x) {
+        w.String(val, "authType", p, &x.auth_type);
+        x.auth_type = Upper(x.auth_type);
+      });
+    } else if (key == "risk") {
+      Typed(w, val, p, &c->risk,
+            [&](RiskBehaviorCondition& x) { w.StringList(val, "behaviors", p, &x.behaviors); });
+    } else if (key == "riskScore") {
+      Typed(w, val, p, &c->risk_score, [&](RiskScoreCondition& x) {
+        ParseRiskLevelField(w, val, "level", p, &x.level);
+        ParseRiskLevelField(w, val, "minRiskLevel", p, &x.min_risk_level);
+      });
+    } else if (key == "identityProvider") {
+      Typed(w, val, p, &c->identity_provider, [&](IdentityProviderCondition& x) {
+        w.String(val, "provider", p, &x.provider);
+        x.provider = Upper(x.provider);
+        w.StringList(val, "idpIds", p, &x.idp_ids);
+      });
+    } else if (key == "authProvider") {
+      Typed(w, val, p, &c->auth_provider, [&](AuthProviderCondition& x) {
+        w.String(val, "provider", p, &x.provider);
+        w.StringList(val, "include", p, &x.include);
+      });
+    } else if (key == "userStatus") {
+      Typed(w, val, p, &c->user_status,
+            [&](UserStatusCondition& x) { w.String(val, "value", p, &x.value); });
+    } else if (key == "platform") {
+      Typed(w, val, p, &c->platform, [&](PlatformCondition& x) {
+        ParsePlatformEntries(w, val, "include", p, &x.include);
+        ParsePlatformEntries(w, val, "exclude", p, &x.exclude);
+      });
+    } else if (key == "device") {
+      Typed(w, val, p, &c->device, [&](DeviceCondition& x) { ParseDevice(w, val, p, &x); });
+    } else if (key == "context") {
+      Typed(w, val, p, &c->context, [&](DeviceCondition& x) {
+        ParseDevice(w, val, p, &x);
+        std::string expression;
+        w.String(val, "expression", p, &expression);
+      });
+    } else if (key == "userIdentifier") {
+      Typed(w, val, p, &c->user_identifier,
+            [&](UserIdentifierCondition& x) { ParseUserIdentifier(w, val, p, &x); });
+    } else if (key == "app") {
+      Typed(w, val, p, &c->app, [&](AppCondition& x) {
+        ParseAppRefs(w, val, "include", p, &x.include);
+        ParseAppRefs(w, val, "exclude", p, &x.exclude);
+      });
+    } else if (key == "apps") {
+      Typed(w, val, p, &c->apps, [&](IdList& x) { ParseIdList(w, val, p, &x); });
+    } else if (key == "userType") {
+      Typed(w, val, p, &c->user_type, [&](IdList& x) { ParseIdList(w, val, p, &x); });
+    } else if (key == "mdmEnrollment") {
+      Typed(w, val, p, &c->mdm_enrollment, [&](MdmEnrollmentCondition& x) {
+        w.String(val, "enrollment", p, &x.enrollment);
+        w.Bool(val, "blockNonSafeAndroid", p, &x.block_non_safe_android);
+      });
+    } else if (key == "elCondition") {
+      Typed(w, val, p, &c->el_condition,
+            [&](ElCondition& x) { w.String(val, "condition", p, &x.condition); });
+    } else if (key == "grantTypes") {
+      Typed(w, val, p, &c->grant_types, [&](IdList& x) { ParseIdList(w, val, p, &x); });
+    } else if (key == "scopes") {
+      Typed(w, val, p, &c->scopes, [&](IdList& x) { ParseIdList(w, val, p, &x); });
+    } else if (key == "clients") {
+      Typed(w, val, p, &c->clients, [&](IdList& x) { ParseIdList(w, val, p, &x); });
+    } else if (key == "entityRisk") {
+      Typed(w, val, p, &c->entity_risk, [&](EntityRiskCondition& x) {
+        w.String(val, "level", p, &x.level);
+        x.level = Upper(x.level);
+      });
+    } else if (key == "riskDetectionTypes") {
+      Typed(w, val, p, &c->risk_detection_types, [&](IdList& x) { ParseIdList(w, val, p, &x); });
+    } else {
+      c->unknown_keys.push_back(key);
+      w.Warning("condition.unknown_key", p,
+                absl::StrCat("unknown condition ", Quoted(key),
+                             " (kept; evaluators treat it as never matching)"));
+    }
+  }
+}
+
+bool ParseRule(Walker& w, const Json& v, const std::string& ptr, Rule* r) {
+  r->file = w.file();
+  r->pointer = ptr;
+  if (!w.ExpectObject(v, ptr)) return false;
+  r->raw_json = Dump(v);
+  w.String(v, "id", ptr, &r->id);
+  if (r->id.empty()) w.Warning("rule.missing_id", Ptr(ptr, "id"), "rule has no \"id\"");
+  w.String(v, "name", ptr, &r->name);
+  w.String(v, "type", ptr, &r->type);
+  w.Int(v, "priority", ptr, &r->priority);
+  w.Enum<bool>(v, "status", ptr, kStatusNames, /*ignore_case=*/true, &r->active);
+  w.Bool(v, "system", ptr, &r->system);
+  if (!Walker::Has(v, "conditions")) {
+    r->conditions_null = true;
+  } else {
+    ParseConditions(w, v.at("conditions"), Ptr(ptr, "conditions"), &r->conditions);
+  }
+  r->actions_json = "{}";
+  if (const Json* actions = w.Object(v, "actions", ptr)) {
+    r->actions_json = Dump(*actions);
+    const std::string ap = Ptr(ptr, "actions");
+    if (const Json* signon = w.Object(*actions, "signon", ap)) {
+      SignOnAction s;
+      ParseSignOnAction(w, *signon, Ptr(ap, "signon"), &s);
+      r->signon = s;
+    }
+    if (const Json* app = w.Object(*actions, "appSignOn", ap)) {
+      AppSignOnAction a;
+      ParseAppSignOnAction(w, *app, Ptr(ap, "appSignOn"), &a);
+      r->app_sign_on = a;
+    }
+  }
+  return true;
+}
+
+bool ParsePolicy(Walker& w, const Json& v, const std::string& ptr, PolicyType file_type,
+                 Policy* out, bool* embedded_rules) {
+  *embedded_rules = false;
+  out->file = w.file();
+  out->pointer = ptr;
+  if (!w.ExpectObject(v, ptr)) return false;
+  out->raw_json = Dump(v);
+  w.String(v, "id", ptr, &out->id);
+  if (out->id.empty()) w.Warning("policy.missing_id", Ptr(ptr, "id"), "policy has no \"id\"");
+  w.String(v, "name", ptr, &out->name);
+  w.String(v, "description", ptr, &out->description);
+  out->type = file_type;
+  std::string type_name;
+  if (!w.String(v, "type", ptr, &type_name)) return false;
+  if (type_name.empty()) {
+    w.Warning("policy.missing_type", Ptr(ptr, "type"),
+              absl::StrCat("policy has no \"type\"; taken from the file name as ",
+                           Av(PolicyTypeName(file_type))));
+  } else if (std::optional<PolicyType> type = ParsePolicyType(type_name); !type.has_value()) {
+    w.Error("policy.unknown_type", Ptr(ptr, "type"),
+            absl::StrCat("unknown policy type ", Quoted(type_name)));
+    return false;
+  } else if (*type != file_type) {
+    w.Error("policy.type_mismatch", Ptr(ptr, "type"),
+            absl::StrCat("policy of type ", type_name, " in the file for ",
+                         Av(PolicyTypeName(file_type)), " (policies/<TYPE>.json holds one type)"));
+    out->type = *type;
+  }
+  w.Int(v, "priority", ptr, &out->priority);
+  w.Enum<bool>(v, "status", ptr, kStatusNames, /*ignore_case=*/true, &out->active);
+  w.Bool(v, "system", ptr, &out->system);
+  if (Walker::Has(v, "conditions")) {
+    ParseConditions(w, v.at("conditions"), Ptr(ptr, "conditions"), &out->conditions);
+  }
+  if (const Json* settings = w.Object(v, "settings", ptr)) out->settings_json = Dump(*settings);
+  if (const Json* embedded = w.Object(v, "_embedded", ptr)) {
+    const std::string ep = Ptr(ptr, "_embedded");
+    if (const Json* rules = w.Array(*embedded, "rules", ep)) {
+      *embedded_rules = true;
+      const std::string rp = Ptr(ep, "rules");
+      for (size_t i = 0; i < rules->size(); ++i) {
+        Rule rule;
+        if (ParseRule(w, (*rules)[i], Ptr(rp, i), &rule)) out->rules.push_back(std::move(rule));
+      }
+    }
+  }
+  return true;
+}
+
+}  // namespace verdict::model_internal
