@@ -6,8 +6,8 @@
 
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/eval.h"
-#include "tools/policy-sim/synth.h"
 #include "tools/policy-sim/pull.h"
+#include "tools/policy-sim/synth.h"
 
 namespace {
 
