@@ -12,7 +12,7 @@ for arg in "$@"; do
   case "${arg}" in
     --sanitize)
       build_dir=build-asan
-      cmake_args+=(-DVERDICT_SANITIZE=ON -DVERDICT_BUILD_BENCH=ON)
+      cmake_args+=(-DVERDICT_SANITIZE=ON -DVERDICT_BUILD_BENCH=OFF)
       ;;
     -h|--help)
       echo "usage: scripts/build.sh [--sanitize]"
