@@ -3,7 +3,9 @@
 #ifndef VERDICT_TOOLS_POLICY_SIM_CLI_UTIL_H_
 #define VERDICT_TOOLS_POLICY_SIM_CLI_UTIL_H_
 
+#include <cstdint>
 #include <fstream>
+#include <functional>
 #include <istream>
 #include <optional>
 #include <ostream>
@@ -13,6 +15,11 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "verdict/context.h"
+#include "verdict/decision.h"
+#include "verdict/issue.h"
+#include "verdict/snapshot.h"
+#include "verdict/system_log.h"
 
 namespace verdict::cli {
 
@@ -84,6 +91,89 @@ class TextTable {
   std::vector<std::string> header_;
   std::vector<Entry> entries_;
 };
+
+// ---------------------------------------------------------------- replay, diff, test, explain
+
+bool StderrIsTerminal();
+
+// Prints loader warnings and errors to stderr, each prefixed by `prefix`
+// ("--before: "); true when there were no errors.
+bool PrintIssues(const IssueList& issues, std::string_view prefix = "");
+
+// Loads a snapshot, printing every issue; nullopt (already reported) when it
+// is unusable.
+std::optional<Snapshot> LoadSnapshotOrReport(const std::string& directory,
+                                             std::string_view prefix = "");
+
+// One context from a contexts file or a System Log, with where it came from.
+struct SourcedContext {
+  SignOnContext context;
+  std::string where;  // "line 3" or the log position
+  // Set for contexts from a System Log.
+  std::optional<RecordedOutcome> recorded;
+  bool memberships_found = true;
+};
+
+// Every input item is exactly one of evaluated, skipped or malformed.
+struct InputTotals {
+  uint64_t read = 0;
+  uint64_t evaluated = 0;  // contexts produced
+  uint64_t skipped = 0;    // log events that are not sign-on events
+  uint64_t malformed = 0;  // unparsable lines / events (reported on stderr)
+  uint64_t without_memberships = 0;
+  // "read 10: 8 evaluated, 2 skipped (not sign-on events), 0 malformed"
+  std::string ToString() const;
+};
+
+struct ContextInput {
+  std::string contexts_path;                   // JSON Lines of contexts, or
+  std::string logs_path;                       // a System Log export (array, JSONL, gzip)
+  const MembershipMap* memberships = nullptr;  // for logs
+  const Snapshot* snapshot = nullptr;          // its users/ folder, for logs
+  std::string progress_label;                  // shown on a terminal
+};
+
+using ContextBatchCallback = std::function<void(std::vector<SourcedContext>& batch)>;
+
+// Streams the input in batches (input order) to `on_batch`, so memory stays
+// bounded by the batch size. Malformed items are reported on stderr with
+// their line/offset and counted. Shows a progress bar on stderr when it is a
+// terminal. An error only when the input cannot be opened or read to the end.
+absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatchCallback& on_batch,
+                                   InputTotals* totals, size_t batch_size = 4096);
+
+// Runs fn(0..n-1) over all cores (std::thread::hardware_concurrency()).
+void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
+
+// A progress line on stderr, redrawn at most ~10 times a second, only when
+// stderr is a terminal: events, events/s and, when the input size is known,
+// percent and ETA.
+class Progress {
+ public:
+  Progress(std::string label, uint64_t total_bytes);
+  ~Progress();
+  void Update(uint64_t events, uint64_t bytes_done);
+  void Finish();
+
+ private:
+  std::string label_;
+  uint64_t total_bytes_;
+  bool enabled_;
+  bool finished_ = false;
+  int64_t start_ns_;
+  int64_t last_ns_ = 0;
+};
+
+// Permissiveness of a decision that has an access level: DENY (and blocked)
+// < CHALLENGE < ALLOW. nullopt for decisions without an outcome.
+std::optional<int> PermissivenessRank(const Decision& decision);
+
+// "Sales (00p1) / Catch-all (0pr2) / CHALLENGE", "blocked by zone X (nzo1)",
+// "no matching policy".
+std::string DescribeDecision(const Decision& decision);
+
+// {"blocked":..,"policy":id|null,"policyName":..,"rule":..,"ruleName":..,"outcome":..|null}
+std::string DecisionJson(const Decision& decision);
 
 }  // namespace verdict::cli
 

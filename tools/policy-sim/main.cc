@@ -5,9 +5,14 @@
 #include <vector>
 
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/contexts.h"
+#include "tools/policy-sim/diff.h"
 #include "tools/policy-sim/eval.h"
+#include "tools/policy-sim/explain.h"
 #include "tools/policy-sim/pull.h"
+#include "tools/policy-sim/replay.h"
 #include "tools/policy-sim/synth.h"
+#include "tools/policy-sim/test_suite.h"
 
 namespace {
 
@@ -22,6 +27,11 @@ constexpr char kUsage[] =
     "  logs pull  append System Log events to a JSON Lines file (resumable)\n"
     "  synth   write a synthetic org snapshot (and contexts) of any size\n"
     "  selftest  check the compiled engine against the reference evaluator\n"
+    "  contexts  turn System Log sign-on events into contexts (JSON Lines)\n"
+    "  replay  evaluate recorded sign-ons and compare with what Okta decided\n"
+    "  diff    decisions that change between two snapshots (CI gate)\n"
+    "  test    run a regression suite of named cases\n"
+    "  explain  the full trace for one context\n"
     "\n"
     "Run 'policy-sim <command> --help' for the options of a command.\n";
 
@@ -43,6 +53,11 @@ int main(int argc, char** argv) {
   if (command == "eval") return verdict::cli::RunEval(args);
   if (command == "synth") return verdict::cli::RunSynth(args);
   if (command == "selftest") return verdict::cli::RunSelftest(args);
+  if (command == "contexts") return verdict::cli::RunContexts(args);
+  if (command == "replay") return verdict::cli::RunReplay(args);
+  if (command == "diff") return verdict::cli::RunDiff(args);
+  if (command == "test") return verdict::cli::RunTestSuite(args);
+  if (command == "explain") return verdict::cli::RunExplain(args);
   if (command == "pull") return verdict::cli::RunPull(args);
   if (command == "logs" && !args.empty() && args.front() == "pull") {
     return verdict::cli::RunLogsPull(std::vector<std::string>(args.begin() + 1, args.end()));

@@ -1,0 +1,138 @@
+// `policy-sim explain`: the full reference-evaluator trace for one context
+// (or each context of a JSON Lines file), written for people.
+#include "tools/policy-sim/explain.h"
+
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "tools/policy-sim/cli_util.h"
+#include "verdict/context.h"
+#include "verdict/decision.h"
+#include "verdict/reference_evaluator.h"
+
+namespace verdict::cli {
+
+namespace {
+
+const char kExplainUsage[] =
+    "usage: policy-sim explain --snapshot DIR --context FILE|- [--types T1,T2]\n"
+    "\n"
+    "Prints, for each policy type, every policy and rule considered in order,\n"
+    "each condition with its verdict and the value that decided it, and the\n"
+    "winner. FILE holds one context (a JSON object, possibly pretty-printed)\n"
+    "or several as JSON Lines.\n"
+    "\n"
+    "  --snapshot DIR    snapshot directory\n"
+    "  --context FILE|-  the context ('-' reads stdin)\n"
+    "  --types T1,T2     only these policy types (default: the context's, else\n"
+    "                    every type in the snapshot)\n"
+    "\n"
+    "Exit status: 0 explained; 2 snapshot, arguments or context unusable.\n";
+
+int UsageError(std::string_view message) {
+  std::cerr << "error: " << message << "\n\n" << kExplainUsage;
+  return kExitUnusable;
+}
+
+void Explain(const SignOnContext& context, const Snapshot& snapshot,
+             const std::vector<PolicyType>& only) {
+  const ReferenceEvaluator evaluator(snapshot);
+  std::vector<PolicyType> types =
+      context.policy_types.empty() ? snapshot.Types() : context.policy_types;
+  if (!only.empty()) types = only;
+  std::cout << "context " << (context.id.empty() ? "(no id)" : context.id) << "\n";
+  for (PolicyType type : types) {
+    Trace trace;
+    const Decision d = evaluator.Evaluate(context, type, &trace);
+    std::cout << "\n== " << PolicyTypeName(type) << " ==\n" << TraceToText(trace);
+    std::cout << "  => winner: " << DescribeDecision(d) << "\n";
+  }
+}
+
+}  // namespace
+
+int RunExplain(const std::vector<std::string>& args) {
+  std::string snapshot_dir;
+  std::string context_path;
+  std::vector<PolicyType> only;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help") {
+      std::cout << kExplainUsage;
+      return kExitOk;
+    }
+    bool missing = false;
+    if (auto v = TakeFlagValue(args, &i, "--snapshot", &missing)) {
+      if (missing) return UsageError("--snapshot needs a directory");
+      snapshot_dir = *v;
+    } else if (auto v = TakeFlagValue(args, &i, "--context", &missing)) {
+      if (missing) return UsageError("--context needs a file or '-'");
+      context_path = *v;
+    } else if (auto v = TakeFlagValue(args, &i, "--types", &missing)) {
+      if (missing) return UsageError("--types needs a list of policy types");
+      for (const std::string& name : SplitList(*v)) {
+        std::optional<PolicyType> t = ParsePolicyType(name);
+        if (!t) return UsageError(absl::StrCat("--types: unknown policy type '", name, "'"));
+        only.push_back(*t);
+      }
+    } else {
+      return UsageError(absl::StrCat("unknown argument '", arg, "'"));
+    }
+  }
+  if (snapshot_dir.empty()) return UsageError("--snapshot is required");
+  if (context_path.empty()) return UsageError("--context is required");
+
+  std::string text;
+  if (context_path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+  } else {
+    std::ifstream in(context_path, std::ios::binary);
+    if (!in) {
+      std::cerr << "error: --context " << context_path << ": cannot open\n";
+      return kExitUnusable;
+    }
+    text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  std::optional<Snapshot> snapshot = LoadSnapshotOrReport(snapshot_dir);
+  if (!snapshot) return kExitUnusable;
+
+  // One object (any layout) first; else JSON Lines.
+  std::vector<SignOnContext> contexts;
+  absl::StatusOr<SignOnContext> whole = ParseContext(text);
+  if (whole.ok()) {
+    contexts.push_back(*std::move(whole));
+  } else {
+    std::istringstream lines(text);
+    int number = 0;
+    for (std::string line; std::getline(lines, line);) {
+      ++number;
+      if (IsBlank(line)) continue;
+      absl::StatusOr<SignOnContext> c = ParseContext(line);
+      if (!c.ok()) {
+        std::cerr << "error: --context " << context_path << ": line " << number << ": "
+                  << c.status().message() << '\n';
+        return kExitUnusable;
+      }
+      contexts.push_back(*std::move(c));
+    }
+    if (contexts.empty()) {
+      std::cerr << "error: --context " << context_path << ": " << whole.status().message() << '\n';
+      return kExitUnusable;
+    }
+  }
+  for (size_t i = 0; i < contexts.size(); ++i) {
+    if (i > 0) std::cout << "\n";
+    Explain(contexts[i], *snapshot, only);
+  }
+  std::cout.flush();
+  return std::cout ? kExitOk : kExitFailure;
+}
+
+}  // namespace verdict::cli
