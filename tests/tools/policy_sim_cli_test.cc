@@ -1,0 +1,457 @@
+// Runs the built policy-sim binary as a subprocess for the replay, diff,
+// test, explain and contexts commands: exit statuses, grouping, totals and
+// JUnit output, over fixtures/org, fixtures/org-after, fixtures/suite.json
+// and fixtures/logs.
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using Json = nlohmann::json;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// A fresh directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "policy_sim_test.XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Runs policy-sim with `args`; stdin is `stdin_path` (or /dev/null).
+// stdout/stderr go to files rather than pipes, so nothing can deadlock.
+RunResult RunPolicySim(const std::vector<std::string>& args, const fs::path& scratch,
+                       const std::string& stdin_path = "/dev/null") {
+  const fs::path out_path = scratch / "stdout.txt";
+  const fs::path err_path = scratch / "stderr.txt";
+  std::vector<std::string> argv_storage = {VERDICT_POLICY_SIM};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int in = open(stdin_path.c_str(), O_RDONLY);
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0) _exit(126);
+    dup2(in, STDIN_FILENO);
+    dup2(out, STDOUT_FILENO);
+    dup2(err, STDERR_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  RunResult result;
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid) return result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  return result;
+}
+
+std::string Describe(const RunResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
+}
+
+const fs::path kSource = VERDICT_SOURCE_DIR;
+const std::string kOrg = (kSource / "fixtures/org").string();
+const std::string kOrgAfter = (kSource / "fixtures/org-after").string();
+
+// Contexts of three suite cases: case-001 (quarantine DENY, unchanged),
+// case-002 (Sales catch-all CHALLENGE -> ALLOW in org-after) and case-004
+// (Default Rule ALLOW -> CHALLENGE in org-after).
+std::string SuiteContexts(const std::vector<std::string>& ids) {
+  const Json suite = Json::parse(ReadFile(kSource / "fixtures/suite.json"));
+  std::string out;
+  for (const std::string& id : ids) {
+    for (const Json& c : suite["cases"]) {
+      if (c["context"]["id"] == id) {
+        Json context = c["context"];
+        context["policyTypes"] = {"OKTA_SIGN_ON"};
+        out += context.dump() + "\n";
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+int CountOf(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t pos = text.find(needle); pos != std::string::npos;
+       pos = text.find(needle, pos + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+TEST(PolicySimDiff, GroupsChangesAndExitsOneWhenSomethingChanges) {
+  TempDir tmp;
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  WriteFile(contexts, SuiteContexts({"case-001", "case-002", "case-004"}));
+  RunResult r = RunPolicySim(
+      {"diff", "--before", kOrg, "--after", kOrgAfter, "--contexts", contexts.string()},
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_THAT(r.out,
+              HasSubstr("2 of 3 decisions change: 1 more permissive, 1 less permissive, 0 other"))
+      << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("Sales catch-all (0prSalesCatchAll00g7) / CHALLENGE"));
+  EXPECT_THAT(r.out, HasSubstr("Sales catch-all (0prSalesCatchAll00g7) / ALLOW"));
+  EXPECT_THAT(r.out, HasSubstr("e.g.    case-002"));
+  EXPECT_THAT(r.out, HasSubstr("e.g.    case-004"));
+  EXPECT_THAT(r.out, Not(HasSubstr("case-001")));
+  EXPECT_THAT(r.out, HasSubstr("read 3: 3 evaluated, 0 skipped"));
+}
+
+TEST(PolicySimDiff, JsonListsEveryChangedContextById) {
+  TempDir tmp;
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  WriteFile(contexts, SuiteContexts({"case-001", "case-002", "case-004"}));
+  RunResult r = RunPolicySim({"diff", "--before", kOrg, "--after", kOrgAfter, "--contexts",
+                              contexts.string(), "--output", "json"},
+                             tmp.path());
+  ASSERT_EQ(r.exit_code, 1) << Describe(r);
+  const Json out = Json::parse(r.out);
+  std::map<std::string, std::string> direction;
+  for (const Json& c : out["changes"]) direction[c["id"]] = c["direction"];
+  EXPECT_EQ(direction, (std::map<std::string, std::string>{{"case-002", "more permissive"},
+                                                           {"case-004", "less permissive"}}));
+  EXPECT_EQ(out["summary"]["changed"], 2);
+  EXPECT_EQ(out["summary"]["decisions"], 3);
+  ASSERT_EQ(out["groups"].size(), 2u);
+  EXPECT_EQ(out["groups"][0]["before"]["rule"], "0prSalesCatchAll00g7");
+  EXPECT_EQ(out["groups"][0]["before"]["outcome"], "CHALLENGE");
+  EXPECT_EQ(out["groups"][0]["after"]["outcome"], "ALLOW");
+  EXPECT_EQ(out["groups"][0]["count"], 1);
+  EXPECT_EQ(out["groups"][1]["before"]["rule"], "0prDefaultRule0000g7");
+}
+
+TEST(PolicySimDiff, GroupsCountEveryContextOfTheSameChange) {
+  TempDir tmp;
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  // The same Default Rule context four times under different ids.
+  std::string text;
+  const Json base = Json::parse(SuiteContexts({"case-004"}));
+  for (int i = 0; i < 4; ++i) {
+    Json c = base;
+    c["id"] = "ctx-" + std::to_string(i);
+    text += c.dump() + "\n";
+  }
+  WriteFile(contexts, text);
+  RunResult r = RunPolicySim({"diff", "--before", kOrg, "--after", kOrgAfter, "--contexts",
+                              contexts.string(), "--examples", "2"},
+                             tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("4 x OKTA_SIGN_ON (less permissive)"));
+  EXPECT_THAT(r.out, HasSubstr("e.g.    ctx-0, ctx-1, ..."));
+  EXPECT_THAT(r.out, HasSubstr("4 of 4 decisions change: 0 more permissive, 4 less permissive"));
+}
+
+TEST(PolicySimDiff, ExitsZeroWhenNothingChanges) {
+  TempDir tmp;
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  WriteFile(contexts, SuiteContexts({"case-001", "case-002", "case-004"}));
+  RunResult r = RunPolicySim(
+      {"diff", "--before", kOrg, "--after", kOrg, "--contexts", contexts.string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("0 of 3 decisions change: 0 more permissive, 0 less permissive"));
+}
+
+TEST(PolicySimDiff, MalformedLinesAreCountedReportedAndSkipped) {
+  TempDir tmp;
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  WriteFile(contexts, SuiteContexts({"case-001"}) + "{not json\n" + SuiteContexts({"case-004"}));
+  RunResult r = RunPolicySim(
+      {"diff", "--before", kOrg, "--after", kOrg, "--contexts", contexts.string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("line 2"));
+  EXPECT_THAT(r.out, HasSubstr("read 3: 2 evaluated, 0 skipped (not sign-on events), 1 malformed"));
+  // A change still wins over malformed input: the gate fails with 1.
+  r = RunPolicySim(
+      {"diff", "--before", kOrg, "--after", kOrgAfter, "--contexts", contexts.string()},
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+}
+
+TEST(PolicySimDiff, UsageErrorsExitTwo) {
+  TempDir tmp;
+  EXPECT_EQ(RunPolicySim({"diff", "--before", kOrg, "--contexts", "x"}, tmp.path()).exit_code, 2);
+  EXPECT_EQ(RunPolicySim({"diff", "--before", kOrg, "--after", kOrg}, tmp.path()).exit_code, 2);
+  EXPECT_EQ(
+      RunPolicySim({"diff", "--before", kOrg, "--after", kOrg, "--contexts", "a", "--logs", "b"},
+                   tmp.path())
+          .exit_code,
+      2);
+  EXPECT_EQ(RunPolicySim({"diff", "--before", (tmp.path() / "nope").string(), "--after", kOrg,
+                          "--contexts", "a"},
+                         tmp.path())
+                .exit_code,
+            2);
+}
+
+TEST(PolicySimDiff, AcceptsSystemLogInput) {
+  TempDir tmp;
+  RunResult r = RunPolicySim({"diff", "--before", kOrg, "--after", kOrg, "--logs",
+                              (kSource / "fixtures/logs/signon-events.json").string()},
+                             tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out,
+              HasSubstr("read 10: 8 evaluated, 2 skipped (not sign-on events), 0 malformed"));
+}
+
+TEST(PolicySimTest, FixtureSuitePassesAndWritesJunit) {
+  TempDir tmp;
+  const fs::path junit = tmp.path() / "junit.xml";
+  RunResult r = RunPolicySim(
+      {"test", (kSource / "fixtures/suite.json").string(), "--junit", junit.string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  const Json suite = Json::parse(ReadFile(kSource / "fixtures/suite.json"));
+  const int n = static_cast<int>(suite["cases"].size());
+  EXPECT_GE(n, 20);
+  EXPECT_EQ(CountOf(r.out, "\nPASS  ") + (r.out.rfind("PASS  ", 0) == 0 ? 1 : 0), n);
+  const std::string xml = ReadFile(junit);
+  EXPECT_THAT(xml, HasSubstr("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+  EXPECT_THAT(xml, HasSubstr("tests=\"" + std::to_string(n) + "\" failures=\"0\" errors=\"0\""));
+  EXPECT_EQ(CountOf(xml, "<testcase "), n);
+  EXPECT_EQ(CountOf(xml, "<failure"), 0);
+}
+
+TEST(PolicySimTest, FailuresShowTheTraceAndExitOne) {
+  TempDir tmp;
+  const Json base = Json::parse(SuiteContexts({"case-002"}));
+  Json suite = {
+      {"snapshot", kOrg},
+      {"cases",
+       {{{"name", "sales <ok>"},
+         {"context", base},
+         {"expect", {{"rule", "0prSalesCatchAll00g7"}, {"outcome", "CHALLENGE"}}}},
+        {{"name", "sales wrong & traced"},
+         {"context", base},
+         {"expect", {{"policyType", "OKTA_SIGN_ON"}, {"outcome", "ALLOW"}, {"blocked", false}}}},
+        {{"name", "bad context"},
+         {"context", {{"ip", "not an ip"}}},
+         {"expect", {{"outcome", "ALLOW"}}}}}}};
+  const fs::path path = tmp.path() / "suite.json";
+  WriteFile(path, suite.dump());
+  const fs::path junit = tmp.path() / "out" / "junit.xml";
+  fs::create_directories(junit.parent_path());
+  RunResult r = RunPolicySim({"test", path.string(), "--junit", junit.string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("PASS  sales <ok>"));
+  EXPECT_THAT(r.out,
+              HasSubstr("FAIL  sales wrong & traced: outcome: expected ALLOW, got CHALLENGE"));
+  // The failure carries the reference evaluator's trace.
+  EXPECT_THAT(r.out, HasSubstr("policy Sales (00pSales0000000000g7"));
+  EXPECT_THAT(r.out, HasSubstr("rule Sales catch-all (0prSalesCatchAll00g7"));
+  EXPECT_THAT(r.out, HasSubstr("ERROR bad context"));
+  EXPECT_THAT(r.out, HasSubstr("3 cases: 1 passed, 1 failed, 1 errors"));
+  const std::string xml = ReadFile(junit);
+  EXPECT_THAT(xml, HasSubstr("tests=\"3\" failures=\"1\" errors=\"1\""));
+  EXPECT_THAT(xml, HasSubstr("name=\"sales &lt;ok&gt;\""));
+  EXPECT_THAT(xml, HasSubstr("<failure message=\"outcome: expected ALLOW, got CHALLENGE\">"));
+  EXPECT_EQ(CountOf(xml, "<error "), 1);
+}
+
+TEST(PolicySimTest, UnusableSuiteExitsTwo) {
+  TempDir tmp;
+  const fs::path path = tmp.path() / "suite.json";
+  WriteFile(path, "{\"cases\": 3}");
+  EXPECT_EQ(RunPolicySim({"test", path.string(), "--snapshot", kOrg}, tmp.path()).exit_code, 2);
+  WriteFile(path, "{\"cases\": []}");
+  EXPECT_EQ(RunPolicySim({"test", path.string()}, tmp.path()).exit_code, 2);  // no snapshot
+  EXPECT_EQ(RunPolicySim({"test", path.string(), "--snapshot", kOrg}, tmp.path()).exit_code, 0);
+}
+
+TEST(PolicySimReplay, TotalsAccountForEveryEventAndMalformedAreLocated) {
+  TempDir tmp;
+  RunResult r =
+      RunPolicySim({"replay", "--snapshot", kOrg, "--logs",
+                    (kSource / "fixtures/logs/signon-events.jsonl").string(), "--output", "json"},
+                   tmp.path());
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("line 3"));
+  EXPECT_THAT(r.err, HasSubstr("line 6"));
+  EXPECT_THAT(r.err, HasSubstr("line 8"));
+  const Json out = Json::parse(r.out);
+  EXPECT_EQ(out["totals"]["read"], 8);
+  EXPECT_EQ(out["totals"]["evaluated"], 4);
+  EXPECT_EQ(out["totals"]["skipped"], 1);
+  EXPECT_EQ(out["totals"]["malformed"], 3);
+  EXPECT_TRUE(out["coverage"]["neverReached"].is_array());
+}
+
+TEST(PolicySimReplay, ComparesRecordedRulesAndGroupsDisagreements) {
+  TempDir tmp;
+  // One recorded Classic decision against fixtures/org: Okta says the
+  // Default Rule allowed, but kim is quarantined (so the org denies).
+  const Json event = {
+      {"uuid", "evt-1"},
+      {"eventType", "policy.evaluate_sign_on"},
+      {"published", "2026-11-28T12:00:00.000Z"},
+      {"actor",
+       {{"id", "00uKim000000000000g7"}, {"type", "User"}, {"alternateId", "kim@acme.example"}}},
+      {"client", {{"ipAddress", "192.0.2.99"}}},
+      {"outcome", {{"result", "ALLOW"}}},
+      {"target",
+       {{{"id", "00pDefaultSignOn00g7"},
+         {"type", "PolicyEntity"},
+         {"displayName", "Default Policy"},
+         {"detailEntry", {{"policyType", "OktaSignOn"}}}},
+        {{"id", "0prDefaultRule0000g7"},
+         {"type", "PolicyRule"},
+         {"displayName", "Default Rule"},
+         {"alternateId", "00pDefaultSignOn00g7"}}}}};
+  const fs::path logs = tmp.path() / "logs.jsonl";
+  WriteFile(logs, event.dump() + "\n");
+  const fs::path memberships = tmp.path() / "memberships.json";
+  WriteFile(memberships,
+            R"({"00uKim000000000000g7": ["00gEveryone0000000g7", "00gQuarantine00000g7"]})");
+  RunResult r = RunPolicySim({"replay", "--snapshot", kOrg, "--logs", logs.string(),
+                              "--memberships", memberships.string()},
+                             tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("recorded: Default Policy (00pDefaultSignOn00g7) / rule Default "
+                               "Rule (0prDefaultRule0000g7) / ALLOW"));
+  EXPECT_THAT(r.out, HasSubstr("computed: Quarantined users (00pQuarantine00000g7)"));
+  EXPECT_THAT(r.out, HasSubstr("e.g.      evt-1 (line 1"));
+  EXPECT_THAT(r.out, HasSubstr("read 1: 1 evaluated, 0 skipped"));
+  // Without the quarantine membership the same event agrees.
+  WriteFile(memberships, R"({"00uKim000000000000g7": ["00gEveryone0000000g7"]})");
+  r = RunPolicySim({"replay", "--snapshot", kOrg, "--logs", logs.string(), "--memberships",
+                    memberships.string(), "--output", "json"},
+                   tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const Json out = Json::parse(r.out);
+  EXPECT_EQ(out["agreement"]["OKTA_SIGN_ON"]["agree"], 1) << r.out;
+  EXPECT_EQ(out["agreement"]["OKTA_SIGN_ON"]["disagree"], 0);
+  EXPECT_TRUE(out["disagreements"].empty());
+}
+
+TEST(PolicySimReplay, FixtureLogRecordedAgainstTheFixtureOrg) {
+  TempDir tmp;
+  RunResult r =
+      RunPolicySim({"replay", "--snapshot", kOrg, "--logs",
+                    (kSource / "fixtures/logs/org-signon.jsonl").string(), "--memberships",
+                    (kSource / "fixtures/logs/org-memberships.json").string(), "--output", "json"},
+                   tmp.path());
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);  // one truncated line, on purpose
+  EXPECT_THAT(r.err, HasSubstr("line 30"));
+  const Json out = Json::parse(r.out);
+  EXPECT_EQ(out["totals"]["read"], 30);
+  EXPECT_EQ(out["totals"]["evaluated"], 28);
+  EXPECT_EQ(out["totals"]["skipped"], 1);
+  EXPECT_EQ(out["totals"]["malformed"], 1);
+  EXPECT_EQ(out["totals"]["withoutMemberships"], 0);
+  EXPECT_EQ(out["agreement"]["OKTA_SIGN_ON"]["agree"], 25);
+  EXPECT_EQ(out["agreement"]["OKTA_SIGN_ON"]["disagree"], 2);
+  ASSERT_EQ(out["disagreements"].size(), 2u);
+  for (const Json& g : out["disagreements"]) {
+    EXPECT_EQ(g["recorded"]["rule"], "0prDefaultRule0000g7");
+    EXPECT_EQ(g["count"], 1);
+  }
+  EXPECT_LT(out["coverage"]["reached"].get<int>(), out["coverage"]["activeRules"].get<int>());
+}
+
+TEST(PolicySimExplain, PrintsTheFullTraceAndTheWinner) {
+  TempDir tmp;
+  const fs::path context = tmp.path() / "context.json";
+  WriteFile(context, Json::parse(SuiteContexts({"case-001"})).dump(2));  // pretty-printed
+  RunResult r =
+      RunPolicySim({"explain", "--snapshot", kOrg, "--context", context.string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("== OKTA_SIGN_ON =="));
+  EXPECT_THAT(r.out, HasSubstr("policy Quarantined users (00pQuarantine00000g7"));
+  EXPECT_THAT(r.out, HasSubstr("✓ "));
+  EXPECT_THAT(r.out, HasSubstr("=> winner: Quarantined users (00pQuarantine00000g7) / "));
+  EXPECT_THAT(r.out, HasSubstr("/ DENY"));
+  WriteFile(context, "{\"ip\": 3");
+  EXPECT_EQ(RunPolicySim({"explain", "--snapshot", kOrg, "--context", context.string()}, tmp.path())
+                .exit_code,
+            2);
+}
+
+TEST(PolicySimContexts, WritesOneParsableContextPerSignOnEvent) {
+  TempDir tmp;
+  const fs::path out = tmp.path() / "contexts.jsonl";
+  RunResult r =
+      RunPolicySim({"contexts", "--logs", (kSource / "fixtures/logs/signon-events.json").string(),
+                    "--memberships", (kSource / "fixtures/logs/memberships.json").string(), "--out",
+                    out.string()},
+                   tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("read 10: 8 evaluated, 2 skipped"));
+  const std::vector<std::string> lines = Lines(ReadFile(out));
+  ASSERT_EQ(lines.size(), 8u);
+  const Json first = Json::parse(lines[0]);
+  EXPECT_EQ(first["id"], "6d1f0a10-7b1c-11ef-9a01-0f4a1b2c3d01");
+  EXPECT_EQ(first["user"]["groups"].size(), 2u);
+  // The written contexts evaluate as they are.
+  r = RunPolicySim({"eval", "--snapshot", kOrg, "--contexts", out.string(), "--output", "jsonl"},
+                   tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  // Malformed events: exit 3, located on stderr.
+  r = RunPolicySim({"contexts", "--logs", (kSource / "fixtures/logs/signon-events.jsonl").string()},
+                   tmp.path());
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  EXPECT_EQ(Lines(r.out).size(), 4u);
+  EXPECT_THAT(r.err, HasSubstr("line 6"));
+}
+
+}  // namespace
