@@ -267,8 +267,15 @@ absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatch
   return status;
 }
 
+namespace {
+std::atomic<size_t> max_threads{0};
+}  // namespace
+
+void SetMaxThreads(size_t n) { max_threads = n; }
+
 void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
-  const size_t cores = std::max<size_t>(1, std::thread::hardware_concurrency());
+  const size_t cores = max_threads > 0 ? max_threads.load()
+                                       : std::max<size_t>(1, std::thread::hardware_concurrency());
   const size_t workers = std::min(cores, (n + 255) / 256);
   if (workers <= 1) {
     for (size_t i = 0; i < n; ++i) fn(i);

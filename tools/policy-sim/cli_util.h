@@ -142,8 +142,10 @@ using ContextBatchCallback = std::function<void(std::vector<SourcedContext>& bat
 absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatchCallback& on_batch,
                                    InputTotals* totals, size_t batch_size = 4096);
 
-// Runs fn(0..n-1) over all cores (std::thread::hardware_concurrency()).
+// Runs fn(0..n-1) over all cores (std::thread::hardware_concurrency()), or
+// over SetMaxThreads(n) threads when set (--jobs N; 1 = the calling thread).
 void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
+void SetMaxThreads(size_t n);
 
 // A progress line on stderr, redrawn at most ~10 times a second, only when
 // stderr is a terminal: events, events/s and, when the input size is known,

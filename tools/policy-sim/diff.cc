@@ -46,6 +46,7 @@ const char kDiffUsage[] =
     "  --output FORMAT       text (default) or json (every changed decision,\n"
     "                        by context id)\n"
     "  --examples N          examples shown per group (default 3)\n"
+    "  --jobs N              evaluation threads (default: every core)\n"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 no decision changes; 1 some decision changes; 2 snapshots,\n"
@@ -96,6 +97,12 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* f
         return UsageError("--output needs text or json");
       }
       flags->json = *v == "json";
+    } else if (auto v = TakeFlagValue(args, &i, "--jobs", &missing)) {
+      if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(*v) < 1) {
+        return UsageError("--jobs needs a number of threads (1 or more)");
+      }
+      SetMaxThreads(static_cast<size_t>(std::stoi(*v)));
     } else if (auto v = TakeFlagValue(args, &i, "--examples", &missing)) {
       if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos) {
         return UsageError("--examples needs a number");

@@ -47,6 +47,7 @@ const char kReplayUsage[] =
     "  --output FORMAT       text (default) or json\n"
     "  --geoip DIR           MaxMind databases for events without geo/ASN\n"
     "  --examples N          examples per disagreement group (default 3)\n"
+    "  --jobs N              evaluation threads (default: every core)\n"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 replayed (disagreements are reported, not failures);\n"
@@ -183,6 +184,12 @@ int RunReplay(const std::vector<std::string>& args) {
         return UsageError("--output needs text or json");
       }
       json = *v == "json";
+    } else if (auto v = TakeFlagValue(args, &i, "--jobs", &missing)) {
+      if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos ||
+          std::stoi(*v) < 1) {
+        return UsageError("--jobs needs a number of threads (1 or more)");
+      }
+      SetMaxThreads(static_cast<size_t>(std::stoi(*v)));
     } else if (auto v = TakeFlagValue(args, &i, "--examples", &missing)) {
       if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos) {
         return UsageError("--examples needs a number");
