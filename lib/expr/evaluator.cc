@@ -1,0 +1,658 @@
+// Evaluation of a compiled program against one sign-on context. Never throws:
+// every failure is an error value that propagates to the root and makes the
+// condition false (Okta: type errors and missing attributes → no match).
+//
+// Allocation: strings read from the context or the program are borrowed
+// (string_view); a value allocates only when a function builds a new string
+// (toLowerCase, replace, ...) or an array (security.behaviors, lists,
+// getGroups, add/remove), and error values carry their message.
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "lib/expr/program.h"
+#include "verdict/expression.h"
+
+namespace verdict {
+
+ExpressionData::ExpressionData(const Snapshot& snapshot) {
+  for (const Group& g : snapshot.groups) {
+    groups_.emplace(g.id, &g);
+    if (g.type == "BUILT_IN" && g.name == "Everyone") everyone_ = &g;
+  }
+  for (const Behavior& b : snapshot.behaviors) behavior_names_.emplace(b.id, b.name);
+}
+
+const Group* ExpressionData::FindGroup(std::string_view id) const {
+  auto it = groups_.find(std::string(id));
+  return it == groups_.end() ? nullptr : it->second;
+}
+
+std::string_view ExpressionData::BehaviorName(std::string_view id_or_name) const {
+  auto it = behavior_names_.find(std::string(id_or_name));
+  return it == behavior_names_.end() ? id_or_name : std::string_view(it->second);
+}
+
+namespace expr {
+namespace {
+
+struct Value {
+  enum class Kind { kNull, kBool, kNumber, kString, kList, kError };
+  Kind kind = Kind::kNull;
+  bool boolean = false;
+  double number = 0;
+  std::string_view view;  // borrowed string (when !owns)
+  std::string owned;      // built string, or the error message
+  bool owns = false;
+  std::vector<Value> list;
+
+  std::string_view str() const { return owns ? std::string_view(owned) : view; }
+
+  static Value Null() { return Value(); }
+  static Value Bool(bool b) {
+    Value v;
+    v.kind = Kind::kBool;
+    v.boolean = b;
+    return v;
+  }
+  static Value Number(double n) {
+    Value v;
+    v.kind = Kind::kNumber;
+    v.number = n;
+    return v;
+  }
+  static Value Borrow(std::string_view s) {
+    Value v;
+    v.kind = Kind::kString;
+    v.view = s;
+    return v;
+  }
+  static Value Own(std::string s) {
+    Value v;
+    v.kind = Kind::kString;
+    v.owned = std::move(s);
+    v.owns = true;
+    return v;
+  }
+  static Value List(std::vector<Value> items) {
+    Value v;
+    v.kind = Kind::kList;
+    v.list = std::move(items);
+    return v;
+  }
+  static Value Error(int col, std::string_view message) {
+    Value v;
+    v.kind = Kind::kError;
+    v.owned = absl::StrCat("col ", col, ": ", std::string(message));
+    v.owns = true;
+    return v;
+  }
+  bool is_error() const { return kind == Kind::kError; }
+};
+
+const char* KindName(Value::Kind k) {
+  switch (k) {
+    case Value::Kind::kNull:
+      return "null";
+    case Value::Kind::kBool:
+      return "Boolean";
+    case Value::Kind::kNumber:
+      return "number";
+    case Value::Kind::kString:
+      return "string";
+    case Value::Kind::kList:
+      return "array";
+    case Value::Kind::kError:
+      return "error";
+  }
+  return "?";
+}
+
+bool Equal(const Value& a, const Value& b) {
+  if (a.kind != b.kind) return false;
+  switch (a.kind) {
+    case Value::Kind::kNull:
+      return true;
+    case Value::Kind::kBool:
+      return a.boolean == b.boolean;
+    case Value::Kind::kNumber:
+      return a.number == b.number;
+    case Value::Kind::kString:
+      return a.str() == b.str();
+    case Value::Kind::kList:
+      if (a.list.size() != b.list.size()) return false;
+      for (size_t i = 0; i < a.list.size(); ++i) {
+        if (!Equal(a.list[i], b.list[i])) return false;
+      }
+      return true;
+    case Value::Kind::kError:
+      return false;
+  }
+  return false;
+}
+
+class Evaluator {
+ public:
+  Evaluator(const Program& p, const SignOnContext& ctx, const ExpressionData& data)
+      : p_(p), ctx_(ctx), data_(data) {}
+
+  Value Eval(uint32_t index) {
+    const Node& n = p_.nodes[index];
+    if (++steps_ > p_.max_steps) {
+      return Value::Error(n.col, absl::StrCat("evaluation exceeded ", p_.max_steps, " steps"));
+    }
+    switch (n.op) {
+      case Op::kNull:
+        return Value::Null();
+      case Op::kBool:
+        return Value::Bool(n.boolean);
+      case Op::kNumber:
+        return Value::Number(n.number);
+      case Op::kString:
+        return Value::Borrow(p_.strings[n.str]);
+      case Op::kList: {
+        std::vector<Value> items;
+        items.reserve(n.num_args);
+        for (uint32_t i = 0; i < n.num_args; ++i) {
+          Value v = Eval(Arg(n, i));
+          if (v.is_error()) return v;
+          items.push_back(std::move(v));
+        }
+        return Value::List(std::move(items));
+      }
+      case Op::kMap:
+        return Value::Error(n.col,
+                            "a criteria object {...} is only valid as an argument of "
+                            "user.isMemberOf / user.getGroups");
+      case Op::kAttr:
+        return Attribute(n);
+      case Op::kMember: {
+        Value v = Eval(Arg(n, 0));
+        if (v.is_error()) return v;
+        return Value::Error(
+            n.col, absl::StrCat("no property '", p_.strings[n.str], "' on ", KindName(v.kind)));
+      }
+      case Op::kNot: {
+        Value v = Eval(Arg(n, 0));
+        if (v.is_error()) return v;
+        if (v.kind != Value::Kind::kBool) return TypeError(n, "'!'", v);
+        return Value::Bool(!v.boolean);
+      }
+      case Op::kNeg: {
+        Value v = Eval(Arg(n, 0));
+        if (v.is_error()) return v;
+        if (v.kind != Value::Kind::kNumber) return TypeError(n, "'-'", v);
+        return Value::Number(-v.number);
+      }
+      case Op::kAnd:
+      case Op::kOr: {
+        const bool is_and = n.op == Op::kAnd;
+        Value l = Eval(Arg(n, 0));
+        if (l.is_error()) return l;
+        if (l.kind != Value::Kind::kBool) return TypeError(n, is_and ? "'&&'" : "'||'", l);
+        if (l.boolean != is_and) return l;  // short circuit
+        Value r = Eval(Arg(n, 1));
+        if (r.is_error()) return r;
+        if (r.kind != Value::Kind::kBool) return TypeError(n, is_and ? "'&&'" : "'||'", r);
+        return r;
+      }
+      case Op::kEq:
+      case Op::kNe: {
+        Value l = Eval(Arg(n, 0));
+        if (l.is_error()) return l;
+        Value r = Eval(Arg(n, 1));
+        if (r.is_error()) return r;
+        const bool eq = Equal(l, r);
+        return Value::Bool(n.op == Op::kEq ? eq : !eq);
+      }
+      case Op::kLt:
+      case Op::kGt:
+      case Op::kLe:
+      case Op::kGe:
+        return Compare(n);
+      case Op::kTernary: {
+        Value c = Eval(Arg(n, 0));
+        if (c.is_error()) return c;
+        if (c.kind != Value::Kind::kBool) return TypeError(n, "'?:'", c);
+        return Eval(Arg(n, c.boolean ? 1 : 2));
+      }
+      case Op::kCall:
+        return Call(n);
+    }
+    return Value::Error(n.col, "unknown node");
+  }
+
+ private:
+  uint32_t Arg(const Node& n, uint32_t i) const { return p_.args[n.first_arg + i]; }
+
+  static Value TypeError(const Node& n, std::string_view what, const Value& v) {
+    return Value::Error(n.col,
+                        absl::StrCat(std::string(what), " does not apply to ", KindName(v.kind)));
+  }
+
+  Value Compare(const Node& n) {
+    Value l = Eval(Arg(n, 0));
+    if (l.is_error()) return l;
+    Value r = Eval(Arg(n, 1));
+    if (r.is_error()) return r;
+    int cmp = 0;
+    if (l.kind == Value::Kind::kNumber && r.kind == Value::Kind::kNumber) {
+      cmp = l.number < r.number ? -1 : (l.number > r.number ? 1 : 0);
+      if (std::isnan(l.number) || std::isnan(r.number)) return Value::Bool(false);
+    } else if (l.kind == Value::Kind::kString && r.kind == Value::Kind::kString) {
+      cmp = l.str().compare(r.str());
+    } else {
+      return Value::Error(
+          n.col, absl::StrCat("cannot compare ", KindName(l.kind), " with ", KindName(r.kind)));
+    }
+    switch (n.op) {
+      case Op::kLt:
+        return Value::Bool(cmp < 0);
+      case Op::kGt:
+        return Value::Bool(cmp > 0);
+      case Op::kLe:
+        return Value::Bool(cmp <= 0);
+      default:
+        return Value::Bool(cmp >= 0);
+    }
+  }
+
+  static Value OptBool(const std::optional<bool>& b) { return b ? Value::Bool(*b) : Value::Null(); }
+  static Value StrOrNull(std::string_view s) {
+    return s.empty() ? Value::Null() : Value::Borrow(s);
+  }
+  static Value StrList(const std::vector<std::string>& items) {
+    std::vector<Value> out;
+    out.reserve(items.size());
+    for (const std::string& s : items) out.push_back(Value::Borrow(s));
+    return Value::List(std::move(out));
+  }
+
+  Value Attribute(const Node& n) {
+    switch (n.attr) {
+      case Attr::kUserId:
+        return ctx_.has_user ? StrOrNull(ctx_.user.id) : Value::Null();
+      case Attr::kUserLogin:
+        return ctx_.has_user ? StrOrNull(ctx_.user.login) : Value::Null();
+      case Attr::kUserStatus:
+        return ctx_.has_user ? StrOrNull(ctx_.user.status) : Value::Null();
+      case Attr::kUserType:
+        return ctx_.has_user ? StrOrNull(ctx_.user.type) : Value::Null();
+      case Attr::kUserProfile: {
+        if (!ctx_.has_user) return Value::Null();
+        const std::string& name = p_.strings[n.str];
+        auto it = ctx_.user.profile.find(name);
+        if (it != ctx_.user.profile.end()) return Value::Borrow(it->second);
+        if (name == "login") return StrOrNull(ctx_.user.login);
+        return Value::Null();
+      }
+      case Attr::kRiskLevel:
+        if (!ctx_.risk_level) return Value::Null();
+        return Value::Borrow(verdict::RiskLevelName(*ctx_.risk_level));
+      case Attr::kBehaviors: {
+        std::vector<Value> out;
+        out.reserve(ctx_.behaviors.size());
+        for (const std::string& b : ctx_.behaviors) {
+          out.push_back(Value::Borrow(data_.BehaviorName(b)));
+        }
+        return Value::List(std::move(out));
+      }
+      case Attr::kDeviceRegistered:
+        return OptBool(ctx_.device.registered);
+      case Attr::kDeviceManaged:
+        return OptBool(ctx_.device.managed);
+      case Attr::kDevicePlatform:
+        return StrOrNull(ctx_.device.os_type);
+      case Attr::kDeviceAssurance:
+        return StrList(ctx_.device.assurance);
+      case Attr::kSessionAmr:
+        return StrList(ctx_.session.amr);
+      case Attr::kLoginIdentifier:
+        return StrOrNull(!ctx_.login_identifier.empty() ? std::string_view(ctx_.login_identifier)
+                                                        : std::string_view(ctx_.user.login));
+      case Attr::kUnmodeled:
+        return Value::Null();
+    }
+    return Value::Null();
+  }
+
+  // The user's groups: the context's ids plus the built-in Everyone group.
+  template <typename F>
+  void ForEachGroup(F&& f) const {
+    if (!ctx_.has_user) return;
+    bool everyone_seen = false;
+    for (const std::string& id : ctx_.user.groups) {
+      const Group* g = data_.FindGroup(id);
+      if (g != nullptr && g == data_.everyone()) everyone_seen = true;
+      f(std::string_view(id), g);
+    }
+    if (!everyone_seen && data_.everyone() != nullptr) {
+      f(std::string_view(data_.everyone()->id), data_.everyone());
+    }
+  }
+
+  // Does `group` satisfy every criterion of the criteria object `map_node`?
+  // Values are evaluated first into `criteria` (key, value) pairs.
+  struct Criteria {
+    std::vector<std::pair<std::string_view, Value>> entries;
+    bool exact = false;
+  };
+  Value LoadCriteria(const Node& map_node, Criteria* out) {
+    for (uint32_t k = 0; k < map_node.num_args; k += 2) {
+      std::string_view key = p_.strings[p_.nodes[Arg(map_node, k)].str];
+      Value v = Eval(Arg(map_node, k + 1));
+      if (v.is_error()) return v;
+      if (key == "operator") {
+        if (v.kind != Value::Kind::kString || (v.str() != "EXACT" && v.str() != "STARTS_WITH")) {
+          return Value::Error(map_node.col, "operator must be 'EXACT' or 'STARTS_WITH'");
+        }
+        out->exact = v.str() == "EXACT";
+        continue;
+      }
+      const bool ok = v.kind == Value::Kind::kString ||
+                      (v.kind == Value::Kind::kList &&
+                       std::all_of(v.list.begin(), v.list.end(),
+                                   [](const Value& x) { return x.kind == Value::Kind::kString; }));
+      if (!ok) {
+        return Value::Error(map_node.col, absl::StrCat("criterion '", std::string(key),
+                                                       "' needs a string or an array of strings"));
+      }
+      out->entries.emplace_back(key, std::move(v));
+    }
+    return Value::Bool(true);
+  }
+  static bool AnyValue(const Value& v, const std::function<bool(std::string_view)>& pred) {
+    if (v.kind == Value::Kind::kString) return pred(v.str());
+    for (const Value& x : v.list) {
+      if (pred(x.str())) return true;
+    }
+    return false;
+  }
+  static bool GroupMatches(const Criteria& c, std::string_view id, const Group* g) {
+    for (const auto& [key, value] : c.entries) {
+      bool hit = false;
+      if (key == "group.id") {
+        hit = AnyValue(value, [&](std::string_view want) { return want == id; });
+      } else if (key == "group.type") {
+        hit =
+            g != nullptr && AnyValue(value, [&](std::string_view want) { return want == g->type; });
+      } else if (key == "group.profile.name") {
+        hit = g != nullptr && AnyValue(value, [&](std::string_view want) {
+                return c.exact ? std::string_view(g->name) == want
+                               : std::string_view(g->name).starts_with(want);
+              });
+      }  // group.source.id: not in the model, never matches
+      if (!hit) return false;
+    }
+    return true;
+  }
+
+  Value Groups(const Node& n, bool collect) {
+    std::vector<Criteria> all(n.num_args);
+    for (uint32_t i = 0; i < n.num_args; ++i) {
+      Value v = LoadCriteria(p_.nodes[Arg(n, i)], &all[i]);
+      if (v.is_error()) return v;
+    }
+    std::vector<Value> out;
+    bool any = false;
+    ForEachGroup([&](std::string_view id, const Group* g) {
+      // Several criteria objects: a group qualifies when it satisfies any one.
+      bool hit = all.empty();
+      for (const Criteria& c : all) hit = hit || GroupMatches(c, id, g);
+      if (hit) {
+        any = true;
+        if (collect) out.push_back(Value::Borrow(id));
+      }
+    });
+    return collect ? Value::List(std::move(out)) : Value::Bool(any);
+  }
+
+  Value ClassicGroup(const Node& n) {
+    Value want = Eval(Arg(n, 0));
+    if (want.is_error()) return want;
+    if (want.kind != Value::Kind::kString) {
+      return Value::Error(n.col, "group function needs a string argument");
+    }
+    const std::string_view w = want.str();
+    bool any = false;
+    ForEachGroup([&](std::string_view id, const Group* g) {
+      const std::string_view name = g != nullptr ? std::string_view(g->name) : "";
+      switch (n.fn) {
+        case Fn::kIsMemberOfGroupName:
+          any = any || (g != nullptr && name == w);
+          break;
+        case Fn::kIsMemberOfGroupNameStartsWith:
+          any = any || (g != nullptr && name.starts_with(w));
+          break;
+        case Fn::kIsMemberOfGroupNameContains:
+          any = any || (g != nullptr && name.find(w) != std::string_view::npos);
+          break;
+        default:
+          any = any || id == w;
+          break;
+      }
+    });
+    return Value::Bool(any);
+  }
+
+  Value Call(const Node& n) {
+    switch (n.fn) {
+      case Fn::kIsMemberOf:
+        return Groups(n, false);
+      case Fn::kGetGroups:
+        return Groups(n, true);
+      case Fn::kGetLinkedObject: {
+        Value v = Eval(Arg(n, 0));
+        if (v.is_error()) return v;
+        return Value::Null();  // linked objects are not in the snapshot model
+      }
+      case Fn::kIsMemberOfGroupName:
+      case Fn::kIsMemberOfGroupNameStartsWith:
+      case Fn::kIsMemberOfGroupNameContains:
+      case Fn::kIsMemberOfGroup:
+        return ClassicGroup(n);
+      default:
+        break;
+    }
+    Value self = Eval(Arg(n, 0));
+    if (self.is_error()) return self;
+    Value a;
+    Value b;
+    if (n.num_args > 1) {
+      a = Eval(Arg(n, 1));
+      if (a.is_error()) return a;
+    }
+    if (n.num_args > 2) {
+      b = Eval(Arg(n, 2));
+      if (b.is_error()) return b;
+    }
+    const bool is_str = self.kind == Value::Kind::kString;
+    const bool is_list = self.kind == Value::Kind::kList;
+    auto bad = [&](std::string_view fn) {
+      return Value::Error(
+          n.col, absl::StrCat("'", std::string(fn), "' does not apply to ", KindName(self.kind)));
+    };
+    auto need_str = [&](const Value& v, std::string_view fn) {
+      return v.kind == Value::Kind::kString
+                 ? Value::Bool(true)
+                 : Value::Error(
+                       n.col, absl::StrCat("'", std::string(fn), "' needs a string argument, got ",
+                                           KindName(v.kind)));
+    };
+    const std::string_view s = self.str();
+    switch (n.fn) {
+      case Fn::kToUpperCase:
+        if (!is_str) return bad("toUpperCase");
+        return Value::Own(absl::AsciiStrToUpper(std::string(s)));
+      case Fn::kToLowerCase:
+        if (!is_str) return bad("toLowerCase");
+        return Value::Own(absl::AsciiStrToLower(std::string(s)));
+      case Fn::kLength:
+        if (!is_str) return bad("length");
+        return Value::Number(static_cast<double>(s.size()));
+      case Fn::kRemoveSpaces: {
+        if (!is_str) return bad("removeSpaces");
+        std::string out(s);
+        out.erase(std::remove(out.begin(), out.end(), ' '), out.end());
+        return Value::Own(std::move(out));
+      }
+      case Fn::kSubstring: {
+        if (!is_str) return bad("substring");
+        if (a.kind != Value::Kind::kNumber || (n.num_args > 2 && b.kind != Value::Kind::kNumber)) {
+          return Value::Error(n.col, "'substring' needs number arguments");
+        }
+        const double begin = a.number;
+        const double end = n.num_args > 2 ? b.number : static_cast<double>(s.size());
+        if (begin < 0 || end > static_cast<double>(s.size()) || begin > end) {
+          return Value::Error(n.col, "'substring' index out of range");
+        }
+        const size_t i = static_cast<size_t>(begin);
+        const size_t j = static_cast<size_t>(end);
+        Value out = Value::Borrow(s.substr(i, j - i));
+        if (self.owns) return Value::Own(std::string(out.view));
+        return out;
+      }
+      case Fn::kReplace:
+      case Fn::kReplaceFirst: {
+        if (!is_str) return bad("replace");
+        if (Value c = need_str(a, "replace"); c.is_error()) return c;
+        if (Value c = need_str(b, "replace"); c.is_error()) return c;
+        if (a.str().empty()) return Value::Own(std::string(s));
+        if (n.fn == Fn::kReplace) {
+          std::string out;
+          size_t from = 0;
+          for (size_t at = s.find(a.str()); at != std::string_view::npos;
+               at = s.find(a.str(), from)) {
+            out.append(s.substr(from, at - from));
+            out.append(b.str());
+            from = at + a.str().size();
+          }
+          out.append(s.substr(from));
+          return Value::Own(std::move(out));
+        }
+        std::string out(s);
+        const size_t at = out.find(a.str());
+        if (at != std::string::npos) out.replace(at, a.str().size(), b.str());
+        return Value::Own(std::move(out));
+      }
+      case Fn::kContains:
+        if (is_list) {
+          for (const Value& x : self.list) {
+            if (Equal(x, a)) return Value::Bool(true);
+          }
+          return Value::Bool(false);
+        }
+        if (!is_str) return bad("contains");
+        if (Value c = need_str(a, "contains"); c.is_error()) return c;
+        return Value::Bool(s.find(a.str()) != std::string_view::npos);
+      case Fn::kSubstringBefore:
+      case Fn::kSubstringAfter: {
+        if (!is_str)
+          return bad(n.fn == Fn::kSubstringBefore ? "substringBefore" : "substringAfter");
+        if (Value c = need_str(a, "substringBefore/After"); c.is_error()) return c;
+        const size_t at = s.find(a.str());
+        // Apache Commons StringUtils: not found → before: the whole string, after: "".
+        std::string_view part;
+        if (n.fn == Fn::kSubstringBefore) {
+          part = at == std::string_view::npos ? s : s.substr(0, at);
+        } else {
+          part = at == std::string_view::npos ? std::string_view() : s.substr(at + a.str().size());
+        }
+        if (self.owns) return Value::Own(std::string(part));
+        return Value::Borrow(part);
+      }
+      case Fn::kStartsWith:
+      case Fn::kEndsWith:
+        if (!is_str) return bad(n.fn == Fn::kStartsWith ? "startsWith" : "endsWith");
+        if (Value c = need_str(a, "startsWith/endsWith"); c.is_error()) return c;
+        return Value::Bool(n.fn == Fn::kStartsWith ? s.starts_with(a.str()) : s.ends_with(a.str()));
+      case Fn::kMatches:
+        if (!is_str) return bad("matches");
+        return Value::Bool(p_.regexes[n.regex]->FullMatch(s));
+      case Fn::kToInteger:
+      case Fn::kToNumber: {
+        double d = 0;
+        if (self.kind == Value::Kind::kNumber) {
+          d = self.number;
+        } else if (!is_str || !absl::SimpleAtod(std::string(s), &d) || !std::isfinite(d)) {
+          return Value::Error(n.col, "not a number");
+        }
+        return Value::Number(n.fn == Fn::kToInteger ? std::trunc(d) : d);
+      }
+      case Fn::kSize:
+        if (is_list) return Value::Number(static_cast<double>(self.list.size()));
+        if (is_str) return Value::Number(static_cast<double>(s.size()));
+        return bad("size");
+      case Fn::kIsEmpty:
+        if (is_list) return Value::Bool(self.list.empty());
+        if (is_str) return Value::Bool(s.empty());
+        return bad("isEmpty");
+      case Fn::kAdd: {
+        if (!is_list) return bad("add");
+        Value out = std::move(self);
+        out.list.push_back(std::move(a));
+        return out;
+      }
+      case Fn::kRemove: {
+        if (!is_list) return bad("remove");
+        Value out = std::move(self);
+        auto it = std::find_if(out.list.begin(), out.list.end(),
+                               [&](const Value& x) { return Equal(x, a); });
+        if (it != out.list.end()) out.list.erase(it);
+        return out;
+      }
+      default:
+        return Value::Error(n.col, "unknown function");
+    }
+  }
+
+  const Program& p_;
+  const SignOnContext& ctx_;
+  const ExpressionData& data_;
+  int64_t steps_ = 0;
+};
+
+}  // namespace
+}  // namespace expr
+
+CompiledExpression::CompiledExpression(std::unique_ptr<const expr::Program> program)
+    : program_(std::move(program)) {}
+CompiledExpression::~CompiledExpression() = default;
+
+const std::string& CompiledExpression::text() const { return program_->text; }
+
+bool CompiledExpression::EvaluateBool(const SignOnContext& context, const ExpressionData& data,
+                                      std::string* why) const {
+  expr::Evaluator evaluator(*program_, context, data);
+  const expr::Value v = evaluator.Eval(program_->root);
+  if (v.is_error()) {
+    if (why != nullptr) *why = std::string(v.str());
+    return false;
+  }
+  if (v.kind != expr::Value::Kind::kBool) {
+    if (why != nullptr) {
+      *why = absl::StrCat("result is ", expr::KindName(v.kind), ", not a Boolean",
+                          v.kind == expr::Value::Kind::kNull ? " (missing attribute?)" : "");
+    }
+    return false;
+  }
+  if (why != nullptr) *why = v.boolean ? "true" : "false";
+  return v.boolean;
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledExpression>> CompileExpression(
+    std::string_view text, const ExpressionEnv& env) {
+  auto program = expr::Compile(text, env);
+  if (!program.ok()) return program.status();
+  return std::make_shared<const CompiledExpression>(*std::move(program));
+}
+
+}  // namespace verdict

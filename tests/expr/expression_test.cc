@@ -1,0 +1,328 @@
+// The expression language table: each row an expression and its value
+// against the fixture context below (true / false), or a compile error and
+// the text (with column) it must contain.
+#include "verdict/expression.h"
+
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+
+namespace verdict {
+namespace {
+
+Snapshot FixtureSnapshot() {
+  Snapshot s;
+  s.groups = {{"00gEng", "Engineering Admins", "OKTA_GROUP"},
+              {"00gSales", "Sales West", "APP_GROUP"},
+              {"00gEveryone", "Everyone", "BUILT_IN"},
+              {"00gOther", "Other", "OKTA_GROUP"}};
+  s.behaviors = {{"abcNewIp", "New IP", "VELOCITY", true},
+                 {"abcNewDevice", "New Device", "NEW_DEVICE", true}};
+  return s;
+}
+
+SignOnContext FixtureContext() {
+  SignOnContext c;
+  c.has_user = true;
+  c.user.id = "00u1";
+  c.user.login = "alice@example.com";
+  c.user.status = "ACTIVE";
+  c.user.type = "oty1";
+  c.user.groups = {"00gEng", "00gSales", "00gUnknown"};
+  c.user.profile = {{"department", "Engineering"}, {"email", "alice@example.com"},
+                    {"title", "O'Brien \"Lead\""}, {"costCenter", "42"},
+                    {"spaced", " a b c "},         {"empty", ""}};
+  c.risk_level = RiskLevel::kHigh;
+  c.behaviors = {"abcNewIp"};
+  c.device.registered = true;
+  c.device.managed = false;
+  c.device.os_type = "MACOS";
+  c.device.assurance = {"dae1"};
+  c.session.amr = {"pwd", "otp", "mfa"};
+  c.login_identifier = "alice@example.com";
+  return c;
+}
+
+struct Row {
+  const char* expr;
+  bool expected;
+};
+
+// clang-format off
+const Row kRows[] = {
+    // Literals and Boolean logic.
+    {"true", true}, {"false", false}, {"!false", true}, {"!!true", true},
+    {"true && true", true}, {"true && false", false}, {"false || true", true},
+    {"false || false", false}, {"(true)", true}, {"((false))", false},
+    // Precedence: && binds tighter than ||; ! tighter than both.
+    {"true || false && false", true}, {"(true || false) && false", false},
+    {"!true || true", true}, {"!(true || true)", false}, {"false && false || true", true},
+    {"1 < 2 == true", true}, {"1 == 1 && 2 == 2", true},
+    // Numbers.
+    {"1 == 1", true}, {"1 == 1.0", true}, {"1 != 2", true}, {"2 > 1", true}, {"2 < 1", false},
+    {"2 >= 2", true}, {"2 <= 1.5", false}, {"-1 < 0", true}, {"- -1 == 1", true},
+    {"0.5 < 1", true},
+    // Strings, quoting and escaping.
+    {"'a' == 'a'", true}, {"\"a\" == 'a'", true}, {"'a' != 'b'", true},
+    {"'it''s' == \"it's\"", true}, {"\"say \"\"hi\"\"\" == 'say \"hi\"'", true},
+    {"'a\\b'.length() == 3", true}, {"'' == \"\"", true}, {"'abc' < 'abd'", true},
+    {"'b' > 'a'", true}, {"'A' < 'a'", true}, {"'abc' >= 'abc'", true},
+    {"user.profile.title == 'O''Brien \"Lead\"'", true},
+    // Null.
+    {"null == null", true}, {"user.profile.missing == null", true},
+    {"user.profile.missing != null", false}, {"user.profile.missing == 'x'", false},
+    {"user.profile.missing != 'x'", true}, {"null != false", true},
+    {"user.profile.missing", false}, {"user.profile.missing.contains('x')", false},
+    {"user.profile.missing < 1", false}, {"!user.profile.missing", false},
+    {"user.created == null", true}, {"session.id == null", true},
+    {"device.provider.wsc.fireWall == 'ENABLED'", false},
+    {"device.provider.wsc.fireWall == null", true},
+    {"accessRequest.enroll == null", true},
+    // Type errors make the condition false.
+    {"'a' && true", false}, {"true && 'a'", false}, {"1 < 'a'", false}, {"!'x'", false},
+    {"'x'", false}, {"1", false}, {"'abc'.size() > 1 ? 'yes' : 'no'", false},
+    {"true < false", false}, {"(1 ? true : true)", false},
+    // Short circuit: the right side is not evaluated.
+    {"false && 'a'", false}, {"true || 'a'", true}, {"true || user.profile.missing.contains('x')", true},
+    // Ternary.
+    {"true ? true : false", true}, {"false ? true : false", false},
+    {"1 > 2 ? false : true", true}, {"true ? false ? false : true : false", true},
+    {"(user.profile.department == 'Engineering' ? 'eng' : 'other') == 'eng'", true},
+    // User attributes.
+    {"user.id == '00u1'", true}, {"user.login == 'alice@example.com'", true},
+    {"user.status == 'ACTIVE'", true}, {"user.type == 'oty1'", true},
+    {"user.profile.department == 'Engineering'", true},
+    {"user.profile.login == 'alice@example.com'", true},
+    {"user.profile.costCenter == '42'", true},
+    {"user.profile.costCenter.toInteger() == 42", true},
+    {"user.profile.costCenter.toNumber() > 41.5", true},
+    {"user.profile.department.toInteger() == 0", false},
+    {"user.profile.email.substringAfter('@') == 'example.com'", true},
+    // String methods.
+    {"'Hello'.toUpperCase() == 'HELLO'", true}, {"'Hello'.toLowerCase() == 'hello'", true},
+    {"user.profile.department.toLowerCase() == 'engineering'", true},
+    {"'abcdef'.substring(2) == 'cdef'", true}, {"'abcdef'.substring(1, 3) == 'bc'", true},
+    {"'abc'.substring(0, 0) == ''", true}, {"'abc'.substring(4) == ''", false},
+    {"'abc'.substring(2, 1) == ''", false}, {"'abc'.substring('a') == ''", false},
+    {"'a-b-c'.replace('-', '+') == 'a+b+c'", true},
+    {"'a-b-c'.replaceFirst('-', '+') == 'a+b-c'", true},
+    {"'abc'.replace('', 'x') == 'abc'", true},
+    {"'abc'.length() == 3", true}, {"''.length() == 0", true},
+    {"user.profile.spaced.removeSpaces() == 'abc'", true},
+    {"'This is a test'.contains('is a')", true},
+    {"'This is a test'.contains('Test')", false},
+    {"'x@y.com'.substringBefore('@') == 'x'", true},
+    {"'x@y.com'.substringAfter('@') == 'y.com'", true},
+    {"'xyz'.substringBefore('@') == 'xyz'", true}, {"'xyz'.substringAfter('@') == ''", true},
+    {"'abc'.startsWith('ab')", true}, {"'abc'.startsWith('bc')", false},
+    {"'abc'.endsWith('bc')", true}, {"'abc'.endsWith('ab')", false},
+    {"'abc'.isEmpty()", false}, {"''.isEmpty()", true}, {"user.profile.empty.isEmpty()", true},
+    {"'abc'.size() == 3", true},
+    {"'a'.toUpperCase().toLowerCase() == 'a'", true},
+    {"'A-B'.toLowerCase().replace('-', '').length() == 2", true},
+    {"'abc'.contains(1)", false}, {"true.toUpperCase() == 'TRUE'", false},
+    // matches: RE2 full match.
+    {"'alice@example.com'.matches('.*@example\\.com')", true},
+    {"'alice@example.com'.matches('example')", false},
+    {"user.login.matches('[a-z]+@example[.]com')", true},
+    {"'A1'.matches('\\w\\d')", true}, {"'ab'.matches('(a|b)+')", true},
+    {"user.profile.missing.matches('.*')", false},
+    // Arrays.
+    {"{'a', 'b'}.contains('a')", true}, {"{'a', 'b'}.contains('c')", false},
+    {"{}.isEmpty()", true}, {"{1, 2, 3}.size() == 3", true}, {"{1, 2}.contains(2)", true},
+    {"{'a'}.add('b').size() == 2", true}, {"{'a', 'b'}.remove('a').contains('a')", false},
+    {"{'a', 'b'} == {'a', 'b'}", true}, {"{'a'} == {'b'}", false},
+    {"{'a'}.add('b').contains('b')", true},
+    // security.*
+    {"security.risk.level == 'HIGH'", true}, {"security.risk.level == 'LOW'", false},
+    {"security.risk.level != 'LOW'", true},
+    {"security.behaviors.contains('New IP')", true},
+    {"security.behaviors.contains('New Device')", false},
+    {"security.behaviors.contains('abcNewIp')", false},
+    {"security.behaviors.size() == 1", true}, {"!security.behaviors.isEmpty()", true},
+    // device.*
+    {"device.registered == true", true}, {"device.managed == false", true},
+    {"device.registered && !device.managed", true},
+    {"device.profile.registered", true}, {"device.profile.managed", false},
+    {"device.platform == 'MACOS'", true}, {"device.profile.platform == 'WINDOWS'", false},
+    {"device.assurance.contains('dae1')", true}, {"device.id == null", true},
+    // session.* and login.*
+    {"session.amr.contains('mfa')", true}, {"session.amr.contains('hwk')", false},
+    {"session.amr.size() == 3", true},
+    {"login.identifier == 'alice@example.com'", true},
+    {"login.identifier.substringAfter('@') == 'example.com'", true},
+    {"login.identifier.endsWith('@example.com')", true},
+    // isMemberOf / getGroups.
+    {"user.isMemberOf({'group.profile.name': 'Engineering'})", true},
+    {"user.isMemberOf({'group.profile.name': 'Engineering', 'operator': 'EXACT'})", false},
+    {"user.isMemberOf({'group.profile.name': 'Engineering Admins', 'operator': 'EXACT'})", true},
+    {"user.isMemberOf({'group.profile.name': 'Sales', 'operator': 'STARTS_WITH'})", true},
+    {"user.isMemberOf({'group.profile.name': 'engineering'})", false},
+    {"user.isMemberOf({'group.id': '00gEng'})", true},
+    {"user.isMemberOf({'group.id': '00gOther'})", false},
+    {"user.isMemberOf({'group.id': '00gUnknown'})", true},
+    {"user.isMemberOf({'group.id': {'00gOther', '00gSales'}})", true},
+    {"user.isMemberOf({'group.type': 'APP_GROUP'})", true},
+    {"user.isMemberOf({'group.type': 'APP_GROUP', 'group.profile.name': 'Eng'})", false},
+    {"user.isMemberOf({'group.type': 'OKTA_GROUP', 'group.profile.name': 'Eng'})", true},
+    {"user.isMemberOf({'group.profile.name': {'Nope', 'Sales W'}})", true},
+    {"user.isMemberOf({'group.profile.name': 'Everyone', 'operator': 'EXACT'})", true},
+    {"user.isMemberOf({'group.type': 'BUILT_IN'})", true},
+    {"user.isMemberOf({'group.source.id': '0oa1'})", false},
+    {"user.isMemberOf({'group.id': 'x'}, {'group.id': '00gEng'})", true},
+    {"user.isMemberOf({'group.profile.name': 'E', 'operator': 'FUZZY'})", false},
+    {"user.isMemberOf({'group.profile.name': 1})", false},
+    {"user.getGroups({'group.type': 'APP_GROUP'}).size() == 1", true},
+    {"user.getGroups({'group.profile.name': 'Zzz'}).isEmpty()", true},
+    {"user.getGroups().size() == 4", true},
+    {"user.getGroups({'group.type': 'OKTA_GROUP'}).contains('00gEng')", true},
+    {"user.getLinkedObject('manager') == null", true},
+    {"user.getLinkedObject('manager').profile.email == 'x'", false},
+    // Classic aliases.
+    {"isMemberOfGroupName('Sales West')", true}, {"isMemberOfGroupName('Sales')", false},
+    {"user.isMemberOfGroupName('Engineering Admins')", true},
+    {"isMemberOfGroupNameStartsWith('Eng')", true},
+    {"isMemberOfGroupNameContains('West')", true}, {"isMemberOfGroupNameContains('East')", false},
+    {"isMemberOfGroup('00gSales')", true}, {"isMemberOfGroup('00gOther')", false},
+    {"String.stringContains(user.login, 'example')", true},
+    {"String.stringContains('abc', 'z')", false},
+    {"String.toUpperCase('a') == 'A'", true}, {"String.len('abcd') == 4", true},
+    {"String.substringAfter('a@b', '@') == 'b'", true},
+    {"Arrays.contains(session.amr, 'otp')", true}, {"Arrays.contains({'x'}, 'y')", false},
+    {"Arrays.size(session.amr) == 3", true}, {"Arrays.isEmpty({})", true},
+    // Realistic policy conditions.
+    {"user.profile.department == 'Engineering' && security.risk.level != 'LOW'", true},
+    {"user.isMemberOf({'group.profile.name': 'Sales'}) && device.managed", false},
+    {"!user.isMemberOf({'group.id': '00gOther'}) && session.amr.contains('mfa')", true},
+    {"user.profile.email.endsWith('@example.com') || user.status == 'SUSPENDED'", true},
+};
+// clang-format on
+
+class ExpressionTableTest : public ::testing::TestWithParam<Row> {};
+
+TEST_P(ExpressionTableTest, EvaluatesAsExpected) {
+  const Row& row = GetParam();
+  auto compiled = CompileExpression(row.expr);
+  ASSERT_TRUE(compiled.ok()) << row.expr << ": " << compiled.status();
+  const Snapshot snapshot = FixtureSnapshot();
+  const ExpressionData data(snapshot);
+  std::string why;
+  EXPECT_EQ((*compiled)->EvaluateBool(FixtureContext(), data, &why), row.expected)
+      << row.expr << " (" << why << ")";
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ExpressionTableTest, ::testing::ValuesIn(kRows));
+
+struct ErrorRow {
+  const char* expr;
+  const char* error;  // substring of the message
+};
+
+// clang-format off
+const ErrorRow kErrors[] = {
+    {"user.isMemberof({'group.id': 'x'})", "col 6: unknown function 'isMemberof'"},
+    {"user.profile.x.toLower()", "col 16: unknown function 'toLower'"},
+    {"frobnicate('x')", "col 1: unknown function 'frobnicate'"},
+    {"foo.bar == 1", "col 1: unknown attribute 'foo.bar'"},
+    {"user.nickname == 'x'", "unknown attribute 'user.nickname'"},
+    {"security.score > 1", "unknown attribute 'security.score'"},
+    {"user", "col 1: 'user' is not a value"},
+    {"user.profile", "'user.profile' is not a value"},
+    {"a = 1", "col 3: assignment '=' is not allowed"},
+    {"1 + 0 == 1", "col 3: unexpected character '+'"},
+    {"user.id = 'x'", "col 9: assignment '=' is not allowed"},
+    {"'abc", "col 1: unterminated string literal"},
+    {"\"abc", "col 1: unterminated string literal"},
+    {"true &", "col 6: unexpected '&'"},
+    {"true | false", "col 6: unexpected '|'"},
+    {"true &&", "col 8: unexpected end of expression"},
+    {"(true", "col 6: expected ')'"},
+    {"true)", "col 5: unexpected token after expression"},
+    {"true ? false", "col 13: expected ':'"},
+    {"'a'.substring()", "col 5: 'substring' takes 1 to 2 argument(s), got 0"},
+    {"'a'.length(1)", "'length' takes 0 argument(s), got 1"},
+    {"'a'.matches(user.login)", "matches() needs a string literal pattern"},
+    {"'a'.matches('(')", "col 13: invalid regular expression"},
+    {"user.isMemberOf('Sales')", "col 17: 'isMemberOf' expects criteria objects"},
+    {"user.isMemberOf({'group.name': 'x'})", "col 18: unknown group criterion 'group.name'"},
+    {"1abc", "col 2: malformed number"},
+    {"user.id == #", "col 12: unexpected character '#'"},
+    {"String.frob('a')", "unknown function 'String.frob'"},
+    {"{'a', }", "col 7: unexpected token"},
+    {"user.", "col 1: 'user' is not a value"},
+    {"'a'.", "col 5: expected a name after '.'"},
+    {"", "col 1: unexpected end of expression"},
+    {"true and false", "col 6: unexpected token after expression"},
+};
+// clang-format on
+
+class ExpressionErrorTest : public ::testing::TestWithParam<ErrorRow> {};
+
+TEST_P(ExpressionErrorTest, ReportsColumn) {
+  const ErrorRow& row = GetParam();
+  auto compiled = CompileExpression(row.expr);
+  ASSERT_FALSE(compiled.ok()) << row.expr;
+  EXPECT_NE(std::string(compiled.status().message()).find(row.error), std::string::npos)
+      << row.expr << " → " << compiled.status().message();
+}
+
+INSTANTIATE_TEST_SUITE_P(Table, ExpressionErrorTest, ::testing::ValuesIn(kErrors));
+
+TEST(ExpressionLimitsTest, LengthDepthAndSteps) {
+  ExpressionEnv env;
+  env.max_length = 16;
+  EXPECT_FALSE(CompileExpression("user.id == 'abcdefghijkl'", env).ok());
+
+  std::string deep;
+  for (int i = 0; i < 100; ++i) deep += "(";
+  deep += "true";
+  for (int i = 0; i < 100; ++i) deep += ")";
+  auto d = CompileExpression(deep);
+  ASSERT_FALSE(d.ok());
+  EXPECT_NE(std::string(d.status().message()).find("nested deeper than 64"), std::string::npos);
+
+  std::string nots(200, '!');
+  EXPECT_FALSE(CompileExpression(nots + "true").ok());
+
+  ExpressionEnv small;
+  small.max_steps = 5;
+  auto many = CompileExpression("true && true && true && true && true && true", small);
+  ASSERT_TRUE(many.ok());
+  std::string why;
+  EXPECT_FALSE((*many)->EvaluateBool(FixtureContext(), ExpressionData(), &why));
+  EXPECT_NE(why.find("exceeded 5 steps"), std::string::npos) << why;
+}
+
+TEST(ExpressionTest, NoUserAndWhy) {
+  SignOnContext c;
+  auto e = CompileExpression("user.profile.department == 'Engineering'");
+  ASSERT_TRUE(e.ok());
+  EXPECT_FALSE((*e)->EvaluateBool(c, ExpressionData(), nullptr));
+  auto g = CompileExpression("user.isMemberOf({'group.profile.name': 'E'})");
+  ASSERT_TRUE(g.ok());
+  EXPECT_FALSE((*g)->EvaluateBool(c, ExpressionData(), nullptr));
+  auto t = CompileExpression("'a' < 1");
+  ASSERT_TRUE(t.ok());
+  std::string why;
+  EXPECT_FALSE((*t)->EvaluateBool(c, ExpressionData(), &why));
+  EXPECT_EQ(why, "col 5: cannot compare string with number");
+  EXPECT_EQ((*t)->text(), "'a' < 1");
+}
+
+TEST(RegexTest, SharedAndLinear) {
+  auto a = CompileRegex("a+b");
+  auto b = CompileRegex("a+b");
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->get(), b->get());
+  EXPECT_TRUE((*a)->FullMatch("aaab"));
+  EXPECT_FALSE((*a)->FullMatch("aaabc"));
+  EXPECT_TRUE((*a)->PartialMatch("xaabx"));
+  EXPECT_FALSE(CompileRegex("(").ok());
+  auto hostile = CompileRegex("(a+)+$");
+  ASSERT_TRUE(hostile.ok());
+  EXPECT_FALSE((*hostile)->FullMatch(std::string(10000, 'a') + "!"));
+}
+
+}  // namespace
+}  // namespace verdict
