@@ -41,7 +41,7 @@ struct ContextDevice {
   std::optional<bool> managed;
   std::optional<bool> remembered;
   std::optional<bool> rooted;
-  std::string trust_level;  // TRUSTED | ...
+  std::string trust_level;             // TRUSTED | ...
   std::vector<std::string> assurance;  // satisfied device assurance policy ids
 };
 
@@ -50,6 +50,14 @@ struct ContextSession {
   std::optional<absl::Time> last_activity;
   std::optional<absl::Time> last_factor_verification;
   std::vector<std::string> amr;
+};
+
+// ENTITY_RISK input (Identity Threat Protection): the user's entity risk
+// level and the detections that raised it. JSON
+// `entityRisk: {"level": "HIGH", "detectionTypes": ["BRUTE_FORCE_ATTACK"]}`.
+struct ContextEntityRisk {
+  std::optional<RiskLevel> level;            // nullopt: not given
+  std::vector<std::string> detection_types;  // upper case
 };
 
 struct SignOnContext {
@@ -67,9 +75,10 @@ struct SignOnContext {
   std::vector<std::string> ip_service_categories;  // DYNAMIC_V2 categories (upper case)
   ContextDevice device;
   std::optional<RiskLevel> risk_level;
-  std::vector<std::string> behaviors;   // names or ids
-  std::string auth_type = "ANY";        // ANY | RADIUS | LDAP_INTERFACE
-  std::string identity_provider_type = "OKTA";  // OKTA | IDP
+  std::optional<ContextEntityRisk> entity_risk;  // nullopt: not given
+  std::vector<std::string> behaviors;            // names or ids
+  std::string auth_type = "ANY";                 // ANY | RADIUS | LDAP_INTERFACE
+  std::string identity_provider_type = "OKTA";   // OKTA | IDP
   std::string identity_provider_id;
   // OAuth authorization-server requests.
   std::string client_id;

@@ -27,17 +27,16 @@ bool IsGroupPolicyType(PolicyType type) {
 }
 
 // Conditions that make a condition set never hold, whatever the context
-// (Part A §A2: unknown keys, elCondition, mdmEnrollment, entity risk).
+// (Part A §A2: unknown keys, elCondition).
 bool NeverMatches(const Conditions& c) {
-  return !c.unknown_keys.empty() || c.el_condition.has_value() || c.mdm_enrollment.has_value() ||
-         c.entity_risk.has_value() || c.risk_detection_types.has_value();
+  return !c.unknown_keys.empty() || c.el_condition.has_value();
 }
 
 // Conditions without a bitset dimension, checked exactly for candidates.
 bool HasRareConditions(const Conditions& c) {
   return c.users || c.groups || c.auth_provider || c.user_status || c.user_type || c.app ||
          c.apps || c.platform || c.device || c.context || c.user_identifier || c.grant_types ||
-         c.scopes || c.clients;
+         c.scopes || c.clients || c.mdm_enrollment || c.entity_risk || c.risk_detection_types;
 }
 
 // True when the condition set holds for every context (so the policy needs

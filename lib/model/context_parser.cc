@@ -245,6 +245,13 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
   if (const Json* device = w.Object(c, "device", ""))
     ParseDevice(w, *device, "/device", &ctx->device);
   if (Walker::Has(c, "risk")) ParseRisk(w, c.at("risk"), "/risk", &ctx->risk_level);
+  if (const Json* er = w.Object(c, "entityRisk", "")) {
+    ContextEntityRisk entity_risk;
+    if (Walker::Has(*er, "level")) ParseRisk(w, *er, "/entityRisk", &entity_risk.level);
+    w.StringList(*er, "detectionTypes", "/entityRisk", &entity_risk.detection_types);
+    for (std::string& t : entity_risk.detection_types) t = Upper(t);
+    ctx->entity_risk = std::move(entity_risk);
+  }
   w.StringList(c, "behaviors", "", &ctx->behaviors);
   w.String(c, "authType", "", &ctx->auth_type);
   ctx->auth_type = Upper(ctx->auth_type);

@@ -5,6 +5,7 @@
 // before reading the next, so a pipe of contexts gets answers as it goes.
 #include "tools/policy-sim/eval.h"
 
+#include <algorithm>
 #include <array>
 #include <iostream>
 #include <memory>
@@ -23,6 +24,7 @@
 #include "verdict/geo.h"
 #include "verdict/issue.h"
 #include "verdict/reference_evaluator.h"
+#include "verdict/session.h"
 #include "verdict/snapshot.h"
 
 namespace verdict::cli {
@@ -45,6 +47,13 @@ const char kEvalUsage[] =
     "                        proxyType for contexts that do not give them\n"
     "  --types T1,T2         evaluate only these policy types (of those the\n"
     "                        context asks for, or else the snapshot has)\n"
+    "  --sessions            with each OKTA_SIGN_ON decision, the session Okta\n"
+    "                        would create or refresh (a \"session\" object in\n"
+    "                        jsonl/json, a 'session:' line in table output)\n"
+    "  --combined            for a context with an app, evaluate OKTA_SIGN_ON and\n"
+    "                        ACCESS_POLICY for the combined outcome even when\n"
+    "                        --types or policyTypes leave one out (the combined\n"
+    "                        outcome is always shown when both are evaluated)\n"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 all evaluated; 2 snapshot or arguments unusable;\n"
@@ -62,6 +71,8 @@ struct EvalFlags {
   bool explain = false;
   std::string geoip;
   std::optional<std::vector<PolicyType>> types;
+  bool sessions = false;
+  bool combined = false;
 };
 
 int UsageError(std::string_view message) {
@@ -79,6 +90,14 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, EvalFlags* f
     }
     if (arg == "--explain") {
       flags->explain = true;
+      continue;
+    }
+    if (arg == "--sessions") {
+      flags->sessions = true;
+      continue;
+    }
+    if (arg == "--combined") {
+      flags->combined = true;
       continue;
     }
     bool missing = false;
@@ -134,6 +153,49 @@ bool ReportIssues(const IssueList& issues) {
   return ok;
 }
 
+// What --sessions and the combined Identity Engine outcome add to a decision;
+// empty strings when not shown. Both are JSON objects.
+struct DecisionExtras {
+  std::string session_json;
+  std::string combined_json;
+};
+
+// The decision line with the extras appended as "session" / "combined" keys:
+// the contract's keys are untouched.
+std::string DecisionLineWithExtras(const SignOnContext& context, const Decision& decision,
+                                   const DecisionExtras& extras) {
+  std::string line = DecisionToJsonLine(context.id, decision);
+  if (extras.session_json.empty() && extras.combined_json.empty()) return line;
+  if (!line.empty() && line.back() == '}') line.pop_back();
+  if (!extras.session_json.empty()) absl::StrAppend(&line, ", \"session\": ", extras.session_json);
+  if (!extras.combined_json.empty()) {
+    absl::StrAppend(&line, ", \"combined\": ", extras.combined_json);
+  }
+  line.push_back('}');
+  return line;
+}
+
+// One side of the combined outcome: {"policy": id|null, "rule": id|null,
+// "outcome": "ALLOW"|...|null}.
+std::string SideJson(const Decision& decision) {
+  const auto id_or_null = [](const auto* item) {
+    return item == nullptr ? std::string("null") : JsonQuote(item->id);
+  };
+  const std::string_view outcome = OutcomeName(decision.outcome);
+  return absl::StrCat(
+      "{\"policy\": ", id_or_null(decision.policy), ", \"rule\": ", id_or_null(decision.rule),
+      ", \"blocked\": ", decision.blocked ? "true" : "false",
+      ", \"outcome\": ", outcome.empty() ? std::string("null") : JsonQuote(outcome), "}");
+}
+
+// Part A §A1.6: {"globalSession": {...}, "app": {...}, "outcome": ...}.
+std::string CombinedJson(const Decision& global_session, const Decision& app) {
+  const std::string_view outcome = OutcomeName(CombineIdentityEngineOutcome(global_session, app));
+  return absl::StrCat(
+      "{\"globalSession\": ", SideJson(global_session), ", \"app\": ", SideJson(app),
+      ", \"outcome\": ", outcome.empty() ? std::string("null") : JsonQuote(outcome), "}");
+}
+
 // Where decisions go. One implementation per --output format.
 class Sink {
  public:
@@ -141,7 +203,7 @@ class Sink {
   // Called once per parsed context, before its decisions.
   virtual void OnContext() {}
   virtual void OnDecision(const SignOnContext& context, int line, const Decision& decision,
-                          const Trace* trace) = 0;
+                          const Trace* trace, const DecisionExtras& extras) = 0;
   virtual void OnError(int line, std::string_view message) = 0;
   virtual void Finish() {}
   // Called after each context so a pipe sees its answers promptly.
@@ -168,9 +230,9 @@ void ExplainToStderr(const SignOnContext& context, const Decision& decision, con
 
 class JsonlSink : public Sink {
  public:
-  void OnDecision(const SignOnContext& context, int, const Decision& decision,
-                  const Trace* trace) override {
-    std::cout << DecisionToJsonLine(context.id, decision) << '\n';
+  void OnDecision(const SignOnContext& context, int, const Decision& decision, const Trace* trace,
+                  const DecisionExtras& extras) override {
+    std::cout << DecisionLineWithExtras(context, decision, extras) << '\n';
     if (trace != nullptr) {
       std::cout.flush();  // keep stdout and stderr in order on a terminal
       ExplainToStderr(context, decision, *trace);
@@ -183,9 +245,9 @@ class JsonlSink : public Sink {
 
 class JsonArraySink : public Sink {
  public:
-  void OnDecision(const SignOnContext& context, int, const Decision& decision,
-                  const Trace* trace) override {
-    Element(DecisionToJsonLine(context.id, decision));
+  void OnDecision(const SignOnContext& context, int, const Decision& decision, const Trace* trace,
+                  const DecisionExtras& extras) override {
+    Element(DecisionLineWithExtras(context, decision, extras));
     if (trace != nullptr) {
       std::cout.flush();
       ExplainToStderr(context, decision, *trace);
@@ -211,7 +273,7 @@ class TableSink : public Sink {
   TableSink() : table_({"ID", "TYPE", "BLOCKED", "POLICY", "RULE", "OUTCOME"}) {}
 
   void OnDecision(const SignOnContext& context, int line, const Decision& decision,
-                  const Trace* trace) override {
+                  const Trace* trace, const DecisionExtras& extras) override {
     ++decisions_;
     // A blocked context has no policy; that cell names the blocklist zone.
     std::string policy = decision.policy ? Named(decision.policy->name, decision.policy->id) : "-";
@@ -235,6 +297,11 @@ class TableSink : public Sink {
                    policy, decision.rule ? Named(decision.rule->name, decision.rule->id) : "-",
                    outcome_name.empty() ? std::string("-") : std::string(outcome_name)},
                   std::move(below));
+    if (!extras.session_json.empty())
+      table_.AddText(absl::StrCat("  session: ", extras.session_json));
+    if (!extras.combined_json.empty()) {
+      table_.AddText(absl::StrCat("  combined: ", extras.combined_json));
+    }
   }
   void OnContext() override { ++contexts_; }
   void OnError(int line, std::string_view message) override {
@@ -290,6 +357,10 @@ std::vector<PolicyType> TypesFor(const SignOnContext& context,
     }
   }
   return out;
+}
+
+bool Contains(const std::vector<PolicyType>& types, PolicyType type) {
+  return std::find(types.begin(), types.end(), type) != types.end();
 }
 
 }  // namespace
@@ -357,11 +428,33 @@ int RunEval(const std::vector<std::string>& args) {
     }
     if (geo != nullptr) geo->Enrich(*snapshot, &*context);
     sink->OnContext();
-    for (PolicyType type : TypesFor(*context, snapshot_types, flags.types)) {
+    const std::vector<PolicyType> types = TypesFor(*context, snapshot_types, flags.types);
+    // The combined Identity Engine outcome needs both decisions; --combined
+    // evaluates the one the type list leaves out (it is not printed).
+    const bool has_type_sign_on = Contains(types, PolicyType::kOktaSignOn);
+    const bool has_type_access = Contains(types, PolicyType::kAccessPolicy);
+    const bool combine =
+        !context->app_id.empty() && ((has_type_sign_on && has_type_access) ||
+                                     (flags.combined && (has_type_sign_on || has_type_access)));
+    std::optional<Decision> global_session;
+    if (combine) global_session = evaluator.Evaluate(*context, PolicyType::kOktaSignOn, nullptr);
+    for (PolicyType type : types) {
       Trace trace;
       const Decision decision =
           evaluator.Evaluate(*context, type, flags.explain ? &trace : nullptr);
-      sink->OnDecision(*context, reader.line_number(), decision, flags.explain ? &trace : nullptr);
+      DecisionExtras extras;
+      if (flags.sessions && type == PolicyType::kOktaSignOn) {
+        extras.session_json = SessionToJson(*context, ComputeSession(*context, decision));
+      }
+      if (combine && (type == PolicyType::kAccessPolicy ||
+                      (type == PolicyType::kOktaSignOn && !has_type_access))) {
+        const Decision app = type == PolicyType::kAccessPolicy
+                                 ? decision
+                                 : evaluator.Evaluate(*context, PolicyType::kAccessPolicy, nullptr);
+        extras.combined_json = CombinedJson(*global_session, app);
+      }
+      sink->OnDecision(*context, reader.line_number(), decision, flags.explain ? &trace : nullptr,
+                       extras);
     }
     if (flush_each) sink->Flush();
   }

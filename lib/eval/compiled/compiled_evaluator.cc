@@ -466,10 +466,7 @@ class Evaluation {
 
   bool ExactHolds(const ExactCheck& e) const {
     const Conditions& c = *e.conditions;
-    if (!c.unknown_keys.empty() || c.el_condition || c.mdm_enrollment || c.entity_risk ||
-        c.risk_detection_types) {
-      return false;
-    }
+    if (!c.unknown_keys.empty() || c.el_condition) return false;
     if (!e.only_rare) {
       if (c.people && !PeopleHolds(*c.people, e.skip_group_include)) return false;
       if (c.network && !NetworkHolds(e.network)) return false;
@@ -498,6 +495,8 @@ class Evaluation {
     }
     if (c.scopes && !ScopesHold(*c.scopes)) return false;
     if (c.clients && !ClientsHold(*c.clients)) return false;
+    if (c.mdm_enrollment && !MdmEnrollmentHolds(*c.mdm_enrollment)) return false;
+    if ((c.entity_risk || c.risk_detection_types) && !EntityRiskHolds(c)) return false;
     return true;
   }
 
@@ -688,6 +687,37 @@ class Evaluation {
       if (Contains(s.include, scope)) return true;
     }
     return false;
+  }
+
+  // Ports of the reference evaluator's EntityRiskHolds / MdmEnrollmentHolds.
+  bool EntityRiskHolds(const Conditions& c) const {
+    const std::optional<RiskLevel> level =
+        ctx_.entity_risk ? ctx_.entity_risk->level : std::optional<RiskLevel>();
+    if (c.entity_risk && !c.entity_risk->level.empty() && c.entity_risk->level != "ANY") {
+      if (!level.has_value() || RiskLevelName(*level) != c.entity_risk->level) return false;
+    }
+    if (c.risk_detection_types) {
+      if (!ctx_.entity_risk) return c.risk_detection_types->include.empty();
+      const std::vector<std::string>& have = ctx_.entity_risk->detection_types;
+      const auto any_listed = [&](const std::vector<std::string>& list) {
+        return std::any_of(have.begin(), have.end(),
+                           [&](const std::string& t) { return ContainsIgnoreCase(list, t); });
+      };
+      if (!c.risk_detection_types->include.empty() &&
+          !any_listed(c.risk_detection_types->include)) {
+        return false;
+      }
+      if (any_listed(c.risk_detection_types->exclude)) return false;
+    }
+    return true;
+  }
+
+  bool MdmEnrollmentHolds(const MdmEnrollmentCondition& m) const {
+    if (!m.enrollment.empty() && !absl::EqualsIgnoreCase(m.enrollment, "ANY_OR_NONE")) {
+      return false;
+    }
+    return !(m.block_non_safe_android.value_or(false) && ctx_.device.os_type == "ANDROID" &&
+             ctx_.device.rooted.value_or(true));
   }
 
   bool ClientsHold(const IdList& c) const {

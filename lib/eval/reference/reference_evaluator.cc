@@ -404,14 +404,8 @@ class Evaluation {
              "Okta Expression Language is not evaluated yet: the rule never matches");
       if (!check(false)) return false;
     }
-    if (c.mdm_enrollment) {
-      Record(v, "mdmEnrollment", false, "not evaluable from a sign-on context: never matches");
-      if (!check(false)) return false;
-    }
-    if (c.entity_risk || c.risk_detection_types) {
-      Record(v, "entityRisk", false, "entity risk is not evaluated yet: never matches");
-      if (!check(false)) return false;
-    }
+    if (c.mdm_enrollment && !check(MdmEnrollmentHolds(*c.mdm_enrollment, v))) return false;
+    if ((c.entity_risk || c.risk_detection_types) && !check(EntityRiskHolds(c, v))) return false;
     return ok;
   }
 
@@ -786,6 +780,66 @@ class Evaluation {
     for (const std::string& scope : ctx_.scopes) ok = ok || Contains(s.include, scope);
     Record(v, "scopes.include", ok, absl::StrCat("requested ", absl::StrJoin(ctx_.scopes, " ")));
     return ok;
+  }
+
+  // ENTITY_RISK (Part B §1.3): `entityRisk.level` ANY matches every context,
+  // another level only a context whose entityRisk.level is exactly that
+  // (*chosen*, as riskScore.level); `riskDetectionTypes` include: the context
+  // has at least one listed detection; exclude: none of them. A context
+  // without entityRisk matches only ANY and an exclude-only list.
+  bool EntityRiskHolds(const Conditions& c, std::vector<ConditionVerdict>* v) {
+    const ContextEntityRisk none;
+    const ContextEntityRisk& er = ctx_.entity_risk ? *ctx_.entity_risk : none;
+    const std::string have =
+        er.level ? std::string(RiskLevelName(*er.level)) : std::string("unknown");
+    if (c.entity_risk && !c.entity_risk->level.empty() && c.entity_risk->level != "ANY") {
+      const bool ok = er.level.has_value() && RiskLevelName(*er.level) == c.entity_risk->level;
+      Record(v, "entityRisk.level", ok,
+             absl::StrCat("rule ", c.entity_risk->level, ", context ", have));
+      if (!ok) return false;
+    }
+    if (c.risk_detection_types) {
+      const IdList& d = *c.risk_detection_types;
+      const auto any_listed = [&](const std::vector<std::string>& list) {
+        return std::any_of(er.detection_types.begin(), er.detection_types.end(),
+                           [&](const std::string& t) { return ContainsIgnoreCase(list, t); });
+      };
+      const std::string detail =
+          absl::StrCat("context detections: ", er.detection_types.empty()
+                                                   ? std::string("none")
+                                                   : absl::StrJoin(er.detection_types, ", "));
+      if (!d.include.empty() && !any_listed(d.include)) {
+        Record(v, "riskDetectionTypes.include", false, detail);
+        return false;
+      }
+      if (any_listed(d.exclude)) {
+        Record(v, "riskDetectionTypes.exclude", false, detail);
+        return false;
+      }
+    }
+    Record(v, "entityRisk", true, absl::StrCat("entity risk ", have));
+    return true;
+  }
+
+  // Legacy `mdmEnrollment` (*chosen*, docs/semantics.md): ANY_OR_NONE (or no
+  // value) matches every device; OMM (Okta Mobility Management) needs
+  // enrollment data no context carries, so it never matches.
+  // `blockNonSafeAndroid: true` fails for an Android device unless it is
+  // known not to be rooted.
+  bool MdmEnrollmentHolds(const MdmEnrollmentCondition& m, std::vector<ConditionVerdict>* v) {
+    if (!m.enrollment.empty() && !absl::EqualsIgnoreCase(m.enrollment, "ANY_OR_NONE")) {
+      Record(v, "mdmEnrollment.enrollment", false,
+             absl::StrCat(m.enrollment, ": enrollment is not in the context, never matches"));
+      return false;
+    }
+    if (m.block_non_safe_android.value_or(false) && ctx_.device.os_type == "ANDROID" &&
+        ctx_.device.rooted.value_or(true)) {
+      Record(v, "mdmEnrollment.blockNonSafeAndroid", false,
+             "Android device not known to be unrooted");
+      return false;
+    }
+    Record(v, "mdmEnrollment", true, "ANY_OR_NONE");
+    return true;
   }
 
   bool ClientsHold(const IdList& c, std::vector<ConditionVerdict>* v) {

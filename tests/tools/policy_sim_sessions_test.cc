@@ -1,0 +1,357 @@
+// `policy-sim eval --sessions` and the combined Identity Engine outcome, run
+// as a real subprocess (docs/interfaces.md §3 extended: "session" on
+// OKTA_SIGN_ON lines, "combined" on ACCESS_POLICY lines).
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFile(const fs::path& path, const std::string& text) {
+  fs::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+// A fresh directory per test, removed afterwards.
+class TempDir {
+ public:
+  TempDir() {
+    std::string pattern = (fs::temp_directory_path() / "policy_sim_test.XXXXXX").string();
+    path_ = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// Runs policy-sim with `args`; stdin is `stdin_path` (or /dev/null).
+// stdout/stderr go to files rather than pipes, so nothing can deadlock.
+RunResult RunPolicySim(const std::vector<std::string>& args, const fs::path& scratch,
+                       const std::string& stdin_path = "/dev/null") {
+  const fs::path out_path = scratch / "stdout.txt";
+  const fs::path err_path = scratch / "stderr.txt";
+  std::vector<std::string> argv_storage = {VERDICT_POLICY_SIM};
+  argv_storage.insert(argv_storage.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& a : argv_storage) argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int in = open(stdin_path.c_str(), O_RDONLY);
+    const int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (in < 0 || out < 0 || err < 0) _exit(126);
+    dup2(in, STDIN_FILENO);
+    dup2(out, STDOUT_FILENO);
+    dup2(err, STDERR_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  RunResult result;
+  int status = 0;
+  if (pid < 0 || waitpid(pid, &status, 0) != pid) return result;
+  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  result.out = ReadFile(out_path);
+  result.err = ReadFile(err_path);
+  return result;
+}
+
+std::string Describe(const RunResult& r) {
+  return "exit " + std::to_string(r.exit_code) + "\n--- stdout\n" + r.out + "--- stderr\n" + r.err;
+}
+
+// A global session policy for everyone: office sign-ins need no factor;
+// elsewhere a factor every 60 minutes (SESSION mode), sessions idle out after
+// 30 minutes and live at most 8 hours. Contractors are denied. One app
+// sign-in policy, mapped to 0oaPayroll, denies contractors' devices that are
+// not managed and otherwise allows.
+constexpr char kZones[] = R"([
+  {"id": "nzoOffice", "name": "Office", "type": "IP", "status": "ACTIVE", "usage": "POLICY",
+   "system": false, "gateways": [{"type": "CIDR", "value": "203.0.113.0/24"}], "proxies": null}
+])";
+
+constexpr char kSignOnPolicies[] = R"([
+  {"id": "00pSignOn", "name": "Everyone", "type": "OKTA_SIGN_ON", "status": "ACTIVE",
+   "priority": 1, "system": false,
+   "conditions": {"people": {"groups": {"include": ["00gEveryone"]}}}}
+])";
+
+constexpr char kSignOnRules[] = R"([
+  {"id": "0prDenyContractors", "name": "Contractors", "type": "SIGN_ON", "status": "ACTIVE",
+   "priority": 1, "system": false,
+   "conditions": {"people": {"groups": {"include": ["00gContractors"]}}},
+   "actions": {"signon": {"access": "DENY"}}},
+  {"id": "0prOffice", "name": "Office", "type": "SIGN_ON", "status": "ACTIVE", "priority": 2,
+   "system": false,
+   "conditions": {"network": {"connection": "ZONE", "include": ["nzoOffice"]}},
+   "actions": {"signon": {"access": "ALLOW", "requireFactor": false,
+                          "session": {"maxSessionIdleMinutes": 30,
+                                      "maxSessionLifetimeMinutes": 480,
+                                      "usePersistentCookie": false}}}},
+  {"id": "0prAnywhere", "name": "Anywhere", "type": "SIGN_ON", "status": "ACTIVE", "priority": 3,
+   "system": false, "conditions": {"network": {"connection": "ANYWHERE"}},
+   "actions": {"signon": {"access": "ALLOW", "requireFactor": true,
+                          "factorPromptMode": "SESSION", "factorLifetime": 60,
+                          "session": {"maxSessionIdleMinutes": 30,
+                                      "maxSessionLifetimeMinutes": 480,
+                                      "usePersistentCookie": true}}}}
+])";
+
+constexpr char kAccessPolicies[] = R"([
+  {"id": "rstPayroll", "name": "Payroll app", "type": "ACCESS_POLICY", "status": "ACTIVE",
+   "priority": 1, "system": false, "conditions": null}
+])";
+
+constexpr char kAccessRules[] = R"([
+  {"id": "rulUnmanaged", "name": "Unmanaged devices", "type": "ACCESS_POLICY",
+   "status": "ACTIVE", "priority": 1, "system": false,
+   "conditions": {"device": {"managed": false}},
+   "actions": {"appSignOn": {"access": "DENY"}}},
+  {"id": "rulCatchAll", "name": "Catch-all Rule", "type": "ACCESS_POLICY", "status": "ACTIVE",
+   "priority": 99, "system": true, "conditions": null,
+   "actions": {"appSignOn": {"access": "ALLOW",
+                             "verificationMethod": {"factorMode": "1FA", "type": "ASSURANCE",
+                                                    "reauthenticateIn": "PT12H"}}}}
+])";
+
+constexpr char kMappings[] = R"([
+  {"id": "0oaPayroll", "_links": {"application": {"href": "https://acme.example/api/v1/apps/0oaPayroll"}}}
+])";
+
+class PolicySimSessionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    snapshot_ = (dir_.path() / "org").string();
+    const fs::path org = snapshot_;
+    WriteFile(org / "zones.json", kZones);
+    WriteFile(org / "policies/OKTA_SIGN_ON.json", kSignOnPolicies);
+    WriteFile(org / "rules/00pSignOn.json", kSignOnRules);
+    WriteFile(org / "policies/ACCESS_POLICY.json", kAccessPolicies);
+    WriteFile(org / "rules/rstPayroll.json", kAccessRules);
+    WriteFile(org / "policy-mappings/rstPayroll.json", kMappings);
+  }
+
+  // Runs eval over `contexts` (JSON Lines) with `extra` flags.
+  RunResult Eval(const std::string& contexts, std::vector<std::string> extra) {
+    const fs::path path = dir_.path() / "contexts.jsonl";
+    WriteFile(path, contexts);
+    std::vector<std::string> args = {"eval", "--snapshot", snapshot_, "--contexts", path.string()};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return RunPolicySim(args, dir_.path());
+  }
+
+  // The parsed stdout lines.
+  static std::vector<Json> Parsed(const RunResult& r) {
+    std::vector<Json> out;
+    for (const std::string& line : Lines(r.out)) out.push_back(Json::parse(line));
+    return out;
+  }
+
+  TempDir dir_;
+  std::string snapshot_;
+};
+
+// From elsewhere, with a session whose factor was verified 20 minutes ago:
+// the session is refreshed, no factor is due, expiry is idle-limited.
+constexpr char kFreshSession[] =
+    R"({"id": "s1", "policyTypes": ["OKTA_SIGN_ON"], "user": {"id": "00u1", "login": "ann@acme.example", "groups": ["00gEveryone"]}, "ip": "198.51.100.9", "time": "2026-11-28T12:00:00Z", "session": {"createdAt": "2026-11-28T09:00:00Z", "lastActivity": "2026-11-28T11:50:00Z", "lastFactorVerification": "2026-11-28T11:40:00Z", "amr": ["pwd", "mfa"]}})"
+    "\n";
+
+TEST_F(PolicySimSessionsTest, SessionsAddsSessionObjectToSignOnLine) {
+  const RunResult r = Eval(kFreshSession, {"--output", "jsonl", "--sessions"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  const Json& line = lines[0];
+  // The contract's keys are untouched.
+  EXPECT_EQ(line["policyType"], "OKTA_SIGN_ON");
+  EXPECT_EQ(line["rule"]["id"], "0prAnywhere");
+  EXPECT_EQ(line["outcome"], "ALLOW");
+  ASSERT_TRUE(line.contains("session")) << r.out;
+  const Json& s = line["session"];
+  EXPECT_EQ(s["status"], "ACTIVE");
+  EXPECT_EQ(s["userId"], "00u1");
+  EXPECT_EQ(s["createdAt"], "2026-11-28T09:00:00.000Z");
+  EXPECT_EQ(s["expiresAt"], "2026-11-28T12:30:00.000Z");  // now + 30 idle minutes
+  EXPECT_EQ(s["lastFactorVerification"], "2026-11-28T11:40:00.000Z");
+  EXPECT_EQ(s["existingSessionValid"], true);
+  EXPECT_EQ(s["factorDue"], false);
+  EXPECT_EQ(s["persistentCookie"], true);
+  EXPECT_FALSE(line.contains("combined"));
+}
+
+TEST_F(PolicySimSessionsTest, WithoutSessionsFlagTheLineIsUnchanged) {
+  const RunResult r = Eval(kFreshSession, {"--output", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_FALSE(lines[0].contains("session"));
+}
+
+TEST_F(PolicySimSessionsTest, StaleFactorMakesSessionMfaRequired) {
+  // Factor verified 90 minutes ago, factorLifetime 60: MFA_REQUIRED, CHALLENGE.
+  const std::string ctx =
+      R"({"id": "s2", "policyTypes": ["OKTA_SIGN_ON"], "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "198.51.100.9", "time": "2026-11-28T12:00:00Z", "session": {"createdAt": "2026-11-28T10:00:00Z", "lastActivity": "2026-11-28T11:55:00Z", "lastFactorVerification": "2026-11-28T10:30:00Z"}})"
+      "\n";
+  const RunResult r = Eval(ctx, {"--output", "jsonl", "--sessions"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(lines[0]["outcome"], "CHALLENGE");
+  EXPECT_EQ(lines[0]["session"]["status"], "MFA_REQUIRED");
+  EXPECT_EQ(lines[0]["session"]["factorDue"], true);
+}
+
+TEST_F(PolicySimSessionsTest, DeniedOrTimelessContextsReportWhyNoSession) {
+  const std::string ctx =
+      R"({"id": "d1", "policyTypes": ["OKTA_SIGN_ON"], "user": {"id": "00u2", "groups": ["00gEveryone", "00gContractors"]}, "ip": "203.0.113.5", "time": "2026-11-28T12:00:00Z"})"
+      "\n"
+      R"({"id": "t1", "policyTypes": ["OKTA_SIGN_ON"], "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "203.0.113.5"})"
+      "\n";
+  const RunResult r = Eval(ctx, {"--output", "jsonl", "--sessions"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0]["outcome"], "DENY");
+  EXPECT_EQ(lines[0]["session"]["applies"], false);
+  EXPECT_THAT(lines[0]["session"]["reason"].get<std::string>(), HasSubstr("denied"));
+  EXPECT_EQ(lines[1]["session"]["applies"], false);
+  EXPECT_THAT(lines[1]["session"]["reason"].get<std::string>(), HasSubstr("no time"));
+}
+
+TEST_F(PolicySimSessionsTest, CombinedOutcomeOnAccessPolicyLineWhenBothEvaluated) {
+  // Office (global ALLOW) on an unmanaged device: the app denies → DENY.
+  // Office on a managed device: both allow → ALLOW.
+  const std::string ctx =
+      R"({"id": "a1", "app": {"id": "0oaPayroll"}, "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "203.0.113.5", "device": {"managed": false}})"
+      "\n"
+      R"({"id": "a2", "app": {"id": "0oaPayroll"}, "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "203.0.113.5", "device": {"managed": true, "registered": true}})"
+      "\n";
+  const RunResult r = Eval(ctx, {"--output", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 4u) << r.out;  // OKTA_SIGN_ON, ACCESS_POLICY per context
+  EXPECT_EQ(lines[0]["policyType"], "OKTA_SIGN_ON");
+  EXPECT_FALSE(lines[0].contains("combined"));
+  EXPECT_EQ(lines[1]["policyType"], "ACCESS_POLICY");
+  ASSERT_TRUE(lines[1].contains("combined")) << r.out;
+  EXPECT_EQ(lines[1]["combined"]["globalSession"]["outcome"], "ALLOW");
+  EXPECT_EQ(lines[1]["combined"]["globalSession"]["rule"], "0prOffice");
+  EXPECT_EQ(lines[1]["combined"]["app"]["outcome"], "DENY");
+  EXPECT_EQ(lines[1]["combined"]["app"]["rule"], "rulUnmanaged");
+  EXPECT_EQ(lines[1]["combined"]["outcome"], "DENY");
+  EXPECT_EQ(lines[3]["rule"]["id"], "rulCatchAll");
+  EXPECT_EQ(lines[3]["combined"]["outcome"], "ALLOW");
+}
+
+TEST_F(PolicySimSessionsTest, GlobalChallengeMakesCombinedChallenge) {
+  const std::string ctx =
+      R"({"id": "c1", "app": {"id": "0oaPayroll"}, "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "198.51.100.9", "device": {"managed": true}})"
+      "\n";
+  const RunResult r = Eval(ctx, {"--output", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_EQ(lines[1]["combined"]["globalSession"]["outcome"], "CHALLENGE");
+  EXPECT_EQ(lines[1]["combined"]["app"]["outcome"], "ALLOW");
+  EXPECT_EQ(lines[1]["combined"]["outcome"], "CHALLENGE");
+}
+
+TEST_F(PolicySimSessionsTest, CombinedFlagEvaluatesTheMissingSide) {
+  // Only ACCESS_POLICY is asked for; --combined still reports the global side.
+  const std::string ctx =
+      R"({"id": "a3", "policyTypes": ["ACCESS_POLICY"], "app": {"id": "0oaPayroll"}, "user": {"id": "00u2", "groups": ["00gEveryone", "00gContractors"]}, "ip": "203.0.113.5", "device": {"managed": true}})"
+      "\n";
+  const RunResult without = Eval(ctx, {"--output", "jsonl"});
+  ASSERT_EQ(without.exit_code, 0) << Describe(without);
+  ASSERT_EQ(Parsed(without).size(), 1u);
+  EXPECT_FALSE(Parsed(without)[0].contains("combined"));
+
+  const RunResult r = Eval(ctx, {"--output", "jsonl", "--combined"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 1u) << r.out;  // the global side is not printed as a line
+  EXPECT_EQ(lines[0]["policyType"], "ACCESS_POLICY");
+  EXPECT_EQ(lines[0]["outcome"], "ALLOW");
+  EXPECT_EQ(lines[0]["combined"]["globalSession"]["rule"], "0prDenyContractors");
+  EXPECT_EQ(lines[0]["combined"]["outcome"], "DENY");
+}
+
+TEST_F(PolicySimSessionsTest, NoAppNoCombined) {
+  const std::string ctx =
+      R"({"id": "n1", "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "203.0.113.5"})"
+      "\n";
+  const RunResult r = Eval(ctx, {"--output", "jsonl", "--combined"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  for (const Json& line : Parsed(r)) EXPECT_FALSE(line.contains("combined")) << line.dump();
+}
+
+TEST_F(PolicySimSessionsTest, TableShowsSessionAndCombinedLines) {
+  const std::string ctx =
+      R"({"id": "a1", "app": {"id": "0oaPayroll"}, "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "203.0.113.5", "device": {"managed": true}, "time": "2026-11-28T12:00:00Z"})"
+      "\n";
+  const RunResult r = Eval(ctx, {"--output", "table", "--sessions"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("session: {\"status\":\"ACTIVE\""));
+  EXPECT_THAT(r.out, HasSubstr("combined: {\"globalSession\""));
+}
+
+TEST_F(PolicySimSessionsTest, JsonArrayCarriesTheSameExtras) {
+  const RunResult r = Eval(kFreshSession, {"--output", "json", "--sessions"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const Json array = Json::parse(r.out);
+  ASSERT_TRUE(array.is_array());
+  ASSERT_EQ(array.size(), 1u);
+  EXPECT_EQ(array[0]["session"]["status"], "ACTIVE");
+}
+
+TEST_F(PolicySimSessionsTest, HelpListsTheFlags) {
+  const RunResult r = RunPolicySim({"eval", "--help"}, dir_.path());
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.out, HasSubstr("--sessions"));
+  EXPECT_THAT(r.out, HasSubstr("--combined"));
+}
+
+}  // namespace
