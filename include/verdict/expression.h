@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "verdict/context.h"
+#include "verdict/issue.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
@@ -89,6 +90,12 @@ class CompiledRegex {
   virtual bool PartialMatch(std::string_view text) const = 0;
 };
 absl::StatusOr<std::shared_ptr<const CompiledRegex>> CompileRegex(std::string_view pattern);
+
+// Compiles every elCondition and userIdentifier EXPRESSION pattern of
+// `snapshot` and appends a warning (code "rule.bad_expression") for each one
+// that does not compile: "rules/00p9.json: /0/conditions/elCondition/condition:
+// col 17: unknown function 'isMemberof'". Called by LoadSnapshot.
+void CheckSnapshotExpressions(const Snapshot& snapshot, IssueList* issues);
 
 }  // namespace verdict
 

@@ -4,16 +4,23 @@
 #ifndef VERDICT_REFERENCE_EVALUATOR_H_
 #define VERDICT_REFERENCE_EVALUATOR_H_
 
+#include <memory>
+
 #include "verdict/context.h"
 #include "verdict/decision.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
+namespace internal {
+struct RuleExpressions;
+}  // namespace internal
 
 class ReferenceEvaluator {
  public:
   // `snapshot` must outlive the evaluator and every Decision it returns.
-  explicit ReferenceEvaluator(const Snapshot& snapshot) : snapshot_(snapshot) {}
+  // Compiles every elCondition and userIdentifier EXPRESSION once.
+  explicit ReferenceEvaluator(const Snapshot& snapshot);
+  ~ReferenceEvaluator();
 
   // Evaluates one policy type for `context`. When `trace` is non-null it is
   // filled with every policy and rule considered and each condition's verdict.
@@ -23,6 +30,7 @@ class ReferenceEvaluator {
 
  private:
   const Snapshot& snapshot_;
+  std::shared_ptr<const internal::RuleExpressions> expressions_;
 };
 
 }  // namespace verdict

@@ -4,6 +4,8 @@
 #include "verdict/reference_evaluator.h"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,8 +15,37 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "verdict/client_ip.h"
+#include "verdict/expression.h"
 
 namespace verdict {
+namespace internal {
+
+// Every elCondition and userIdentifier EXPRESSION pattern of the snapshot,
+// compiled once when the evaluator is built (keyed by the condition object).
+struct RuleExpressions {
+  ExpressionData data;
+  std::map<const ElCondition*, absl::StatusOr<std::shared_ptr<const CompiledExpression>>> el;
+  std::map<const UserIdentifierPattern*, absl::StatusOr<std::shared_ptr<const CompiledRegex>>>
+      regex;
+
+  explicit RuleExpressions(const Snapshot& snapshot) : data(snapshot) {
+    auto add = [&](const Conditions& c) {
+      if (c.el_condition)
+        el.emplace(&*c.el_condition, CompileExpression(c.el_condition->condition));
+      if (c.user_identifier) {
+        for (const UserIdentifierPattern& p : c.user_identifier->patterns) {
+          if (p.match_type == "EXPRESSION") regex.emplace(&p, CompileRegex(p.value));
+        }
+      }
+    };
+    for (const Policy& policy : snapshot.policies) {
+      add(policy.conditions);
+      for (const Rule& rule : policy.rules) add(rule.conditions);
+    }
+  }
+};
+
+}  // namespace internal
 namespace {
 
 constexpr int kMaxChainHops = 5;  // Part A §A2: at most 5 IPs, the gateway hop included.
@@ -180,8 +211,9 @@ const NetworkZone* FindZoneByName(const Snapshot& snapshot, absl::string_view na
 
 class Evaluation {
  public:
-  Evaluation(const Snapshot& snapshot, const SignOnContext& ctx, Trace* trace)
-      : snapshot_(snapshot), ctx_(ctx), trace_(trace) {}
+  Evaluation(const Snapshot& snapshot, const SignOnContext& ctx, Trace* trace,
+             const internal::RuleExpressions& expressions)
+      : snapshot_(snapshot), ctx_(ctx), trace_(trace), expressions_(expressions) {}
 
   Decision Run(PolicyType type) {
     Decision decision;
@@ -399,11 +431,7 @@ class Evaluation {
     }
     if (c.scopes && !check(ScopesHold(*c.scopes, v))) return false;
     if (c.clients && !check(ClientsHold(*c.clients, v))) return false;
-    if (c.el_condition) {
-      Record(v, "elCondition", false,
-             "Okta Expression Language is not evaluated yet: the rule never matches");
-      if (!check(false)) return false;
-    }
+    if (c.el_condition && !check(ElConditionHolds(*c.el_condition, v))) return false;
     if (c.mdm_enrollment && !check(MdmEnrollmentHolds(*c.mdm_enrollment, v))) return false;
     if ((c.entity_risk || c.risk_detection_types) && !check(EntityRiskHolds(c, v))) return false;
     return ok;
@@ -746,8 +774,32 @@ class Evaluation {
     return true;
   }
 
+  // Part A §A2 `elCondition`: the compiled expression must evaluate to true; a
+  // malformed expression never matches (the loader warned about it).
+  bool ElConditionHolds(const ElCondition& e, std::vector<ConditionVerdict>* v) {
+    auto it = expressions_.el.find(&e);
+    const auto compiled = it != expressions_.el.end() ? it->second : CompileExpression(e.condition);
+    if (!compiled.ok()) {
+      Record(
+          v, "elCondition", false,
+          absl::StrCat("malformed expression (", compiled.status().message(), "): never matches"));
+      return false;
+    }
+    std::string why;
+    const bool ok = (*compiled)->EvaluateBool(ctx_, expressions_.data, &why);
+    Record(v, "elCondition", ok, absl::StrCat(e.condition, " → ", why));
+    return ok;
+  }
+
+  // userIdentifier EXPRESSION: an RE2 full match of the subject as given.
+  bool RegexHolds(const UserIdentifierPattern& p, const std::string& subject) const {
+    auto it = expressions_.regex.find(&p);
+    const auto compiled = it != expressions_.regex.end() ? it->second : CompileRegex(p.value);
+    return compiled.ok() && (*compiled)->FullMatch(subject);
+  }
+
   // Part A §A2 `userIdentifier`: OR over patterns, case-insensitive; EXPRESSION
-  // (a regex) waits for the expression issue and never matches until then.
+  // is an RE2 full match (an invalid pattern matches nothing).
   bool UserIdentifierHolds(const UserIdentifierCondition& u, std::vector<ConditionVerdict>* v) {
     std::string subject;
     if (u.type == "ATTRIBUTE") {
@@ -764,6 +816,7 @@ class Evaluation {
       if (p.match_type == "STARTS_WITH") hit = absl::StartsWith(lower, value);
       if (p.match_type == "SUFFIX") hit = absl::EndsWith(lower, value);
       if (p.match_type == "CONTAINS") hit = absl::StrContains(lower, value);
+      if (p.match_type == "EXPRESSION") hit = RegexHolds(p, subject);
       if (hit) {
         Record(v, "userIdentifier.patterns", true,
                absl::StrCat("\"", subject, "\" ", p.match_type, " \"", p.value, "\""));
@@ -903,13 +956,19 @@ class Evaluation {
   const Snapshot& snapshot_;
   const SignOnContext& ctx_;
   Trace* trace_;
+  const internal::RuleExpressions& expressions_;
 };
 
 }  // namespace
 
 Decision ReferenceEvaluator::Evaluate(const SignOnContext& context, PolicyType type,
                                       Trace* trace) const {
-  return Evaluation(snapshot_, context, trace).Run(type);
+  return Evaluation(snapshot_, context, trace, *expressions_).Run(type);
 }
+
+ReferenceEvaluator::ReferenceEvaluator(const Snapshot& snapshot)
+    : snapshot_(snapshot), expressions_(std::make_shared<internal::RuleExpressions>(snapshot)) {}
+
+ReferenceEvaluator::~ReferenceEvaluator() = default;
 
 }  // namespace verdict
