@@ -32,12 +32,12 @@ ExpressionData::ExpressionData(const Snapshot& snapshot) {
 }
 
 const Group* ExpressionData::FindGroup(std::string_view id) const {
-  auto it = groups_.find(std::string(id));
+  auto it = groups_.find(absl::string_view(id.data(), id.size()));
   return it == groups_.end() ? nullptr : it->second;
 }
 
 std::string_view ExpressionData::BehaviorName(std::string_view id_or_name) const {
-  auto it = behavior_names_.find(std::string(id_or_name));
+  auto it = behavior_names_.find(absl::string_view(id_or_name.data(), id_or_name.size()));
   return it == behavior_names_.end() ? id_or_name : std::string_view(it->second);
 }
 

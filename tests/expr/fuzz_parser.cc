@@ -1,0 +1,40 @@
+// libFuzzer harness for the expression compiler and evaluator: any input must
+// compile or fail with a status, and a compiled expression must evaluate
+// without crashing or exceeding its limits. Built only with -DVERDICT_FUZZ=ON
+// (clang); run through scripts/fuzz.sh.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "verdict/expression.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  static const verdict::Snapshot* snapshot = [] {
+    auto* s = new verdict::Snapshot();
+    s->groups = {{"00gEng", "Engineering", "OKTA_GROUP"}, {"00gAll", "Everyone", "BUILT_IN"}};
+    s->behaviors = {{"b1", "New IP", "VELOCITY", true}};
+    return s;
+  }();
+  static const verdict::ExpressionData* expression_data =
+      new verdict::ExpressionData(*snapshot);
+  static const verdict::SignOnContext* context = [] {
+    auto* c = new verdict::SignOnContext();
+    c->has_user = true;
+    c->user.id = "00u1";
+    c->user.login = "a@example.com";
+    c->user.groups = {"00gEng"};
+    c->user.profile = {{"department", "Sales"}};
+    c->behaviors = {"b1"};
+    c->session.amr = {"pwd"};
+    c->risk_level = verdict::RiskLevel::kLow;
+    return c;
+  }();
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  auto compiled = verdict::CompileExpression(text);
+  if (!compiled.ok()) return 0;
+  std::string why;
+  (*compiled)->EvaluateBool(*context, *expression_data, &why);
+  (*compiled)->EvaluateBool(verdict::SignOnContext(), verdict::ExpressionData(), nullptr);
+  return 0;
+}
