@@ -28,15 +28,14 @@ bool IsGroupPolicyType(PolicyType type) {
 
 // Conditions that make a condition set never hold, whatever the context
 // (Part A §A2: unknown keys, elCondition).
-bool NeverMatches(const Conditions& c) {
-  return !c.unknown_keys.empty() || c.el_condition.has_value();
-}
+bool NeverMatches(const Conditions& c) { return !c.unknown_keys.empty(); }
 
 // Conditions without a bitset dimension, checked exactly for candidates.
 bool HasRareConditions(const Conditions& c) {
   return c.users || c.groups || c.auth_provider || c.user_status || c.user_type || c.app ||
          c.apps || c.platform || c.device || c.context || c.user_identifier || c.grant_types ||
-         c.scopes || c.clients || c.mdm_enrollment || c.entity_risk || c.risk_detection_types;
+         c.scopes || c.clients || c.mdm_enrollment || c.entity_risk || c.risk_detection_types ||
+         c.el_condition;
 }
 
 // True when the condition set holds for every context (so the policy needs
@@ -309,6 +308,17 @@ class Compiler {
     e.skip_group_include = skip_group_include;
     e.only_rare = only_rare;
     if (c.network) e.network = CompileNetwork(*c.network);
+    if (c.el_condition) {
+      if (auto el = CompileExpression(c.el_condition->condition); el.ok()) e.el = *el;
+    }
+    if (c.user_identifier) {
+      for (const UserIdentifierPattern& p : c.user_identifier->patterns) {
+        auto re = p.match_type == "EXPRESSION"
+                      ? CompileRegex(p.value)
+                      : absl::StatusOr<std::shared_ptr<const CompiledRegex>>();
+        e.user_identifier_regexes.push_back(re.ok() ? *re : nullptr);
+      }
+    }
     d_.exact_checks.push_back(std::move(e));
     return static_cast<uint32_t>(d_.exact_checks.size() - 1);
   }
@@ -628,6 +638,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapsh
   }
   std::shared_ptr<CompiledPolicySet> set(new CompiledPolicySet());
   set->data_->snapshot = std::move(snapshot);
+  set->data_->expression_data = ExpressionData(set->data_->snapshot);
   internal::Compiler compiler(set->data_.get());
   if (absl::Status s = compiler.Run(); !s.ok()) return s;
   internal::CompiledData& d = *set->data_;

@@ -36,6 +36,7 @@
 #include "absl/strings/string_view.h"
 #include "lib/net/zone_ip_index.h"
 #include "verdict/decision.h"
+#include "verdict/expression.h"
 #include "verdict/snapshot.h"
 
 namespace verdict::internal {
@@ -91,6 +92,10 @@ struct ExactCheck {
   // Rule level: only the conditions without a bitset dimension are checked.
   bool only_rare = false;
   CompiledNetwork network;
+  // elCondition compiled once (null: malformed, never holds) and the
+  // userIdentifier EXPRESSION regexes, parallel to its patterns.
+  std::shared_ptr<const CompiledExpression> el;
+  std::vector<std::shared_ptr<const CompiledRegex>> user_identifier_regexes;
 };
 
 // How a winning rule's outcome is derived (Part A §A3).
@@ -231,6 +236,7 @@ struct CompiledData {
 
   std::array<TypeProgram, kPolicyTypeCount> types;
   std::vector<ExactCheck> exact_checks;
+  ExpressionData expression_data;  // groups and behaviors for expressions
 
   std::vector<uint32_t> sparse_pool;
   std::vector<uint64_t> dense_pool;

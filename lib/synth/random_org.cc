@@ -282,7 +282,15 @@ class OrgGenerator {
       }
       case 8:
         if (rng_.Chance(50)) {
-          c.el_condition = ElCondition{"user.profile.department == 'Sales'"};
+          const std::vector<std::string> expressions = {
+              "user.profile.department == 'Sales'",
+              "user.profile.department.toLowerCase().startsWith('s') && "
+              "security.risk.level != 'HIGH'",
+              "user.isMemberOf({'group.profile.name': 'Sales'}) || session.amr.contains('mfa')",
+              "!device.managed ? user.profile.department != 'Eng' : true",
+              "user.isMemberof({'group.id': 'x'})",  // malformed: never matches
+          };
+          c.el_condition = ElCondition{Pick(rng_, expressions)};
         } else {
           c.unknown_keys.push_back("futureCondition");
         }

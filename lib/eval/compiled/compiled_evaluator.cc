@@ -466,7 +466,10 @@ class Evaluation {
 
   bool ExactHolds(const ExactCheck& e) const {
     const Conditions& c = *e.conditions;
-    if (!c.unknown_keys.empty() || c.el_condition) return false;
+    if (!c.unknown_keys.empty()) return false;
+    if (c.el_condition && !(e.el && e.el->EvaluateBool(ctx_, d_.expression_data, nullptr))) {
+      return false;
+    }
     if (!e.only_rare) {
       if (c.people && !PeopleHolds(*c.people, e.skip_group_include)) return false;
       if (c.network && !NetworkHolds(e.network)) return false;
@@ -488,7 +491,7 @@ class Evaluation {
     if (c.platform && !PlatformHolds(*c.platform)) return false;
     if (c.device && !DeviceHolds(*c.device)) return false;
     if (c.context && !DeviceHolds(*c.context)) return false;
-    if (c.user_identifier && !UserIdentifierHolds(*c.user_identifier)) return false;
+    if (c.user_identifier && !UserIdentifierHolds(*c.user_identifier, e)) return false;
     if (c.grant_types &&
         !IncludeExclude(*c.grant_types, ctx_.grant_type, !ctx_.grant_type.empty())) {
       return false;
@@ -661,7 +664,7 @@ class Evaluation {
     return d.supported_mdm_frameworks.empty();
   }
 
-  bool UserIdentifierHolds(const UserIdentifierCondition& u) const {
+  bool UserIdentifierHolds(const UserIdentifierCondition& u, const ExactCheck& e) const {
     absl::string_view subject;
     if (u.type == "ATTRIBUTE") {
       auto it = ctx_.user.profile.find(u.attribute);
@@ -676,6 +679,10 @@ class Evaluation {
       if (p.match_type == "STARTS_WITH") hit = absl::StartsWithIgnoreCase(subject, value);
       if (p.match_type == "SUFFIX") hit = absl::EndsWithIgnoreCase(subject, value);
       if (p.match_type == "CONTAINS") hit = ContainsIgnoreCaseSubstr(subject, value);
+      if (p.match_type == "EXPRESSION") {
+        const auto& re = e.user_identifier_regexes[&p - u.patterns.data()];
+        hit = re && re->FullMatch(std::string_view(subject.data(), subject.size()));
+      }
       if (hit) return true;
     }
     return false;
