@@ -212,47 +212,92 @@ absl::Status ReadContextLines(const ContextInput& input, const ContextBatchCallb
   return absl::OkStatus();
 }
 
+// The same accounting as ConvertLogEvents(), but the reader only slices raw
+// events on this thread; parsing and conversion of each batch run on all
+// cores (ParallelFor), and results are reported in input order.
 absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallback& on_batch,
                              InputTotals* totals, size_t batch_size, Progress* progress) {
-  absl::StatusOr<std::unique_ptr<LogReader>> reader = LogReader::Open(input.logs_path);
-  if (!reader.ok()) return reader.status();
+  absl::StatusOr<std::unique_ptr<LogReader>> opened = LogReader::Open(input.logs_path);
+  if (!opened.ok()) return opened.status();
+  LogReader& reader = **opened;
   LogConversionOptions options;
   options.memberships = input.memberships;
   options.snapshot = input.snapshot;
-  IssueList issues;
-  std::vector<SourcedContext> batch;
-  LogTotals log_totals;
-  auto print_issues = [&] {
-    for (const Issue& issue : issues) {
-      std::cerr << "error: " << issue.ToString() << " (skipped)\n";
-    }
-    issues.clear();
+
+  enum class Kind { kContext, kSkipped, kMalformed };
+  struct Slot {
+    Kind kind = Kind::kContext;
+    std::string error;
+    LogEventConversion conversion;
   };
-  absl::Status status = ConvertLogEvents(
-      **reader, options,
-      [&](LogEventConversion&& conversion, const LogEventPosition& position) {
-        print_issues();
-        SourcedContext item;
-        item.context = std::move(conversion.context);
-        item.where = position.ToString();
-        item.recorded = std::move(conversion.recorded);
-        item.memberships_found = conversion.memberships_found;
-        batch.push_back(std::move(item));
-        if (batch.size() >= batch_size) {
-          on_batch(batch);
-          batch.clear();
-          progress->Update(log_totals.read, (*reader)->compressed() ? 0 : position.byte_offset);
+  std::vector<RawLogEvent> raws;
+  std::vector<SourcedContext> batch;
+  auto flush = [&] {
+    std::vector<Slot> slots(raws.size());
+    ParallelFor(raws.size(), [&](size_t i) {
+      const RawLogEvent& raw = raws[i];
+      Slot& slot = slots[i];
+      if (raw.truncated) {
+        slot.kind = Kind::kMalformed;
+        slot.error = "the input ends inside this event (or it exceeds the size limit)";
+        return;
+      }
+      absl::StatusOr<LogEvent> event = ParseLogEvent(raw.text, raw.position);
+      if (!event.ok()) {
+        slot.kind = Kind::kMalformed;
+        slot.error = std::string(event.status().message());
+        return;
+      }
+      if (!IsSignOnEventType(event->event_type)) {
+        slot.kind = Kind::kSkipped;
+        return;
+      }
+      slot.conversion = ContextFromLogEvent(*event, options);
+    });
+    for (size_t i = 0; i < raws.size(); ++i) {
+      ++totals->read;
+      Slot& slot = slots[i];
+      switch (slot.kind) {
+        case Kind::kMalformed:
+          ++totals->malformed;
+          std::cerr << "error: " << reader.name() << ": " << raws[i].position.ToString() << ": "
+                    << slot.error << " (skipped)\n";
+          break;
+        case Kind::kSkipped:
+          ++totals->skipped;
+          break;
+        case Kind::kContext: {
+          ++totals->evaluated;
+          if (!slot.conversion.memberships_found) ++totals->without_memberships;
+          SourcedContext item;
+          item.context = std::move(slot.conversion.context);
+          item.where = raws[i].position.ToString();
+          item.recorded = std::move(slot.conversion.recorded);
+          item.memberships_found = slot.conversion.memberships_found;
+          batch.push_back(std::move(item));
+          break;
         }
-      },
-      &issues, &log_totals);
-  print_issues();
-  if (!batch.empty()) on_batch(batch);
-  totals->read += log_totals.read;
-  totals->evaluated += log_totals.converted;
-  totals->skipped += log_totals.skipped;
-  totals->malformed += log_totals.malformed;
-  totals->without_memberships += log_totals.without_memberships;
-  return status;
+      }
+    }
+    const uint64_t offset = raws.empty() ? 0 : raws.back().position.byte_offset;
+    raws.clear();
+    if (!batch.empty()) on_batch(batch);
+    batch.clear();
+    progress->Update(totals->read, reader.compressed() ? 0 : offset);
+  };
+  while (true) {
+    RawLogEvent raw;
+    absl::StatusOr<bool> more = reader.Next(&raw);
+    if (!more.ok()) {
+      flush();
+      return more.status();
+    }
+    if (!*more) break;
+    raws.push_back(std::move(raw));
+    if (raws.size() >= batch_size) flush();
+  }
+  flush();
+  return absl::OkStatus();
 }
 
 }  // namespace
