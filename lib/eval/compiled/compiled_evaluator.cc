@@ -31,7 +31,9 @@ namespace {
 absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
 
 constexpr size_t kStackScratchWords = 2048;  // 16 KiB
-constexpr size_t kCachedHops = 8;
+// Only the first kMaxChainHops hops from the right are ever read from the
+// main index (the chain walk and DetermineClientIp stop there).
+constexpr size_t kCachedHops = kMaxChainHops;
 
 bool Contains(const std::vector<std::string>& list, std::string_view value) {
   for (const std::string& s : list) {
@@ -142,10 +144,6 @@ class Evaluation {
   Decision Run(PolicyType type) {
     Decision decision;
     decision.type = type;
-    const size_t n = ctx_.ip_chain.size();
-    const size_t cached = std::min(n, kCachedHops);
-    for (size_t i = 0; i < cached; ++i) hops_[i] = d_.ip_index.Lookup(ctx_.ip_chain[n - 1 - i]);
-
     zone_bits_ = scratch_;
     std::memset(zone_bits_, 0, d_.zone_words * sizeof(uint64_t));
     ComputeZoneSet();
@@ -169,9 +167,16 @@ class Evaluation {
 
  private:
   // Lookup of the i-th chain IP counted from the right (0 = the hop that
-  // connects to Okta).
+  // connects to Okta). Looked up on first use: the walk usually stops after
+  // one or two hops, so the rest of a long chain is never looked up.
   ZoneIpMatch Hop(size_t i) const {
-    if (i < kCachedHops) return hops_[i];
+    if (i < kCachedHops) {
+      const size_t n = ctx_.ip_chain.size();
+      for (; hops_done_ <= i; ++hops_done_) {
+        hops_[hops_done_] = d_.ip_index.Lookup(ctx_.ip_chain[n - 1 - hops_done_]);
+      }
+      return hops_[i];
+    }
     return d_.ip_index.Lookup(ctx_.ip_chain[ctx_.ip_chain.size() - 1 - i]);
   }
 
@@ -738,7 +743,8 @@ class Evaluation {
   uint64_t* zone_bits_ = nullptr;
   bool in_legacy_ = false;
   bool any_all_zones_ = false;
-  ZoneIpMatch hops_[kCachedHops];
+  mutable size_t hops_done_ = 0;  // hops_[0, hops_done_) are looked up
+  mutable ZoneIpMatch hops_[kCachedHops];
 };
 
 }  // namespace
