@@ -119,7 +119,9 @@ class Compiler {
                !z.asns_exclude.empty() || !z.ip_service_categories_exclude.empty());
     if (!z.locations.empty()) {
       for (const ZoneLocation& loc : z.locations) {
-        std::vector<uint32_t>& list = d_.dynamic_by_country[loc.country];
+        CompiledData::CountryZones& country = d_.dynamic_by_country[loc.country];
+        std::vector<uint32_t>& list =
+            loc.region.empty() ? country.any_region : country.by_region[loc.region];
         if (list.empty() || list.back() != i) list.push_back(i);
       }
     } else if (!z.asns.empty()) {

@@ -198,10 +198,16 @@ struct CompiledData {
   uint32_t ip_zone_count = 0;
   // ACTIVE dynamic zones (any usage), indexed by their most selective
   // criterion so an evaluation only tests the zones that can hold the
-  // context: by country (zones with locations; key compared without case),
-  // else by ASN, else by the context's proxy type (zones whose only criterion
+  // context: by country (zones with locations; key compared without case;
+  // a location with a region is filed under that region of its country
+  // only), else by ASN, else by the context's proxy type (zones whose only criterion
   // is proxyType: the answer is precomputed), else tested every time.
-  absl::flat_hash_map<std::string, std::vector<uint32_t>, CaseInsensitiveHash, CaseInsensitiveEq>
+  struct CountryZones {
+    std::vector<uint32_t> any_region;  // a location of the country without region
+    absl::flat_hash_map<std::string, std::vector<uint32_t>, CaseInsensitiveHash, CaseInsensitiveEq>
+        by_region;
+  };
+  absl::flat_hash_map<std::string, CountryZones, CaseInsensitiveHash, CaseInsensitiveEq>
       dynamic_by_country;
   absl::flat_hash_map<uint32_t, std::vector<uint32_t>> dynamic_by_asn;
   std::array<std::vector<uint32_t>, 3> dynamic_by_proxy;  // by ProxyType, members

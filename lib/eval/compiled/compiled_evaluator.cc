@@ -223,8 +223,15 @@ class Evaluation {
       }
     };
     if (ctx_.geo.has_value() && !d_.dynamic_by_country.empty()) {
+      // A zone filed under both lists is tested twice, to the same answer.
       auto it = d_.dynamic_by_country.find(Sv(ctx_.geo->country));
-      if (it != d_.dynamic_by_country.end()) test(it->second);
+      if (it != d_.dynamic_by_country.end()) {
+        test(it->second.any_region);
+        if (!ctx_.geo->region.empty() && !it->second.by_region.empty()) {
+          auto r = it->second.by_region.find(Sv(ctx_.geo->region));
+          if (r != it->second.by_region.end()) test(r->second);
+        }
+      }
     }
     if (ctx_.asn.has_value() && !d_.dynamic_by_asn.empty()) {
       auto it = d_.dynamic_by_asn.find(*ctx_.asn);
