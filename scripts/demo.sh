@@ -6,4 +6,5 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-deps.sh
 bash scripts/build.sh
-./build/policy-sim eval --snapshot fixtures/org --contexts fixtures/contexts.jsonl --output table
+./build/policy-sim eval --snapshot fixtures/org --contexts fixtures/contexts.jsonl \
+  --geoip build/geoip --output table
