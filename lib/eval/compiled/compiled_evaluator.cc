@@ -710,10 +710,13 @@ class Evaluation {
 
   // Ports of the reference evaluator's EntityRiskHolds / MdmEnrollmentHolds.
   bool EntityRiskHolds(const Conditions& c) const {
-    const std::optional<RiskLevel> level =
-        ctx_.entity_risk ? ctx_.entity_risk->level : std::optional<RiskLevel>();
+    // A pointer rather than a copied optional: GCC 12 -O2 warns (falsely) that a
+    // copied std::optional<RiskLevel> may be used uninitialized.
+    const RiskLevel* level = ctx_.entity_risk && ctx_.entity_risk->level.has_value()
+                                 ? &*ctx_.entity_risk->level
+                                 : nullptr;
     if (c.entity_risk && !c.entity_risk->level.empty() && c.entity_risk->level != "ANY") {
-      if (!level.has_value() || RiskLevelName(*level) != c.entity_risk->level) return false;
+      if (level == nullptr || RiskLevelName(*level) != c.entity_risk->level) return false;
     }
     if (c.risk_detection_types) {
       if (!ctx_.entity_risk) return c.risk_detection_types->include.empty();
