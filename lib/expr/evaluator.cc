@@ -7,6 +7,7 @@
 // (toLowerCase, replace, ...) or an array (security.behaviors, lists,
 // getGroups, add/remove), and error values carry their message.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <functional>
 #include <optional>
@@ -324,6 +325,21 @@ class Evaluator {
     return Value::Null();
   }
 
+  // The context array an attribute node names, read in place (no copy).
+  const std::vector<std::string>* ContextList(const Node& node) const {
+    if (node.op != Op::kAttr) return nullptr;
+    switch (node.attr) {
+      case Attr::kSessionAmr:
+        return &ctx_.session.amr;
+      case Attr::kDeviceAssurance:
+        return &ctx_.device.assurance;
+      case Attr::kBehaviors:
+        return &ctx_.behaviors;
+      default:
+        return nullptr;
+    }
+  }
+
   // The user's groups: the context's ids plus the built-in Everyone group.
   template <typename F>
   void ForEachGroup(F&& f) const {
@@ -341,8 +357,10 @@ class Evaluator {
 
   // Does `group` satisfy every criterion of the criteria object `map_node`?
   // Values are evaluated first into `criteria` (key, value) pairs.
+  static constexpr size_t kMaxCriteria = 8;
   struct Criteria {
-    std::vector<std::pair<std::string_view, Value>> entries;
+    std::array<std::pair<std::string_view, Value>, kMaxCriteria> entries;
+    size_t size = 0;
     bool exact = false;
   };
   Value LoadCriteria(const Node& map_node, Criteria* out) {
@@ -365,7 +383,10 @@ class Evaluator {
         return Value::Error(map_node.col, absl::StrCat("criterion '", std::string(key),
                                                        "' needs a string or an array of strings"));
       }
-      out->entries.emplace_back(key, std::move(v));
+      if (out->size == kMaxCriteria) {
+        return Value::Error(map_node.col, "too many criteria in one object");
+      }
+      out->entries[out->size++] = {key, std::move(v)};
     }
     return Value::Bool(true);
   }
@@ -377,7 +398,8 @@ class Evaluator {
     return false;
   }
   static bool GroupMatches(const Criteria& c, std::string_view id, const Group* g) {
-    for (const auto& [key, value] : c.entries) {
+    for (size_t i = 0; i < c.size; ++i) {
+      const auto& [key, value] = c.entries[i];
       bool hit = false;
       if (key == "group.id") {
         hit = AnyValue(value, [&](std::string_view want) { return want == id; });
@@ -396,8 +418,9 @@ class Evaluator {
   }
 
   Value Groups(const Node& n, bool collect) {
-    std::vector<Criteria> all(n.num_args);
-    for (uint32_t i = 0; i < n.num_args; ++i) {
+    std::array<Criteria, kMaxCriteria> all;  // num_args <= 8 (compiler.cc)
+    const uint32_t count = std::min<uint32_t>(n.num_args, kMaxCriteria);
+    for (uint32_t i = 0; i < count; ++i) {
       Value v = LoadCriteria(p_.nodes[Arg(n, i)], &all[i]);
       if (v.is_error()) return v;
     }
@@ -405,8 +428,8 @@ class Evaluator {
     bool any = false;
     ForEachGroup([&](std::string_view id, const Group* g) {
       // Several criteria objects: a group qualifies when it satisfies any one.
-      bool hit = all.empty();
-      for (const Criteria& c : all) hit = hit || GroupMatches(c, id, g);
+      bool hit = count == 0;
+      for (uint32_t i = 0; i < count; ++i) hit = hit || GroupMatches(all[i], id, g);
       if (hit) {
         any = true;
         if (collect) out.push_back(Value::Borrow(id));
@@ -461,6 +484,22 @@ class Evaluator {
         return ClassicGroup(n);
       default:
         break;
+    }
+    if (const std::vector<std::string>* list = ContextList(p_.nodes[Arg(n, 0)]);
+        list != nullptr && (n.fn == Fn::kContains || n.fn == Fn::kSize || n.fn == Fn::kIsEmpty)) {
+      ++steps_;
+      if (n.fn == Fn::kSize) return Value::Number(static_cast<double>(list->size()));
+      if (n.fn == Fn::kIsEmpty) return Value::Bool(list->empty());
+      Value a = Eval(Arg(n, 1));
+      if (a.is_error()) return a;
+      if (a.kind != Value::Kind::kString) return Value::Bool(false);
+      const bool behaviors = p_.nodes[Arg(n, 0)].attr == Attr::kBehaviors;
+      for (const std::string& x : *list) {
+        if ((behaviors ? data_.BehaviorName(x) : std::string_view(x)) == a.str()) {
+          return Value::Bool(true);
+        }
+      }
+      return Value::Bool(false);
     }
     Value self = Eval(Arg(n, 0));
     if (self.is_error()) return self;
