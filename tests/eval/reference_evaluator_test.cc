@@ -739,10 +739,15 @@ TEST_F(A2_Conditions, DeviceFlagsMustBeKnownAndEqual) {
   EXPECT_EQ(With(c, ctx), "0prCond");
 }
 
-TEST_F(A2_Conditions, ElConditionNeverMatchesUntilEvaluable) {
+TEST_F(A2_Conditions, ElConditionIsEvaluatedAndMalformedNeverMatches) {
   Conditions c;
-  c.el_condition = ElCondition{"true"};
-  EXPECT_EQ(With(c, UserContext({})), "0prDefault");
+  c.el_condition = ElCondition{"user.profile.department == 'Sales'"};
+  SignOnContext ctx = UserContext({});
+  EXPECT_EQ(With(c, ctx), "0prDefault");  // missing attribute: false
+  ctx.user.profile["department"] = "Sales";
+  EXPECT_EQ(With(c, ctx), "0prCond");
+  c.el_condition = ElCondition{"user.profile.department == "};  // malformed
+  EXPECT_EQ(With(c, ctx), "0prDefault");
 }
 
 TEST_F(A2_Conditions, UnknownConditionNeverMatches) {
