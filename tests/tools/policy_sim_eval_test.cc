@@ -506,4 +506,28 @@ TEST(PolicySimFixturesTest, EvalMatchesExpectedDecisions) {
   EXPECT_EQ(mismatches, 0) << mismatches << " of " << expected.size() << " expected lines differ";
 }
 
+// `eval` answers with the compiled engine by default; the reference evaluator
+// must print exactly the same lines on the fixture org.
+TEST(PolicySimFixturesTest, CompiledAndReferenceEnginesPrintTheSameDecisions) {
+  const fs::path root = VERDICT_SOURCE_DIR;
+  const fs::path snapshot = root / "fixtures/org";
+  const fs::path contexts = root / "fixtures/contexts.jsonl";
+  if (!fs::is_directory(snapshot) || !fs::exists(contexts)) GTEST_SKIP() << "no fixtures";
+  if (!fs::exists(VERDICT_GEOIP_FIXTURE_DIR)) GTEST_SKIP() << "no fixture .mmdb files built";
+  TempDir dir;
+  auto run = [&](const std::string& engine) {
+    return RunPolicySim(
+        {"eval", "--snapshot", snapshot.string(), "--contexts", contexts.string(), "--output",
+         "jsonl", "--geoip", VERDICT_GEOIP_FIXTURE_DIR, "--engine", engine},
+        dir.path());
+  };
+  const RunResult compiled = run("compiled");
+  const RunResult reference = run("reference");
+  ASSERT_EQ(compiled.exit_code, 0) << Describe(compiled);
+  ASSERT_EQ(reference.exit_code, 0) << Describe(reference);
+  EXPECT_GT(Lines(compiled.out).size(), 250u);
+  EXPECT_EQ(compiled.out, reference.out);
+  EXPECT_EQ(run("quantum").exit_code, 2);
+}
+
 }  // namespace

@@ -21,6 +21,7 @@
 #include "tools/policy-sim/cli_util.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
+#include "verdict/engine.h"
 #include "verdict/geo.h"
 #include "verdict/issue.h"
 #include "verdict/reference_evaluator.h"
@@ -45,6 +46,9 @@ const char kEvalUsage[] =
     "                        '[<context id> <TYPE>]') for jsonl and json\n"
     "  --geoip DIR           MaxMind databases (*.mmdb) that supply geo, asn and\n"
     "                        proxyType for contexts that do not give them\n"
+    "  --engine E            compiled (default: the compiled engine) or reference\n"
+    "                        (the straightforward oracle); --explain traces\n"
+    "                        always come from the reference evaluator\n"
     "  --types T1,T2         evaluate only these policy types (of those the\n"
     "                        context asks for, or else the snapshot has)\n"
     "  --sessions            with each OKTA_SIGN_ON decision, the session Okta\n"
@@ -73,6 +77,9 @@ struct EvalFlags {
   std::optional<std::vector<PolicyType>> types;
   bool sessions = false;
   bool combined = false;
+  // The compiled engine answers by default; the reference evaluator (the
+  // oracle the engine is proven against) stays reachable.
+  bool use_reference = false;
 };
 
 int UsageError(std::string_view message) {
@@ -94,6 +101,17 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, EvalFlags* f
     }
     if (arg == "--sessions") {
       flags->sessions = true;
+      continue;
+    }
+    if (arg == "--engine=reference" || arg == "--engine=compiled") {
+      flags->use_reference = arg == "--engine=reference";
+      continue;
+    }
+    if (arg == "--engine") {
+      if (i + 1 >= args.size() || (args[i + 1] != "reference" && args[i + 1] != "compiled")) {
+        return UsageError("--engine needs 'compiled' or 'reference'");
+      }
+      flags->use_reference = args[++i] == "reference";
       continue;
     }
     if (arg == "--combined") {
@@ -412,7 +430,26 @@ int RunEval(const std::vector<std::string>& args) {
   }
 
   const std::vector<PolicyType> snapshot_types = snapshot->Types();
-  const ReferenceEvaluator evaluator(*snapshot);
+  const ReferenceEvaluator reference(*snapshot);
+  std::shared_ptr<const CompiledPolicySet> compiled;
+  if (!flags.use_reference) {
+    absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set = Compile(*snapshot);
+    if (!set.ok()) {
+      std::cerr << "error: " << set.status().message() << '\n';
+      return kExitUnusable;
+    }
+    compiled = *std::move(set);
+  }
+  // Traces (--explain) come from the reference evaluator, whose answers the
+  // compiled engine is proven to equal (tests/eval/differential_test.cc).
+  struct Evaluator {
+    const ReferenceEvaluator& reference;
+    const CompiledPolicySet* compiled;
+    Decision Evaluate(const SignOnContext& ctx, PolicyType type, Trace* trace) const {
+      if (trace != nullptr || compiled == nullptr) return reference.Evaluate(ctx, type, trace);
+      return compiled->Evaluate(ctx, type);
+    }
+  } const evaluator{reference, compiled.get()};
   const bool flush_each = reader.is_stdin();
   bool any_bad_line = false;
   std::string line;
