@@ -8,3 +8,14 @@ bash scripts/install-deps.sh
 bash scripts/build.sh
 ./build/policy-sim eval --snapshot fixtures/org --contexts fixtures/contexts.jsonl \
   --geoip build/geoip --output table
+
+# What a policy change would do: fixtures/org-after changes three rules.
+# (diff exits 1 when any decision changes — a CI gate; here that is expected.)
+echo
+./build/policy-sim diff --before fixtures/org --after fixtures/org-after \
+  --contexts fixtures/contexts.jsonl --output text || [[ $? -eq 1 ]]
+
+# Replay recorded System Log sign-ons and compare with what Okta decided.
+echo
+./build/policy-sim replay --snapshot fixtures/org --logs fixtures/logs/org-signon.jsonl \
+  --memberships fixtures/logs/org-memberships.json
