@@ -9,6 +9,8 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev zlib1g-dev
   libmaxmind-db-writer-perl python3
+  libsimdjson-dev
+  clang libclang-rt-14-dev
 )
 
 missing=()
