@@ -144,8 +144,8 @@ struct DeviceCondition {
   // Classic (legacy) device condition.
   std::optional<bool> migrated;
   std::optional<bool> rooted;
-  std::string trust_level;                           // ANY | TRUSTED
-  std::vector<std::string> platform_types;           // ANDROID | IOS | OSX | WINDOWS
+  std::string trust_level;                            // ANY | TRUSTED
+  std::vector<std::string> platform_types;            // ANDROID | IOS | OSX | WINDOWS
   std::vector<std::string> supported_mdm_frameworks;  // AFW | NATIVE | SAFE
 };
 
@@ -274,8 +274,13 @@ struct Policy {
   std::string raw_json;
   // Rules in evaluation order: ascending priority, then id (byte order).
   std::vector<Rule> rules;
-  // App ids bound to this ACCESS_POLICY (policy-mappings/, _links).
+  // App ids bound to this ACCESS_POLICY by policy-mappings/<id>.json.
   std::vector<std::string> mapped_app_ids;
+  // App ids bound to this ACCESS_POLICY only by their apps.json
+  // `_links.accessPolicy` (the loader leaves out links that a policy-mappings/
+  // entry contradicts or repeats; docs/semantics.md). Kept apart from
+  // mapped_app_ids so traces can say which source bound the app.
+  std::vector<std::string> linked_app_ids;
   std::string file;
   std::string pointer;
 };
@@ -291,6 +296,22 @@ struct Group {
   std::string id;
   std::string name;
   std::string type;
+};
+
+// One Application object of apps.json (GET /api/v1/apps). Only what policy
+// selection needs is typed; the object is kept whole in raw_json.
+struct Application {
+  std::string id;
+  std::string name;    // catalog name ("bookmark", "oidc_client", ...)
+  std::string label;   // display name
+  bool active = true;  // status ACTIVE (INACTIVE apps keep their binding)
+  // `_links.accessPolicy.href` as received, and the policy id it names (its
+  // last path segment after /api/v1/policies/); both empty without a link.
+  std::string access_policy_href;
+  std::string access_policy_id;
+  std::string raw_json;
+  std::string file;     // "apps.json"
+  std::string pointer;  // "/3"
 };
 
 struct Manifest {
@@ -311,11 +332,14 @@ struct Snapshot {
   std::vector<Group> groups;        // groups.json, may be empty
   bool has_behaviors_file = false;
   bool has_groups_file = false;
+  std::vector<Application> apps;  // apps.json, may be empty
+  bool has_apps_file = false;
   // users/<userId>/groups.json: user id -> group ids.
   std::map<std::string, std::vector<std::string>> user_groups;
 
   const NetworkZone* FindZone(std::string_view id) const;
   const Policy* FindPolicy(std::string_view id) const;
+  const Application* FindApp(std::string_view id) const;
   // Policies of one type in evaluation order.
   std::vector<const Policy*> PoliciesOfType(PolicyType type) const;
   // The policy types present in the snapshot, in enum order.

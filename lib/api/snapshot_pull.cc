@@ -343,6 +343,8 @@ absl::Status Puller::Run() {
   static constexpr Simple kSimple[] = {
       {"/api/v1/behaviors", "behaviors.json", "behaviors"},
       {"/api/v1/groups", "groups.json", "groups"},
+      // Apps bind ACCESS_POLICYs through _links.accessPolicy (docs/semantics.md).
+      {"/api/v1/apps", "apps.json", "apps"},
       {"/api/v1/meta/schemas/user/linkedObjects", "linked-objects.json", "linkedObjects"},
   };
   for (const Simple& simple : kSimple) {

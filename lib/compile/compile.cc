@@ -380,7 +380,10 @@ class Compiler {
           (!p->conditions.people || p->conditions.people->groups.include.empty())) {
         continue;  // a non-default policy without a group include applies to nobody
       }
-      if (type == PolicyType::kAccessPolicy && p->mapped_app_ids.empty()) continue;
+      if (type == PolicyType::kAccessPolicy && p->mapped_app_ids.empty() &&
+          p->linked_app_ids.empty()) {
+        continue;  // no app reaches it
+      }
       CompiledPolicy cp;
       cp.policy = p;
       cp.rule_begin = static_cast<uint32_t>(prog.rules.size());
@@ -441,9 +444,17 @@ class Compiler {
           }
         }
       } else if (type == PolicyType::kAccessPolicy) {
-        for (const std::string& a : p.mapped_app_ids) {
+        // Mapped and linked apps bind alike. The loader keeps the two lists
+        // disjoint; a hand-built snapshot may not, and a rule must be listed
+        // once per key.
+        auto bind = [&](const std::string& a) {
           const uint32_t id = Intern(d_.app_ids, a);
           each_rule([&](uint32_t r) { Add(app, id, r); });
+        };
+        for (const std::string& a : p.mapped_app_ids) bind(a);
+        for (const std::string& a : p.linked_app_ids) {
+          const auto& m = p.mapped_app_ids;
+          if (std::find(m.begin(), m.end(), a) == m.end()) bind(a);
         }
       } else {
         each_rule([&](uint32_t r) { SetBit(prog.policy_always, r); });

@@ -20,6 +20,13 @@ const Policy* Snapshot::FindPolicy(std::string_view id) const {
   return nullptr;
 }
 
+const Application* Snapshot::FindApp(std::string_view id) const {
+  for (const Application& app : apps) {
+    if (app.id == id) return &app;
+  }
+  return nullptr;
+}
+
 std::vector<const Policy*> Snapshot::PoliciesOfType(PolicyType type) const {
   std::vector<const Policy*> out;
   for (const Policy& policy : policies) {

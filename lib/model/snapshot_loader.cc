@@ -1,6 +1,6 @@
 // LoadSnapshot: the directory layout of docs/interfaces.md §1 → Snapshot.
 // Files are read in a fixed order (manifest, zones, groups, behaviors,
-// policies, rules, mappings, user groups; directory entries sorted by name),
+// policies, rules, mappings, apps, user groups; directory entries sorted by name),
 // so the issue list is the same on every run. Per-object parsing is
 // model_parser.cc; this file owns the cross-object checks: duplicate ids,
 // duplicate priorities, dangling references, ordering.
@@ -21,6 +21,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "lib/model/app_loader.h"
 #include "lib/model/json_walker.h"
 #include "lib/model/model_parser.h"
 #include "verdict/expression.h"
@@ -72,6 +73,7 @@ class Loader {
     LoadPolicies();
     LoadRules();
     LoadMappings();
+    LoadApps();
     LoadUserGroups();
     CheckRuleTypes();
     CheckDuplicateRuleIds();
@@ -372,6 +374,16 @@ class Loader {
         if (std::find(apps.begin(), apps.end(), app) == apps.end()) apps.push_back(app);
       }
     }
+  }
+
+  // apps.json is optional; its parsing and link checks are app_loader.cc.
+  void LoadApps() {
+    const std::string rel = "apps.json";
+    if (!Exists(rel)) return;
+    snap_.has_apps_file = true;
+    Walker w(rel, issues_);
+    std::optional<Json> json = ReadArray(rel, w);
+    if (json.has_value()) model_internal::LoadApps(w, *json, &snap_);
   }
 
   void LoadUserGroups() {

@@ -62,6 +62,7 @@ class OrgGenerator {
     MakeBehaviors(s);
     MakeZones(s);
     MakePolicies(s);
+    MakeApps(s);
     return s;
   }
 
@@ -81,6 +82,50 @@ class OrgGenerator {
     for (int i = 0; i < std::max(8, o_.groups); ++i) users_.push_back(Id("00u", i + 1));
     for (int i = 0; i < 4; ++i) idps_.push_back(Id("0oaIdp", i + 1));
     for (int i = 0; i < 6; ++i) apps_.push_back(Id("0oaApp", i + 1));
+  }
+
+  // apps.json: every app of the vocabulary, one in ten INACTIVE (the binding
+  // holds regardless). An app no policy-mappings/ entry binds is, two times in
+  // three, bound to a random ACCESS_POLICY by its `_links.accessPolicy` only.
+  // A mapped app gets a link that agrees or contradicts its mapping (or none):
+  // the loader lets the mapping win, so the model binds it by the mapping only,
+  // and a written snapshot exercises the loader's conflict rule. Its own
+  // random stream, so the rest of an org is what it was before apps.json.
+  void MakeApps(Snapshot& s) {
+    Rng rng(o_.seed * 0x9e3779b97f4a7c15ULL + 11);
+    std::vector<Policy*> access;
+    for (Policy& p : s.policies) {
+      if (p.type == PolicyType::kAccessPolicy) access.push_back(&p);
+    }
+    s.has_apps_file = true;
+    for (const std::string& id : apps_) {
+      Application app;
+      app.id = id;
+      app.name = "oidc_client";
+      app.label = absl::StrCat("App ", id);
+      app.active = !rng.Chance(10);
+      app.file = "apps.json";
+      app.pointer = absl::StrCat("/", s.apps.size());
+      app.raw_json = "{}";
+      const Policy* mapped = nullptr;
+      for (const Policy* p : access) {
+        const auto& m = p->mapped_app_ids;
+        if (std::find(m.begin(), m.end(), id) != m.end()) mapped = p;
+      }
+      Policy* link = access.empty() ? nullptr : access[rng.Below(access.size())];
+      if (mapped == nullptr && link != nullptr && !rng.Chance(33)) {
+        link->linked_app_ids.push_back(id);
+      } else if (mapped != nullptr && rng.Chance(50)) {
+        // agrees or (with another policy drawn) contradicts the mapping
+      } else {
+        link = nullptr;
+      }
+      if (link != nullptr) {
+        app.access_policy_id = link->id;
+        app.access_policy_href = absl::StrCat("https://synth.okta.com/api/v1/policies/", link->id);
+      }
+      s.apps.push_back(std::move(app));
+    }
   }
 
   void MakeBehaviors(Snapshot& s) {
@@ -529,6 +574,7 @@ class ContextGenerator {
     for (const Group& g : org.groups) groups_.push_back(g.id);
     for (const Policy& p : org.policies) {
       for (const std::string& a : p.mapped_app_ids) apps_.push_back(a);
+      for (const std::string& a : p.linked_app_ids) apps_.push_back(a);
       for (const Rule& r : p.rules) {
         if (r.conditions.people) {
           for (const std::string& u : r.conditions.people->users.include) users_.push_back(u);
@@ -881,6 +927,7 @@ Json PolicyJson(const Policy& p, bool embed_rules) {
     for (const Rule& r : p.rules) rules.push_back(RuleJson(r));
     j["_embedded"] = {{"rules", rules}};
     if (!p.mapped_app_ids.empty()) j["mappedAppIds"] = p.mapped_app_ids;
+    if (!p.linked_app_ids.empty()) j["linkedAppIds"] = p.linked_app_ids;
   }
   return j;
 }
@@ -891,6 +938,24 @@ absl::Status WriteFile(const std::filesystem::path& path, const Json& j) {
   out << j.dump(1) << "\n";
   if (!out) return absl::UnavailableError(absl::StrCat("cannot write ", path.string()));
   return absl::OkStatus();
+}
+
+// apps.json: Application objects as GET /api/v1/apps returns them (the
+// fields policy selection reads, and `_links.accessPolicy`).
+Json AppsJson(const Snapshot& org) {
+  Json apps = Json::array();
+  for (const Application& a : org.apps) {
+    Json j = {{"id", a.id},
+              {"name", a.name},
+              {"label", a.label},
+              {"status", a.active ? "ACTIVE" : "INACTIVE"},
+              {"signOnMode", "OPENID_CONNECT"}};
+    Json links = Json::object();
+    if (!a.access_policy_href.empty()) links["accessPolicy"] = {{"href", a.access_policy_href}};
+    j["_links"] = links;
+    apps.push_back(j);
+  }
+  return apps;
 }
 
 std::string TimeText(absl::Time t) {
@@ -970,6 +1035,9 @@ absl::Status WriteSnapshotDir(const Snapshot& org, const std::string& directory)
                          {"status", b.active ? "ACTIVE" : "INACTIVE"}});
   }
   if (s = WriteFile(dir / "behaviors.json", behaviors); !s.ok()) return s;
+  if (org.has_apps_file) {
+    if (s = WriteFile(dir / "apps.json", AppsJson(org)); !s.ok()) return s;
+  }
   Json groups = Json::array();
   for (const Group& g : org.groups) {
     groups.push_back({{"id", g.id}, {"type", g.type}, {"profile", {{"name", g.name}}}});
@@ -1057,6 +1125,7 @@ std::string SnapshotToJson(const Snapshot& org) {
   for (const Group& g : org.groups)
     groups.push_back({{"id", g.id}, {"name", g.name}, {"type", g.type}});
   j["groups"] = groups;
+  j["apps"] = AppsJson(org);
   return j.dump(1);
 }
 
@@ -1069,6 +1138,7 @@ Snapshot ShrinkOrg(const Snapshot& org, const std::vector<std::string>& policy_i
   out.groups = org.groups;
   out.has_behaviors_file = org.has_behaviors_file;
   out.has_groups_file = org.has_groups_file;
+  out.has_apps_file = org.has_apps_file;
   std::set<std::string> zone_ids;
   auto note_zones = [&](const Conditions& c) {
     if (!c.network) return;
@@ -1081,6 +1151,17 @@ Snapshot ShrinkOrg(const Snapshot& org, const std::vector<std::string>& policy_i
     out.policies.push_back(p);
     note_zones(p.conditions);
     for (const Rule& r : p.rules) note_zones(r.conditions);
+  }
+  // A link that did not bind the app in `org` (a mapping won) or whose policy
+  // is gone would bind it differently once the reproducer is loaded: dropped.
+  for (Application app : org.apps) {
+    const Policy* linked = out.FindPolicy(app.access_policy_id);
+    if (linked == nullptr || std::find(linked->linked_app_ids.begin(), linked->linked_app_ids.end(),
+                                       app.id) == linked->linked_app_ids.end()) {
+      app.access_policy_id.clear();
+      app.access_policy_href.clear();
+    }
+    out.apps.push_back(std::move(app));
   }
   all_zones = zone_ids.count(std::string(kAllZones)) > 0;
   for (const NetworkZone& z : org.zones) {

@@ -69,7 +69,7 @@ std::vector<SignOnContext> GenerateContexts(const Snapshot& org, int count, uint
 
 // Writes `org` as a snapshot directory in the Management API's JSON shape
 // (manifest.json, zones.json, policies/<TYPE>.json, rules/<policyId>.json,
-// policy-mappings/<policyId>.json, behaviors.json, groups.json), loadable by
+// policy-mappings/<policyId>.json, apps.json, behaviors.json, groups.json), loadable by
 // LoadSnapshot. Creates `directory` if needed.
 absl::Status WriteSnapshotDir(const Snapshot& org, const std::string& directory);
 
@@ -77,13 +77,15 @@ absl::Status WriteSnapshotDir(const Snapshot& org, const std::string& directory)
 std::string ContextToJson(const SignOnContext& context);
 
 // The whole snapshot as one JSON object {"zones": [...], "policies": [...]
-// (rules under _embedded.rules), "behaviors": [...], "groups": [...]}, for
+// (rules under _embedded.rules), "behaviors": [...], "groups": [...],
+// "apps": [...]}, for
 // printing a reproducer.
 std::string SnapshotToJson(const Snapshot& org);
 
 // A reproducer, smaller: `org` reduced to the policies named in `policy_ids`,
 // the zones they reference, the zones holding any IP of `context`'s chain and
-// the system and blocklist zones. Behaviors and groups are kept.
+// the system and blocklist zones. Behaviors, groups and apps are kept (an app's
+// link only where it binds the app in `org`).
 Snapshot ShrinkOrg(const Snapshot& org, const std::vector<std::string>& policy_ids,
                    const SignOnContext& context);
 

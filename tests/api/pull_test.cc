@@ -19,6 +19,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/api/fake_okta_server.h"
 #include "verdict/okta_client.h"
+#include "verdict/snapshot.h"
 
 namespace verdict {
 namespace {
@@ -281,6 +282,46 @@ TEST_F(PullTest, SnapshotThatDoesNotLoadKeepsThePreviousOne) {
   auto report = PullSnapshot(options);
   EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument) << report.status();
   EXPECT_TRUE(absl::StrContains(report.status().message(), "zones.json")) << report.status();
+  EXPECT_EQ(ReadTree(options.out_dir), before);
+  ExpectNoLeftovers();
+}
+
+// GET /api/v1/apps is paginated (three apps, two per page) into apps.json, and
+// the pulled snapshot binds an app that only its _links.accessPolicy names.
+TEST_F(PullTest, AppsArePulledAcrossPagesAndBindTheirAccessPolicy) {
+  PullOptions options = Options();
+  auto report = PullSnapshot(options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  const Json apps = Json::parse(ReadText(fs::path(options.out_dir) / "apps.json"));
+  ASSERT_EQ(apps.size(), 3u);
+  EXPECT_EQ(apps[2]["id"], "0oaAcmeBatch0g3");
+  const Json manifest = Json::parse(ReadText(fs::path(options.out_dir) / "manifest.json"));
+  EXPECT_EQ(manifest["counts"]["apps"], 3);
+
+  IssueList issues;
+  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(options.out_dir, &issues);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  const Policy* fallback = snapshot->FindPolicy("rstAcmeDefault0g3");
+  ASSERT_NE(fallback, nullptr);
+  EXPECT_EQ(fallback->linked_app_ids, std::vector<std::string>{"0oaAcmeWiki0g3"});
+  // The CRM app's link agrees with its mapping: bound once, by the mapping.
+  EXPECT_TRUE(snapshot->FindPolicy("rstAcmeCrm0g3")->linked_app_ids.empty());
+  for (const Issue& issue : issues) EXPECT_NE(issue.file, "apps.json") << issue.ToString();
+}
+
+TEST_F(PullTest, AppWithUnreadableAccessPolicyLinkKeepsThePreviousSnapshot) {
+  PullOptions options = Options();
+  ASSERT_TRUE(PullSnapshot(options).ok());
+  const auto before = ReadTree(options.out_dir);
+  server_->AddFault("/api/v1/apps",
+                    Fault::Of(Fault::Kind::kBody)
+                        .Body(R"([{"id": "0oaX", "status": "ACTIVE", "_links": {"accessPolicy":)"
+                              R"( {"href": "https://acme-example.okta.com/api/v1/apps/0oaX"}}}])"));
+  auto report = PullSnapshot(options);
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument) << report.status();
+  EXPECT_TRUE(
+      absl::StrContains(report.status().message(), "apps.json: /0/_links/accessPolicy/href"))
+      << report.status();
   EXPECT_EQ(ReadTree(options.out_dir), before);
   ExpectNoLeftovers();
 }

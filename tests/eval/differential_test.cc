@@ -3,9 +3,12 @@
 // zero-allocation guarantee of Evaluate.
 #include "lib/synth/differential.h"
 
+#include <algorithm>
 #include <cstdint>
+#include <filesystem>
 #include <iostream>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -13,6 +16,7 @@
 #include "tests/support/alloc_counter.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
+#include "verdict/snapshot.h"
 
 namespace verdict {
 namespace {
@@ -72,6 +76,63 @@ TEST(Differential, RareConditionsOnly) {
       ASSERT_EQ((*set)->Evaluate(ctx, t), reference.Evaluate(ctx, t)) << synth::ContextToJson(ctx);
     }
   }
+}
+
+// The generator binds apps through `_links.accessPolicy` too, so the engines
+// are compared on ACCESS_POLICY decisions that only an app link reaches.
+TEST(Differential, AppsBoundOnlyByTheirLinkAreCompared) {
+  int64_t by_link = 0;
+  for (int64_t index = 0; index < 20; ++index) {
+    auto set = Compile(synth::GenerateOrg(synth::DifferentialOrgOptions(5, index)));
+    ASSERT_TRUE(set.ok()) << set.status();
+    const ReferenceEvaluator reference((*set)->snapshot());
+    for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 500, index)) {
+      const Decision want = reference.Evaluate(ctx, PolicyType::kAccessPolicy);
+      ASSERT_EQ((*set)->Evaluate(ctx, PolicyType::kAccessPolicy), want)
+          << synth::ContextToJson(ctx);
+      if (want.policy == nullptr) continue;
+      const std::vector<std::string>& linked = want.policy->linked_app_ids;
+      by_link += std::find(linked.begin(), linked.end(), ctx.app_id) != linked.end();
+    }
+  }
+  EXPECT_GT(by_link, 0);
+  std::cout << "ACCESS_POLICY decisions through an app link: " << by_link << "\n";
+}
+
+// Written as a snapshot directory and loaded back, the generated apps bind the
+// same policies: the loader's precedence (a mapping wins over a contradicting
+// link, reported) is the one the generator's model follows.
+TEST(Differential, GeneratedAppLinksRoundTripThroughTheLoader) {
+  int conflicts = 0;
+  int linked = 0;
+  for (uint64_t seed = 1; seed <= 8; ++seed) {
+    synth::OrgOptions o;
+    o.seed = seed;
+    o.policies = 40;
+    const Snapshot org = synth::GenerateOrg(o);
+    const std::string dir =
+        (std::filesystem::path(::testing::TempDir()) / ("app_links_" + std::to_string(seed)))
+            .string();
+    std::filesystem::remove_all(dir);
+    ASSERT_TRUE(synth::WriteSnapshotDir(org, dir).ok());
+    IssueList issues;
+    absl::StatusOr<Snapshot> loaded = LoadSnapshot(dir, &issues);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    ASSERT_EQ(loaded->apps.size(), org.apps.size());
+    for (const Policy& p : org.policies) {
+      const Policy* back = loaded->FindPolicy(p.id);
+      ASSERT_NE(back, nullptr) << p.id;
+      EXPECT_EQ(back->linked_app_ids, p.linked_app_ids) << p.id;
+      linked += static_cast<int>(p.linked_app_ids.size());
+    }
+    for (const Issue& issue : issues) {
+      EXPECT_FALSE(issue.is_error()) << issue.ToString();
+      conflicts += issue.code == "app.policy_conflict";
+    }
+    std::filesystem::remove_all(dir);
+  }
+  EXPECT_GT(linked, 0);
+  EXPECT_GT(conflicts, 0);
 }
 
 TEST(EngineAllocation, EvaluateDoesNotAllocateAfterWarmUp) {

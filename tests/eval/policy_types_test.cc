@@ -191,6 +191,83 @@ TEST(A1_5_AccessPolicy, ChosenThroughPolicyMappingsFiles) {
   EXPECT_EQ(org.Winner(Ctx(R"("ip": "198.51.100.1")"), kAccess), "");
 }
 
+// AccessOrg() plus apps.json: 0oaHr reaches rstPay only through its
+// `_links.accessPolicy`; 0oaOld likewise, INACTIVE; 0oaWiki's link contradicts
+// its mapping to rstDef; 0oaGone and 0oaSignOn link to a missing policy and to
+// a policy of another type.
+std::map<std::string, std::string> AccessOrgWithApps() {
+  std::map<std::string, std::string> files = AccessOrg();
+  files["policies/OKTA_SIGN_ON.json"] =
+      R"([{"id": "00pGs", "name": "GS", "type": "OKTA_SIGN_ON", "status": "ACTIVE",
+           "priority": 1, "system": true, "conditions": null}])";
+  files["apps.json"] = R"([
+  {"id": "0oaHr", "name": "oidc_client", "label": "HR", "status": "ACTIVE",
+   "_links": {"accessPolicy": {"href": "https://x.okta.com/api/v1/policies/rstPay"}}},
+  {"id": "0oaOld", "label": "Old HR", "status": "INACTIVE",
+   "_links": {"accessPolicy": {"href": "https://x.okta.com/api/v1/policies/rstPay"}}},
+  {"id": "0oaWiki", "label": "Wiki", "status": "ACTIVE",
+   "_links": {"accessPolicy": {"href": "https://x.okta.com/api/v1/policies/rstPay"}}},
+  {"id": "0oaGone", "label": "Gone", "status": "ACTIVE",
+   "_links": {"accessPolicy": {"href": "https://x.okta.com/api/v1/policies/rstGone"}}},
+  {"id": "0oaSignOn", "label": "Odd", "status": "ACTIVE",
+   "_links": {"accessPolicy": {"href": "https://x.okta.com/api/v1/policies/00pGs"}}}
+])";
+  return files;
+}
+
+TEST(A1_5_AccessPolicy, ChosenThroughTheAppsAccessPolicyLink) {
+  const Org org(AccessOrgWithApps());
+  const std::string hr = R"("app": {"id": "0oaHr"}, "ip": "198.51.100.1")";
+  EXPECT_EQ(org.Winner(Ctx(hr), kAccess), "rulCatchAll");
+  EXPECT_EQ(org.Winner(Ctx(hr + R"(, "risk": {"level": "HIGH"})"), kAccess), "rulRisky");
+  EXPECT_EQ(org.Evaluate(Ctx(hr), kAccess).outcome, Outcome::kDeny);
+  // An INACTIVE app keeps its binding (docs/semantics.md).
+  EXPECT_EQ(org.Winner(Ctx(R"("app": {"id": "0oaOld"}, "ip": "198.51.100.1")"), kAccess),
+            "rulCatchAll");
+  // Policy-mappings/ still bind as before.
+  EXPECT_EQ(org.Winner(Ctx(R"("app": {"id": "0oaPay"}, "ip": "198.51.100.1")"), kAccess),
+            "rulCatchAll");
+}
+
+TEST(A1_5_AccessPolicy, MappingWinsOverAContradictingLink) {
+  const Org org(AccessOrgWithApps());
+  // rstPay comes first by priority: were the link used, rulCatchAll would win.
+  EXPECT_EQ(org.Winner(Ctx(R"("app": {"id": "0oaWiki"}, "ip": "198.51.100.1")"), kAccess),
+            "rulDefCatchAll");
+}
+
+TEST(A1_5_AccessPolicy, DanglingOrWrongTypeLinkGivesNoDecision) {
+  const Org org(AccessOrgWithApps());
+  EXPECT_EQ(org.Winner(Ctx(R"("app": {"id": "0oaGone"}, "ip": "198.51.100.1")"), kAccess), "");
+  EXPECT_EQ(org.Winner(Ctx(R"("app": {"id": "0oaSignOn"}, "ip": "198.51.100.1")"), kAccess), "");
+}
+
+TEST(A1_5_AccessPolicy, TraceSaysWhichSourceBoundTheApp) {
+  std::map<std::string, std::string> files = AccessOrgWithApps();
+  const fs::path dir = fs::temp_directory_path() / "policy_types_test_trace";
+  fs::remove_all(dir);
+  for (const auto& [path, text] : files) {
+    fs::create_directories((dir / path).parent_path());
+    std::ofstream(dir / path) << text;
+  }
+  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(dir.string(), nullptr);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  const ReferenceEvaluator reference(*snapshot);
+  auto trace_of = [&](const std::string& app) {
+    absl::StatusOr<SignOnContext> ctx =
+        ParseContext(Ctx(R"("app": {"id": ")" + app + R"("}, "ip": "198.51.100.1")"));
+    EXPECT_TRUE(ctx.ok());
+    Trace trace;
+    reference.Evaluate(*ctx, kAccess, &trace);
+    return TraceToText(trace);
+  };
+  EXPECT_THAT(trace_of("0oaHr"),
+              HasSubstr("app 0oaHr is linked to this policy (apps.json _links.accessPolicy)"));
+  EXPECT_THAT(trace_of("0oaPay"),
+              HasSubstr("app 0oaPay is mapped to this policy (policy-mappings/)"));
+  fs::remove_all(dir);
+}
+
 TEST(A1_5_AccessPolicy, DeviceAndPlatformWithOsxAliasThenCatchAllAtPriority99) {
   const Org org(AccessOrg());
   const std::string app = R"("app": {"id": "0oaPay"}, "ip": "198.51.100.1", )";

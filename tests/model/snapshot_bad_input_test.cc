@@ -53,6 +53,24 @@ std::string DynamicZone(const std::string& body) {
          body + "}]";
 }
 
+// Two ACCESS_POLICYs (rstA with a mapping for 0oaMapped, rstB) and apps.json
+// holding `apps` (JSON text of the array).
+std::map<std::string, std::string> WithApps(const std::string& apps) {
+  return {
+      {"policies/ACCESS_POLICY.json",
+       R"([{"id": "rstA", "name": "A", "type": "ACCESS_POLICY", "priority": 1},
+  {"id": "rstB", "name": "B", "type": "ACCESS_POLICY", "priority": 2}])"},
+      {"policy-mappings/rstA.json",
+       R"([{"id": "rsm1", "_links": {"application": {"href": "https://x/api/v1/apps/0oaMapped"}}}])"},
+      {"apps.json", apps}};
+}
+
+// One app whose `_links.accessPolicy` is `link` (JSON text).
+std::string AppLinking(const std::string& id, const std::string& link) {
+  return R"([{"id": ")" + id + R"(", "status": "ACTIVE", "_links": {"accessPolicy": )" + link +
+         "}}]";
+}
+
 struct Case {
   std::string name;
   std::map<std::string, std::string> files;  // over BaseFiles(); kDelete removes
@@ -523,6 +541,46 @@ std::vector<Case> Cases() {
        "policy-mappings/00pX.json",
        "",
        "unknown policy \"00pX\"",
+       false},
+      // ------------------------------------------------------------ apps.json
+      {"MalformedApps", WithApps(R"([{"id": "0oa1"]])"), kError, "json.syntax", "apps.json", "",
+       "byte ", true},
+      {"AppsNotAnArray", WithApps(R"({"id": "0oa1"})"), kError, "json.type", "apps.json", "",
+       "expected an array", true},
+      {"AppWithoutId", WithApps(R"([{"label": "No id"}])"), kError, "json.missing", "apps.json",
+       "/0/id", "missing required field \"id\"", true},
+      {"AppDuplicateId", WithApps(R"([{"id": "0oa1"}, {"id": "0oa1"}])"), kError,
+       "app.duplicate_id", "apps.json", "/1/id", "duplicate app id \"0oa1\" (first at /0)", true},
+      {"AppUnknownStatus", WithApps(R"([{"id": "0oa1", "status": "ARCHIVED"}])"), kError,
+       "json.bad_value", "apps.json", "/0/status", "ARCHIVED", true},
+      {"AppLinkNotAPolicyUrl",
+       WithApps(AppLinking("0oa1", R"({"href": "https://x.okta.com/api/v1/apps/0oa1"})")), kError,
+       "app.bad_access_policy_href", "apps.json", "/0/_links/accessPolicy/href",
+       "not a policy URL: \"https://x.okta.com/api/v1/apps/0oa1\"", true},
+      {"AppLinkPolicyUrlWithTrailingPath",
+       WithApps(AppLinking("0oa1", R"({"href": "https://x.okta.com/api/v1/policies/rstB/rules"})")),
+       kError, "app.bad_access_policy_href", "apps.json", "/0/_links/accessPolicy/href",
+       "expected .../api/v1/policies/<policyId>", true},
+      {"AppLinkHrefNotAString", WithApps(AppLinking("0oa1", R"({"href": 42})")), kError,
+       "json.type", "apps.json", "/0/_links/accessPolicy/href", "expected a string", true},
+      {"AppLinkWithoutHref", WithApps(AppLinking("0oa1", R"({"hints": {}})")), kError,
+       "json.missing", "apps.json", "/0/_links/accessPolicy/href",
+       "missing required field \"href\"", true},
+      {"AppLinkNotAnObject",
+       WithApps(AppLinking("0oa1", R"("https://x.okta.com/api/v1/policies/rstB")")), kError,
+       "json.type", "apps.json", "/0/_links/accessPolicy", "expected an object", true},
+      {"AppLinkToUnknownPolicy",
+       WithApps(AppLinking("0oa1", R"({"href": "https://x.okta.com/api/v1/policies/rstGone"})")),
+       kWarning, "app.dangling_policy", "apps.json", "/0/_links/accessPolicy/href",
+       "names unknown policy \"rstGone\"; the link is ignored", false},
+      {"AppLinkToSignOnPolicy",
+       WithApps(AppLinking("0oa1", R"({"href": "https://x.okta.com/api/v1/policies/00p1"})")),
+       kWarning, "app.not_access_policy", "apps.json", "/0/_links/accessPolicy/href",
+       "policy \"00p1\" of type OKTA_SIGN_ON, not ACCESS_POLICY", false},
+      {"AppLinkContradictsMapping",
+       WithApps(AppLinking("0oaMapped", R"({"href": "https://x.okta.com/api/v1/policies/rstB"})")),
+       kWarning, "app.policy_conflict", "apps.json", "/0/_links/accessPolicy/href",
+       "policy-mappings/rstA.json maps app \"0oaMapped\" to policy \"rstA\"; the mapping is used",
        false},
       {"RuleTypeMismatch",
        {{"rules/00p1.json", R"([{"id": "0pr1", "type": "PASSWORD"}])"}},

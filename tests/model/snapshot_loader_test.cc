@@ -334,6 +334,136 @@ TEST(SnapshotLoaderTest, MappingsGroupsBehaviorsUsersManifest) {
   EXPECT_THAT(s.policies.at(0).mapped_app_ids, ElementsAre("0oaHref", "0oaTarget", "0oaPlainId"));
 }
 
+// apps.json: Application objects as GET /api/v1/apps returns them.
+// `_links.accessPolicy` binds an app to its ACCESS_POLICY unless a
+// policy-mappings/ entry already binds it (agreeing links add nothing); the
+// whole object is kept, unknown fields included.
+TEST(SnapshotLoaderTest, AppsBindTheirAccessPolicyThroughTheirLink) {
+  IssueList issues;
+  const Snapshot s = Load(
+      {{"zones.json", "[]"},
+       {"policies/ACCESS_POLICY.json", R"([
+          {"id": "rstCrm", "type": "ACCESS_POLICY", "priority": 1},
+          {"id": "rstDefault", "type": "ACCESS_POLICY", "priority": 2, "system": true}])"},
+       {"policy-mappings/rstCrm.json",
+        R"([{"id": "rsm1", "_links": {"application": {"href": "https://acme.okta.com/api/v1/apps/0oaCrm"}}}])"},
+       {"apps.json", R"([
+          {"id": "0oaCrm", "name": "oidc_client", "label": "CRM", "status": "ACTIVE",
+           "signOnMode": "OPENID_CONNECT", "futureField": {"kept": true},
+           "_links": {"accessPolicy": {"href": "https://acme.okta.com/api/v1/policies/rstCrm"},
+                      "users": {"href": "https://acme.okta.com/api/v1/apps/0oaCrm/users"}}},
+          {"id": "0oaWiki", "name": "bookmark", "label": "Wiki", "status": "ACTIVE",
+           "_links": {"accessPolicy": {"href": "https://acme.okta.com/api/v1/policies/rstDefault?expand=rules"}}},
+          {"id": "0oaOld", "label": "Old", "status": "INACTIVE",
+           "_links": {"accessPolicy": {"href": "/api/v1/policies/rstCrm/"}}},
+          {"id": "0oaService", "label": "Service", "status": "ACTIVE", "_links": {"self": {"href": "x"}}},
+          {"id": "0oaBare"}])"}},
+      &issues);
+  EXPECT_TRUE(issues.empty()) << Dump(issues);
+  EXPECT_TRUE(s.has_apps_file);
+  ASSERT_EQ(s.apps.size(), 5u);
+  const Application& crm = s.apps[0];
+  EXPECT_EQ(crm.id, "0oaCrm");
+  EXPECT_EQ(crm.name, "oidc_client");
+  EXPECT_EQ(crm.label, "CRM");
+  EXPECT_TRUE(crm.active);
+  EXPECT_EQ(crm.access_policy_href, "https://acme.okta.com/api/v1/policies/rstCrm");
+  EXPECT_EQ(crm.access_policy_id, "rstCrm");
+  EXPECT_EQ(crm.file, "apps.json");
+  EXPECT_EQ(crm.pointer, "/0");
+  EXPECT_THAT(crm.raw_json, ::testing::HasSubstr(R"("futureField":{"kept":true})"));
+  EXPECT_EQ(s.apps[1].access_policy_id, "rstDefault");  // query string ignored
+  EXPECT_FALSE(s.apps[2].active);
+  EXPECT_EQ(s.apps[2].access_policy_id, "rstCrm");  // relative href, trailing slash
+  EXPECT_TRUE(s.apps[3].access_policy_id.empty());
+  EXPECT_TRUE(s.apps[4].access_policy_id.empty());
+  ASSERT_NE(s.FindApp("0oaWiki"), nullptr);
+  EXPECT_EQ(s.FindApp("0oaNone"), nullptr);
+
+  const Policy* crm_policy = s.FindPolicy("rstCrm");
+  const Policy* default_policy = s.FindPolicy("rstDefault");
+  ASSERT_NE(crm_policy, nullptr);
+  ASSERT_NE(default_policy, nullptr);
+  EXPECT_THAT(crm_policy->mapped_app_ids, ElementsAre("0oaCrm"));
+  // 0oaCrm's link agrees with its mapping: listed once, as mapped. An INACTIVE
+  // app keeps its binding.
+  EXPECT_THAT(crm_policy->linked_app_ids, ElementsAre("0oaOld"));
+  EXPECT_THAT(default_policy->linked_app_ids, ElementsAre("0oaWiki"));
+}
+
+TEST(SnapshotLoaderTest, MappingWinsOverAContradictingAppLink) {
+  IssueList issues;
+  const Snapshot s = Load(
+      {{"zones.json", "[]"},
+       {"policies/ACCESS_POLICY.json", R"([
+          {"id": "rstA", "type": "ACCESS_POLICY", "priority": 1},
+          {"id": "rstB", "type": "ACCESS_POLICY", "priority": 2}])"},
+       {"policy-mappings/rstB.json", R"([{"id": "rsm1", "target": {"id": "0oa1"}}])"},
+       {"apps.json",
+        R"([{"id": "0oa1", "_links": {"accessPolicy": {"href": "https://a/api/v1/policies/rstA"}}}])"}},
+      &issues);
+  ASSERT_EQ(issues.size(), 1u) << Dump(issues);
+  EXPECT_EQ(issues[0].code, "app.policy_conflict");
+  EXPECT_EQ(issues[0].file, "apps.json");
+  EXPECT_EQ(issues[0].pointer, "/0/_links/accessPolicy/href");
+  EXPECT_THAT(s.FindPolicy("rstA")->linked_app_ids, IsEmpty());
+  EXPECT_THAT(s.FindPolicy("rstB")->mapped_app_ids, ElementsAre("0oa1"));
+  EXPECT_THAT(s.FindPolicy("rstB")->linked_app_ids, IsEmpty());
+}
+
+TEST(SnapshotLoaderTest, DanglingAppLinkBindsNothing) {
+  IssueList issues;
+  const Snapshot s =
+      Load({{"zones.json", "[]"},
+            {"policies/ACCESS_POLICY.json", R"([{"id": "rstA", "type": "ACCESS_POLICY"}])"},
+            {"policies/OKTA_SIGN_ON.json", R"([{"id": "00pS", "type": "OKTA_SIGN_ON"}])"},
+            {"apps.json", R"([
+          {"id": "0oa1", "_links": {"accessPolicy": {"href": "https://a/api/v1/policies/rstGone"}}},
+          {"id": "0oa2", "_links": {"accessPolicy": {"href": "https://a/api/v1/policies/00pS"}}}])"}},
+           &issues);
+  ASSERT_EQ(issues.size(), 2u) << Dump(issues);
+  EXPECT_EQ(issues[0].code, "app.dangling_policy");
+  EXPECT_EQ(issues[0].pointer, "/0/_links/accessPolicy/href");
+  EXPECT_EQ(issues[1].code, "app.not_access_policy");
+  EXPECT_EQ(issues[1].pointer, "/1/_links/accessPolicy/href");
+  for (const Policy& p : s.policies) EXPECT_THAT(p.linked_app_ids, IsEmpty()) << p.id;
+  EXPECT_EQ(s.apps.size(), 2u);
+}
+
+TEST(SnapshotLoaderTest, MalformedAppLinkFailsTheLoadWithItsPointer) {
+  SnapshotDir dir;
+  dir.WriteAll({{"zones.json", "[]"},
+                {"policies/ACCESS_POLICY.json", R"([{"id": "rstA", "type": "ACCESS_POLICY"}])"},
+                {"apps.json", R"([{"id": "0oa1"},
+                   {"id": "0oa2", "_links": {"accessPolicy": {"href": "rstA"}}}])"}});
+  IssueList issues;
+  absl::StatusOr<Snapshot> s = LoadSnapshot(dir.path(), &issues);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().message(),
+            "apps.json: /1/_links/accessPolicy/href: not a policy URL: \"rstA\" (expected "
+            ".../api/v1/policies/<policyId>)");
+}
+
+TEST(SnapshotLoaderTest, PolicyIdFromHrefReadsOnlyPolicyUrls) {
+  // Through the loader: each href alone in apps.json, the id it binds.
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"https://acme.okta.com/api/v1/policies/rstA", "rstA"},
+      {"https://acme.okta.com/api/v1/policies/rstA/", "rstA"},
+      {"https://acme.okta.com/api/v1/policies/rstA#frag", "rstA"},
+      {"/api/v1/policies/rstA", "rstA"},
+  };
+  for (const auto& [href, want] : cases) {
+    const Snapshot s =
+        Load({{"zones.json", "[]"},
+              {"policies/ACCESS_POLICY.json", R"([{"id": "rstA", "type": "ACCESS_POLICY"}])"},
+              {"apps.json",
+               R"([{"id": "0oa1", "_links": {"accessPolicy": {"href": ")" + href + R"("}}}])"}});
+    ASSERT_EQ(s.apps.size(), 1u) << href;
+    EXPECT_EQ(s.apps[0].access_policy_id, want) << href;
+    EXPECT_THAT(s.FindPolicy("rstA")->linked_app_ids, ElementsAre("0oa1")) << href;
+  }
+}
+
 TEST(SnapshotLoaderTest, NullIssueListAndWarningsAsErrors) {
   SnapshotDir dir;
   dir.WriteAll({{"zones.json", "[]"}, {"rules/00pX.json", "[]"}});

@@ -346,10 +346,16 @@ class Evaluation {
       case PolicyType::kMfaEnroll:
         return GroupPolicyApplies(policy, verdicts);
       case PolicyType::kAccessPolicy: {
-        const bool mapped = Contains(policy.mapped_app_ids, ctx_.app_id);
+        // Bound by a policy-mappings/ entry or, failing that, by the app's
+        // apps.json _links.accessPolicy (the loader already settled conflicts).
+        const bool by_mapping = Contains(policy.mapped_app_ids, ctx_.app_id);
+        const bool by_link = !by_mapping && Contains(policy.linked_app_ids, ctx_.app_id);
+        const bool mapped = by_mapping || by_link;
         Record(verdicts, "app.mapping", mapped,
-               absl::StrCat("app ", ctx_.app_id, mapped ? " is" : " is not",
-                            " mapped to this policy"));
+               absl::StrCat("app ", ctx_.app_id,
+                            by_mapping ? " is mapped to this policy (policy-mappings/)"
+                            : by_link  ? " is linked to this policy (apps.json _links.accessPolicy)"
+                                       : " is not mapped to this policy"));
         return mapped && ConditionsHold(policy.conditions, verdicts);
       }
       default:
