@@ -4,6 +4,8 @@
 #ifndef VERDICT_GEO_H_
 #define VERDICT_GEO_H_
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,7 +29,17 @@ struct GeoOptions {
   // record once at open, so a corrupt file fails at open with a clear error
   // rather than at lookup time. Costs one pass over the file. Default true.
   bool verify_on_open = true;
+  // Remember answers per thread (Lookup, Enrich): a direct-mapped table of
+  // kGeoCacheSlots entries per thread, keyed by the address and this
+  // resolver's generation (unique per Open, never reused, so a reopened or
+  // replaced database is never answered from an older one's entries). No lock
+  // and, after a thread's first lookup, no allocation. docs/performance.md
+  // ("Geolocation lookups") has the measurements. Default true.
+  bool cache = true;
 };
+
+// Entries of the per-thread lookup cache (a power of two).
+inline constexpr size_t kGeoCacheSlots = 4096;
 
 // What the databases say about one address. nullopt: no database of that kind
 // is open, or it has no (valid) record for the address.
@@ -55,7 +67,11 @@ class GeoResolver {
                                                            IssueList* issues,
                                                            const GeoOptions& options = {});
 
+  // What the databases say about `ip`, through the per-thread cache when
+  // GeoOptions::cache is set. Safe from any number of threads.
   GeoAttributes Lookup(IpAddress ip) const;
+  // The same answer, always read from the databases.
+  GeoAttributes LookupUncached(IpAddress ip) const;
 
   // Fills what the context does not give itself (Part A §A2: context fields
   // override the databases) from the client IP of the chain, as determined
@@ -68,6 +84,8 @@ class GeoResolver {
  private:
   GeoResolver();
   std::unique_ptr<internal::GeoDatabases> dbs_;
+  uint64_t generation_ = 0;  // this resolver's cache key; unique per Open
+  bool cache_ = true;
 };
 
 }  // namespace verdict

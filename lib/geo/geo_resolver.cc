@@ -5,8 +5,10 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <atomic>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +17,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "lib/geo/geo_cache.h"
 #include "verdict/geo.h"
 
 namespace verdict {
@@ -140,7 +143,65 @@ std::optional<MMDB_entry_s> Find(const GeoDatabase& db, IpAddress ip) {
 
 }  // namespace
 
-GeoResolver::GeoResolver() : dbs_(std::make_unique<internal::GeoDatabases>()) {}
+// ------------------------------------------------------------ lookup cache
+
+namespace {
+
+// Generations start at 1 so a zeroed slot matches no resolver.
+std::atomic<uint64_t> g_next_generation{1};
+
+struct GeoCacheSlot {
+  uint64_t generation = 0;
+  IpAddress ip;
+  GeoAttributes attrs;
+};
+
+// This thread's table, allocated on its first lookup. Threads never share
+// slots, so neither reads nor writes need a lock; resolvers share a thread's
+// slots and tell their entries apart by generation.
+GeoCacheSlot* ThreadCacheSlots() {
+  thread_local std::unique_ptr<GeoCacheSlot[]> slots(new GeoCacheSlot[kGeoCacheSlots]);
+  return slots.get();
+}
+
+size_t SlotOf(IpAddress ip) {
+  const absl::uint128 v = ip.value();
+  const uint64_t mixed =
+      (absl::Uint128Low64(v) ^ (absl::Uint128High64(v) * 0x9e3779b97f4a7c15ULL)) *
+      0xbf58476d1ce4e5b9ULL;
+  static_assert((kGeoCacheSlots & (kGeoCacheSlots - 1)) == 0, "kGeoCacheSlots: power of two");
+  return static_cast<size_t>(mixed >> 32) & (kGeoCacheSlots - 1);
+}
+
+}  // namespace
+
+namespace internal {
+GeoCacheCounters& ThreadGeoCacheCounters() {
+  thread_local GeoCacheCounters counters;
+  return counters;
+}
+}  // namespace internal
+
+GeoAttributes GeoResolver::Lookup(IpAddress ip) const {
+  if (!cache_) return LookupUncached(ip);
+  GeoCacheSlot& slot = ThreadCacheSlots()[SlotOf(ip)];
+  internal::GeoCacheCounters& counters = internal::ThreadGeoCacheCounters();
+  if (slot.generation == generation_ && slot.ip == ip) {
+    ++counters.hits;
+    return slot.attrs;
+  }
+  ++counters.misses;
+  slot.attrs = LookupUncached(ip);
+  slot.ip = ip;
+  slot.generation = generation_;
+  return slot.attrs;
+}
+
+// ------------------------------------------------------------ resolver
+
+GeoResolver::GeoResolver()
+    : dbs_(std::make_unique<internal::GeoDatabases>()),
+      generation_(g_next_generation.fetch_add(1, std::memory_order_relaxed)) {}
 GeoResolver::~GeoResolver() = default;
 
 absl::StatusOr<std::unique_ptr<GeoResolver>> GeoResolver::Open(std::string_view directory,
@@ -166,6 +227,7 @@ absl::StatusOr<std::unique_ptr<GeoResolver>> GeoResolver::Open(std::string_view 
     return absl::NotFoundError(absl::StrCat(root.string(), ": no .mmdb files"));
   }
   auto resolver = std::unique_ptr<GeoResolver>(new GeoResolver());
+  resolver->cache_ = options.cache;
   std::string first_error;
   for (const fs::path& file : files) {
     auto error = [&](std::string message) {
@@ -209,7 +271,7 @@ absl::StatusOr<std::unique_ptr<GeoResolver>> GeoResolver::Open(std::string_view 
   return resolver;
 }
 
-GeoAttributes GeoResolver::Lookup(IpAddress ip) const {
+GeoAttributes GeoResolver::LookupUncached(IpAddress ip) const {
   GeoAttributes attrs;
   for (const auto& db : dbs_->databases) {
     std::optional<MMDB_entry_s> entry = Find(*db, ip);
