@@ -226,6 +226,7 @@ std::string ScopeForPath(std::string_view path_view) {
   static constexpr Entry kScopes[] = {
       {"/api/v1/policies", "okta.policies.read"},
       {"/api/v1/zones", "okta.networkZones.read"},
+      {"/api/v1/apps", "okta.apps.read"},
       {"/api/v1/behaviors", "okta.behaviors.read"},
       {"/api/v1/groups", "okta.groups.read"},
       {"/api/v1/users", "okta.users.read"},
