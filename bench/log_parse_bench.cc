@@ -32,7 +32,7 @@ const std::vector<RawLogEvent>& Events() {
     while (true) {
       absl::StatusOr<bool> more = (*reader)->Next(&raw);
       if (!more.ok() || !*more) break;
-      if (ParseLogEvent(raw, LogJsonParser::kDom).ok()) out->push_back(std::move(raw));
+      if (ParseLogEvent(raw).ok()) out->push_back(std::move(raw));
     }
     return out;
   }();

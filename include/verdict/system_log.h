@@ -258,6 +258,9 @@ struct RecordedOutcome {
   // The Expression Language conditions Okta recorded with their truth values
   // (debugData.securityConditions), to be checked against the context.
   std::vector<SecurityCondition> security_conditions;
+  // debugData.securityConditions was present but could not be parsed (the
+  // conversion's notes say why).
+  bool security_conditions_unreadable = false;
 };
 
 struct LogEventConversion {

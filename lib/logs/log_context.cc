@@ -414,6 +414,7 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
   }
   r.security_conditions = e.security_conditions;
   if (!e.security_conditions_error.empty()) {
+    r.security_conditions_unreadable = true;
     out->notes.push_back(
         absl::StrCat("debugData.securityConditions: ", e.security_conditions_error));
   }

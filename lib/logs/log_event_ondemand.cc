@@ -39,16 +39,46 @@ using StringMap = std::map<std::string, std::string, std::less<>>;
 
 error_code Skip(od::value v, int depth);
 
+// The text between the quotes of a string that has no escapes, read in
+// place (stage 1 has validated its UTF-8 and control characters); nullopt
+// when it has escapes, which only simdjson's unescaping validates.
+// `raw` points just after the opening quote.
+std::optional<std::string_view> PlainString(const char* raw) {
+  const char* p = raw;
+  while (*p != '"') {
+    if (*p == '\\') return std::nullopt;
+    ++p;
+  }
+  return std::string_view(raw, static_cast<size_t>(p - raw));
+}
+
 template <typename Fn>
 error_code ForEachField(od::object object, int depth, Fn&& fn) {
   for (auto result : object) {
     od::field field;
     SIMDJSON_TRY(std::move(result).get(field));
     std::string_view key;
-    SIMDJSON_TRY(field.unescaped_key().get(key));
+    if (std::optional<std::string_view> plain = PlainString(field.key().raw())) {
+      key = *plain;
+    } else {
+      SIMDJSON_TRY(field.unescaped_key().get(key));
+    }
     SIMDJSON_TRY(fn(key, field.value(), depth + 1));
   }
   return SUCCESS;
+}
+
+// A string value: in place when it has no escapes, else unescaped (and so
+// validated) by simdjson into the parser's buffer.
+error_code StringValue(od::value v, std::string_view* out) {
+  const std::string_view token = v.raw_json_token();
+  if (std::optional<std::string_view> plain = PlainString(token.data() + 1)) {
+    od::raw_json_string raw;
+    SIMDJSON_TRY(v.get_raw_json_string().get(raw));
+    *out = *plain;
+    return SUCCESS;
+  }
+  return v.get_string().get(*out);
 }
 
 // Calls fn(key, value, depth of value) for each member when `v` is an
@@ -106,7 +136,7 @@ error_code Skip(od::value v, int depth) {
     }
     case od::json_type::string: {
       std::string_view s;
-      return v.get_string().get(s);
+      return StringValue(v, &s);
     }
     case od::json_type::number:
       return SkipNumber(v);
@@ -141,7 +171,7 @@ error_code ScalarText(od::value v, int depth, std::string* out) {
   switch (type) {
     case od::json_type::string: {
       std::string_view s;
-      SIMDJSON_TRY(v.get_string().get(s));
+      SIMDJSON_TRY(StringValue(v, &s));
       out->assign(s);
       return SUCCESS;
     }
@@ -179,7 +209,7 @@ error_code Lenient(od::value v, int depth, od::json_type wanted, std::optional<T
   if (type == wanted) return read(v, out);
   if (type == od::json_type::string) {
     std::string_view s;
-    SIMDJSON_TRY(v.get_string().get(s));
+    SIMDJSON_TRY(StringValue(v, &s));
     *out = from_text(s);
     return SUCCESS;
   }
@@ -227,7 +257,7 @@ error_code StringMapValue(od::value v, int depth, StringMap* out) {
     switch (type) {
       case od::json_type::string: {
         std::string_view s;
-        SIMDJSON_TRY(x.get_string().get(s));
+        SIMDJSON_TRY(StringValue(x, &s));
         (*out)[std::string(key)].assign(s);
         return SUCCESS;
       }
