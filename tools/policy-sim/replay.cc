@@ -242,8 +242,13 @@ void Tally(const std::vector<ConditionCheck>& checks, const SourcedContext& item
         ++report->disagreed;
         auto [it, inserted] = report->disagreement_index.emplace(
             std::make_pair(c.condition, c.result), report->disagreements.size());
-        if (inserted)
-          report->disagreements.push_back({c.condition, c.result, "", check.why, 0, {}});
+        if (inserted) {
+          // The evaluator's reason when it says more than the value itself
+          // (a type error, a missing attribute, the step limit).
+          const bool says_more = check.why != "true" && check.why != "false";
+          report->disagreements.push_back(
+              {c.condition, c.result, "", says_more ? check.why : "", 0, {}});
+        }
         ConditionGroup& g = report->disagreements[it->second];
         ++g.count;
         AddExample(&g.examples, examples, item);
