@@ -15,7 +15,10 @@ echo
 ./build/policy-sim diff --before fixtures/org --after fixtures/org-after \
   --contexts fixtures/contexts.jsonl --output text || [[ $? -eq 1 ]]
 
-# Replay recorded System Log sign-ons and compare with what Okta decided.
+# Replay 5000 recorded System Log events (Classic and Identity Engine) and
+# compare with what Okta decided. The export holds 5 malformed lines on
+# purpose, so replay exits 3 (malformed input) — expected here.
 echo
-./build/policy-sim replay --snapshot fixtures/org --logs fixtures/logs/org-signon.jsonl \
-  --memberships fixtures/logs/org-memberships.json
+./build/policy-sim replay --snapshot fixtures/org --logs fixtures/logs/org-export.jsonl.gz \
+  --memberships fixtures/logs/org-memberships.json --geoip build/geoip --examples 2 ||
+  [[ $? -eq 3 ]]

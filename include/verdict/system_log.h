@@ -41,6 +41,7 @@ struct LogEventPosition {
   uint64_t line = 0;         // 1-based line of the event's first byte
   // "line 17" (JSON Lines) or "line 3, byte 812, event 2" (arrays, sequences).
   std::string ToString() const;
+  friend bool operator==(const LogEventPosition&, const LogEventPosition&) = default;
 };
 
 enum class LogFormat {
@@ -50,8 +51,15 @@ enum class LogFormat {
   kJsonStream,  // whitespace-separated JSON values (a pretty-printed object)
 };
 
+// Bytes LogReader keeps allocated (capacity) after each event's text, so the
+// on-demand parser can read past the end with SIMD loads without copying the
+// event (simdjson's SIMDJSON_PADDING; checked where simdjson is included).
+inline constexpr size_t kLogEventPadding = 64;
+
 struct RawLogEvent {
-  std::string text;  // the event's JSON text exactly as in the input
+  // The event's JSON text exactly as in the input; LogReader leaves at least
+  // kLogEventPadding bytes of capacity after it.
+  std::string text;
   LogEventPosition position;
   // The input ended inside this event (it cannot parse).
   bool truncated = false;
@@ -115,12 +123,22 @@ struct LogTarget {
   std::string display_name;
   // detailEntry: string values as they are, other values as JSON text.
   std::map<std::string, std::string, std::less<>> detail;
+  friend bool operator==(const LogTarget&, const LogTarget&) = default;
 };
 
 struct LogBehavior {
   std::string id;
   std::string name;
   std::string result;  // POSITIVE | NEGATIVE | UNKNOWN | BAD_REQUEST
+  friend bool operator==(const LogBehavior&, const LogBehavior&) = default;
+};
+
+// One entry of debugContext.debugData.securityConditions: an Expression
+// Language condition Okta evaluated for this sign-on and its truth value.
+struct SecurityCondition {
+  std::string condition;  // as logged, e.g. "security.risk.level == 'MEDIUM'"
+  bool result = false;
+  friend bool operator==(const SecurityCondition&, const SecurityCondition&) = default;
 };
 
 // The fields of a LogEvent that the conversion reads, as received. Empty
@@ -160,14 +178,32 @@ struct LogEvent {
   std::string outcome_result;
   std::string outcome_reason;
   std::vector<LogTarget> targets;
+  // debug_data["securityConditions"] parsed (Java toString of a list of
+  // maps); when that text cannot be parsed the list is empty and
+  // security_conditions_error says why.
+  std::vector<SecurityCondition> security_conditions;
+  std::string security_conditions_error;
+  friend bool operator==(const LogEvent&, const LogEvent&) = default;
 };
 
+// The two implementations of ParseLogEvent. Both read the same fields into
+// the same LogEvent and accept or reject the same inputs
+// (tests/logs/log_event_parser_test.cc); the on-demand one (simdjson) walks
+// the event once without building a tree and is the default; the DOM one
+// (nlohmann/json) is kept as the reference and for comparison.
+enum class LogJsonParser { kOnDemand, kDom };
+
 // Parses one event. InvalidArgument (naming the JSON syntax error and its
-// byte offset within the event) when the text is not a JSON object. Field
-// values of unexpected types are ignored rather than rejected: the System Log
-// is "not a data contract". Never throws.
-absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text,
-                                       const LogEventPosition& position = {});
+// byte offset within the event) when the text is not a JSON object, is not
+// valid JSON (anywhere, including fields that are not read), or nests deeper
+// than 256 levels. Field values of unexpected types are ignored rather than
+// rejected: the System Log is "not a data contract". Never throws.
+absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosition& position = {},
+                                       LogJsonParser parser = LogJsonParser::kOnDemand);
+// The same for an event from LogReader: its padding lets the on-demand parser
+// read the text in place (any other text is copied into a padded buffer).
+absl::StatusOr<LogEvent> ParseLogEvent(const RawLogEvent& raw,
+                                       LogJsonParser parser = LogJsonParser::kOnDemand);
 
 // True for the event types that become contexts: policy.evaluate_sign_on,
 // user.session.start, user.authentication.sso, user.authentication.auth_via_mfa,
@@ -219,6 +255,12 @@ struct RecordedOutcome {
   // about the policy's action).
   std::optional<Access> access;
   std::vector<RecordedDecision> decisions;
+  // The Expression Language conditions Okta recorded with their truth values
+  // (debugData.securityConditions), to be checked against the context.
+  std::vector<SecurityCondition> security_conditions;
+  // debugData.securityConditions was present but could not be parsed (the
+  // conversion's notes say why).
+  bool security_conditions_unreadable = false;
 };
 
 struct LogEventConversion {

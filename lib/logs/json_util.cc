@@ -1,5 +1,6 @@
 #include "lib/logs/json_util.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -52,11 +53,20 @@ std::string AnyText(const json& j) {
 std::optional<bool> BoolValue(const json* j) {
   if (j == nullptr) return std::nullopt;
   if (j->is_boolean()) return j->get<bool>();
-  if (j->is_string()) {
-    const std::string& s = j->get_ref<const std::string&>();
-    if (absl::EqualsIgnoreCase(s, "true")) return true;
-    if (absl::EqualsIgnoreCase(s, "false")) return false;
-  }
+  if (j->is_string()) return BoolFromText(j->get_ref<const std::string&>());
+  return std::nullopt;
+}
+
+std::optional<bool> BoolFromText(std::string_view text) {
+  const absl::string_view s(text.data(), text.size());
+  if (absl::EqualsIgnoreCase(s, "true")) return true;
+  if (absl::EqualsIgnoreCase(s, "false")) return false;
+  return std::nullopt;
+}
+
+std::optional<int64_t> IntFromText(std::string_view text) {
+  int64_t v = 0;
+  if (absl::SimpleAtoi(absl::string_view(text.data(), text.size()), &v)) return v;
   return std::nullopt;
 }
 
@@ -68,11 +78,23 @@ std::optional<int64_t> IntValue(const json* j) {
     if (v <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(v);
     return std::nullopt;
   }
-  if (j->is_string()) {
-    int64_t v = 0;
-    if (absl::SimpleAtoi(j->get_ref<const std::string&>(), &v)) return v;
-  }
+  if (j->is_string()) return IntFromText(j->get_ref<const std::string&>());
   return std::nullopt;
+}
+
+int NestingDepth(std::string_view text) {
+  int depth = 0;
+  int deepest = 0;
+  JsonStringTracker strings;
+  for (const char c : text) {
+    if (!strings.Structural(c)) continue;
+    if (c == '{' || c == '[') {
+      deepest = std::max(deepest, ++depth);
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 }  // namespace verdict::logs

@@ -31,6 +31,39 @@ std::optional<bool> BoolValue(const nlohmann::json* j);
 // Integers; integral strings too.
 std::optional<int64_t> IntValue(const nlohmann::json* j);
 
+// The string rules of BoolValue and IntValue, for readers other than nlohmann.
+std::optional<bool> BoolFromText(std::string_view text);
+std::optional<int64_t> IntFromText(std::string_view text);
+
+// Follows a byte-by-byte scan of JSON text in and out of strings.
+struct JsonStringTracker {
+  bool in_string = false;
+  bool escape = false;
+  // Feeds the next byte; true when it is structural: outside every string
+  // and not a quote that opens one.
+  bool Structural(char c) {
+    if (in_string) {
+      if (escape) {
+        escape = false;
+      } else if (c == '\\') {
+        escape = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      return false;
+    }
+    if (c == '"') {
+      in_string = true;
+      return false;
+    }
+    return true;
+  }
+};
+
+// The deepest nesting of objects and arrays in `text` (1 for "{}", 0 for a
+// scalar), counting brackets outside strings; for any text, valid or not.
+int NestingDepth(std::string_view text);
+
 }  // namespace verdict::logs
 
 #endif  // VERDICT_LIB_LOGS_JSON_UTIL_H_

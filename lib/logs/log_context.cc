@@ -412,6 +412,12 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     set_policy(&d, *policies[i]);
     r.decisions.push_back(std::move(d));
   }
+  r.security_conditions = e.security_conditions;
+  if (!e.security_conditions_error.empty()) {
+    r.security_conditions_unreadable = true;
+    out->notes.push_back(
+        absl::StrCat("debugData.securityConditions: ", e.security_conditions_error));
+  }
   for (const RecordedDecision& d : r.decisions) {
     if (d.redacted) {
       out->notes.push_back("a recorded policy or rule id is redacted: it is not compared");
@@ -486,7 +492,7 @@ absl::Status ConvertLogEvents(LogReader& reader, const LogConversionOptions& opt
       malformed("the input ends inside this event (or it exceeds the size limit)");
       continue;
     }
-    absl::StatusOr<LogEvent> event = ParseLogEvent(raw.text, raw.position);
+    absl::StatusOr<LogEvent> event = ParseLogEvent(raw);
     if (!event.ok()) {
       malformed(std::string(event.status().message()));
       continue;

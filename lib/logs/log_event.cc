@@ -1,5 +1,7 @@
-// ParseLogEvent (JSON text → LogEvent) and the memberships file: the only
-// JSON reading of the System Log path.
+// ParseLogEvent (JSON text → LogEvent): the DOM implementation (nlohmann),
+// which is the reference for the on-demand one (log_event_ondemand.cc), and
+// the dispatch between the two; and the memberships file.
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -8,6 +10,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "lib/logs/json_util.h"
+#include "lib/logs/log_event_parsers.h"
+#include "lib/logs/security_conditions.h"
 #include "verdict/system_log.h"
 
 namespace verdict {
@@ -43,8 +47,15 @@ bool IsSignOnEventType(std::string_view event_type) {
          event_type == "user.authentication.verify";
 }
 
-absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosition& position) {
-  absl::StatusOr<json> parsed = logs::ParseJsonText(text);
+namespace logs {
+
+absl::StatusOr<LogEvent> ParseLogEventDom(std::string_view text, const LogEventPosition& position) {
+  // nlohmann has no depth limit; the on-demand parser has, so both apply it.
+  if (NestingDepth(text) > kMaxLogEventDepth) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("invalid JSON: nested deeper than ", kMaxLogEventDepth, " levels"));
+  }
+  absl::StatusOr<json> parsed = ParseJsonText(text);
   if (!parsed.ok()) return parsed.status();
   const json& j = *parsed;
   if (!j.is_object()) {
@@ -129,7 +140,41 @@ absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosi
       e.targets.push_back(std::move(target));
     }
   }
+  FinishLogEvent(&e);
   return e;
+}
+
+void FinishLogEvent(LogEvent* event) {
+  const auto it = event->debug_data.find("securityConditions");
+  if (it == event->debug_data.end()) return;
+  absl::StatusOr<std::vector<SecurityCondition>> conditions = ParseSecurityConditions(it->second);
+  if (conditions.ok()) {
+    event->security_conditions = *std::move(conditions);
+  } else {
+    event->security_conditions_error = std::string(conditions.status().message());
+  }
+}
+
+}  // namespace logs
+
+absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosition& position,
+                                       LogJsonParser parser) {
+  if (parser == LogJsonParser::kDom) return logs::ParseLogEventDom(text, position);
+  // simdjson reads up to kLogEventPadding bytes past the end: copy into a
+  // buffer that has them (kept per thread, so it is allocated once).
+  thread_local std::string padded;
+  if (padded.size() < text.size() + kLogEventPadding) padded.resize(text.size() + kLogEventPadding);
+  if (!text.empty()) std::memcpy(padded.data(), text.data(), text.size());
+  return logs::ParseLogEventOnDemand(std::string_view(padded.data(), text.size()), padded.size(),
+                                     position);
+}
+
+absl::StatusOr<LogEvent> ParseLogEvent(const RawLogEvent& raw, LogJsonParser parser) {
+  if (parser == LogJsonParser::kOnDemand &&
+      raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
+    return logs::ParseLogEventOnDemand(raw.text, raw.text.capacity(), raw.position);
+  }
+  return ParseLogEvent(raw.text, raw.position, parser);
 }
 
 absl::StatusOr<MembershipMap> ParseMemberships(std::string_view json_text,

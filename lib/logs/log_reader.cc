@@ -15,6 +15,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "lib/logs/json_util.h"
 #include "verdict/system_log.h"
 
 namespace verdict {
@@ -130,8 +131,7 @@ struct LogReader::State {
     StartEvent(event);
     size_t start = pos;
     int depth = 0;
-    bool in_string = false;
-    bool escape = false;
+    logs::JsonStringTracker strings;
     bool first = true;
     while (true) {
       if (pos >= buffer.size()) {
@@ -143,30 +143,21 @@ struct LogReader::State {
           return false;
         }
         if (!Available()) {
-          event->truncated = depth > 0 || in_string;
+          event->truncated = depth > 0 || strings.in_string;
           return true;
         }
         start = pos;
       }
       const char c = buffer[pos];
-      if (in_string) {
-        if (escape) {
-          escape = false;
-        } else if (c == '\\') {
-          escape = true;
-        } else if (c == '"') {
-          in_string = false;
-          if (depth == 0) {
-            Advance();
-            break;
-          }
-        }
+      const bool was_in_string = strings.in_string;
+      if (!strings.Structural(c)) {
+        first = false;
         Advance();
+        // A string that is the whole value ends with its closing quote.
+        if (was_in_string && !strings.in_string && depth == 0) break;
         continue;
       }
-      if (c == '"') {
-        in_string = true;
-      } else if (c == '{' || c == '[') {
+      if (c == '{' || c == '[') {
         ++depth;
       } else if (c == '}' || c == ']') {
         if (depth == 0 && !first) break;  // the enclosing array's close
@@ -195,6 +186,8 @@ struct LogReader::State {
           static_cast<const char*>(std::memchr(buffer.data() + pos, '\n', buffer.size() - pos));
       const size_t end = nl == nullptr ? buffer.size() : static_cast<size_t>(nl - buffer.data());
       if (!oversized) {
+        // One allocation that already holds the parser's padding.
+        event->text.reserve(event->text.size() + (end - pos) + kLogEventPadding);
         event->text.append(buffer, pos, end - pos);
         if (event->text.size() > options.max_event_bytes) {
           oversized = true;
@@ -211,6 +204,14 @@ struct LogReader::State {
     event->truncated = oversized;
   }
 
+  // The on-demand parser reads the event in place when kLogEventPadding
+  // bytes of capacity follow it (RawLogEvent::text).
+  static void Pad(RawLogEvent* event) {
+    if (event->text.capacity() < event->text.size() + kLogEventPadding) {
+      event->text.reserve(event->text.size() + kLogEventPadding);
+    }
+  }
+
   // Decides kAuto from the first value: see LogReaderOptions::format.
   void DetectFormat() {
     if (!SkipSeparators(false)) {
@@ -224,8 +225,7 @@ struct LogReader::State {
     // Scan the first value without consuming it: does it end before a newline?
     size_t rel = 0;  // relative to pos, which Fill() keeps valid
     int depth = 0;
-    bool in_string = false;
-    bool escape = false;
+    logs::JsonStringTracker strings;
     while (true) {
       if (pos + rel >= buffer.size()) {
         if (!Fill()) {
@@ -235,16 +235,8 @@ struct LogReader::State {
         continue;
       }
       const char c = buffer[pos + rel];
-      if (in_string) {
-        if (escape) {
-          escape = false;
-        } else if (c == '\\') {
-          escape = true;
-        } else if (c == '"') {
-          in_string = false;
-        }
-      } else if (c == '"') {
-        in_string = true;
+      if (!strings.Structural(c)) {
+        // inside a string
       } else if (c == '{' || c == '[') {
         ++depth;
       } else if (c == '}' || c == ']') {
@@ -323,6 +315,7 @@ absl::StatusOr<bool> LogReader::Next(RawLogEvent* event) {
         continue;
       }
       s.SliceLine(event);
+      State::Pad(event);
       return true;
     }
     return s.End();
@@ -342,6 +335,7 @@ absl::StatusOr<bool> LogReader::Next(RawLogEvent* event) {
       continue;
     }
     if (!s.SliceValue(event)) return s.End();
+    State::Pad(event);
     // After a read error mid-event the (truncated) event comes first; the
     // error is returned by the next call.
     return true;

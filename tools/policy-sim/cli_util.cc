@@ -242,7 +242,7 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         slot.error = "the input ends inside this event (or it exceeds the size limit)";
         return;
       }
-      absl::StatusOr<LogEvent> event = ParseLogEvent(raw.text, raw.position);
+      absl::StatusOr<LogEvent> event = ParseLogEvent(raw, input.json_parser);
       if (!event.ok()) {
         slot.kind = Kind::kMalformed;
         slot.error = std::string(event.status().message());

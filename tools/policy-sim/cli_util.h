@@ -126,11 +126,12 @@ struct InputTotals {
 };
 
 struct ContextInput {
-  std::string contexts_path;                   // JSON Lines of contexts, or
-  std::string logs_path;                       // a System Log export (array, JSONL, gzip)
-  const MembershipMap* memberships = nullptr;  // for logs
-  const Snapshot* snapshot = nullptr;          // its users/ folder, for logs
-  std::string progress_label;                  // shown on a terminal
+  std::string contexts_path;                             // JSON Lines of contexts, or
+  std::string logs_path;                                 // a System Log export (array, JSONL, gzip)
+  const MembershipMap* memberships = nullptr;            // for logs
+  const Snapshot* snapshot = nullptr;                    // its users/ folder, for logs
+  std::string progress_label;                            // shown on a terminal
+  LogJsonParser json_parser = LogJsonParser::kOnDemand;  // for logs
 };
 
 using ContextBatchCallback = std::function<void(std::vector<SourcedContext>& batch)>;

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -23,6 +24,7 @@
 #include "tools/policy-sim/cli_util.h"
 #include "verdict/decision.h"
 #include "verdict/engine.h"
+#include "verdict/expression.h"
 #include "verdict/geo.h"
 #include "verdict/system_log.h"
 
@@ -47,11 +49,23 @@ const char kReplayUsage[] =
     "  --output FORMAT       text (default) or json\n"
     "  --geoip DIR           MaxMind databases for events without geo/ASN\n"
     "  --examples N          examples per disagreement group (default 3)\n"
-    "  --jobs N              evaluation threads (default: every core)\n"
+    "  --jobs N              threads for parsing, conversion and evaluation\n"
+    "                        (default: every core)\n"
+    "  --fail-on-disagreement  exit 1 when any recorded decision disagrees\n"
+    "  --min-agreement PCT   exit 1 when fewer than PCT percent (0-100) of the\n"
+    "                        compared decisions agree, or none was compared\n"
+    "  --json-parser P       ondemand (default, simdjson) or dom (nlohmann):\n"
+    "                        the same results; dom is for comparison\n"
     "  -h, --help            this help\n"
     "\n"
-    "Exit status: 0 replayed (disagreements are reported, not failures);\n"
-    "2 arguments, snapshot or input unusable; 3 some events were malformed.\n";
+    "Recorded debugData.securityConditions (Expression Language conditions\n"
+    "with their truth values) are compiled and evaluated against the event's\n"
+    "context: matched, disagreed or not compilable, with examples.\n"
+    "\n"
+    "Exit status: 0 replayed (without a gate, disagreements are reported, not\n"
+    "failures); 1 a gate (--fail-on-disagreement, --min-agreement) is\n"
+    "breached; 2 arguments, snapshot or input unusable; 3 some events were\n"
+    "malformed (and no gate breached).\n";
 
 int UsageError(std::string_view message) {
   std::cerr << "error: " << message << "\n\n" << kReplayUsage;
@@ -65,14 +79,52 @@ struct TypeStats {
   uint64_t not_comparable = 0;  // nothing recorded to compare with
 };
 
-// One evaluation of one recorded decision.
+// One evaluation of one recorded decision. The recorded side is described
+// (text, JSON) only for disagreements, after the parallel part.
 struct Comparison {
   PolicyType type;
   Decision computed;
   enum Verdict { kAgree, kDisagree, kNotComparable } verdict = kNotComparable;
-  std::string recorded_text;
-  std::string recorded_json;
+  const RecordedDecision* recorded = nullptr;  // null: none (points into the batch)
+  std::optional<Outcome> recorded_outcome;
 };
+
+// debugData.securityConditions: one recorded condition checked.
+struct ConditionCheck {
+  const SecurityCondition* recorded = nullptr;  // points into the batch
+  enum Verdict { kMatched, kDisagreed, kNotCompilable } verdict = kNotCompilable;
+  bool computed = false;
+  std::string why;  // why the evaluation was false (type error, ...)
+};
+
+struct ConditionGroup {
+  std::string condition;
+  bool recorded = false;
+  std::string error;  // compile error, for the not-compilable groups
+  std::string why;    // the first evaluation's reason, for disagreements
+  uint64_t count = 0;
+  std::vector<std::string> examples;
+};
+
+struct ConditionReport {
+  uint64_t checked = 0;
+  uint64_t matched = 0;
+  uint64_t disagreed = 0;
+  uint64_t not_compilable = 0;
+  uint64_t unreadable = 0;  // events whose securityConditions could not be parsed
+  std::vector<ConditionGroup> disagreements;
+  std::vector<ConditionGroup> not_compiled;
+  std::map<std::pair<std::string, bool>, size_t> disagreement_index;
+  std::map<std::string, size_t> not_compiled_index;
+};
+
+// Each distinct recorded condition compiled once (on the reader's thread,
+// before the batch is evaluated in parallel).
+struct CompiledCondition {
+  std::shared_ptr<const CompiledExpression> expression;  // null: not compilable
+  std::string error;
+};
+using ConditionCache = std::map<std::string, CompiledCondition, std::less<>>;
 
 struct Group {
   PolicyType type;
@@ -127,11 +179,11 @@ Comparison Compare(const SignOnContext& context, PolicyType type, const Recorded
   Comparison c;
   c.type = type;
   c.computed = engine.Evaluate(context, type);
-  const RecordedDecision empty;
-  const RecordedDecision& r = recorded != nullptr ? *recorded : empty;
+  static const RecordedDecision kNone;
+  const RecordedDecision& r = recorded != nullptr ? *recorded : kNone;
   if (!TypeHasOutcome(type)) recorded_outcome.reset();
-  c.recorded_text = RecordedText(r, recorded_outcome);
-  c.recorded_json = RecordedJson(r, recorded_outcome);
+  c.recorded = &r;
+  c.recorded_outcome = recorded_outcome;
   bool compared = false;
   bool agree = true;
   if (!r.rule_id.empty()) {
@@ -151,6 +203,128 @@ Comparison Compare(const SignOnContext& context, PolicyType type, const Recorded
   return c;
 }
 
+// Checks each recorded condition of `recorded` against `context`.
+std::vector<ConditionCheck> CheckConditions(const SignOnContext& context,
+                                            const RecordedOutcome& recorded,
+                                            const ConditionCache& cache,
+                                            const ExpressionData& data) {
+  std::vector<ConditionCheck> checks;
+  for (const SecurityCondition& condition : recorded.security_conditions) {
+    ConditionCheck check;
+    check.recorded = &condition;
+    const auto it = cache.find(condition.condition);
+    if (it != cache.end() && it->second.expression != nullptr) {
+      check.computed = it->second.expression->EvaluateBool(context, data, &check.why);
+      check.verdict = check.computed == condition.result ? ConditionCheck::kMatched
+                                                         : ConditionCheck::kDisagreed;
+    }
+    checks.push_back(std::move(check));
+  }
+  return checks;
+}
+
+void AddExample(std::vector<std::string>* examples, int max, const SourcedContext& item) {
+  if (static_cast<int>(examples->size()) < max) {
+    examples->push_back(absl::StrCat(item.context.id, " (", item.where, ")"));
+  }
+}
+
+void Tally(const std::vector<ConditionCheck>& checks, const SourcedContext& item,
+           const ConditionCache& cache, int examples, ConditionReport* report) {
+  for (const ConditionCheck& check : checks) {
+    ++report->checked;
+    const SecurityCondition& c = *check.recorded;
+    switch (check.verdict) {
+      case ConditionCheck::kMatched:
+        ++report->matched;
+        break;
+      case ConditionCheck::kDisagreed: {
+        ++report->disagreed;
+        auto [it, inserted] = report->disagreement_index.emplace(
+            std::make_pair(c.condition, c.result), report->disagreements.size());
+        if (inserted) {
+          // The evaluator's reason when it says more than the value itself
+          // (a type error, a missing attribute, the step limit).
+          const bool says_more = check.why != "true" && check.why != "false";
+          report->disagreements.push_back(
+              {c.condition, c.result, "", says_more ? check.why : "", 0, {}});
+        }
+        ConditionGroup& g = report->disagreements[it->second];
+        ++g.count;
+        AddExample(&g.examples, examples, item);
+        break;
+      }
+      case ConditionCheck::kNotCompilable: {
+        ++report->not_compilable;
+        auto [it, inserted] =
+            report->not_compiled_index.emplace(c.condition, report->not_compiled.size());
+        if (inserted) {
+          const auto compiled = cache.find(c.condition);
+          report->not_compiled.push_back(
+              {c.condition,
+               c.result,
+               compiled == cache.end() ? std::string() : compiled->second.error,
+               "",
+               0,
+               {}});
+        }
+        ConditionGroup& g = report->not_compiled[it->second];
+        ++g.count;
+        AddExample(&g.examples, examples, item);
+        break;
+      }
+    }
+  }
+}
+
+void PrintConditionsText(const ConditionReport& r) {
+  std::cout << "\nRecorded securityConditions: " << r.checked << " checked, " << r.matched
+            << " matched, " << r.disagreed << " disagreed, " << r.not_compilable
+            << " not compilable";
+  if (r.unreadable > 0) std::cout << "; " << r.unreadable << " event(s) with unreadable text";
+  std::cout << "\n";
+  for (const ConditionGroup& g : r.disagreements) {
+    std::cout << "  " << g.count << " x disagreed: " << g.condition << "\n"
+              << "    recorded: " << (g.recorded ? "true" : "false")
+              << "   computed: " << (g.recorded ? "false" : "true")
+              << (g.why.empty() ? "" : absl::StrCat(" (", g.why, ")")) << "\n"
+              << "    e.g.      " << absl::StrJoin(g.examples, ", ")
+              << (g.count > g.examples.size() ? ", ..." : "") << "\n";
+  }
+  for (const ConditionGroup& g : r.not_compiled) {
+    std::cout << "  " << g.count << " x not compilable: " << g.condition << "\n"
+              << "    " << g.error << "\n"
+              << "    e.g.      " << absl::StrJoin(g.examples, ", ")
+              << (g.count > g.examples.size() ? ", ..." : "") << "\n";
+  }
+}
+
+nlohmann::json ConditionsJson(const ConditionReport& r) {
+  nlohmann::json disagreements = nlohmann::json::array();
+  for (const ConditionGroup& g : r.disagreements) {
+    disagreements.push_back({{"condition", g.condition},
+                             {"recorded", g.recorded},
+                             {"computed", !g.recorded},
+                             {"why", g.why},
+                             {"count", g.count},
+                             {"examples", g.examples}});
+  }
+  nlohmann::json not_compiled = nlohmann::json::array();
+  for (const ConditionGroup& g : r.not_compiled) {
+    not_compiled.push_back({{"condition", g.condition},
+                            {"error", g.error},
+                            {"count", g.count},
+                            {"examples", g.examples}});
+  }
+  return {{"checked", r.checked},
+          {"matched", r.matched},
+          {"disagreed", r.disagreed},
+          {"notCompilable", r.not_compilable},
+          {"unreadable", r.unreadable},
+          {"disagreements", disagreements},
+          {"notCompilableConditions", not_compiled}};
+}
+
 }  // namespace
 
 int RunReplay(const std::vector<std::string>& args) {
@@ -160,6 +334,9 @@ int RunReplay(const std::vector<std::string>& args) {
   std::string geoip;
   bool json = false;
   int examples = 3;
+  bool fail_on_disagreement = false;
+  std::optional<double> min_agreement;
+  LogJsonParser json_parser = LogJsonParser::kOnDemand;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "-h" || arg == "--help") {
@@ -190,6 +367,19 @@ int RunReplay(const std::vector<std::string>& args) {
         return UsageError("--jobs needs a number of threads (1 or more)");
       }
       SetMaxThreads(static_cast<size_t>(std::stoi(*v)));
+    } else if (arg == "--fail-on-disagreement") {
+      fail_on_disagreement = true;
+    } else if (auto v = TakeFlagValue(args, &i, "--min-agreement", &missing)) {
+      double pct = 0;
+      if (missing || !absl::SimpleAtod(*v, &pct) || !(pct >= 0 && pct <= 100)) {
+        return UsageError("--min-agreement needs a percentage from 0 to 100");
+      }
+      min_agreement = pct;
+    } else if (auto v = TakeFlagValue(args, &i, "--json-parser", &missing)) {
+      if (missing || (*v != "ondemand" && *v != "dom")) {
+        return UsageError("--json-parser needs ondemand or dom");
+      }
+      json_parser = *v == "dom" ? LogJsonParser::kDom : LogJsonParser::kOnDemand;
     } else if (auto v = TakeFlagValue(args, &i, "--examples", &missing)) {
       if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos) {
         return UsageError("--examples needs a number");
@@ -238,6 +428,10 @@ int RunReplay(const std::vector<std::string>& args) {
   input.memberships = memberships_path.empty() ? nullptr : &memberships;
   input.snapshot = &snapshot;
   input.progress_label = "replay";
+  input.json_parser = json_parser;
+  const ExpressionData expression_data(snapshot);
+  ConditionCache condition_cache;
+  ConditionReport conditions;
 
   std::map<PolicyType, TypeStats> stats;
   std::vector<Group> groups;
@@ -253,11 +447,26 @@ int RunReplay(const std::vector<std::string>& args) {
         if (geo != nullptr) {
           for (SourcedContext& item : batch) geo->Enrich(snapshot, &item.context);
         }
+        for (const SourcedContext& item : batch) {
+          for (const SecurityCondition& c : item.recorded->security_conditions) {
+            if (condition_cache.count(c.condition)) continue;
+            absl::StatusOr<std::shared_ptr<const CompiledExpression>> compiled =
+                CompileExpression(c.condition);
+            CompiledCondition& entry = condition_cache[c.condition];
+            if (compiled.ok()) {
+              entry.expression = *std::move(compiled);
+            } else {
+              entry.error = std::string(compiled.status().message());
+            }
+          }
+        }
         std::vector<std::vector<Comparison>> results(batch.size());
+        std::vector<std::vector<ConditionCheck>> checks(batch.size());
         std::vector<char> coverage_only(batch.size(), 0);
         ParallelFor(batch.size(), [&](size_t i) {
           const SourcedContext& item = batch[i];
           const RecordedOutcome& rec = *item.recorded;
+          checks[i] = CheckConditions(item.context, rec, condition_cache, expression_data);
           const std::optional<Outcome> outcome = ToOutcome(rec.access);
           bool any = false;
           for (const RecordedDecision& d : rec.decisions) {
@@ -281,6 +490,8 @@ int RunReplay(const std::vector<std::string>& args) {
         });
         for (size_t i = 0; i < batch.size(); ++i) {
           const SourcedContext& item = batch[i];
+          Tally(checks[i], item, condition_cache, examples, &conditions);
+          if (item.recorded->security_conditions_unreadable) ++conditions.unreadable;
           bool recorded_any = false;
           for (const Comparison& c : results[i]) {
             if (c.computed.rule != nullptr) reached.insert(c.computed.rule);
@@ -297,22 +508,21 @@ int RunReplay(const std::vector<std::string>& args) {
                 ++s.compared;
                 ++s.disagree;
                 const std::string computed = DescribeDecision(c.computed);
-                auto [it, inserted] = group_index.emplace(
-                    std::make_tuple(c.type, c.recorded_text, computed), groups.size());
+                std::string recorded = RecordedText(*c.recorded, c.recorded_outcome);
+                auto [it, inserted] =
+                    group_index.emplace(std::make_tuple(c.type, recorded, computed), groups.size());
                 if (inserted) {
                   groups.push_back({c.type,
-                                    c.recorded_text,
+                                    std::move(recorded),
                                     computed,
-                                    c.recorded_json,
+                                    RecordedJson(*c.recorded, c.recorded_outcome),
                                     DecisionJson(c.computed),
                                     0,
                                     {}});
                 }
                 Group& g = groups[it->second];
                 ++g.count;
-                if (static_cast<int>(g.examples.size()) < examples) {
-                  g.examples.push_back(absl::StrCat(item.context.id, " (", item.where, ")"));
-                }
+                AddExample(&g.examples, examples, item);
                 break;
               }
               case Comparison::kNotComparable:
@@ -375,6 +585,7 @@ int RunReplay(const std::vector<std::string>& args) {
     out["coverage"] = {{"activeRules", all_rules.size()},
                        {"reached", all_rules.size() - unreached_rules.size()},
                        {"neverReached", never}};
+    out["securityConditions"] = ConditionsJson(conditions);
     out["totals"] = {{"read", totals.read},
                      {"evaluated", totals.evaluated},
                      {"skipped", totals.skipped},
@@ -422,6 +633,7 @@ int RunReplay(const std::vector<std::string>& args) {
                   << r->name << " (" << r->id << ")\n";
       }
     }
+    PrintConditionsText(conditions);
     std::cout << "\ninput: " << totals.ToString() << "\n";
     if (without_recorded > 0) {
       std::cout << without_recorded
@@ -431,6 +643,37 @@ int RunReplay(const std::vector<std::string>& args) {
   }
   std::cout.flush();
   if (!std::cout) return kExitFailure;
+
+  // The gates: a breach is reported on stderr and wins over malformed input.
+  uint64_t compared = 0;
+  uint64_t agree = 0;
+  uint64_t disagree = 0;
+  for (const auto& [type, st] : stats) {
+    compared += st.compared;
+    agree += st.agree;
+    disagree += st.disagree;
+  }
+  bool breached = false;
+  if (fail_on_disagreement && disagree > 0) {
+    std::cerr << "replay: " << disagree << " of " << compared
+              << " compared decisions disagree (--fail-on-disagreement)\n";
+    breached = true;
+  }
+  if (min_agreement) {
+    const double pct =
+        compared == 0 ? 0 : 100.0 * static_cast<double>(agree) / static_cast<double>(compared);
+    if (compared == 0) {
+      std::cerr << "replay: no decision was compared (--min-agreement "
+                << absl::StrFormat("%g", *min_agreement) << ")\n";
+      breached = true;
+    } else if (pct < *min_agreement) {
+      std::cerr << "replay: agreement " << absl::StrFormat("%.2f", pct) << "% (" << agree << " of "
+                << compared << ") is below --min-agreement "
+                << absl::StrFormat("%g", *min_agreement) << "%\n";
+      breached = true;
+    }
+  }
+  if (breached) return kExitFailure;
   return totals.malformed > 0 ? kExitBadContexts : kExitOk;
 }
 

@@ -1,0 +1,34 @@
+// The two ParseLogEvent implementations (see verdict/system_log.h) and what
+// they share, so each can be called, tested and measured on its own.
+#ifndef VERDICT_LIB_LOGS_LOG_EVENT_PARSERS_H_
+#define VERDICT_LIB_LOGS_LOG_EVENT_PARSERS_H_
+
+#include <cstddef>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "verdict/system_log.h"
+
+namespace verdict::logs {
+
+// Deeper nesting is rejected by both parsers alike: nlohmann would accept
+// any depth and simdjson stops at 1024, and the on-demand walk recurses.
+inline constexpr int kMaxLogEventDepth = 256;
+
+// nlohmann/json: parse the whole event into a tree, then look fields up.
+absl::StatusOr<LogEvent> ParseLogEventDom(std::string_view text, const LogEventPosition& position);
+
+// simdjson on-demand: one forward walk that reads the mapped fields and
+// validates every other value (so it accepts exactly what the DOM parser
+// accepts). `text.data()` must stay readable for `capacity` bytes, with
+// capacity >= text.size() + kLogEventPadding.
+absl::StatusOr<LogEvent> ParseLogEventOnDemand(std::string_view text, size_t capacity,
+                                               const LogEventPosition& position);
+
+// The steps after the fields are read, shared by both parsers: parses
+// debug_data["securityConditions"] into security_conditions.
+void FinishLogEvent(LogEvent* event);
+
+}  // namespace verdict::logs
+
+#endif  // VERDICT_LIB_LOGS_LOG_EVENT_PARSERS_H_

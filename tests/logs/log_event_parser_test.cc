@@ -1,0 +1,267 @@
+// The on-demand parser (simdjson) against the DOM parser (nlohmann): the same
+// LogEvent for every event of every fixture, and the same accept/reject for a
+// table of malformed and odd events.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gtest/gtest.h"
+#include "verdict/system_log.h"
+
+namespace verdict {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Every field, one per line, so a mismatch shows as a readable diff.
+std::string Describe(const LogEvent& e) {
+  std::string out = absl::StrCat(
+      "position ", e.position.ToString(), "\nuuid ", e.uuid, "\neventType ", e.event_type,
+      "\npublished ", e.published, "\nactor ", e.actor_id, " | ", e.actor_type, " | ",
+      e.actor_alternate_id, "\nclient ", e.client_ip, " | ", e.client_device, " | ",
+      e.user_agent_os, "\ngeo ", e.country, " | ", e.state, "\nipChain ",
+      absl::StrJoin(e.ip_chain, ","), "\nauthProvider ", e.authentication_provider, "\nasNumber ");
+  absl::StrAppend(&out, e.as_number ? absl::StrCat(*e.as_number) : "-", "\nisProxy ",
+                  e.is_proxy ? (*e.is_proxy ? "true" : "false") : "-", "\nrisk ", e.risk_level);
+  for (const LogBehavior& b : e.user_behaviors) {
+    absl::StrAppend(&out, "\nbehavior ", b.id, " | ", b.name, " | ", b.result);
+  }
+  absl::StrAppend(&out, "\nipServiceCategories ", absl::StrJoin(e.ip_service_categories, ","));
+  for (const auto& [k, v] : e.debug_data) absl::StrAppend(&out, "\ndebugData ", k, " = ", v);
+  auto tri = [](const std::optional<bool>& b) { return b ? (*b ? "true" : "false") : "-"; };
+  absl::StrAppend(&out, "\ndevice ", e.has_device ? "yes" : "no", " | ", e.device_os_platform,
+                  " | ", tri(e.device_managed), " | ", tri(e.device_registered), " | ",
+                  tri(e.device_jailbreak), "\noutcome ", e.outcome_result, " | ", e.outcome_reason);
+  for (const LogTarget& t : e.targets) {
+    absl::StrAppend(&out, "\ntarget ", t.id, " | ", t.type, " | ", t.alternate_id, " | ",
+                    t.display_name);
+    for (const auto& [k, v] : t.detail) absl::StrAppend(&out, "\n  detail ", k, " = ", v);
+  }
+  for (const SecurityCondition& c : e.security_conditions) {
+    absl::StrAppend(&out, "\ncondition ", c.result ? "true" : "false", " ", c.condition);
+  }
+  absl::StrAppend(&out, "\nconditionsError ", e.security_conditions_error);
+  return out;
+}
+
+// Parses `text` with both parsers; they must agree. Returns whether the
+// event was accepted.
+bool ExpectSameParse(const std::string& text, const std::string& label) {
+  absl::StatusOr<LogEvent> dom = ParseLogEvent(text, {}, LogJsonParser::kDom);
+  absl::StatusOr<LogEvent> on_demand = ParseLogEvent(text, {}, LogJsonParser::kOnDemand);
+  EXPECT_EQ(dom.ok(), on_demand.ok())
+      << label << "\nDOM: " << dom.status() << "\non-demand: " << on_demand.status()
+      << "\ntext: " << text;
+  if (!dom.ok() || !on_demand.ok()) return false;
+  EXPECT_EQ(Describe(*dom), Describe(*on_demand)) << label;
+  EXPECT_TRUE(*dom == *on_demand) << label;
+  return true;
+}
+
+std::vector<RawLogEvent> ReadEvents(const fs::path& path) {
+  std::vector<RawLogEvent> out;
+  absl::StatusOr<std::unique_ptr<LogReader>> reader = LogReader::Open(path.string());
+  EXPECT_TRUE(reader.ok()) << reader.status();
+  if (!reader.ok()) return out;
+  RawLogEvent raw;
+  while (true) {
+    absl::StatusOr<bool> more = (*reader)->Next(&raw);
+    EXPECT_TRUE(more.ok()) << more.status();
+    if (!more.ok() || !*more) break;
+    out.push_back(std::move(raw));
+  }
+  return out;
+}
+
+TEST(LogEventParsers, SameEventsForEveryFixture) {
+  const fs::path dir = fs::path(VERDICT_SOURCE_DIR) / "fixtures" / "logs";
+  size_t files = 0;
+  size_t accepted = 0;
+  size_t rejected = 0;
+  for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (name.find("memberships") != std::string::npos) continue;
+    if (entry.path().extension() != ".json" && entry.path().extension() != ".jsonl" &&
+        entry.path().extension() != ".gz") {
+      continue;
+    }
+    ++files;
+    for (const RawLogEvent& raw : ReadEvents(entry.path())) {
+      const std::string label = absl::StrCat(name, ": ", raw.position.ToString());
+      // The reader's events are read in place (padding in their capacity).
+      ASSERT_GE(raw.text.capacity(), raw.text.size() + kLogEventPadding) << label;
+      absl::StatusOr<LogEvent> in_place = ParseLogEvent(raw);
+      absl::StatusOr<LogEvent> dom = ParseLogEvent(raw, LogJsonParser::kDom);
+      ASSERT_EQ(in_place.ok(), dom.ok())
+          << label << " " << in_place.status() << " / " << dom.status();
+      if (!dom.ok()) {
+        ++rejected;
+        continue;
+      }
+      ++accepted;
+      EXPECT_EQ(Describe(*dom), Describe(*in_place)) << label;
+      EXPECT_TRUE(*dom == *in_place) << label;
+      EXPECT_EQ(dom->position, raw.position) << label;
+    }
+  }
+  // signon-events.json, signon-events.jsonl, org-signon.jsonl, org-export.jsonl.gz.
+  EXPECT_GE(files, 4u);
+  EXPECT_GT(accepted, 5000u);
+  EXPECT_GE(rejected, 9u);  // the malformed lines the fixtures hold on purpose
+}
+
+// A valid event around `field` (a "key": value member).
+std::string Event(const std::string& field) {
+  return absl::StrCat(
+      R"({"uuid":"u1","eventType":"policy.evaluate_sign_on","actor":{"id":"00u1","type":"User"},)",
+      field, R"(,"outcome":{"result":"ALLOW"}})");
+}
+
+TEST(LogEventParsers, SameAcceptAndRejectForMalformedEvents) {
+  const std::string deep_ok = std::string(200, '[') + std::string(200, ']');
+  const std::string deep_bad = std::string(300, '[') + std::string(300, ']');
+  struct Case {
+    std::string name;
+    std::string text;
+    bool accepted;
+  };
+  const std::vector<Case> cases = {
+      {"valid", Event(R"("published":"2026-11-28T12:00:00.000Z")"), true},
+      {"truncated", Event(R"("client":{"ipAddress":"192.0.2.1")").substr(0, 60), false},
+      {"truncated inside a string", R"({"uuid":"abc)", false},
+      {"truncated after a key", R"({"uuid":)", false},
+      {"empty", "", false},
+      {"blank", "   ", false},
+      {"not an object: array", R"([{"uuid":"u1"}])", false},
+      {"not an object: string", R"("event")", false},
+      {"not an object: number", "42", false},
+      {"not an object: null", "null", false},
+      {"trailing garbage", Event(R"("x":1)") + " x", false},
+      {"two objects", Event(R"("x":1)") + Event(R"("y":2)"), false},
+      {"trailing whitespace", Event(R"("x":1)") + " \r\n\t", true},
+      {"byte order mark", "\xEF\xBB\xBF" + Event(R"("x":1)"), true},
+      {"trailing comma", Event(R"("x":[1,2,])"), false},
+      {"missing comma in an unread field", Event(R"("x":{"a":1 "b":2})"), false},
+      {"double comma in an unread array", Event(R"("x":[1,,2])"), false},
+      {"bad literal in an unread field", Event(R"("x":tru)"), false},
+      {"bad literal nul", Event(R"("x":nul)"), false},
+      {"bad number in an unread field", Event(R"("x":01)"), false},
+      {"bad number 1.", Event(R"("x":1.)"), false},
+      {"number overflow", Event(R"("x":1e400)"), false},
+      {"number underflow", Event(R"("x":1e-400)"), true},
+      {"integer beyond 64 bits", Event(R"("x":123456789012345678901234567890)"), true},
+      {"bad escape in an unread string", Event(R"("x":"a\qb")"), false},
+      {"lone high surrogate", Event(R"("x":"\ud800")"), false},
+      {"lone low surrogate", Event(R"("x":"\udc00")"), false},
+      {"surrogate pair", Event(R"("x":"\ud83d\ude00")"), true},
+      {"control character in a string", Event("\"x\":\"a\tb\""), false},
+      {"escaped NUL", Event(R"("x":"a\u0000b")"), true},
+      {"comment", Event(R"("x":1 /* c */)"), false},
+      {"NaN", Event(R"("x":NaN)"), false},
+      {"single quotes", Event(R"('x':1)"), false},
+      {"non-UTF-8 in an unread string", Event("\"x\":\"caf\xE9\""), false},
+      {"non-UTF-8 in a read string", Event("\"client\":{\"ipAddress\":\"\xFF\"}"), false},
+      {"overlong UTF-8", Event("\"x\":\"\xC0\xAF\""), false},
+      {"UTF-8 surrogate", Event("\"x\":\"\xED\xA0\x80\""), false},
+      {"valid UTF-8",
+       Event("\"client\":{\"geographicalContext\":{\"state\":\"Qu\xC3\xA9"
+             "bec\"}}"),
+       true},
+      {"deep nesting within the limit", Event(absl::StrCat(R"("x":)", deep_ok)), true},
+      {"deep nesting beyond the limit", Event(absl::StrCat(R"("x":)", deep_bad)), false},
+      {"deep nesting inside debugData",
+       Event(absl::StrCat(R"("debugContext":{"debugData":{"k":)", deep_bad, "}}")), false},
+      {"unclosed deep nesting", std::string(5000, '['), false},
+      // Wrong types: ignored, not rejected.
+      {"actor is a string", Event(R"("actor":"00u1")"), true},
+      {"target is an object", Event(R"("target":{"id":"0pr1"})"), true},
+      {"target elements of every type",
+       Event(R"("target":[1,"x",null,[],{"id":7,"type":true,"detailEntry":[1]}])"), true},
+      {"ipChain of odd hops",
+       Event(R"("request":{"ipChain":[5,{"ip":null},{"ip":1.5},{"ip":"192.0.2.1"}]})"), true},
+      {"asNumber as a string", Event(R"("securityContext":{"asNumber":"64500"})"), true},
+      {"asNumber as a float", Event(R"("securityContext":{"asNumber":64500.0})"), true},
+      {"asNumber negative zero", Event(R"("securityContext":{"asNumber":-0})"), true},
+      {"asNumber beyond int64", Event(R"("securityContext":{"asNumber":9223372036854775808})"),
+       true},
+      {"asNumber beyond 64 bits", Event(R"("securityContext":{"asNumber":1e30})"), true},
+      {"isProxy as a string", Event(R"("securityContext":{"isProxy":"TRUE"})"), true},
+      {"isProxy as a number", Event(R"("securityContext":{"isProxy":1})"), true},
+      {"risk is a string", Event(R"("securityContext":{"risk":"HIGH"})"), true},
+      {"userBehaviors of odd entries",
+       Event(
+           R"("securityContext":{"userBehaviors":[null,{"id":1},{"name":"New IP","result":"POSITIVE"}]})"),
+       true},
+      {"ipServiceCategories mixed",
+       Event(
+           R"("securityContext":{"ipDetails":{"ipServiceCategories":["TOR",{"name":"VPN"},3,{}]}})"),
+       true},
+      {"device is a string", Event(R"("device":"laptop")"), true},
+      {"device fields of odd types",
+       Event(R"("device":{"os_platform":7,"managed":"false","registered":null,"jailbreak":[]})"),
+       true},
+      {"debugData values of every type",
+       Event(
+           R"("debugContext":{"debugData":{"s":"x","n":1.50,"i":-3,"b":false,"z":null,"o":{"b":[1, 2.0],"a":"\u00e9"},"a":[ ]}})"),
+       true},
+      {"numbers as ScalarText", Event(R"("uuid":1.0e2,"eventType":true,"published":-0)"), true},
+      {"missing fields", R"({})", true},
+      {"null fields",
+       R"({"uuid":null,"actor":null,"client":null,"request":null,"securityContext":null,"debugContext":null,"device":null,"outcome":null,"target":null})",
+       true},
+      {"duplicate keys: the last wins",
+       R"({"actor":{"id":"a","type":"User"},"actor":{"id":"b"},"client":{"userAgent":{"os":"iOS"},"userAgent":{}},"debugContext":{"debugData":{"k":"1","k":null,"j":"2","j":"3"}}})",
+       true},
+      {"escaped keys", R"({"\u0075uid":"u1","event\u0054ype":"user.session.start"})", true},
+      {"escaped strings", Event(R"("client":{"ipAddress":"192.0.2.1\/32 \"x\" \\ \n"})"), true},
+      {"geo from the chain when the client has none",
+       Event(
+           R"("request":{"ipChain":[{"ip":"192.0.2.1","geographicalContext":{"country":"Germany","state":"Berlin"}},{"geographicalContext":{"country":"France"}}]},"client":{"geographicalContext":{"country":null,"state":"Bavaria"}})"),
+       true},
+      {"odd Java map strings",
+       Event(
+           R"("debugContext":{"debugData":{"behaviors":"{New IP=POSITIVE, {x=[y}","risk":"{reasons=a, b=, level=HIGH","securityConditions":"[{result=maybe, condition=x}]"}})"),
+       true},
+      {"securityConditions with commas, braces and quotes",
+       Event(
+           R"("debugContext":{"debugData":{"securityConditions":"[{result=true, condition=user.isMemberOf({'group.id':'00g1'}) && security.behaviors.contains('a, b}')}, {condition=security.risk.level == \"HIGH\", result=false}]"}})"),
+       true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    EXPECT_EQ(ExpectSameParse(c.text, c.name), c.accepted) << c.name;
+  }
+}
+
+TEST(LogEventParsers, RejectionsNameTheProblem) {
+  absl::StatusOr<LogEvent> e = ParseLogEvent(R"({"uuid":"x","a":[1,,2]})");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(e.status().message().find("invalid JSON"), std::string_view::npos) << e.status();
+  e = ParseLogEvent("[1]");
+  ASSERT_FALSE(e.ok());
+  EXPECT_EQ(e.status().message(), "an event is a JSON object, not array");
+}
+
+TEST(LogEventParsers, ReadsSecurityConditions) {
+  absl::StatusOr<LogEvent> e = ParseLogEvent(Event(
+      R"("debugContext":{"debugData":{"securityConditions":"[{result=true, condition=security.risk.level == 'MEDIUM'}, {result=false, condition=security.userBehaviors['New Device'].detected}]"}})"));
+  ASSERT_TRUE(e.ok()) << e.status();
+  ASSERT_EQ(e->security_conditions.size(), 2u);
+  EXPECT_EQ(e->security_conditions[0].condition, "security.risk.level == 'MEDIUM'");
+  EXPECT_TRUE(e->security_conditions[0].result);
+  EXPECT_EQ(e->security_conditions[1].condition, "security.userBehaviors['New Device'].detected");
+  EXPECT_FALSE(e->security_conditions[1].result);
+  EXPECT_EQ(e->security_conditions_error, "");
+
+  e = ParseLogEvent(
+      Event(R"("debugContext":{"debugData":{"securityConditions":"[{result=true, condition=x"}})"));
+  ASSERT_TRUE(e.ok()) << e.status();
+  EXPECT_TRUE(e->security_conditions.empty());
+  EXPECT_NE(e->security_conditions_error, "");
+}
+
+}  // namespace
+}  // namespace verdict
