@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,6 +20,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "lib/expr/program.h"
 #include "verdict/expression.h"
 
@@ -46,12 +48,14 @@ namespace expr {
 namespace {
 
 struct Value {
-  enum class Kind { kNull, kBool, kNumber, kString, kList, kError };
+  enum class Kind { kNull, kBool, kNumber, kString, kList, kTime, kError };
   Kind kind = Kind::kNull;
   bool boolean = false;
   double number = 0;
-  std::string_view view;  // borrowed string (when !owns)
-  std::string owned;      // built string, or the error message
+  absl::Time time;          // kTime: the instant
+  int32_t zone_offset = 0;  // kTime: seconds east of UTC, for toString/toWindows display
+  std::string_view view;    // borrowed string (when !owns)
+  std::string owned;        // built string, or the error message
   bool owns = false;
   std::vector<Value> list;
 
@@ -83,6 +87,13 @@ struct Value {
     v.owns = true;
     return v;
   }
+  static Value Time(absl::Time t, int32_t offset) {
+    Value v;
+    v.kind = Kind::kTime;
+    v.time = t;
+    v.zone_offset = offset;
+    return v;
+  }
   static Value List(std::vector<Value> items) {
     Value v;
     v.kind = Kind::kList;
@@ -111,6 +122,8 @@ const char* KindName(Value::Kind k) {
       return "string";
     case Value::Kind::kList:
       return "array";
+    case Value::Kind::kTime:
+      return "Time";
     case Value::Kind::kError:
       return "error";
   }
@@ -134,6 +147,8 @@ bool Equal(const Value& a, const Value& b) {
         if (!Equal(a.list[i], b.list[i])) return false;
       }
       return true;
+    case Value::Kind::kTime:
+      return a.time == b.time;  // the same instant, whatever the display zone
     case Value::Kind::kError:
       return false;
   }
@@ -250,6 +265,8 @@ class Evaluator {
       if (std::isnan(l.number) || std::isnan(r.number)) return Value::Bool(false);
     } else if (l.kind == Value::Kind::kString && r.kind == Value::Kind::kString) {
       cmp = l.str().compare(r.str());
+    } else if (l.kind == Value::Kind::kTime && r.kind == Value::Kind::kTime) {
+      cmp = l.time < r.time ? -1 : (l.time > r.time ? 1 : 0);
     } else {
       return Value::Error(
           n.col, absl::StrCat("cannot compare ", KindName(l.kind), " with ", KindName(r.kind)));
@@ -482,6 +499,8 @@ class Evaluator {
       case Fn::kIsMemberOfGroupNameContains:
       case Fn::kIsMemberOfGroup:
         return ClassicGroup(n);
+      case Fn::kNow:
+        return Now(n);
       default:
         break;
     }
@@ -526,6 +545,7 @@ class Evaluator {
                        n.col, absl::StrCat("'", std::string(fn), "' needs a string argument, got ",
                                            KindName(v.kind)));
     };
+    if (n.fn >= Fn::kParseWindowsTime && n.fn <= Fn::kWithin) return TimeCall(n, self, a);
     const std::string_view s = self.str();
     switch (n.fn) {
       case Fn::kToUpperCase:
@@ -647,6 +667,102 @@ class Evaluator {
                                [&](const Value& x) { return Equal(x, a); });
         if (it != out.list.end()) out.list.erase(it);
         return out;
+      }
+      default:
+        return Value::Error(n.col, "unknown function");
+    }
+  }
+
+  // DateTime.now() is the context's `time`: answers never depend on the wall
+  // clock, so an evaluation can be replayed.
+  Value Now(const Node& n) const {
+    if (!ctx_.time) return Value::Error(n.col, "DateTime.now() needs the context's 'time'");
+    return Value::Time(*ctx_.time, 0);
+  }
+
+  // An integer from a string of digits (optionally signed) or a whole number.
+  static bool ToInt64(const Value& v, int64_t* out) {
+    if (v.kind == Value::Kind::kNumber) {
+      if (!std::isfinite(v.number) || std::fabs(v.number) > 9.0e18) return false;
+      *out = static_cast<int64_t>(v.number);
+      return true;
+    }
+    const std::string_view s = v.str();
+    return v.kind == Value::Kind::kString &&
+           absl::SimpleAtoi(absl::string_view(s.data(), s.size()), out);
+  }
+
+  // Windows FILETIME: 100 ns ticks since 1601-01-01 UTC.
+  static constexpr int64_t kWindowsEpochTicks = 116444736000000000;  // at 1970-01-01
+
+  Value TimeCall(const Node& n, const Value& self, const Value& a) {
+    const bool is_time = self.kind == Value::Kind::kTime;
+    auto bad = [&](std::string_view fn) {
+      return Value::Error(
+          n.col, absl::StrCat("'", std::string(fn), "' does not apply to ", KindName(self.kind)));
+    };
+    switch (n.fn) {
+      case Fn::kParseUnixTime:
+      case Fn::kParseWindowsTime: {
+        int64_t x = 0;
+        if (!ToInt64(self, &x)) return Value::Error(n.col, "not an integer time stamp");
+        if (n.fn == Fn::kParseUnixTime) return Value::Time(absl::FromUnixMillis(x), 0);
+        // Split before scaling: ticks * 100 ns overflows int64.
+        const int64_t since_unix = x - kWindowsEpochTicks;
+        if (x < 0) return Value::Error(n.col, "Windows time out of range");
+        return Value::Time(absl::UnixEpoch() + absl::Microseconds(since_unix / 10) +
+                               absl::Nanoseconds((since_unix % 10) * 100),
+                           0);
+      }
+      case Fn::kParseStringTime: {
+        if (self.kind != Value::Kind::kString) return bad("parseStringTime");
+        const absl::string_view text(self.str().data(), self.str().size());
+        absl::Time t;
+        std::string err;
+        // RFC 3339 with an offset or Z; without one, or a bare date: UTC.
+        for (const char* format : {absl::RFC3339_full, "%Y-%m-%d%ET%H:%M:%E*S", "%Y-%m-%d"}) {
+          if (absl::ParseTime(format, text, absl::UTCTimeZone(), &t, &err)) {
+            return Value::Time(t, 0);
+          }
+        }
+        return Value::Error(n.col, "not an ISO 8601 time ('2024-05-01T12:00:00Z')");
+      }
+      case Fn::kToWindows:
+      case Fn::kToUnix: {
+        if (!is_time) return bad(n.fn == Fn::kToUnix ? "toUnix" : "toWindows");
+        if (n.fn == Fn::kToUnix) return Value::Own(absl::StrCat(absl::ToUnixMillis(self.time)));
+        const int64_t micros = absl::ToUnixMicros(self.time);
+        constexpr int64_t kLimit = (INT64_MAX - kWindowsEpochTicks) / 10;
+        if (micros > kLimit || micros < -kWindowsEpochTicks / 10) {
+          return Value::Error(n.col, "time out of the Windows time range");
+        }
+        return Value::Own(absl::StrCat(micros * 10 + kWindowsEpochTicks));
+      }
+      case Fn::kToString: {
+        if (!is_time) return bad("toString");
+        const absl::TimeZone zone = absl::FixedTimeZone(self.zone_offset);
+        if (n.str >= 0) return Value::Own(absl::FormatTime(p_.strings[n.str], self.time, zone));
+        return Value::Own(absl::FormatTime(
+            self.zone_offset == 0 ? "%Y-%m-%dT%H:%M:%E3SZ" : "%Y-%m-%dT%H:%M:%E3S%Ez", self.time,
+            zone));
+      }
+      case Fn::kToZone:
+        if (!is_time) return bad("toZone");
+        return Value::Time(self.time, static_cast<int32_t>(n.number));
+      case Fn::kPlusTime:
+      case Fn::kMinusTime:
+      case Fn::kWithin: {
+        if (!is_time) return bad("plus/minus/within");
+        if (a.kind != Value::Kind::kNumber || !std::isfinite(a.number)) {
+          return Value::Error(n.col,
+                              absl::StrCat("needs a number argument, got ", KindName(a.kind)));
+        }
+        const absl::Duration d = absl::Seconds(a.number * n.number);
+        if (n.fn == Fn::kPlusTime) return Value::Time(self.time + d, self.zone_offset);
+        if (n.fn == Fn::kMinusTime) return Value::Time(self.time - d, self.zone_offset);
+        Value now = Now(n);
+        if (now.is_error()) return now;
+        return Value::Bool(absl::AbsDuration(now.time - self.time) <= d);
       }
       default:
         return Value::Error(n.col, "unknown function");

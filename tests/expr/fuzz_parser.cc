@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 
+#include "absl/time/time.h"
 #include "verdict/expression.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -16,8 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     s->behaviors = {{"b1", "New IP", "VELOCITY", true}};
     return s;
   }();
-  static const verdict::ExpressionData* expression_data =
-      new verdict::ExpressionData(*snapshot);
+  static const verdict::ExpressionData* expression_data = new verdict::ExpressionData(*snapshot);
   static const verdict::SignOnContext* context = [] {
     auto* c = new verdict::SignOnContext();
     c->has_user = true;
@@ -28,6 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     c->behaviors = {"b1"};
     c->session.amr = {"pwd"};
     c->risk_level = verdict::RiskLevel::kLow;
+    c->device.os_type = "OTHER";
+    c->user.profile["hireDate"] = "2024-04-15T09:00:00Z";
+    c->time = absl::FromUnixSeconds(1714564800);  // DateTime.now()
     return c;
   }();
   const std::string_view text(reinterpret_cast<const char*>(data), size);
