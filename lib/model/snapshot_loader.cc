@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "lib/model/json_walker.h"
+#include "lib/model/linked_objects_loader.h"
 #include "lib/model/model_parser.h"
 #include "verdict/expression.h"
 #include "verdict/snapshot.h"
@@ -73,6 +74,7 @@ class Loader {
     LoadRules();
     LoadMappings();
     LoadUserGroups();
+    model_internal::LoadLinkedObjects(root_, &snap_, issues_);
     CheckRuleTypes();
     CheckDuplicateRuleIds();
     Sort();

@@ -19,6 +19,12 @@ Snapshot FixtureSnapshot() {
               {"00gOther", "Other", "OKTA_GROUP"}};
   s.behaviors = {{"abcNewIp", "New IP", "VELOCITY", true},
                  {"abcNewDevice", "New Device", "NEW_DEVICE", true}};
+  s.linked_object_definitions = {{"manager", "subordinates"}};
+  s.users["00uBoss"] = {
+      "00uBoss", "ACTIVE", {{"email", "boss@example.com"}, {"department", "Exec"}}};
+  s.users["00uA"] = {"00uA", "ACTIVE", {{"email", "a@example.com"}}};
+  s.user_links["00u1"]["manager"] = {"00uBoss"};
+  s.user_links["00u1"]["subordinates"] = {"00uA", "00uNoFile"};
   return s;
 }
 
@@ -182,8 +188,22 @@ const Row kRows[] = {
     {"user.getGroups({'group.profile.name': 'Zzz'}).isEmpty()", true},
     {"user.getGroups().size() == 4", true},
     {"user.getGroups({'group.type': 'OKTA_GROUP'}).contains('00gEng')", true},
-    {"user.getLinkedObject('manager') == null", true},
+    // Linked objects: 00u1's manager is 00uBoss; 00uA and 00uNoFile (no user.json) report to 00u1.
+    {"user.getLinkedObject('manager') != null", true},
+    {"user.getLinkedObject('manager').profile.email == 'boss@example.com'", true},
     {"user.getLinkedObject('manager').profile.email == 'x'", false},
+    {"user.getLinkedObject('manager').profile.department.toLowerCase() == 'exec'", true},
+    {"user.getLinkedObject('manager').id == '00uBoss'", true},
+    {"user.getLinkedObject('manager').status == 'ACTIVE'", true},
+    {"user.getLinkedObject('manager').profile.missing == null", true},
+    {"user.getLinkedObject('manager').created == null", true},
+    {"user.getLinkedObject('manager') == user.getLinkedObject('manager')", true},
+    {"user.getLinkedObject('subordinates').size() == 2", true},
+    {"user.getLinkedObject('subordinates').contains(user.getLinkedObject('manager'))", false},
+    {"user.getLinkedObject('assistant') == null", true},
+    {"user.getLinkedObject(1) == null", false},
+    {"user.getLinkedObject('manager').profile.missing.contains('x')", false},
+    {"user.getLinkedObject('assistant').profile.email == null", false},
     // Time: DateTime.now() is the context's time (2024-05-01T12:00:00Z).
     {"DateTime.now() == '2024-05-01T12:00:00Z'.parseStringTime()", true},
     {"DateTime.now().toString() == '2024-05-01T12:00:00.000Z'", true},
@@ -212,6 +232,10 @@ const Row kRows[] = {
     {"'2024-05-01T12:00:10Z'.parseStringTime().withinSeconds(10)", true},
     {"'2024-05-01T12:00:11Z'.parseStringTime().withinSeconds(10)", false},
     {"'2024-05-01'.parseStringTime() < DateTime.now()", true},
+    {"'2024-02-30'.parseStringTime() == null", false},
+    {"'2024-05-01T12:00:00.5+00:00'.parseStringTime() > DateTime.now()", true},
+    {"'2024-05-01T17:30+05:30'.parseStringTime() == DateTime.now()", true},
+    {"'2024-05-01T12:00:00Zjunk'.parseStringTime() == null", false},
     {"'2024-05-01T14:00:00+02:00'.parseStringTime() == DateTime.now()", true},
     {"user.profile.hireDate.parseStringTime().withinDays(30)", true},
     {"user.profile.hireDate.parseStringTime().withinDays(15)", false},

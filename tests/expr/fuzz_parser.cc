@@ -1,7 +1,8 @@
 // libFuzzer harness for the expression compiler and evaluator: any input must
-// compile or fail with a status, and a compiled expression must evaluate
-// without crashing or exceeding its limits. Built only with -DVERDICT_FUZZ=ON
-// (clang); run through scripts/fuzz.sh.
+// compile or fail with a status, and a compiled expression must evaluate (as a
+// condition and as a providerExpression string) without crashing or exceeding
+// its limits, against a context with a time and linked objects. Built only
+// with -DVERDICT_FUZZ=ON (clang); run through scripts/fuzz.sh.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -15,6 +16,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     auto* s = new verdict::Snapshot();
     s->groups = {{"00gEng", "Engineering", "OKTA_GROUP"}, {"00gAll", "Everyone", "BUILT_IN"}};
     s->behaviors = {{"b1", "New IP", "VELOCITY", true}};
+    s->linked_object_definitions = {{"manager", "subordinates"}};
+    s->users["00uBoss"] = {"00uBoss", "ACTIVE", {{"email", "boss@example.com"}}};
+    s->user_links["00u1"]["manager"] = {"00uBoss"};
+    s->user_links["00u1"]["subordinates"] = {"00uBoss", "00uNoFile"};
     return s;
   }();
   static const verdict::ExpressionData* expression_data = new verdict::ExpressionData(*snapshot);
@@ -38,6 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!compiled.ok()) return 0;
   std::string why;
   (*compiled)->EvaluateBool(*context, *expression_data, &why);
+  (*compiled)->EvaluateString(
+      *context, *expression_data, [](std::string_view) {}, &why);
   (*compiled)->EvaluateBool(verdict::SignOnContext(), verdict::ExpressionData(), nullptr);
   return 0;
 }
