@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test: the suite in build/,
 # the installed CMake package consumed by tests/cmake_package, the suite again
-# under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, and the
-# benchmarks once as a smoke test. Exits non-zero on the first failure.
+# under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, the
+# expression fuzzer for a bounded time, and the benchmarks once as a smoke
+# test. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
@@ -34,6 +35,12 @@ step "tests (build-asan/)"
 ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:alloc_dealloc_mismatch=0}" \
 UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
   ctest --test-dir build-asan --output-on-failure -j "${jobs}"
+
+# libFuzzer on the expression parser and evaluator, in its own clang build
+# (build-fuzz/, a few files): a crash, timeout or leak fails CI and names the
+# reproducer. FUZZ_SECONDS bounds the run (default 75).
+step "fuzz the expression language (build-fuzz/, ${FUZZ_SECONDS:-75} s)"
+JOBS="${jobs}" bash scripts/fuzz.sh "${FUZZ_SECONDS:-75}"
 
 step "benchmark smoke test"
 if [[ -x build/verdict_bench ]]; then

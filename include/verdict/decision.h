@@ -32,10 +32,16 @@ struct Decision {
   // ALLOW/DENY/CHALLENGE for OKTA_SIGN_ON and ACCESS_POLICY (and DENY for
   // blocked contexts of every type); kNone otherwise.
   Outcome outcome = Outcome::kNone;
+  // IDP_DISCOVERY with `idpSelectionType: DYNAMIC`: the provider the
+  // matchCriteria chose (into rule->idp->providers), or none; then
+  // `idp_fallback_to_okta` when shouldFallBackToOkta routes to Okta.
+  const IdpProvider* idp_provider = nullptr;
+  bool idp_fallback_to_okta = false;
 
   friend bool operator==(const Decision& a, const Decision& b) {
     return a.type == b.type && a.blocked == b.blocked && a.blocking_zone == b.blocking_zone &&
-           a.policy == b.policy && a.rule == b.rule && a.outcome == b.outcome;
+           a.policy == b.policy && a.rule == b.rule && a.outcome == b.outcome &&
+           a.idp_provider == b.idp_provider && a.idp_fallback_to_okta == b.idp_fallback_to_okta;
   }
 };
 
@@ -50,7 +56,7 @@ struct ConditionVerdict {
 
 struct RuleTrace {
   const Rule* rule = nullptr;
-  bool evaluated = false;    // false: skipped (inactive) — see `note`
+  bool evaluated = false;  // false: skipped (inactive) — see `note`
   bool matched = false;
   std::string note;
   std::vector<ConditionVerdict> conditions;

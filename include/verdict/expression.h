@@ -13,6 +13,8 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "verdict/context.h"
 #include "verdict/issue.h"
@@ -30,8 +32,10 @@ struct ExpressionEnv {
 };
 
 // The parts of a snapshot an expression can see: groups (id → name/type, for
-// user.isMemberOf) and behaviors (id → name, for security.behaviors, which
-// holds names). Must not outlive the snapshot it was built from.
+// user.isMemberOf), behaviors (id → name, for security.behaviors, which holds
+// names) and linked objects (user.getLinkedObject). Built once per snapshot
+// (the compiled engine: in Compile()), so evaluation only looks things up.
+// Must not outlive the snapshot it was built from.
 class ExpressionData {
  public:
   ExpressionData() = default;
@@ -43,11 +47,24 @@ class ExpressionData {
   const Group* everyone() const { return everyone_; }
   // The behavior's name for an id; any other value is returned as given.
   std::string_view BehaviorName(std::string_view id_or_name) const;
+  // The users `user_id` is linked to by `relationship` (a primary or
+  // associated name of linked-objects.json), in the snapshot's order; nullptr
+  // when none. A linked id without users/<id>/user.json yields a user with
+  // only its id.
+  const std::vector<const SnapshotUser*>* LinkedUsers(std::string_view user_id,
+                                                      std::string_view relationship) const;
+  // True for a primary name ("manager"): the relationship links one user.
+  bool IsPrimaryRelationship(std::string_view name) const;
 
  private:
   absl::flat_hash_map<std::string, const Group*> groups_;
   absl::flat_hash_map<std::string, std::string> behavior_names_;
   const Group* everyone_ = nullptr;
+  absl::flat_hash_map<std::string,
+                      absl::flat_hash_map<std::string, std::vector<const SnapshotUser*>>>
+      links_;
+  absl::flat_hash_set<std::string> primary_names_;
+  std::vector<std::unique_ptr<SnapshotUser>> id_only_users_;
 };
 
 namespace expr {
@@ -68,6 +85,12 @@ class CompiledExpression {
   // Never throws.
   bool EvaluateBool(const SignOnContext& context, const ExpressionData& data,
                     std::string* why) const;
+
+  // Evaluates to a string and passes it to `use` (valid only during the
+  // call): IdP-discovery providerExpression. False when the result is an
+  // error or not a string; the reason is written to `why` when non-null.
+  bool EvaluateString(const SignOnContext& context, const ExpressionData& data,
+                      absl::FunctionRef<void(std::string_view)> use, std::string* why) const;
 
   const std::string& text() const;
 

@@ -8,6 +8,7 @@
 #define VERDICT_SNAPSHOT_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -241,6 +242,23 @@ struct AppSignOnAction {
   std::string reauthenticate_in;         // ISO 8601 duration
 };
 
+// IDP_DISCOVERY `actions.idp` (SPEC#IdpPolicyRuleAction).
+struct IdpProvider {
+  std::string type;  // OKTA, SAML2, OIDC, AgentlessDSSO, IWA, ...
+  std::string id;
+  std::string name;
+};
+struct IdpMatchCriterion {
+  std::string provider_expression;  // Okta EL, e.g. login.identifier.substringAfter('@')
+  std::string property_name;        // the provider property it must equal: name | id | type
+};
+struct IdpAction {
+  std::vector<IdpProvider> providers;
+  std::string selection_type = "SPECIFIC";  // SPECIFIC | DYNAMIC (upper case)
+  std::vector<IdpMatchCriterion> match_criteria;
+  bool fall_back_to_okta = false;  // shouldFallBackToOkta
+};
+
 // ---------------------------------------------------------------- policies
 
 struct Rule {
@@ -254,6 +272,7 @@ struct Rule {
   Conditions conditions;
   std::optional<SignOnAction> signon;
   std::optional<AppSignOnAction> app_sign_on;
+  std::optional<IdpAction> idp;
   std::string actions_json;  // `actions` exactly as received ("{}" if absent)
   std::string raw_json;
   // Where the rule came from, for error messages and traces.
@@ -314,6 +333,22 @@ struct Application {
   std::string pointer;  // "/3"
 };
 
+// linked-objects.json (GET /api/v1/meta/schemas/user/linkedObjects): one
+// relationship, e.g. primary "manager", associated "subordinates".
+struct LinkedObjectDefinition {
+  std::string primary_name;
+  std::string associated_name;
+};
+
+// users/<userId>/user.json (GET /api/v1/users/{id}): what an expression reads
+// of a linked user (user.getLinkedObject('manager').profile.email).
+struct SnapshotUser {
+  std::string id;
+  std::string status;
+  // String values as they are; other JSON values as JSON text.
+  std::map<std::string, std::string, std::less<>> profile;
+};
+
 struct Manifest {
   int format_version = 1;
   std::string org;
@@ -336,6 +371,15 @@ struct Snapshot {
   bool has_apps_file = false;
   // users/<userId>/groups.json: user id -> group ids.
   std::map<std::string, std::vector<std::string>> user_groups;
+  // Linked objects (lib/model/linked_objects_loader.cc): the relationship
+  // definitions, users/<userId>/user.json by id, and
+  // users/<userId>/linkedObjects/<relationshipName>.json as user id ->
+  // relationship name -> linked user ids (in the file's order).
+  std::vector<LinkedObjectDefinition> linked_object_definitions;
+  bool has_linked_objects_file = false;
+  std::map<std::string, SnapshotUser, std::less<>> users;
+  std::map<std::string, std::map<std::string, std::vector<std::string>, std::less<>>, std::less<>>
+      user_links;
 
   const NetworkZone* FindZone(std::string_view id) const;
   const Policy* FindPolicy(std::string_view id) const;

@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "lib/compile/compiled_data.h"
+#include "lib/eval/idp_routing.h"
 #include "verdict/engine.h"
 
 namespace verdict {
@@ -321,6 +322,19 @@ class Compiler {
         e.user_identifier_regexes.push_back(re.ok() ? *re : nullptr);
       }
     }
+    if (c.platform) {
+      for (const auto* list : {&c.platform->include, &c.platform->exclude}) {
+        for (const PlatformEntry& entry : *list) {
+          std::shared_ptr<const CompiledExpression> os;
+          if (!entry.os_expression.empty()) {
+            auto compiled = CompileExpression(entry.os_expression);
+            if (compiled.ok()) os = *compiled;
+            e.platform_os_malformed = e.platform_os_malformed || !compiled.ok();
+          }
+          e.platform_os.push_back(std::move(os));
+        }
+      }
+    }
     d_.exact_checks.push_back(std::move(e));
     return static_cast<uint32_t>(d_.exact_checks.size() - 1);
   }
@@ -396,6 +410,9 @@ class Compiler {
         cr.policy_slot = slot;
         if (HasRareConditions(r.conditions)) cr.exact = AddExact(r.conditions, false, true);
         SetOutcome(type, r, &cr);
+        if (r.idp && r.idp->selection_type == "DYNAMIC") {
+          cr.idp_criteria = internal::CompileIdpCriteria(*r.idp);
+        }
         prog.rules.push_back(std::move(cr));
       }
       cp.rule_end = static_cast<uint32_t>(prog.rules.size());

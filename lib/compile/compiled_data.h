@@ -96,6 +96,11 @@ struct ExactCheck {
   // userIdentifier EXPRESSION regexes, parallel to its patterns.
   std::shared_ptr<const CompiledExpression> el;
   std::vector<std::shared_ptr<const CompiledRegex>> user_identifier_regexes;
+  // platform os.expression compiled once, parallel to platform.include then
+  // platform.exclude (null: no expression). A malformed one: the rule never
+  // matches.
+  std::vector<std::shared_ptr<const CompiledExpression>> platform_os;
+  bool platform_os_malformed = false;
 };
 
 // How a winning rule's outcome is derived (Part A §A3).
@@ -106,6 +111,9 @@ struct CompiledRule {
   const Rule* rule = nullptr;
   uint32_t policy_slot = 0;  // index into TypeProgram::policies
   uint32_t exact = kNone;    // index into CompiledData::exact_checks
+  // IDP_DISCOVERY DYNAMIC: the rule's providerExpressions, compiled once
+  // (parallel to rule->idp->match_criteria; null = malformed).
+  std::vector<std::shared_ptr<const CompiledExpression>> idp_criteria;
   OutcomeKind outcome_kind = OutcomeKind::kFixed;
   Outcome outcome = Outcome::kNone;  // kFixed; for kFactor* the ALLOW side
   std::optional<int64_t> factor_lifetime_minutes;

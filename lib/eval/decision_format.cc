@@ -58,6 +58,17 @@ std::string DecisionToJsonLine(std::string_view context_id, const Decision& deci
     absl::StrAppend(&out, ", \"actions\": ",
                     decision.rule->actions_json.empty() ? "{}" : decision.rule->actions_json);
   }
+  // Dynamic IdP routing only: lines of other rules keep the contract's keys.
+  if (decision.rule != nullptr && decision.rule->idp &&
+      decision.rule->idp->selection_type == "DYNAMIC") {
+    const IdpProvider* p = decision.idp_provider;
+    absl::StrAppend(&out, ", \"idpProvider\": ",
+                    p != nullptr
+                        ? absl::StrCat("{\"type\": ", Quote(p->type), ", \"id\": ", Quote(p->id),
+                                       ", \"name\": ", Quote(p->name), "}")
+                    : decision.idp_fallback_to_okta ? "{\"type\": \"OKTA\", \"fallback\": true}"
+                                                    : "null");
+  }
   out += "}";
   return out;
 }

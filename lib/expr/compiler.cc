@@ -55,7 +55,151 @@ constexpr MethodSpec kMethods[] = {
     {"isEmpty", Fn::kIsEmpty, 0, 0},
     {"add", Fn::kAdd, 1, 1},
     {"remove", Fn::kRemove, 1, 1},
+    {"parseWindowsTime", Fn::kParseWindowsTime, 0, 0},
+    {"parseUnixTime", Fn::kParseUnixTime, 0, 0},
+    {"parseStringTime", Fn::kParseStringTime, 0, 0},
+    {"toWindows", Fn::kToWindows, 0, 0},
+    {"toUnix", Fn::kToUnix, 0, 0},
+    {"toString", Fn::kToString, 0, 1},
+    {"toZone", Fn::kToZone, 1, 1},
+    {"plusDays", Fn::kPlusTime, 1, 1},
+    {"plusHours", Fn::kPlusTime, 1, 1},
+    {"plusMinutes", Fn::kPlusTime, 1, 1},
+    {"plusSeconds", Fn::kPlusTime, 1, 1},
+    {"minusDays", Fn::kMinusTime, 1, 1},
+    {"minusHours", Fn::kMinusTime, 1, 1},
+    {"minusMinutes", Fn::kMinusTime, 1, 1},
+    {"minusSeconds", Fn::kMinusTime, 1, 1},
+    {"withinDays", Fn::kWithin, 1, 1},
+    {"withinHours", Fn::kWithin, 1, 1},
+    {"withinMinutes", Fn::kWithin, 1, 1},
+    {"withinSeconds", Fn::kWithin, 1, 1},
 };
+
+// DateTime.f() (no receiver).
+constexpr MethodSpec kDateTimeFunctions[] = {{"now", Fn::kNow, 0, 0}};
+
+// Seconds per unit of plus/minus/within<Unit>, from the method name's suffix.
+double SecondsPerUnit(std::string_view name) {
+  if (name.ends_with("Days")) return 86400;
+  if (name.ends_with("Hours")) return 3600;
+  if (name.ends_with("Minutes")) return 60;
+  return 1;
+}
+
+// toZone's argument: 'UTC', 'GMT', 'Z', or a fixed offset '+05:30', '-0800',
+// '+05', optionally after 'UTC'/'GMT'. Region ids ('America/New_York') need
+// the tz database, whose contents vary by machine: answers would not be
+// reproducible, so they are refused. Returns seconds east of UTC.
+absl::StatusOr<int> ParseZoneOffset(std::string_view z) {
+  const std::string_view original = z;
+  auto unsupported = [&]() {
+    return absl::InvalidArgumentError(
+        absl::StrCat("time zone '", std::string(original),
+                     "' is not supported (use 'UTC' or a fixed offset such as '+05:30')"));
+  };
+  for (std::string_view prefix : {"UTC", "GMT", "UT"}) {
+    if (z.starts_with(prefix)) {
+      z.remove_prefix(prefix.size());
+      break;
+    }
+  }
+  if (z.empty() || z == "Z") return 0;
+  if (z[0] != '+' && z[0] != '-') return unsupported();
+  const int sign = z[0] == '-' ? -1 : 1;
+  z.remove_prefix(1);
+  int digits[4] = {0, 0, 0, 0};
+  int n = 0;
+  for (size_t i = 0; i < z.size(); ++i) {
+    const char c = z[i];
+    if (c == ':' && n == 2 && i == 2) continue;
+    if (c < '0' || c > '9' || n == 4) return unsupported();
+    digits[n++] = c - '0';
+  }
+  if (n != 2 && n != 4 && n != 1) return unsupported();
+  const int hours = n == 1 ? digits[0] : digits[0] * 10 + digits[1];
+  const int minutes = n == 4 ? digits[2] * 10 + digits[3] : 0;
+  if (hours > 18 || minutes > 59 || hours * 60 + minutes > 18 * 60) return unsupported();
+  return sign * (hours * 3600 + minutes * 60);
+}
+
+// toString's argument: a Java DateTimeFormatter pattern, translated to an
+// absl::FormatTime format once, here. Supported letters: y M d H h m s S a E
+// Z X; 'quoted text'; any other letter is a compile error.
+absl::StatusOr<std::string> TranslateTimePattern(std::string_view java) {
+  std::string out;
+  for (size_t i = 0; i < java.size();) {
+    const char c = java[i];
+    if (c == '\'') {
+      const size_t end = java.find('\'', i + 1);
+      if (end == std::string_view::npos) {
+        return absl::InvalidArgumentError("unterminated quote in time pattern");
+      }
+      if (end == i + 1) out += '\'';
+      for (char q : java.substr(i + 1, end - i - 1))
+        out += q == '%' ? std::string("%%") : std::string(1, q);
+      i = end + 1;
+      continue;
+    }
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))) {
+      out += c == '%' ? std::string("%%") : std::string(1, c);
+      ++i;
+      continue;
+    }
+    size_t run = 1;
+    while (i + run < java.size() && java[i + run] == c) ++run;
+    const char* spec = nullptr;
+    std::string fraction;
+    switch (c) {
+      case 'y':
+        spec = run == 2 ? "%y" : "%Y";
+        break;
+      case 'M':
+        spec = run == 2 ? "%m" : (run == 3 ? "%b" : (run == 4 ? "%B" : nullptr));
+        break;
+      case 'd':
+        spec = run == 2 ? "%d" : nullptr;
+        break;
+      case 'H':
+        spec = run == 2 ? "%H" : nullptr;
+        break;
+      case 'h':
+        spec = run == 2 ? "%I" : nullptr;
+        break;
+      case 'm':
+        spec = run == 2 ? "%M" : nullptr;
+        break;
+      case 's':
+        spec = run == 2 ? "%S" : nullptr;
+        break;
+      case 'S':
+        if (run <= 9) fraction = absl::StrCat("%E", run, "f");
+        break;
+      case 'a':
+        spec = run == 1 ? "%p" : nullptr;
+        break;
+      case 'E':
+        spec = run <= 3 ? "%a" : (run == 4 ? "%A" : nullptr);
+        break;
+      case 'Z':
+        spec = run <= 3 ? "%z" : nullptr;
+        break;
+      case 'X':
+        spec = run == 3 ? "%Ez" : (run <= 2 ? "%z" : nullptr);
+        break;
+      default:
+        break;
+    }
+    if (spec == nullptr && fraction.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("time pattern letter '", std::string(run, c),
+                       "' is not supported (use y M d H h m s S a E Z X)"));
+    }
+    out += spec != nullptr ? std::string(spec) : fraction;
+    i += run;
+  }
+  return out;
+}
 
 // Functions of `user` and the Classic global group functions (no receiver).
 constexpr MethodSpec kUserFunctions[] = {
@@ -294,6 +438,28 @@ class Parser {
         }
       }
     }
+    if (spec.fn == Fn::kPlusTime || spec.fn == Fn::kMinusTime || spec.fn == Fn::kWithin) {
+      node.number = SecondsPerUnit(spec.name);
+    }
+    if (spec.fn == Fn::kToZone || (spec.fn == Fn::kToString && n == 1)) {
+      // Zones and patterns are checked and translated once, here.
+      const Node& arg = p_->nodes[args[0]];
+      if (arg.op != Op::kString) {
+        return Error(arg.col, absl::StrCat("'", std::string(spec.name),
+                                           "' needs a string literal argument"));
+      }
+      const std::string& text = p_->strings[arg.str];
+      if (spec.fn == Fn::kToZone) {
+        auto offset = ParseZoneOffset(text);
+        if (!offset.ok()) return Error(arg.col, std::string(offset.status().message()));
+        node.number = *offset;
+      } else {
+        auto format = TranslateTimePattern(text);
+        if (!format.ok()) return Error(arg.col, std::string(format.status().message()));
+        node.str = Intern(*std::move(format));
+      }
+      args.clear();  // the argument lives on in the node
+    }
     if (receiver >= 0) args.insert(args.begin(), static_cast<uint32_t>(receiver));
     return Add(node, args);
   }
@@ -432,16 +598,20 @@ class Parser {
     }
     if (Peek().kind == Tok::kDot && Peek(1).kind == Tok::kIdent && Peek(2).kind == Tok::kLParen) {
       const std::string& root = path[0];
-      if (path.size() == 1 && (root == "user" || root == "String" || root == "Arrays")) {
+      if (path.size() == 1 &&
+          (root == "user" || root == "String" || root == "Arrays" || root == "DateTime")) {
         Take();
         const Token& name = Take();
         const std::string fname = name.text;
         const int fcol = name.col;
-        if (root == "user") {
+        if (root == "user" || root == "DateTime") {
           const MethodSpec* spec =
-              FindSpec(std::begin(kUserFunctions), std::end(kUserFunctions), fname);
+              root == "user"
+                  ? FindSpec(std::begin(kUserFunctions), std::end(kUserFunctions), fname)
+                  : FindSpec(std::begin(kDateTimeFunctions), std::end(kDateTimeFunctions), fname);
           if (spec == nullptr) {
-            return Error(fcol, absl::StrCat("unknown function '", fname, "'"));
+            return Error(fcol, absl::StrCat("unknown function '",
+                                            root == "user" ? fname : root + "." + fname, "'"));
           }
           auto args = Args();
           if (!args.ok()) return args.status();

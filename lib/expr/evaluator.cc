@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -19,6 +20,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "lib/expr/program.h"
 #include "verdict/expression.h"
 
@@ -30,6 +33,36 @@ ExpressionData::ExpressionData(const Snapshot& snapshot) {
     if (g.type == "BUILT_IN" && g.name == "Everyone") everyone_ = &g;
   }
   for (const Behavior& b : snapshot.behaviors) behavior_names_.emplace(b.id, b.name);
+  for (const LinkedObjectDefinition& d : snapshot.linked_object_definitions) {
+    primary_names_.insert(d.primary_name);
+  }
+  for (const auto& [user_id, relationships] : snapshot.user_links) {
+    for (const auto& [name, ids] : relationships) {
+      std::vector<const SnapshotUser*>& users = links_[user_id][name];
+      for (const std::string& id : ids) {
+        auto it = snapshot.users.find(id);
+        if (it != snapshot.users.end()) {
+          users.push_back(&it->second);
+          continue;
+        }
+        id_only_users_.push_back(std::make_unique<SnapshotUser>());
+        id_only_users_.back()->id = id;
+        users.push_back(id_only_users_.back().get());
+      }
+    }
+  }
+}
+
+const std::vector<const SnapshotUser*>* ExpressionData::LinkedUsers(
+    std::string_view user_id, std::string_view relationship) const {
+  auto user = links_.find(absl::string_view(user_id.data(), user_id.size()));
+  if (user == links_.end()) return nullptr;
+  auto it = user->second.find(absl::string_view(relationship.data(), relationship.size()));
+  return it == user->second.end() ? nullptr : &it->second;
+}
+
+bool ExpressionData::IsPrimaryRelationship(std::string_view name) const {
+  return primary_names_.contains(absl::string_view(name.data(), name.size()));
 }
 
 const Group* ExpressionData::FindGroup(std::string_view id) const {
@@ -46,12 +79,16 @@ namespace expr {
 namespace {
 
 struct Value {
-  enum class Kind { kNull, kBool, kNumber, kString, kList, kError };
+  enum class Kind { kNull, kBool, kNumber, kString, kList, kTime, kObject, kError };
   Kind kind = Kind::kNull;
   bool boolean = false;
   double number = 0;
-  std::string_view view;  // borrowed string (when !owns)
-  std::string owned;      // built string, or the error message
+  absl::Time time;          // kTime: the instant
+  int32_t zone_offset = 0;  // kTime: seconds east of UTC, for toString/toWindows display
+  const SnapshotUser* object = nullptr;  // kObject: a linked user ...
+  bool object_is_profile = false;        // ... or its profile
+  std::string_view view;                 // borrowed string (when !owns)
+  std::string owned;                     // built string, or the error message
   bool owns = false;
   std::vector<Value> list;
 
@@ -83,6 +120,20 @@ struct Value {
     v.owns = true;
     return v;
   }
+  static Value Time(absl::Time t, int32_t offset) {
+    Value v;
+    v.kind = Kind::kTime;
+    v.time = t;
+    v.zone_offset = offset;
+    return v;
+  }
+  static Value Object(const SnapshotUser* user, bool profile) {
+    Value v;
+    v.kind = Kind::kObject;
+    v.object = user;
+    v.object_is_profile = profile;
+    return v;
+  }
   static Value List(std::vector<Value> items) {
     Value v;
     v.kind = Kind::kList;
@@ -111,6 +162,10 @@ const char* KindName(Value::Kind k) {
       return "string";
     case Value::Kind::kList:
       return "array";
+    case Value::Kind::kTime:
+      return "Time";
+    case Value::Kind::kObject:
+      return "object";
     case Value::Kind::kError:
       return "error";
   }
@@ -134,6 +189,10 @@ bool Equal(const Value& a, const Value& b) {
         if (!Equal(a.list[i], b.list[i])) return false;
       }
       return true;
+    case Value::Kind::kTime:
+      return a.time == b.time;  // the same instant, whatever the display zone
+    case Value::Kind::kObject:
+      return a.object == b.object && a.object_is_profile == b.object_is_profile;
     case Value::Kind::kError:
       return false;
   }
@@ -178,6 +237,7 @@ class Evaluator {
       case Op::kMember: {
         Value v = Eval(Arg(n, 0));
         if (v.is_error()) return v;
+        if (v.kind == Value::Kind::kObject) return Member(v, p_.strings[n.str]);
         return Value::Error(
             n.col, absl::StrCat("no property '", p_.strings[n.str], "' on ", KindName(v.kind)));
       }
@@ -250,6 +310,8 @@ class Evaluator {
       if (std::isnan(l.number) || std::isnan(r.number)) return Value::Bool(false);
     } else if (l.kind == Value::Kind::kString && r.kind == Value::Kind::kString) {
       cmp = l.str().compare(r.str());
+    } else if (l.kind == Value::Kind::kTime && r.kind == Value::Kind::kTime) {
+      cmp = l.time < r.time ? -1 : (l.time > r.time ? 1 : 0);
     } else {
       return Value::Error(
           n.col, absl::StrCat("cannot compare ", KindName(l.kind), " with ", KindName(r.kind)));
@@ -472,16 +534,15 @@ class Evaluator {
         return Groups(n, false);
       case Fn::kGetGroups:
         return Groups(n, true);
-      case Fn::kGetLinkedObject: {
-        Value v = Eval(Arg(n, 0));
-        if (v.is_error()) return v;
-        return Value::Null();  // linked objects are not in the snapshot model
-      }
+      case Fn::kGetLinkedObject:
+        return LinkedObject(n);
       case Fn::kIsMemberOfGroupName:
       case Fn::kIsMemberOfGroupNameStartsWith:
       case Fn::kIsMemberOfGroupNameContains:
       case Fn::kIsMemberOfGroup:
         return ClassicGroup(n);
+      case Fn::kNow:
+        return Now(n);
       default:
         break;
     }
@@ -526,6 +587,7 @@ class Evaluator {
                        n.col, absl::StrCat("'", std::string(fn), "' needs a string argument, got ",
                                            KindName(v.kind)));
     };
+    if (n.fn >= Fn::kParseWindowsTime && n.fn <= Fn::kWithin) return TimeCall(n, self, a);
     const std::string_view s = self.str();
     switch (n.fn) {
       case Fn::kToUpperCase:
@@ -653,6 +715,181 @@ class Evaluator {
     }
   }
 
+  // user.getLinkedObject(name): the linked user for a primary name, an array
+  // of them for an associated name, null when the user has none.
+  Value LinkedObject(const Node& n) {
+    Value name = Eval(Arg(n, 0));
+    if (name.is_error()) return name;
+    if (name.kind != Value::Kind::kString) {
+      return Value::Error(n.col, "'getLinkedObject' needs a relationship name (string)");
+    }
+    if (!ctx_.has_user) return Value::Null();
+    const std::vector<const SnapshotUser*>* users = data_.LinkedUsers(ctx_.user.id, name.str());
+    if (users == nullptr || users->empty()) return Value::Null();
+    if (data_.IsPrimaryRelationship(name.str())) return Value::Object(users->front(), false);
+    std::vector<Value> out;
+    out.reserve(users->size());
+    for (const SnapshotUser* u : *users) out.push_back(Value::Object(u, false));
+    return Value::List(std::move(out));
+  }
+
+  // A property of a linked user: id, status, profile, profile.<attr>; any
+  // other property (created, ...) is not in the snapshot model: null.
+  static Value Member(const Value& v, std::string_view name) {
+    const SnapshotUser& u = *v.object;
+    if (v.object_is_profile) {
+      auto it = u.profile.find(name);
+      return it == u.profile.end() ? Value::Null() : Value::Borrow(it->second);
+    }
+    if (name == "id") return Value::Borrow(u.id);
+    if (name == "status") return StrOrNull(u.status);
+    if (name == "profile") return Value::Object(&u, true);
+    return Value::Null();
+  }
+
+  // DateTime.now() is the context's `time`: answers never depend on the wall
+  // clock, so an evaluation can be replayed.
+  Value Now(const Node& n) const {
+    if (!ctx_.time) return Value::Error(n.col, "DateTime.now() needs the context's 'time'");
+    return Value::Time(*ctx_.time, 0);
+  }
+
+  // An integer from a string of digits (optionally signed) or a whole number.
+  static bool ToInt64(const Value& v, int64_t* out) {
+    if (v.kind == Value::Kind::kNumber) {
+      if (!std::isfinite(v.number) || std::fabs(v.number) > 9.0e18) return false;
+      *out = static_cast<int64_t>(v.number);
+      return true;
+    }
+    const std::string_view s = v.str();
+    return v.kind == Value::Kind::kString &&
+           absl::SimpleAtoi(absl::string_view(s.data(), s.size()), out);
+  }
+
+  // ISO 8601 / RFC 3339: YYYY-MM-DD, optionally followed by THH:MM[:SS[.fraction]]
+  // and Z or ±HH:MM (no offset: UTC). Parsed by hand: absl::ParseTime
+  // copies its arguments to the heap, and evaluation must not allocate.
+  static bool ParseIso8601(std::string_view s, absl::Time* out) {
+    size_t i = 0;
+    auto digits = [&](int count, int* value) {
+      *value = 0;
+      for (int k = 0; k < count; ++k, ++i) {
+        if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+        *value = *value * 10 + (s[i] - '0');
+      }
+      return true;
+    };
+    auto literal = [&](char c) { return i < s.size() && s[i] == c ? (++i, true) : false; };
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (!digits(4, &year) || !literal('-') || !digits(2, &month) || !literal('-') ||
+        !digits(2, &day)) {
+      return false;
+    }
+    int64_t nanos = 0;
+    int offset = 0;
+    if (i < s.size()) {
+      if (!(literal('T') || literal('t') || literal(' ')) || !digits(2, &hour) || !literal(':') ||
+          !digits(2, &minute)) {
+        return false;
+      }
+      if (literal(':') && !digits(2, &second)) return false;
+      if (literal('.') || literal(',')) {
+        int64_t scale = 100000000;
+        const size_t start = i;
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, scale /= 10) {
+          nanos += (s[i] - '0') * scale;
+        }
+        if (i == start) return false;
+      }
+      if (literal('Z') || literal('z')) {
+      } else if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+        const int sign = s[i++] == '-' ? -1 : 1;
+        int oh = 0, om = 0;
+        if (!digits(2, &oh) || !(literal(':'), digits(2, &om)) || oh > 18 || om > 59) return false;
+        offset = sign * (oh * 3600 + om * 60);
+      }
+      if (i != s.size()) return false;
+    }
+    if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 60) return false;
+    const absl::CivilSecond civil(year, month, day, hour, minute, second);
+    if (civil.day() != day) return false;  // 2024-02-30 normalises to March: reject
+    *out = absl::FromCivil(civil, absl::UTCTimeZone()) - absl::Seconds(offset) +
+           absl::Nanoseconds(nanos);
+    return true;
+  }
+
+  // Windows FILETIME: 100 ns ticks since 1601-01-01 UTC.
+  static constexpr int64_t kWindowsEpochTicks = 116444736000000000;  // at 1970-01-01
+
+  Value TimeCall(const Node& n, const Value& self, const Value& a) {
+    const bool is_time = self.kind == Value::Kind::kTime;
+    auto bad = [&](std::string_view fn) {
+      return Value::Error(
+          n.col, absl::StrCat("'", std::string(fn), "' does not apply to ", KindName(self.kind)));
+    };
+    switch (n.fn) {
+      case Fn::kParseUnixTime:
+      case Fn::kParseWindowsTime: {
+        int64_t x = 0;
+        if (!ToInt64(self, &x)) return Value::Error(n.col, "not an integer time stamp");
+        if (n.fn == Fn::kParseUnixTime) return Value::Time(absl::FromUnixMillis(x), 0);
+        // Split before scaling: ticks * 100 ns overflows int64.
+        const int64_t since_unix = x - kWindowsEpochTicks;
+        if (x < 0) return Value::Error(n.col, "Windows time out of range");
+        return Value::Time(absl::UnixEpoch() + absl::Microseconds(since_unix / 10) +
+                               absl::Nanoseconds((since_unix % 10) * 100),
+                           0);
+      }
+      case Fn::kParseStringTime: {
+        if (self.kind != Value::Kind::kString) return bad("parseStringTime");
+        absl::Time t;
+        if (!ParseIso8601(self.str(), &t)) {
+          return Value::Error(n.col, "not an ISO 8601 time ('2024-05-01T12:00:00Z')");
+        }
+        return Value::Time(t, 0);
+      }
+      case Fn::kToWindows:
+      case Fn::kToUnix: {
+        if (!is_time) return bad(n.fn == Fn::kToUnix ? "toUnix" : "toWindows");
+        if (n.fn == Fn::kToUnix) return Value::Own(absl::StrCat(absl::ToUnixMillis(self.time)));
+        const int64_t micros = absl::ToUnixMicros(self.time);
+        constexpr int64_t kLimit = (INT64_MAX - kWindowsEpochTicks) / 10;
+        if (micros > kLimit || micros < -kWindowsEpochTicks / 10) {
+          return Value::Error(n.col, "time out of the Windows time range");
+        }
+        return Value::Own(absl::StrCat(micros * 10 + kWindowsEpochTicks));
+      }
+      case Fn::kToString: {
+        if (!is_time) return bad("toString");
+        const absl::TimeZone zone = absl::FixedTimeZone(self.zone_offset);
+        if (n.str >= 0) return Value::Own(absl::FormatTime(p_.strings[n.str], self.time, zone));
+        return Value::Own(absl::FormatTime(
+            self.zone_offset == 0 ? "%Y-%m-%dT%H:%M:%E3SZ" : "%Y-%m-%dT%H:%M:%E3S%Ez", self.time,
+            zone));
+      }
+      case Fn::kToZone:
+        if (!is_time) return bad("toZone");
+        return Value::Time(self.time, static_cast<int32_t>(n.number));
+      case Fn::kPlusTime:
+      case Fn::kMinusTime:
+      case Fn::kWithin: {
+        if (!is_time) return bad("plus/minus/within");
+        if (a.kind != Value::Kind::kNumber || !std::isfinite(a.number)) {
+          return Value::Error(n.col,
+                              absl::StrCat("needs a number argument, got ", KindName(a.kind)));
+        }
+        const absl::Duration d = absl::Seconds(a.number * n.number);
+        if (n.fn == Fn::kPlusTime) return Value::Time(self.time + d, self.zone_offset);
+        if (n.fn == Fn::kMinusTime) return Value::Time(self.time - d, self.zone_offset);
+        Value now = Now(n);
+        if (now.is_error()) return now;
+        return Value::Bool(absl::AbsDuration(now.time - self.time) <= d);
+      }
+      default:
+        return Value::Error(n.col, "unknown function");
+    }
+  }
+
   const Program& p_;
   const SignOnContext& ctx_;
   const ExpressionData& data_;
@@ -685,6 +922,23 @@ bool CompiledExpression::EvaluateBool(const SignOnContext& context, const Expres
   }
   if (why != nullptr) *why = v.boolean ? "true" : "false";
   return v.boolean;
+}
+
+bool CompiledExpression::EvaluateString(const SignOnContext& context, const ExpressionData& data,
+                                        absl::FunctionRef<void(std::string_view)> use,
+                                        std::string* why) const {
+  expr::Evaluator evaluator(*program_, context, data);
+  const expr::Value v = evaluator.Eval(program_->root);
+  if (v.kind != expr::Value::Kind::kString) {
+    if (why != nullptr) {
+      *why = v.is_error() ? std::string(v.str())
+                          : absl::StrCat("result is ", expr::KindName(v.kind), ", not a string");
+    }
+    return false;
+  }
+  if (why != nullptr) *why = absl::StrCat("'", std::string(v.str()), "'");
+  use(v.str());
+  return true;
 }
 
 absl::StatusOr<std::shared_ptr<const CompiledExpression>> CompileExpression(

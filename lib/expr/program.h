@@ -84,6 +84,18 @@ enum class Fn : uint8_t {
   kIsMemberOfGroupNameStartsWith,
   kIsMemberOfGroupNameContains,
   kIsMemberOfGroup,
+  // Time (a Time value: an instant plus a fixed display offset).
+  kNow,               // DateTime.now(): the context's `time`, never the wall clock
+  kParseWindowsTime,  // string/number → Time (100 ns ticks since 1601-01-01 UTC)
+  kParseUnixTime,     // string/number → Time (milliseconds since 1970-01-01 UTC)
+  kParseStringTime,   // ISO 8601 string → Time
+  kToWindows,         // Time → string
+  kToUnix,            // Time → string
+  kToString,          // Time → string; str = absl format (-1: ISO 8601 default)
+  kToZone,            // Time → Time; number = offset in seconds east of UTC
+  kPlusTime,          // number = seconds per unit (days 86400, ...)
+  kMinusTime,
+  kWithin,  // |now - t| <= n units; number = seconds per unit
 };
 
 struct Node {

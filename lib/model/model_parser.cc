@@ -359,6 +359,38 @@ void ParseSignOnAction(Walker& w, const Json& obj, const std::string& p, SignOnA
   }
 }
 
+// IDP_DISCOVERY `actions.idp`: the providers, SPECIFIC or DYNAMIC selection
+// and the dynamic-routing match criteria (docs/expressions.md).
+void ParseIdpAction(Walker& w, const Json& obj, const std::string& p, IdpAction* out) {
+  if (const Json* providers = w.Array(obj, "providers", p)) {
+    const std::string pp = Ptr(p, "providers");
+    for (size_t i = 0; i < providers->size(); ++i) {
+      const std::string ip = Ptr(pp, i);
+      if (!w.ExpectObject((*providers)[i], ip)) continue;
+      IdpProvider provider;
+      w.String((*providers)[i], "type", ip, &provider.type);
+      w.String((*providers)[i], "id", ip, &provider.id);
+      w.String((*providers)[i], "name", ip, &provider.name);
+      out->providers.push_back(std::move(provider));
+    }
+  }
+  w.Enum<std::string>(obj, "idpSelectionType", p,
+                      {{"SPECIFIC", std::string("SPECIFIC")}, {"DYNAMIC", std::string("DYNAMIC")}},
+                      /*ignore_case=*/true, &out->selection_type);
+  if (const Json* criteria = w.Array(obj, "matchCriteria", p)) {
+    const std::string cp = Ptr(p, "matchCriteria");
+    for (size_t i = 0; i < criteria->size(); ++i) {
+      const std::string ip = Ptr(cp, i);
+      if (!w.ExpectObject((*criteria)[i], ip)) continue;
+      IdpMatchCriterion c;
+      w.String((*criteria)[i], "providerExpression", ip, &c.provider_expression);
+      w.String((*criteria)[i], "propertyName", ip, &c.property_name);
+      out->match_criteria.push_back(std::move(c));
+    }
+  }
+  w.Bool(obj, "shouldFallBackToOkta", p, &out->fall_back_to_okta);
+}
+
 void ParseAppSignOnAction(Walker& w, const Json& obj, const std::string& p, AppSignOnAction* out) {
   w.Enum<Access>(obj, "access", p, kAccessNames, /*ignore_case=*/true, &out->access);
   const Json* vm = w.Object(obj, "verificationMethod", p);
@@ -602,6 +634,11 @@ bool ParseRule(Walker& w, const Json& v, const std::string& ptr, Rule* r) {
       AppSignOnAction a;
       ParseAppSignOnAction(w, *app, Ptr(ap, "appSignOn"), &a);
       r->app_sign_on = a;
+    }
+    if (const Json* idp = w.Object(*actions, "idp", ap)) {
+      IdpAction a;
+      ParseIdpAction(w, *idp, Ptr(ap, "idp"), &a);
+      r->idp = std::move(a);
     }
   }
   return true;

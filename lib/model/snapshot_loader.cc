@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/model/app_loader.h"
 #include "lib/model/json_walker.h"
+#include "lib/model/linked_objects_loader.h"
 #include "lib/model/model_parser.h"
 #include "verdict/expression.h"
 #include "verdict/snapshot.h"
@@ -75,6 +76,7 @@ class Loader {
     LoadMappings();
     LoadApps();
     LoadUserGroups();
+    model_internal::LoadLinkedObjects(root_, &snap_, issues_);
     CheckRuleTypes();
     CheckDuplicateRuleIds();
     Sort();

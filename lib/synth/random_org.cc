@@ -276,6 +276,14 @@ class OrgGenerator {
         PlatformEntry e;
         e.type = Pick(rng_, std::vector<std::string>{"ANY", "MOBILE", "DESKTOP"});
         e.os_type = rng_.Chance(50) ? "ANY" : Pick(rng_, kOsTypes);
+        // os.expression ("only with OTHER"), chosen from draws already made so
+        // the random stream (and every org generated before) is unchanged;
+        // one of them is malformed (the rule never matches).
+        if (e.os_type == "OTHER") {
+          e.os_expression = e.type == "ANY"      ? "device.platform == 'OTHER'"
+                            : e.type == "MOBILE" ? "device.registered == true"
+                                                 : "device.platform = 'OTHER'";
+        }
         (rng_.Chance(70) ? p.include : p.exclude).push_back(e);
         c.platform = p;
         break;
@@ -811,8 +819,11 @@ Json ZoneJson(const NetworkZone& z, Rng& rng) {
 
 Json PlatformEntriesJson(const std::vector<PlatformEntry>& entries) {
   Json a = Json::array();
-  for (const PlatformEntry& e : entries)
-    a.push_back({{"type", e.type}, {"os", {{"type", e.os_type}}}});
+  for (const PlatformEntry& e : entries) {
+    Json os = {{"type", e.os_type}};
+    if (!e.os_expression.empty()) os["expression"] = e.os_expression;
+    a.push_back({{"type", e.type}, {"os", os}});
+  }
   return a;
 }
 

@@ -19,6 +19,12 @@ Snapshot FixtureSnapshot() {
               {"00gOther", "Other", "OKTA_GROUP"}};
   s.behaviors = {{"abcNewIp", "New IP", "VELOCITY", true},
                  {"abcNewDevice", "New Device", "NEW_DEVICE", true}};
+  s.linked_object_definitions = {{"manager", "subordinates"}};
+  s.users["00uBoss"] = {
+      "00uBoss", "ACTIVE", {{"email", "boss@example.com"}, {"department", "Exec"}}};
+  s.users["00uA"] = {"00uA", "ACTIVE", {{"email", "a@example.com"}}};
+  s.user_links["00u1"]["manager"] = {"00uBoss"};
+  s.user_links["00u1"]["subordinates"] = {"00uA", "00uNoFile"};
   return s;
 }
 
@@ -30,9 +36,13 @@ SignOnContext FixtureContext() {
   c.user.status = "ACTIVE";
   c.user.type = "oty1";
   c.user.groups = {"00gEng", "00gSales", "00gUnknown"};
-  c.user.profile = {{"department", "Engineering"}, {"email", "alice@example.com"},
-                    {"title", "O'Brien \"Lead\""}, {"costCenter", "42"},
-                    {"spaced", " a b c "},         {"empty", ""}};
+  c.user.profile = {{"department", "Engineering"},
+                    {"email", "alice@example.com"},
+                    {"title", "O'Brien \"Lead\""},
+                    {"costCenter", "42"},
+                    {"spaced", " a b c "},
+                    {"empty", ""},
+                    {"hireDate", "2024-04-15T09:00:00Z"}};
   c.risk_level = RiskLevel::kHigh;
   c.behaviors = {"abcNewIp"};
   c.device.registered = true;
@@ -41,6 +51,7 @@ SignOnContext FixtureContext() {
   c.device.assurance = {"dae1"};
   c.session.amr = {"pwd", "otp", "mfa"};
   c.login_identifier = "alice@example.com";
+  c.time = absl::FromUnixSeconds(1714564800);  // 2024-05-01T12:00:00Z: DateTime.now()
   return c;
 }
 
@@ -177,8 +188,62 @@ const Row kRows[] = {
     {"user.getGroups({'group.profile.name': 'Zzz'}).isEmpty()", true},
     {"user.getGroups().size() == 4", true},
     {"user.getGroups({'group.type': 'OKTA_GROUP'}).contains('00gEng')", true},
-    {"user.getLinkedObject('manager') == null", true},
+    // Linked objects: 00u1's manager is 00uBoss; 00uA and 00uNoFile (no user.json) report to 00u1.
+    {"user.getLinkedObject('manager') != null", true},
+    {"user.getLinkedObject('manager').profile.email == 'boss@example.com'", true},
     {"user.getLinkedObject('manager').profile.email == 'x'", false},
+    {"user.getLinkedObject('manager').profile.department.toLowerCase() == 'exec'", true},
+    {"user.getLinkedObject('manager').id == '00uBoss'", true},
+    {"user.getLinkedObject('manager').status == 'ACTIVE'", true},
+    {"user.getLinkedObject('manager').profile.missing == null", true},
+    {"user.getLinkedObject('manager').created == null", true},
+    {"user.getLinkedObject('manager') == user.getLinkedObject('manager')", true},
+    {"user.getLinkedObject('subordinates').size() == 2", true},
+    {"user.getLinkedObject('subordinates').contains(user.getLinkedObject('manager'))", false},
+    {"user.getLinkedObject('assistant') == null", true},
+    {"user.getLinkedObject(1) == null", false},
+    {"user.getLinkedObject('manager').profile.missing.contains('x')", false},
+    {"user.getLinkedObject('assistant').profile.email == null", false},
+    // Time: DateTime.now() is the context's time (2024-05-01T12:00:00Z).
+    {"DateTime.now() == '2024-05-01T12:00:00Z'.parseStringTime()", true},
+    {"DateTime.now().toString() == '2024-05-01T12:00:00.000Z'", true},
+    {"DateTime.now() == '2024-05-01T12:00:00.000Z'", false},
+    {"DateTime.now().toUnix() == '1714564800000'", true},
+    {"'1714564800000'.parseUnixTime() == DateTime.now()", true},
+    {"(1714564800000).parseUnixTime().toString() == '2024-05-01T12:00:00.000Z'", true},
+    {"'133590384000000000'.parseWindowsTime() == DateTime.now()", true},
+    {"DateTime.now().toWindows() == '133590384000000000'", true},
+    {"'133590384000000001'.parseWindowsTime() > DateTime.now()", true},
+    {"DateTime.now().toZone('+05:30').toString() == '2024-05-01T17:30:00.000+05:30'", true},
+    {"DateTime.now().toZone('UTC-08:00').toString('yyyy-MM-dd HH:mm') == '2024-05-01 04:00'", true},
+    {"DateTime.now().toZone('-0800').toZone('Z').toString() == '2024-05-01T12:00:00.000Z'", true},
+    {"DateTime.now().toZone('+05:30') == DateTime.now()", true},
+    {"DateTime.now().toString('yyyy-MM-dd''T''HH EEE') == '2024-05-01T12 Wed'", true},
+    {"DateTime.now().toString('dd/MM/yy hh a SSS XXX') == '01/05/24 12 PM 000 +00:00'", true},
+    {"DateTime.now().plusDays(1).toString() == '2024-05-02T12:00:00.000Z'", true},
+    {"DateTime.now().minusHours(12).toString('yyyy-MM-dd HH') == '2024-05-01 00'", true},
+    {"DateTime.now().plusMinutes(90).minusSeconds(30).toString() == '2024-05-01T13:29:30.000Z'", true},
+    {"DateTime.now().minusDays(1) < DateTime.now()", true},
+    {"DateTime.now().plusSeconds(1) <= DateTime.now()", false},
+    {"'2024-04-25T00:00:00Z'.parseStringTime().withinDays(7)", true},
+    {"'2024-04-20T00:00:00Z'.parseStringTime().withinDays(7)", false},
+    {"'2024-05-01T11:30:00+00:00'.parseStringTime().withinHours(1)", true},
+    {"'2024-05-01T11:30:00'.parseStringTime().withinMinutes(29)", false},
+    {"'2024-05-01T12:00:10Z'.parseStringTime().withinSeconds(10)", true},
+    {"'2024-05-01T12:00:11Z'.parseStringTime().withinSeconds(10)", false},
+    {"'2024-05-01'.parseStringTime() < DateTime.now()", true},
+    {"'2024-02-30'.parseStringTime() == null", false},
+    {"'2024-05-01T12:00:00.5+00:00'.parseStringTime() > DateTime.now()", true},
+    {"'2024-05-01T17:30+05:30'.parseStringTime() == DateTime.now()", true},
+    {"'2024-05-01T12:00:00Zjunk'.parseStringTime() == null", false},
+    {"'2024-05-01T14:00:00+02:00'.parseStringTime() == DateTime.now()", true},
+    {"user.profile.hireDate.parseStringTime().withinDays(30)", true},
+    {"user.profile.hireDate.parseStringTime().withinDays(15)", false},
+    {"'yesterday'.parseStringTime() == null", false},
+    {"'abc'.parseUnixTime() == null", false}, {"'-1'.parseWindowsTime() == null", false},
+    {"user.profile.missing.parseStringTime().withinDays(1)", false},
+    {"DateTime.now().plusDays('x') == null", false}, {"'x'.toUnix() == 'x'", false},
+    {"DateTime.now() < 'x'", false}, {"DateTime.now().withinDays('7')", false},
     // Classic aliases.
     {"isMemberOfGroupName('Sales West')", true}, {"isMemberOfGroupName('Sales')", false},
     {"user.isMemberOfGroupName('Engineering Admins')", true},
@@ -254,6 +319,15 @@ const ErrorRow kErrors[] = {
     {"'a'.", "col 5: expected a name after '.'"},
     {"", "col 1: unexpected end of expression"},
     {"true and false", "col 6: unexpected token after expression"},
+    {"DateTime.now().toZone('America/New_York')",
+     "col 23: time zone 'America/New_York' is not supported"},
+    {"DateTime.now().toZone('+25:00')", "col 23: time zone '+25:00' is not supported"},
+    {"DateTime.now().toString('yyyy-QQ')", "col 25: time pattern letter 'QQ' is not supported"},
+    {"DateTime.now().toString('yyyy ''T')", "unterminated quote in time pattern"},
+    {"DateTime.now().toZone(user.profile.tz)", "col 23: 'toZone' needs a string literal"},
+    {"DateTime.later()", "col 10: unknown function 'DateTime.later'"},
+    {"DateTime.now(1)", "'now' takes 0 argument(s), got 1"},
+    {"DateTime.now().plusDays()", "'plusDays' takes 1 argument(s), got 0"},
 };
 // clang-format on
 
@@ -308,6 +382,17 @@ TEST(ExpressionTest, NoUserAndWhy) {
   EXPECT_FALSE((*t)->EvaluateBool(c, ExpressionData(), &why));
   EXPECT_EQ(why, "col 5: cannot compare string with number");
   EXPECT_EQ((*t)->text(), "'a' < 1");
+}
+
+TEST(ExpressionTest, NowNeedsTheContextTime) {
+  SignOnContext c = FixtureContext();
+  c.time.reset();
+  auto e = CompileExpression("'2024-05-01'.parseStringTime().withinDays(3650)");
+  ASSERT_TRUE(e.ok());
+  std::string why;
+  EXPECT_FALSE((*e)->EvaluateBool(c, ExpressionData(), &why));
+  EXPECT_NE(why.find("DateTime.now() needs the context's 'time'"), std::string::npos) << why;
+  EXPECT_TRUE((*e)->EvaluateBool(FixtureContext(), ExpressionData(), &why)) << why;
 }
 
 TEST(RegexTest, SharedAndLinear) {

@@ -174,7 +174,8 @@ TEST(SnapshotLoaderTest, ConditionsTypedWithDrift) {
       "network": {"connection": "on_network"},
       "platform": {"include": [{"type": "desktop", "os": {"type": "OSX"}},
                                {"type": "MOBILE", "os": {"type": "MACOS"}},
-                               {"type": "OTHER", "os": {"type": "OTHER", "expression": "x",
+                               {"type": "OTHER", "os": {"type": "OTHER",
+                                 "expression": "device.platform == 'OTHER'",
                                  "version": {"matchType": "SEMVER", "value": "1.2"}}}],
                    "exclude": []},
       "riskScore": {"level": "ANY"},
@@ -215,7 +216,7 @@ TEST(SnapshotLoaderTest, ConditionsTypedWithDrift) {
   EXPECT_EQ(c.platform->include[0].type, "DESKTOP");
   EXPECT_EQ(c.platform->include[0].os_type, "MACOS");
   EXPECT_EQ(c.platform->include[1].os_type, "MACOS");
-  EXPECT_EQ(c.platform->include[2].os_expression, "x");
+  EXPECT_EQ(c.platform->include[2].os_expression, "device.platform == 'OTHER'");
   EXPECT_EQ(c.platform->include[2].os_version_match_type, "SEMVER");
   EXPECT_EQ(c.platform->include[2].os_version_value, "1.2");
   ASSERT_TRUE(c.risk_score.has_value());

@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "lib/compile/compiled_data.h"
+#include "lib/eval/idp_routing.h"
 #include "verdict/engine.h"
 
 namespace verdict {
@@ -162,6 +163,12 @@ class Evaluation {
     decision.policy = cr.policy;
     decision.rule = cr.rule;
     decision.outcome = OutcomeOf(cr);
+    if (cr.rule->idp && cr.rule->idp->selection_type == "DYNAMIC") {
+      const internal::IdpRoute route = internal::RouteDynamicIdp(*cr.rule->idp, cr.idp_criteria,
+                                                                 ctx_, d_.expression_data, nullptr);
+      decision.idp_provider = route.provider;
+      decision.idp_fallback_to_okta = route.fallback_to_okta;
+    }
     return decision;
   }
 
@@ -500,7 +507,7 @@ class Evaluation {
     if (c.user_type && !IncludeExclude(*c.user_type, ctx_.user.type, ctx_.has_user)) return false;
     if (c.app && !AppHolds(*c.app)) return false;
     if (c.apps && !IncludeExclude(*c.apps, ctx_.app_id, !ctx_.app_id.empty())) return false;
-    if (c.platform && !PlatformHolds(*c.platform)) return false;
+    if (c.platform && !PlatformHolds(*c.platform, e)) return false;
     if (c.device && !DeviceHolds(*c.device)) return false;
     if (c.context && !DeviceHolds(*c.context)) return false;
     if (c.user_identifier && !UserIdentifierHolds(*c.user_identifier, e)) return false;
@@ -631,7 +638,14 @@ class Evaluation {
                         [&](const AppRef& r) { return AppMatches(r); });
   }
 
-  bool PlatformEntryMatches(const PlatformEntry& e) const {
+  // `os` is the entry's compiled os.expression (null: none).
+  bool PlatformEntryMatches(const PlatformEntry& e, const CompiledExpression* os_expression) const {
+    if (!PlatformTypeMatches(e)) return false;
+    return os_expression == nullptr ||
+           os_expression->EvaluateBool(ctx_, d_.expression_data, nullptr);
+  }
+
+  bool PlatformTypeMatches(const PlatformEntry& e) const {
     const std::string_view os = ctx_.device.os_type;
     std::string_view type = ctx_.device.platform_type;
     if (type.empty()) {
@@ -643,13 +657,21 @@ class Evaluation {
     return true;
   }
 
-  bool PlatformHolds(const PlatformCondition& p) const {
-    if (!p.include.empty() && std::none_of(p.include.begin(), p.include.end(),
-                                           [&](auto& e) { return PlatformEntryMatches(e); })) {
+  bool PlatformHolds(const PlatformCondition& p, const ExactCheck& check) const {
+    if (check.platform_os_malformed) return false;
+    // check.platform_os: include entries, then exclude entries.
+    auto matches = [&](const std::vector<PlatformEntry>& list, size_t offset) {
+      for (size_t i = 0; i < list.size(); ++i) {
+        const size_t k = offset + i;
+        if (PlatformEntryMatches(
+                list[i], k < check.platform_os.size() ? check.platform_os[k].get() : nullptr)) {
+          return true;
+        }
+      }
       return false;
-    }
-    return std::none_of(p.exclude.begin(), p.exclude.end(),
-                        [&](auto& e) { return PlatformEntryMatches(e); });
+    };
+    if (!p.include.empty() && !matches(p.include, 0)) return false;
+    return !matches(p.exclude, p.include.size());
   }
 
   bool DeviceHolds(const DeviceCondition& d) const {

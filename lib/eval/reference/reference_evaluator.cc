@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "lib/eval/idp_routing.h"
 #include "verdict/client_ip.h"
 #include "verdict/expression.h"
 
@@ -27,6 +28,8 @@ struct RuleExpressions {
   std::map<const ElCondition*, absl::StatusOr<std::shared_ptr<const CompiledExpression>>> el;
   std::map<const UserIdentifierPattern*, absl::StatusOr<std::shared_ptr<const CompiledRegex>>>
       regex;
+  std::map<const PlatformEntry*, absl::StatusOr<std::shared_ptr<const CompiledExpression>>> os;
+  std::map<const Rule*, std::vector<std::shared_ptr<const CompiledExpression>>> idp;
 
   explicit RuleExpressions(const Snapshot& snapshot) : data(snapshot) {
     auto add = [&](const Conditions& c) {
@@ -37,10 +40,20 @@ struct RuleExpressions {
           if (p.match_type == "EXPRESSION") regex.emplace(&p, CompileRegex(p.value));
         }
       }
+      if (c.platform) {
+        for (const auto* list : {&c.platform->include, &c.platform->exclude}) {
+          for (const PlatformEntry& e : *list) {
+            if (!e.os_expression.empty()) os.emplace(&e, CompileExpression(e.os_expression));
+          }
+        }
+      }
     };
     for (const Policy& policy : snapshot.policies) {
       add(policy.conditions);
-      for (const Rule& rule : policy.rules) add(rule.conditions);
+      for (const Rule& rule : policy.rules) {
+        add(rule.conditions);
+        if (rule.idp) idp.emplace(&rule, CompileIdpCriteria(*rule.idp));
+      }
     }
   }
 };
@@ -265,6 +278,7 @@ class Evaluation {
         decision.policy = policy;
         decision.rule = &rule;
         decision.outcome = OutcomeOf(type, rule);
+        if (type == PolicyType::kIdpDiscovery) RouteIdp(rule, &decision);
         return decision;
       }
       if (ptrace) ptrace->note = "no rule matched: falls through to the next policy";
@@ -273,6 +287,20 @@ class Evaluation {
   }
 
  private:
+  // Dynamic IdP routing of the winning rule; the trace notes say why.
+  void RouteIdp(const Rule& rule, Decision* decision) {
+    if (!rule.idp || rule.idp->selection_type != "DYNAMIC") return;
+    auto it = expressions_.idp.find(&rule);
+    const std::vector<std::shared_ptr<const CompiledExpression>> compiled =
+        it != expressions_.idp.end() ? it->second : internal::CompileIdpCriteria(*rule.idp);
+    std::vector<std::string> why;
+    const internal::IdpRoute route =
+        internal::RouteDynamicIdp(*rule.idp, compiled, ctx_, expressions_.data, &why);
+    decision->idp_provider = route.provider;
+    decision->idp_fallback_to_okta = route.fallback_to_okta;
+    for (std::string& line : why) Note(std::move(line));
+  }
+
   void Note(std::string note) {
     if (trace_ != nullptr) trace_->notes.push_back(std::move(note));
   }
@@ -707,6 +735,10 @@ class Evaluation {
   // Part A §A2 `platform`: MOBILE = iOS, Android; DESKTOP = macOS, Windows,
   // ChromeOS, Linux; ANY wildcards.
   bool PlatformEntryMatches(const PlatformEntry& e) const {
+    return PlatformTypeMatches(e) && (e.os_expression.empty() || OsExpressionHolds(e, nullptr));
+  }
+
+  bool PlatformTypeMatches(const PlatformEntry& e) const {
     const std::string& os = ctx_.device.os_type;
     std::string type = ctx_.device.platform_type;
     if (type.empty()) {
@@ -718,10 +750,47 @@ class Evaluation {
     return true;
   }
 
+  // `os.expression` (docs/expressions.md): evaluated like elCondition, against
+  // the whole context; true only for the Boolean true. With `v`, the verdict
+  // is recorded.
+  bool OsExpressionHolds(const PlatformEntry& e, std::vector<ConditionVerdict>* v) const {
+    auto it = expressions_.os.find(&e);
+    const auto compiled =
+        it != expressions_.os.end() ? it->second : CompileExpression(e.os_expression);
+    if (!compiled.ok()) return false;
+    std::string why;
+    const bool ok = (*compiled)->EvaluateBool(ctx_, expressions_.data, &why);
+    Record(v, "platform.os.expression", ok, absl::StrCat(e.os_expression, " → ", why));
+    return ok;
+  }
+
+  // A malformed os.expression anywhere in the condition: the rule never
+  // matches (as for elCondition), whatever the entry's list.
+  const absl::Status* MalformedOsExpression(const PlatformCondition& p) const {
+    for (const auto* list : {&p.include, &p.exclude}) {
+      for (const PlatformEntry& e : *list) {
+        auto it = expressions_.os.find(&e);
+        if (it != expressions_.os.end() && !it->second.ok()) return &it->second.status();
+      }
+    }
+    return nullptr;
+  }
+
   bool PlatformHolds(const PlatformCondition& p, std::vector<ConditionVerdict>* v) {
     const std::string have =
         absl::StrCat(ctx_.device.platform_type.empty() ? "?" : ctx_.device.platform_type, "/",
                      ctx_.device.os_type.empty() ? "?" : ctx_.device.os_type);
+    if (const absl::Status* bad = MalformedOsExpression(p)) {
+      Record(v, "platform.os.expression", false,
+             absl::StrCat("malformed expression (", bad->message(), "): never matches"));
+      return false;
+    }
+    // The trace shows each expression whose entry's type and OS match.
+    for (const auto* list : {&p.include, &p.exclude}) {
+      for (const PlatformEntry& e : *list) {
+        if (!e.os_expression.empty() && PlatformTypeMatches(e)) OsExpressionHolds(e, v);
+      }
+    }
     if (!p.include.empty() && std::none_of(p.include.begin(), p.include.end(),
                                            [&](auto& e) { return PlatformEntryMatches(e); })) {
       Record(v, "platform.include", false, absl::StrCat("platform ", have, " not included"));
