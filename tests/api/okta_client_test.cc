@@ -68,6 +68,8 @@ struct LinkCase {
   std::vector<std::string> values;
   std::string want;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const LinkCase& c, std::ostream* os) { *os << c.name; }
 
 class OktaClientNextLinkTest : public ::testing::TestWithParam<LinkCase> {};
 

@@ -201,6 +201,8 @@ struct FailureCase {
   absl::StatusCode code;
   std::string message;  // a substring the error must contain
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const FailureCase& c, std::ostream* os) { *os << c.name; }
 
 class PullFailureTest : public PullTest, public ::testing::WithParamInterface<FailureCase> {};
 

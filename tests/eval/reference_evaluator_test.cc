@@ -225,6 +225,8 @@ struct PeopleCase {
   std::vector<std::string> groups;
   bool want_match;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const PeopleCase& c, std::ostream* os) { *os << c.name; }
 
 class A2_People : public ::testing::TestWithParam<PeopleCase> {};
 
@@ -264,6 +266,8 @@ struct ChainCase {
   std::vector<std::string> proxies;
   bool want_in;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const ChainCase& c, std::ostream* os) { *os << c.name; }
 
 class B3_3_ChainWalk : public ::testing::TestWithParam<ChainCase> {};
 
@@ -413,6 +417,8 @@ struct DynamicCase {
   std::optional<ProxyType> proxy;
   bool want_in;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const DynamicCase& c, std::ostream* os) { *os << c.name; }
 
 class A2_DynamicZone : public ::testing::TestWithParam<DynamicCase> {};
 
@@ -541,6 +547,8 @@ struct BlockCase {
   std::vector<std::string> exempt;
   bool want_blocked;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const BlockCase& c, std::ostream* os) { *os << c.name; }
 
 class B3_5_Exempt : public ::testing::TestWithParam<BlockCase> {};
 

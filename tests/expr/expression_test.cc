@@ -59,6 +59,8 @@ struct Row {
   const char* expr;
   bool expected;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const Row& c, std::ostream* os) { *os << c.expr; }
 
 // clang-format off
 const Row kRows[] = {
@@ -283,6 +285,8 @@ struct ErrorRow {
   const char* expr;
   const char* error;  // substring of the message
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const ErrorRow& c, std::ostream* os) { *os << c.expr; }
 
 // clang-format off
 const ErrorRow kErrors[] = {

@@ -41,6 +41,8 @@ struct FixtureCase {
   std::optional<uint32_t> asn;
   ProxyType proxy;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const FixtureCase& c, std::ostream* os) { *os << c.name; }
 
 class FixtureDatabases : public ::testing::TestWithParam<FixtureCase> {};
 

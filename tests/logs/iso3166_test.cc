@@ -15,6 +15,8 @@ struct Case {
   std::string want_country;
   std::string want_region;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class Iso3166Test : public ::testing::TestWithParam<Case> {};
 

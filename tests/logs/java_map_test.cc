@@ -16,6 +16,8 @@ struct Case {
   bool ok;
   JavaMapEntries want;
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
 class JavaMapTest : public ::testing::TestWithParam<Case> {};
 

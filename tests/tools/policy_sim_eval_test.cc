@@ -296,6 +296,8 @@ struct UsageCase {
   std::string want_stdout;  // substring; empty: stdout must be empty
   std::string want_stderr;  // substring
 };
+// Names the case in test output (ctest lists it) instead of its raw bytes.
+void PrintTo(const UsageCase& c, std::ostream* os) { *os << c.name; }
 
 class PolicySimUsageTest : public ::testing::TestWithParam<UsageCase> {};
 
