@@ -177,6 +177,17 @@ absl::StatusOr<LogEvent> ParseLogEvent(const RawLogEvent& raw, LogJsonParser par
   return ParseLogEvent(raw.text, raw.position, parser);
 }
 
+absl::Status ParseLogEvent(const RawLogEvent& raw, LogJsonParser parser, LogEvent* event) {
+  if (parser == LogJsonParser::kOnDemand &&
+      raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
+    return logs::ParseLogEventOnDemand(raw.text, raw.text.capacity(), raw.position, event);
+  }
+  absl::StatusOr<LogEvent> parsed = ParseLogEvent(raw.text, raw.position, parser);
+  if (!parsed.ok()) return parsed.status();
+  *event = *std::move(parsed);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<MembershipMap> ParseMemberships(std::string_view json_text,
                                                std::string_view name_view) {
   const std::string name(name_view);

@@ -24,6 +24,10 @@ absl::StatusOr<LogEvent> ParseLogEventDom(std::string_view text, const LogEventP
 // capacity >= text.size() + kLogEventPadding.
 absl::StatusOr<LogEvent> ParseLogEventOnDemand(std::string_view text, size_t capacity,
                                                const LogEventPosition& position);
+// The same into *out, reusing its string buffers (see ParseLogEvent with an
+// out-parameter). *out is unspecified after an error.
+absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
+                                   const LogEventPosition& position, LogEvent* out);
 
 // The steps after the fields are read, shared by both parsers: parses
 // debug_data["securityConditions"] into security_conditions.

@@ -187,7 +187,17 @@ struct LogReader::State {
       const size_t end = nl == nullptr ? buffer.size() : static_cast<size_t>(nl - buffer.data());
       if (!oversized) {
         // One allocation that already holds the parser's padding.
-        event->text.reserve(event->text.size() + (end - pos) + kLogEventPadding);
+        const size_t needed = event->text.size() + (end - pos) + kLogEventPadding;
+        if (event->text.empty() && event->text.capacity() < needed) {
+          // A recycled event (the replay reuses its batches) whose buffer is
+          // too small: reserve() would at least double its capacity
+          // (libstdc++), and a batch keeps thousands of these buffers alive.
+          // A fresh allocation, rounded up so similar events fit it later.
+          std::string().swap(event->text);
+          event->text.reserve((needed + 511) / 512 * 512);
+        } else {
+          event->text.reserve(needed);
+        }
         event->text.append(buffer, pos, end - pos);
         if (event->text.size() > options.max_event_bytes) {
           oversized = true;

@@ -549,5 +549,30 @@ TEST(ConvertLogEvents, SharedOktaExamples) {
   EXPECT_EQ(x.time, Time("2024-08-13T15:58:20.353Z"));
 }
 
+// The conversion reads Okta's usual timestamp form without absl::ParseTime;
+// every published value must give the time (or the note) ParseTime gives.
+TEST(LogContext, PublishedTimeMatchesRfc3339Parsing) {
+  for (const std::string published :
+       {"2026-11-28T12:00:00.000Z", "2024-02-29T23:59:59.999Z", "1999-12-31T00:00:00.001Z",
+        "2026-11-28T12:00:00Z", "2026-11-28T12:00:00.123456Z", "2026-11-28T13:00:00.000+01:00",
+        "2026-02-30T12:00:00.000Z", "2026-13-01T12:00:00.000Z", "2026-11-28T24:00:00.000Z",
+        "2026-11-28T12:60:00.000Z", "2016-12-31T23:59:60.000Z", "2026-11-28 12:00:00.000Z",
+        "2026-11-28T12:00:00.000z", "yesterday"}) {
+    SCOPED_TRACE(published);
+    LogEvent e;
+    e.event_type = "user.session.start";
+    e.published = published;
+    const LogEventConversion conversion = ContextFromLogEvent(e, {});
+    absl::Time want;
+    std::string err;
+    if (absl::ParseTime(absl::RFC3339_full, published, &want, &err)) {
+      ASSERT_TRUE(conversion.context.time.has_value());
+      EXPECT_EQ(*conversion.context.time, want);
+    } else {
+      EXPECT_FALSE(conversion.context.time.has_value());
+    }
+  }
+}
+
 }  // namespace
 }  // namespace verdict

@@ -248,3 +248,60 @@ TEST(PolicySimReplayFixtureExport, AgreesExceptWhereRecordedOnPurpose) {
 }
 
 }  // namespace
+
+// The reader slices batches of 4096 events on its own thread while the
+// previous batch is parsed (--jobs > 1): contexts and malformed-line reports
+// must still come out in input order across batch boundaries, and every line
+// must be counted once. Malformed lines sit at the last line of the first
+// batch, the first of the second, and inside the third; every 7th event is
+// not a sign-on event.
+TEST(PolicySimReplayPipeline, InputOrderAndTotalsAcrossBatchBoundaries) {
+  TempDir tmp;
+  constexpr int kLines = 9000;
+  std::string text;
+  std::vector<std::string> expected_ids;
+  std::vector<int> malformed_lines;
+  int skipped = 0;
+  for (int line = 1; line <= kLines; ++line) {
+    if (line == 4096 || line == 4097 || line == 8500) {
+      text += "{\"uuid\": \"broken\n";
+      malformed_lines.push_back(line);
+      continue;
+    }
+    Json event = KimEvent("uuid-" + std::to_string(line), line % 2 == 0);
+    if (line % 7 == 0) {
+      event["eventType"] = "user.lifecycle.activate";
+      ++skipped;
+    } else {
+      expected_ids.push_back("uuid-" + std::to_string(line));
+    }
+    text += event.dump() + "\n";
+  }
+  const Files f = Write(tmp, {}, text);
+  for (const std::string jobs : {"1", "2"}) {
+    SCOPED_TRACE("--jobs " + jobs);
+    const RunResult contexts =
+        RunPolicySim({"contexts", "--logs", f.logs, "--memberships", f.memberships}, tmp.path());
+    ASSERT_EQ(contexts.exit_code, 3) << Describe(contexts);
+    std::vector<std::string> ids;
+    size_t start = 0;
+    while (start < contexts.out.size()) {
+      const size_t end = contexts.out.find('\n', start);
+      ids.push_back(Json::parse(contexts.out.substr(start, end - start)).at("id"));
+      start = end + 1;
+    }
+    EXPECT_EQ(ids, expected_ids);
+    size_t at = 0;
+    for (int line : malformed_lines) {
+      at = contexts.err.find("line " + std::to_string(line) + " (", at);
+      EXPECT_NE(at, std::string::npos) << "line " << line << " reported in order";
+    }
+    const std::string totals =
+        "read " + std::to_string(kLines) + ": " + std::to_string(expected_ids.size()) +
+        " evaluated, " + std::to_string(skipped) + " skipped (not sign-on events), 3 malformed";
+    EXPECT_THAT(contexts.err, HasSubstr(totals));
+
+    const RunResult replay = Replay(tmp, f, {"--jobs", jobs});
+    EXPECT_THAT(replay.out + replay.err, HasSubstr(totals)) << Describe(replay);
+  }
+}

@@ -6,9 +6,12 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <memory>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -212,9 +215,139 @@ absl::Status ReadContextLines(const ContextInput& input, const ContextBatchCallb
   return absl::OkStatus();
 }
 
+std::atomic<size_t> max_threads{0};
+
+// The number of threads ParallelFor uses for a large enough batch.
+size_t ThreadCount() {
+  return max_threads > 0 ? max_threads.load()
+                         : std::max<size_t>(1, std::thread::hardware_concurrency());
+}
+
+// Raw events as the reader slices them. A batch is recycled once processed:
+// its events keep their strings' capacity, so steady-state reading does not
+// allocate per event.
+struct RawBatch {
+  std::vector<RawLogEvent> events;
+  size_t size = 0;          // events[0..size) belong to this batch
+  uint64_t end_offset = 0;  // byte offset of the last event, for the progress bar
+};
+
+// An event text longer than this is not kept for reuse: one huge event must
+// not pin its buffer for the rest of the run (memory stays flat).
+constexpr size_t kMaxRecycledEventBytes = size_t{1} << 20;
+
+// Fills `batch` with up to `batch_size` events. *more is false at the end of
+// the input or after a read error (returned after the events read before it).
+absl::Status FillRawBatch(LogReader& reader, size_t batch_size, RawBatch* batch, bool* more) {
+  batch->size = 0;
+  *more = true;
+  if (batch->events.size() < batch_size) batch->events.resize(batch_size);
+  absl::Status status;
+  while (batch->size < batch_size) {
+    RawLogEvent& raw = batch->events[batch->size];
+    if (raw.text.capacity() > kMaxRecycledEventBytes) raw.text = std::string();
+    absl::StatusOr<bool> next = reader.Next(&raw);
+    if (!next.ok()) {
+      status = next.status();
+      *more = false;
+      break;
+    }
+    if (!*next) {
+      *more = false;
+      break;
+    }
+    ++batch->size;
+  }
+  if (batch->size > 0) batch->end_offset = batch->events[batch->size - 1].position.byte_offset;
+  return status;
+}
+
+// A reader thread that slices the next batch while the caller parses and
+// evaluates the current one (--jobs > 1), so the cores do not idle while the
+// input is read. At most three batches exist at a time (one being filled, one
+// ready, one being processed), so memory stays flat.
+class RawBatchPipe {
+ public:
+  RawBatchPipe(LogReader* reader, size_t batch_size) : reader_(reader), batch_size_(batch_size) {
+    thread_ = std::thread([this] { Run(); });
+  }
+  ~RawBatchPipe() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  RawBatchPipe(const RawBatchPipe&) = delete;
+  RawBatchPipe& operator=(const RawBatchPipe&) = delete;
+
+  // The next batch in input order; nullptr once the reader is done (then
+  // status() says whether it reached the end).
+  std::unique_ptr<RawBatch> Pop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return ready_ != nullptr || done_; });
+    std::unique_ptr<RawBatch> batch = std::move(ready_);
+    lock.unlock();
+    cv_.notify_all();
+    return batch;
+  }
+
+  // Hands a processed batch back for reuse.
+  void Recycle(std::unique_ptr<RawBatch> batch) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (free_ == nullptr) free_ = std::move(batch);
+  }
+
+  absl::Status status() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return status_;
+  }
+
+ private:
+  void Run() {
+    bool more = true;
+    while (more) {
+      std::unique_ptr<RawBatch> batch;
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) break;
+        batch = free_ != nullptr ? std::move(free_) : std::make_unique<RawBatch>();
+      }
+      absl::Status status = FillRawBatch(*reader_, batch_size_, batch.get(), &more);
+      std::unique_lock<std::mutex> lock(mu_);
+      if (!status.ok()) status_ = std::move(status);
+      // Wait until the previous batch has been taken: order is kept because
+      // there is a single slot.
+      cv_.wait(lock, [this] { return ready_ == nullptr || stop_; });
+      if (stop_) break;
+      if (batch->size > 0) ready_ = std::move(batch);
+      lock.unlock();
+      cv_.notify_all();
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+  }
+
+  LogReader* reader_;
+  size_t batch_size_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::unique_ptr<RawBatch> ready_;
+  std::unique_ptr<RawBatch> free_;
+  absl::Status status_;
+  bool done_ = false;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 // The same accounting as ConvertLogEvents(), but the reader only slices raw
-// events on this thread; parsing and conversion of each batch run on all
-// cores (ParallelFor), and results are reported in input order.
+// events; parsing and conversion of each batch run on all cores
+// (ParallelFor), and results are reported in input order. With more than one
+// thread the slicing runs on its own thread, one batch ahead.
 absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallback& on_batch,
                              InputTotals* totals, size_t batch_size, Progress* progress) {
   absl::StatusOr<std::unique_ptr<LogReader>> opened = LogReader::Open(input.logs_path);
@@ -223,6 +356,7 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
   LogConversionOptions options;
   options.memberships = input.memberships;
   options.snapshot = input.snapshot;
+  batch_size = std::max<size_t>(1, batch_size);
 
   enum class Kind { kContext, kSkipped, kMalformed };
   struct Slot {
@@ -230,38 +364,43 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
     std::string error;
     LogEventConversion conversion;
   };
-  std::vector<RawLogEvent> raws;
+  std::vector<Slot> slots;
   std::vector<SourcedContext> batch;
-  auto flush = [&] {
-    std::vector<Slot> slots(raws.size());
-    ParallelFor(raws.size(), [&](size_t i) {
-      const RawLogEvent& raw = raws[i];
+  auto process = [&](const RawBatch& raws) {
+    const size_t n = raws.size;
+    slots.clear();
+    slots.resize(n);
+    ParallelFor(n, [&](size_t i) {
+      const RawLogEvent& raw = raws.events[i];
       Slot& slot = slots[i];
       if (raw.truncated) {
         slot.kind = Kind::kMalformed;
         slot.error = "the input ends inside this event (or it exceeds the size limit)";
         return;
       }
-      absl::StatusOr<LogEvent> event = ParseLogEvent(raw, input.json_parser);
-      if (!event.ok()) {
+      // One event per thread, its string buffers reused from one event to
+      // the next.
+      thread_local LogEvent event;
+      if (absl::Status parsed = ParseLogEvent(raw, input.json_parser, &event); !parsed.ok()) {
         slot.kind = Kind::kMalformed;
-        slot.error = std::string(event.status().message());
+        slot.error = std::string(parsed.message());
         return;
       }
-      if (!IsSignOnEventType(event->event_type)) {
+      if (!IsSignOnEventType(event.event_type)) {
         slot.kind = Kind::kSkipped;
         return;
       }
-      slot.conversion = ContextFromLogEvent(*event, options);
+      slot.conversion = ContextFromLogEvent(event, options);
     });
-    for (size_t i = 0; i < raws.size(); ++i) {
+    batch.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
       ++totals->read;
       Slot& slot = slots[i];
       switch (slot.kind) {
         case Kind::kMalformed:
           ++totals->malformed;
-          std::cerr << "error: " << reader.name() << ": " << raws[i].position.ToString() << ": "
-                    << slot.error << " (skipped)\n";
+          std::cerr << "error: " << reader.name() << ": " << raws.events[i].position.ToString()
+                    << ": " << slot.error << " (skipped)\n";
           break;
         case Kind::kSkipped:
           ++totals->skipped;
@@ -271,7 +410,7 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
           if (!slot.conversion.memberships_found) ++totals->without_memberships;
           SourcedContext item;
           item.context = std::move(slot.conversion.context);
-          item.where = raws[i].position.ToString();
+          item.where = raws.events[i].position.ToString();
           item.recorded = std::move(slot.conversion.recorded);
           item.memberships_found = slot.conversion.memberships_found;
           batch.push_back(std::move(item));
@@ -279,25 +418,28 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         }
       }
     }
-    const uint64_t offset = raws.empty() ? 0 : raws.back().position.byte_offset;
-    raws.clear();
     if (!batch.empty()) on_batch(batch);
     batch.clear();
-    progress->Update(totals->read, reader.compressed() ? 0 : offset);
+    progress->Update(totals->read, reader.compressed() ? 0 : raws.end_offset);
   };
-  while (true) {
-    RawLogEvent raw;
-    absl::StatusOr<bool> more = reader.Next(&raw);
-    if (!more.ok()) {
-      flush();
-      return more.status();
+
+  if (ThreadCount() <= 1) {
+    // One core: reading on another thread would only compete with it.
+    RawBatch raws;
+    bool more = true;
+    while (more) {
+      absl::Status status = FillRawBatch(reader, batch_size, &raws, &more);
+      if (raws.size > 0) process(raws);
+      if (!status.ok()) return status;
     }
-    if (!*more) break;
-    raws.push_back(std::move(raw));
-    if (raws.size() >= batch_size) flush();
+    return absl::OkStatus();
   }
-  flush();
-  return absl::OkStatus();
+  RawBatchPipe pipe(&reader, batch_size);
+  while (std::unique_ptr<RawBatch> raws = pipe.Pop()) {
+    process(*raws);
+    pipe.Recycle(std::move(raws));
+  }
+  return pipe.status();
 }
 
 }  // namespace
@@ -312,15 +454,10 @@ absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatch
   return status;
 }
 
-namespace {
-std::atomic<size_t> max_threads{0};
-}  // namespace
-
 void SetMaxThreads(size_t n) { max_threads = n; }
 
 void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
-  const size_t cores = max_threads > 0 ? max_threads.load()
-                                       : std::max<size_t>(1, std::thread::hardware_concurrency());
+  const size_t cores = ThreadCount();
   const size_t workers = std::min(cores, (n + 255) / 256);
   if (workers <= 1) {
     for (size_t i = 0; i < n; ++i) fn(i);
