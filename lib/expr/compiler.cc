@@ -11,6 +11,10 @@
 //   unary    := ('!'|'-') unary | postfix
 //   postfix  := primary ('.' ident ('(' args ')')?)*
 //   primary  := literal | '(' ternary ')' | '{' list-or-map '}' | path ('(' args ')')?
+//   path     := ident ('.' ident | '[' string ']')*
+// An index is only a name written as a string (user.profile['cost center'],
+// security.userBehaviors['New IP'].detected, the form the System Log records
+// in securityConditions); indexing any other value is a compile error.
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -488,6 +492,9 @@ class Parser {
       }
       if (!value.ok()) return value;
     }
+    if (Peek().kind == Tok::kLBracket) {
+      return Error(Peek().col, "only an attribute path can be indexed (user.profile['name'])");
+    }
     return value;
   }
 
@@ -580,12 +587,24 @@ class Parser {
     // Collect a dotted path; stop before a name that is called.
     std::vector<std::string> path = {first.text};
     std::vector<int> cols = {col};
-    while (Peek().kind == Tok::kDot && Peek(1).kind == Tok::kIdent &&
-           Peek(2).kind != Tok::kLParen) {
-      Take();
-      const Token& name = Take();
-      path.push_back(name.text);
-      cols.push_back(name.col);
+    while (true) {
+      if (Peek().kind == Tok::kDot && Peek(1).kind == Tok::kIdent && Peek(2).kind != Tok::kLParen) {
+        Take();
+        const Token& name = Take();
+        path.push_back(name.text);
+        cols.push_back(name.col);
+      } else if (Peek().kind == Tok::kLBracket) {
+        Take();
+        if (Peek().kind != Tok::kString || Peek(1).kind != Tok::kRBracket) {
+          return Error(Peek().col, "an index must be a name in quotes: ['name']");
+        }
+        const Token& name = Take();
+        path.push_back(name.text);
+        cols.push_back(name.col);
+        Take();
+      } else {
+        break;
+      }
     }
     if (Peek().kind == Tok::kLParen && path.size() == 1) {
       // A global function: only the Classic group functions exist.
@@ -674,6 +693,8 @@ class Parser {
       } else if (path.size() >= 2 && path[1] == "behaviors") {
         n.attr = Attr::kBehaviors;
         used = 2;
+      } else if (path.size() >= 2 && path[1] == "userBehaviors") {
+        return UserBehaviorDetected(path, cols);
       } else {
         return unknown();
       }
@@ -719,8 +740,13 @@ class Parser {
     } else {
       return unknown();
     }
-    auto value = Leaf(n);
-    for (size_t i = used; i < path.size() && value.ok(); ++i) {
+    return Members(Leaf(n), path, cols, used);
+  }
+
+  // path[from...] read as members of `value`.
+  Result Members(Result value, const std::vector<std::string>& path, const std::vector<int>& cols,
+                 size_t from) {
+    for (size_t i = from; i < path.size() && value.ok(); ++i) {
       Node m;
       m.op = Op::kMember;
       m.col = cols[i];
@@ -728,6 +754,30 @@ class Parser {
       value = Add(m, {*value});
     }
     return value;
+  }
+
+  // security.userBehaviors['<name>'].detected, the form Okta records in the
+  // System Log's securityConditions, asks what
+  // security.behaviors.contains('<name>') asks; it compiles to that call.
+  Result UserBehaviorDetected(const std::vector<std::string>& path, const std::vector<int>& cols) {
+    if (path.size() < 4 || path[3] != "detected") {
+      return Error(cols[1],
+                   "read security.userBehaviors as security.userBehaviors['<name>'].detected");
+    }
+    Node list;
+    list.op = Op::kAttr;
+    list.attr = Attr::kBehaviors;
+    list.col = cols[0];
+    auto receiver = Leaf(list);
+    if (!receiver.ok()) return receiver;
+    Node name;
+    name.op = Op::kString;
+    name.col = cols[2];
+    name.str = Intern(path[2]);
+    auto arg = Leaf(name);
+    if (!arg.ok()) return arg;
+    const MethodSpec* contains = FindSpec(std::begin(kMethods), std::end(kMethods), "contains");
+    return Members(Call(*contains, cols[3], *receiver, {*arg}), path, cols, 4);
   }
 
   std::vector<Token> toks_;

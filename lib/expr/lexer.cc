@@ -150,6 +150,12 @@ absl::StatusOr<std::vector<Token>> Lex(std::string_view text) {
       case '}':
         emit(Tok::kRBrace, i, 1);
         continue;
+      case '[':
+        emit(Tok::kLBracket, i, 1);
+        continue;
+      case ']':
+        emit(Tok::kRBracket, i, 1);
+        continue;
       case ',':
         emit(Tok::kComma, i, 1);
         continue;

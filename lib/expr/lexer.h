@@ -31,6 +31,8 @@ enum class Tok : uint8_t {
   kRParen,
   kLBrace,
   kRBrace,
+  kLBracket,  // [
+  kRBracket,  // ]
   kComma,
   kDot,
   kMinus,

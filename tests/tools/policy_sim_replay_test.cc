@@ -146,32 +146,36 @@ TEST(PolicySimReplayConditions, RecordedTruthValuesAreCheckedAgainstTheContext) 
   Json e = KimEvent("conditions-1", true);
   e["securityContext"] = {{"risk", {{"level", "HIGH"}}}};
   // The first two agree with the context (risk HIGH); the third contradicts
-  // it; the fourth is the logged-only form, which does not compile.
+  // it; the fourth is the logged form of a behavior check (no behavior in
+  // the context: false, as recorded); the fifth does not compile.
   e["debugContext"]["debugData"]["securityConditions"] =
       "[{result=true, condition=security.risk.level == 'HIGH'}, "
       "{result=false, condition=security.risk.level == 'LOW'}, "
       "{result=false, condition=security.risk.level == 'HIGH' && "
       "user.isMemberOf({'group.id': '00gQuarantine00000g7'})}, "
-      "{result=true, condition=security.userBehaviors['New IP'].detected}]";
+      "{result=false, condition=security.userBehaviors['New IP'].detected}, "
+      "{result=true, condition=user.isMemberof({'group.id': '00gQuarantine00000g7'})}]";
   Json unreadable = KimEvent("conditions-2", true);
   unreadable["debugContext"]["debugData"]["securityConditions"] = "[{result=true, condition=x";
   const Files f = Write(tmp, {e, unreadable});
 
   RunResult r = Replay(tmp, f, {});
   ASSERT_EQ(r.exit_code, 0) << Describe(r);
-  EXPECT_THAT(r.out, HasSubstr("Recorded securityConditions: 4 checked, 2 matched, 1 disagreed, "
+  EXPECT_THAT(r.out, HasSubstr("Recorded securityConditions: 5 checked, 3 matched, 1 disagreed, "
                                "1 not compilable; 1 event(s) with unreadable text"));
   EXPECT_THAT(r.out, HasSubstr("1 x disagreed: security.risk.level == 'HIGH' && "
                                "user.isMemberOf({'group.id': '00gQuarantine00000g7'})"));
   EXPECT_THAT(r.out, HasSubstr("recorded: false   computed: true"));
   EXPECT_THAT(r.out, HasSubstr("e.g.      conditions-1 (line 1"));
-  EXPECT_THAT(r.out, HasSubstr("1 x not compilable: security.userBehaviors['New IP'].detected"));
+  EXPECT_THAT(
+      r.out,
+      HasSubstr("1 x not compilable: user.isMemberof({'group.id': '00gQuarantine00000g7'})"));
 
   r = Replay(tmp, f, {"--output", "json"});
   ASSERT_EQ(r.exit_code, 0) << Describe(r);
   const Json c = Json::parse(r.out)["securityConditions"];
-  EXPECT_EQ(c["checked"], 4);
-  EXPECT_EQ(c["matched"], 2);
+  EXPECT_EQ(c["checked"], 5);
+  EXPECT_EQ(c["matched"], 3);
   EXPECT_EQ(c["disagreed"], 1);
   EXPECT_EQ(c["notCompilable"], 1);
   EXPECT_EQ(c["unreadable"], 1);
@@ -230,8 +234,8 @@ TEST(PolicySimReplayFixtureExport, AgreesExceptWhereRecordedOnPurpose) {
   }
   const Json& c = out["securityConditions"];
   EXPECT_GT(c["matched"].get<int>(), 50);
-  EXPECT_GT(c["notCompilable"].get<int>(), 10);
-  EXPECT_EQ(c["disagreed"], 3);  // the flipped truth values
+  EXPECT_EQ(c["notCompilable"], 0);  // the logged userBehaviors form compiles too
+  EXPECT_EQ(c["disagreed"], 3);      // the flipped truth values
   EXPECT_EQ(c["unreadable"], 0);
 
   // The DOM parser reads the same events into the same report.
