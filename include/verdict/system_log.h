@@ -186,12 +186,17 @@ struct LogEvent {
   friend bool operator==(const LogEvent&, const LogEvent&) = default;
 };
 
-// The two implementations of ParseLogEvent. Both read the same fields into
-// the same LogEvent and accept or reject the same inputs
-// (tests/logs/log_event_parser_test.cc); the on-demand one (simdjson) walks
-// the event once without building a tree and is the default; the DOM one
-// (nlohmann/json) is kept as the reference and for comparison.
-enum class LogJsonParser { kOnDemand, kDom };
+// The implementations of ParseLogEvent. All read the same fields into the
+// same LogEvent and accept or reject the same inputs
+// (tests/logs/log_event_parser_test.cc):
+//   kTape      the default: simdjson's DOM parser (compiled for the CPU it runs
+//              on) builds its tape, and the fields are read from the tape; the
+//              rare event the tape cannot be read from exactly as nlohmann
+//              reads it (invalid JSON, non-integer numbers whose text is kept,
+//              ...) is read by kOnDemand instead;
+//   kOnDemand  simdjson's on-demand API: one validating walk, no tree;
+//   kDom       nlohmann/json: the reference, and for comparison.
+enum class LogJsonParser { kOnDemand, kDom, kTape };
 
 // Parses one event. InvalidArgument (naming the JSON syntax error and its
 // byte offset within the event) when the text is not a JSON object, is not
@@ -199,11 +204,11 @@ enum class LogJsonParser { kOnDemand, kDom };
 // than 256 levels. Field values of unexpected types are ignored rather than
 // rejected: the System Log is "not a data contract". Never throws.
 absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosition& position = {},
-                                       LogJsonParser parser = LogJsonParser::kOnDemand);
-// The same for an event from LogReader: its padding lets the on-demand parser
+                                       LogJsonParser parser = LogJsonParser::kTape);
+// The same for an event from LogReader: its padding lets the simdjson parsers
 // read the text in place (any other text is copied into a padded buffer).
 absl::StatusOr<LogEvent> ParseLogEvent(const RawLogEvent& raw,
-                                       LogJsonParser parser = LogJsonParser::kOnDemand);
+                                       LogJsonParser parser = LogJsonParser::kTape);
 // The same into *event, reusing the buffers of its strings: for a loop over
 // many events with one LogEvent per thread, it saves most of the per-event
 // allocations. *event is unspecified after an error.

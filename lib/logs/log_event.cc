@@ -157,6 +157,20 @@ void FinishLogEvent(LogEvent* event) {
 
 }  // namespace logs
 
+namespace {
+
+// A simdjson reading of text that has kLogEventPadding bytes of capacity
+// after it.
+absl::Status ParsePadded(std::string_view text, size_t capacity, const LogEventPosition& position,
+                         LogJsonParser parser, LogEvent* out) {
+  if (parser == LogJsonParser::kTape) {
+    return logs::ParseLogEventTape(text, capacity, position, out);
+  }
+  return logs::ParseLogEventOnDemand(text, capacity, position, out);
+}
+
+}  // namespace
+
 absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosition& position,
                                        LogJsonParser parser) {
   if (parser == LogJsonParser::kDom) return logs::ParseLogEventDom(text, position);
@@ -165,22 +179,31 @@ absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosi
   thread_local std::string padded;
   if (padded.size() < text.size() + kLogEventPadding) padded.resize(text.size() + kLogEventPadding);
   if (!text.empty()) std::memcpy(padded.data(), text.data(), text.size());
-  return logs::ParseLogEventOnDemand(std::string_view(padded.data(), text.size()), padded.size(),
-                                     position);
+  LogEvent event;
+  if (absl::Status status = ParsePadded(std::string_view(padded.data(), text.size()), padded.size(),
+                                        position, parser, &event);
+      !status.ok()) {
+    return status;
+  }
+  return event;
 }
 
 absl::StatusOr<LogEvent> ParseLogEvent(const RawLogEvent& raw, LogJsonParser parser) {
-  if (parser == LogJsonParser::kOnDemand &&
-      raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
-    return logs::ParseLogEventOnDemand(raw.text, raw.text.capacity(), raw.position);
+  if (parser != LogJsonParser::kDom && raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
+    LogEvent event;
+    if (absl::Status status =
+            ParsePadded(raw.text, raw.text.capacity(), raw.position, parser, &event);
+        !status.ok()) {
+      return status;
+    }
+    return event;
   }
   return ParseLogEvent(raw.text, raw.position, parser);
 }
 
 absl::Status ParseLogEvent(const RawLogEvent& raw, LogJsonParser parser, LogEvent* event) {
-  if (parser == LogJsonParser::kOnDemand &&
-      raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
-    return logs::ParseLogEventOnDemand(raw.text, raw.text.capacity(), raw.position, event);
+  if (parser != LogJsonParser::kDom && raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
+    return ParsePadded(raw.text, raw.text.capacity(), raw.position, parser, event);
   }
   absl::StatusOr<LogEvent> parsed = ParseLogEvent(raw.text, raw.position, parser);
   if (!parsed.ok()) return parsed.status();

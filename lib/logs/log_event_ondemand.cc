@@ -25,6 +25,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/logs/json_util.h"
 #include "lib/logs/log_event_parsers.h"
+#include "lib/logs/log_event_reading.h"
 
 namespace verdict::logs {
 namespace {
@@ -179,7 +180,7 @@ error_code DomNumber(od::value v, nlohmann::json* out) {
 
 // json_util's ScalarText: strings as they are, numbers and booleans as JSON
 // text, "" for anything else.
-error_code ScalarText(od::value v, int depth, std::string* out) {
+error_code OdScalarText(od::value v, int depth, std::string* out) {
   od::json_type type;
   SIMDJSON_TRY(v.type().get(type));
   switch (type) {
@@ -231,7 +232,7 @@ error_code Lenient(od::value v, int depth, od::json_type wanted, std::optional<T
 }
 
 // json_util's BoolValue.
-error_code BoolValue(od::value v, int depth, std::optional<bool>* out) {
+error_code OdBoolValue(od::value v, int depth, std::optional<bool>* out) {
   return Lenient(
       v, depth, od::json_type::boolean, out,
       [](od::value x, std::optional<bool>* o) {
@@ -244,7 +245,7 @@ error_code BoolValue(od::value v, int depth, std::optional<bool>* out) {
 }
 
 // json_util's IntValue.
-error_code IntValue(od::value v, int depth, std::optional<int64_t>* out) {
+error_code OdIntValue(od::value v, int depth, std::optional<int64_t>* out) {
   return Lenient(
       v, depth, od::json_type::number, out,
       [](od::value x, std::optional<int64_t>* o) {
@@ -296,251 +297,47 @@ error_code StringMapValue(od::value v, int depth, StringMap* out) {
         return SUCCESS;
       }
       default:
-        return ScalarText(x, d, &(*out)[std::string(key)]);
+        return OdScalarText(x, d, &(*out)[std::string(key)]);
     }
   });
 }
 
-struct Geo {
-  std::string country;
-  std::string state;
-};
-
-error_code GeoValue(od::value v, int depth, Geo* geo) {
-  *geo = {};
-  return Fields(v, depth, [geo](std::string_view key, od::value x, int d) {
-    if (key == "country") return ScalarText(x, d, &geo->country);
-    if (key == "state") return ScalarText(x, d, &geo->state);
-    return Skip(x, d);
-  });
-}
-
-// Fields read directly under one key: `field` of the object at `v`.
-template <typename Fn>
-error_code OneField(od::value v, int depth, std::string_view field, Fn&& fn) {
-  return Fields(v, depth, [&](std::string_view key, od::value x, int d) {
-    if (key == field) return fn(x, d);
-    return Skip(x, d);
-  });
-}
-
-// Everything read from one event, in document order; merged into the
-// LogEvent at the end where the DOM reading has a precedence of its own.
-struct Reading {
-  LogEvent* e;
-  Geo client_geo;
-  Geo chain_geo;
-
-  error_code Actor(od::value v, int depth) {
-    e->actor_id.clear();
-    e->actor_type.clear();
-    e->actor_alternate_id.clear();
-    return Fields(v, depth, [this](std::string_view key, od::value x, int d) {
-      if (key == "id") return ScalarText(x, d, &e->actor_id);
-      if (key == "type") return ScalarText(x, d, &e->actor_type);
-      if (key == "alternateId") return ScalarText(x, d, &e->actor_alternate_id);
-      return Skip(x, d);
-    });
+// The primitives EventReading (log_event_reading.h) reads an event with.
+struct OnDemandApi {
+  using Value = od::value;
+  template <typename Fn>
+  static error_code Fields(od::value v, int depth, Fn&& fn) {
+    return logs::Fields(v, depth, std::forward<Fn>(fn));
   }
-
-  error_code Client(od::value v, int depth) {
-    e->client_ip.clear();
-    e->client_device.clear();
-    e->user_agent_os.clear();
-    client_geo = {};
-    return Fields(v, depth, [this](std::string_view key, od::value x, int d) -> error_code {
-      if (key == "ipAddress") return ScalarText(x, d, &e->client_ip);
-      if (key == "device") return ScalarText(x, d, &e->client_device);
-      if (key == "userAgent") {
-        e->user_agent_os.clear();
-        return OneField(x, d, "os", [this](od::value y, int dy) {
-          return ScalarText(y, dy, &e->user_agent_os);
-        });
-      }
-      if (key == "geographicalContext") return GeoValue(x, d, &client_geo);
-      return Skip(x, d);
-    });
+  template <typename Fn>
+  static error_code Fields(od::object root, int depth, Fn&& fn) {
+    return ForEachField(root, depth, std::forward<Fn>(fn));
   }
-
-  error_code IpChain(od::value v, int depth) {
-    e->ip_chain.clear();
-    chain_geo = {};
-    bool is_array = false;
-    return Elements(v, depth, &is_array, [this](size_t index, od::value hop, int d) {
-      std::string ip;
-      error_code err = Fields(hop, d, [&](std::string_view key, od::value x, int dx) {
-        if (key == "ip") return ScalarText(x, dx, &ip);
-        if (key == "geographicalContext" && index == 0) return GeoValue(x, dx, &chain_geo);
-        return Skip(x, dx);
-      });
-      if (err == SUCCESS && !ip.empty()) e->ip_chain.push_back(std::move(ip));
-      return err;
-    });
+  template <typename Fn>
+  static error_code Elements(od::value v, int depth, bool* is_array, Fn&& fn) {
+    return logs::Elements(v, depth, is_array, std::forward<Fn>(fn));
   }
-
-  error_code Request(od::value v, int depth) {
-    e->ip_chain.clear();
-    chain_geo = {};
-    return OneField(v, depth, "ipChain", [this](od::value x, int d) { return IpChain(x, d); });
-  }
-
-  error_code UserBehaviors(od::value v, int depth) {
-    e->user_behaviors.clear();
-    bool is_array = false;
-    return Elements(v, depth, &is_array, [this](size_t, od::value b, int d) {
-      LogBehavior behavior;
-      error_code err = Fields(b, d, [&behavior](std::string_view key, od::value x, int dx) {
-        if (key == "id") return ScalarText(x, dx, &behavior.id);
-        if (key == "name") return ScalarText(x, dx, &behavior.name);
-        if (key == "result") return ScalarText(x, dx, &behavior.result);
-        return Skip(x, dx);
-      });
-      if (err == SUCCESS && (!behavior.id.empty() || !behavior.name.empty())) {
-        e->user_behaviors.push_back(std::move(behavior));
-      }
-      return err;
-    });
-  }
-
-  error_code ServiceCategories(od::value v, int depth) {
-    e->ip_service_categories.clear();
-    bool is_array = false;
-    return Elements(v, depth, &is_array, [this](size_t, od::value c, int d) -> error_code {
-      od::json_type type;
-      SIMDJSON_TRY(c.type().get(type));
-      std::string name;
-      if (type == od::json_type::string) {
-        SIMDJSON_TRY(ScalarText(c, d, &name));
-      } else {
-        SIMDJSON_TRY(OneField(c, d, "name",
-                              [&name](od::value x, int dx) { return ScalarText(x, dx, &name); }));
-      }
-      if (!name.empty()) e->ip_service_categories.push_back(std::move(name));
-      return SUCCESS;
-    });
-  }
-
-  error_code Security(od::value v, int depth) {
-    e->as_number.reset();
-    e->is_proxy.reset();
-    e->risk_level.clear();
-    e->user_behaviors.clear();
-    e->ip_service_categories.clear();
-    return Fields(v, depth, [this](std::string_view key, od::value x, int d) -> error_code {
-      if (key == "asNumber") return IntValue(x, d, &e->as_number);
-      if (key == "isProxy") return BoolValue(x, d, &e->is_proxy);
-      if (key == "risk") {
-        e->risk_level.clear();
-        return OneField(x, d, "level",
-                        [this](od::value y, int dy) { return ScalarText(y, dy, &e->risk_level); });
-      }
-      if (key == "userBehaviors") return UserBehaviors(x, d);
-      if (key == "ipDetails") {
-        e->ip_service_categories.clear();
-        return OneField(x, d, "ipServiceCategories",
-                        [this](od::value y, int dy) { return ServiceCategories(y, dy); });
-      }
-      return Skip(x, d);
-    });
-  }
-
-  error_code Device(od::value v, int depth) {
-    e->has_device = false;
-    e->device_os_platform.clear();
-    e->device_managed.reset();
-    e->device_registered.reset();
-    e->device_jailbreak.reset();
+  static error_code Skip(od::value v, int depth) { return logs::Skip(v, depth); }
+  static error_code Kind(od::value v, JsonKind* kind) {
     od::json_type type;
     SIMDJSON_TRY(v.type().get(type));
-    e->has_device = type == od::json_type::object;
-    return Fields(v, depth, [this](std::string_view key, od::value x, int d) {
-      if (key == "os_platform") return ScalarText(x, d, &e->device_os_platform);
-      if (key == "managed") return BoolValue(x, d, &e->device_managed);
-      if (key == "registered") return BoolValue(x, d, &e->device_registered);
-      if (key == "jailbreak") return BoolValue(x, d, &e->device_jailbreak);
-      return Skip(x, d);
-    });
+    *kind = type == od::json_type::object   ? JsonKind::kObject
+            : type == od::json_type::array  ? JsonKind::kArray
+            : type == od::json_type::string ? JsonKind::kString
+                                            : JsonKind::kOther;
+    return SUCCESS;
   }
-
-  error_code Outcome(od::value v, int depth) {
-    e->outcome_result.clear();
-    e->outcome_reason.clear();
-    return Fields(v, depth, [this](std::string_view key, od::value x, int d) {
-      if (key == "result") return ScalarText(x, d, &e->outcome_result);
-      if (key == "reason") return ScalarText(x, d, &e->outcome_reason);
-      return Skip(x, d);
-    });
+  static error_code ScalarText(od::value v, int depth, std::string* out) {
+    return OdScalarText(v, depth, out);
   }
-
-  error_code Targets(od::value v, int depth) {
-    e->targets.clear();
-    bool is_array = false;
-    return Elements(v, depth, &is_array, [this](size_t, od::value t, int d) -> error_code {
-      od::json_type type;
-      SIMDJSON_TRY(t.type().get(type));
-      if (type != od::json_type::object) return Skip(t, d);
-      LogTarget target;
-      SIMDJSON_TRY(Fields(t, d, [&target](std::string_view key, od::value x, int dx) {
-        if (key == "id") return ScalarText(x, dx, &target.id);
-        if (key == "type") return ScalarText(x, dx, &target.type);
-        if (key == "alternateId") return ScalarText(x, dx, &target.alternate_id);
-        if (key == "displayName") return ScalarText(x, dx, &target.display_name);
-        if (key == "detailEntry") return StringMapValue(x, dx, &target.detail);
-        return Skip(x, dx);
-      }));
-      e->targets.push_back(std::move(target));
-      return SUCCESS;
-    });
+  static error_code BoolValue(od::value v, int depth, std::optional<bool>* out) {
+    return OdBoolValue(v, depth, out);
   }
-
-  error_code Root(od::object root) {
-    return ForEachField(root, 1, [this](std::string_view key, od::value x, int d) -> error_code {
-      switch (key.empty() ? '\0' : key[0]) {
-        case 'a':
-          if (key == "actor") return Actor(x, d);
-          if (key == "authenticationContext") {
-            e->authentication_provider.clear();
-            return OneField(x, d, "authenticationProvider", [this](od::value y, int dy) {
-              return ScalarText(y, dy, &e->authentication_provider);
-            });
-          }
-          break;
-        case 'c':
-          if (key == "client") return Client(x, d);
-          break;
-        case 'd':
-          if (key == "debugContext") {
-            e->debug_data.clear();
-            return OneField(x, d, "debugData", [this](od::value y, int dy) {
-              return StringMapValue(y, dy, &e->debug_data);
-            });
-          }
-          if (key == "device") return Device(x, d);
-          break;
-        case 'e':
-          if (key == "eventType") return ScalarText(x, d, &e->event_type);
-          break;
-        case 'o':
-          if (key == "outcome") return Outcome(x, d);
-          break;
-        case 'p':
-          if (key == "published") return ScalarText(x, d, &e->published);
-          break;
-        case 'r':
-          if (key == "request") return Request(x, d);
-          break;
-        case 's':
-          if (key == "securityContext") return Security(x, d);
-          break;
-        case 't':
-          if (key == "target") return Targets(x, d);
-          break;
-        case 'u':
-          if (key == "uuid") return ScalarText(x, d, &e->uuid);
-          break;
-      }
-      return Skip(x, d);
-    });
+  static error_code IntValue(od::value v, int depth, std::optional<int64_t>* out) {
+    return OdIntValue(v, depth, out);
+  }
+  static error_code StringMapValue(od::value v, int depth, StringMap* out) {
+    return logs::StringMapValue(v, depth, out);
   }
 };
 
@@ -562,12 +359,14 @@ std::string_view TypeName(od::json_type type) {
   return "value";
 }
 
+}  // namespace
+
 // Clears *e for the next event but keeps the buffers of its top-level
 // strings (most are longer than the small-string buffer: uuids, logins,
 // addresses, timestamps), so a loop reusing one LogEvent does not allocate
 // them per event. Everything else, including any field added later, comes
 // from a default-constructed LogEvent.
-void ResetKeepingBuffers(LogEvent* e) {
+void ResetLogEventKeepingBuffers(LogEvent* e) {
   LogEvent fresh;
   for (std::string LogEvent::*field :
        {&LogEvent::uuid, &LogEvent::event_type, &LogEvent::published, &LogEvent::actor_id,
@@ -579,8 +378,6 @@ void ResetKeepingBuffers(LogEvent* e) {
   }
   *e = std::move(fresh);
 }
-
-}  // namespace
 
 absl::StatusOr<LogEvent> ParseLogEventOnDemand(std::string_view text, size_t capacity,
                                                const LogEventPosition& position) {
@@ -602,7 +399,7 @@ absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
     text.remove_prefix(3);
     capacity -= 3;
   }
-  ResetKeepingBuffers(out);
+  ResetLogEventKeepingBuffers(out);
   LogEvent& e = *out;
   e.position = position;
   od::document doc;
@@ -620,16 +417,12 @@ absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
     od::object root;
     err = doc.get_object().get(root);
     if (err == SUCCESS) {
-      Reading reading{&e, {}, {}};
+      EventReading<OnDemandApi> reading{&e, {}, {}};
       err = reading.Root(root);
       if (err == SUCCESS) {
         // After the root object only whitespace may follow.
         const char* next = nullptr;
         if (doc.current_location().get(next) == SUCCESS) err = simdjson::TRAILING_CONTENT;
-        e.country = !reading.client_geo.country.empty() ? std::move(reading.client_geo.country)
-                                                        : std::move(reading.chain_geo.country);
-        e.state = !reading.client_geo.state.empty() ? std::move(reading.client_geo.state)
-                                                    : std::move(reading.chain_geo.state);
       }
     }
   }

@@ -29,6 +29,25 @@ absl::StatusOr<LogEvent> ParseLogEventOnDemand(std::string_view text, size_t cap
 absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
                                    const LogEventPosition& position, LogEvent* out);
 
+// simdjson's DOM parser (the library's parse, compiled for the CPU it runs
+// on and fully validating) to its tape, then EventReading over the tape. An
+// event the tape cannot be read from exactly as nlohmann reads it — invalid
+// JSON (for the error's wording and offset), nesting deeper than
+// kTapeMaxDepth, numbers that are not 64-bit integers where their text is
+// kept, objects or arrays inside debugData/detailEntry — is read again by
+// ParseLogEventOnDemand, so the result is always the on-demand one.
+// Same contract as ParseLogEventOnDemand.
+inline constexpr int kTapeMaxDepth = 64;
+absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
+                               const LogEventPosition& position, LogEvent* out);
+// How many events this thread's ParseLogEventTape handed to the on-demand
+// reading (for tests and measurements).
+size_t TapeFallbacksOnThisThread();
+
+// Clears *e for the next event but keeps the buffers of its top-level
+// strings.
+void ResetLogEventKeepingBuffers(LogEvent* e);
+
 // The steps after the fields are read, shared by both parsers: parses
 // debug_data["securityConditions"] into security_conditions.
 void FinishLogEvent(LogEvent* event);

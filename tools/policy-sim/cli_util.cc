@@ -223,13 +223,15 @@ size_t ThreadCount() {
                          : std::max<size_t>(1, std::thread::hardware_concurrency());
 }
 
+// Events a thread parses, converts and evaluates per part of a raw batch.
+constexpr size_t kEventsPerPartPerThread = 128;
+
 // Raw events as the reader slices them. A batch is recycled once processed:
 // its events keep their strings' capacity, so steady-state reading does not
 // allocate per event.
 struct RawBatch {
   std::vector<RawLogEvent> events;
-  size_t size = 0;          // events[0..size) belong to this batch
-  uint64_t end_offset = 0;  // byte offset of the last event, for the progress bar
+  size_t size = 0;  // events[0..size) belong to this batch
 };
 
 // An event text longer than this is not kept for reuse: one huge event must
@@ -258,7 +260,6 @@ absl::Status FillRawBatch(LogReader& reader, size_t batch_size, RawBatch* batch,
     }
     ++batch->size;
   }
-  if (batch->size > 0) batch->end_offset = batch->events[batch->size - 1].position.byte_offset;
   return status;
 }
 
@@ -366,12 +367,13 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
   };
   std::vector<Slot> slots;
   std::vector<SourcedContext> batch;
-  auto process = [&](const RawBatch& raws) {
-    const size_t n = raws.size;
+  // Events [begin, begin + n) of a raw batch: parsed and converted on all
+  // cores, then handed on in input order.
+  auto process_part = [&](const RawBatch& raws, size_t begin, size_t n) {
     slots.clear();
     slots.resize(n);
     ParallelFor(n, [&](size_t i) {
-      const RawLogEvent& raw = raws.events[i];
+      const RawLogEvent& raw = raws.events[begin + i];
       Slot& slot = slots[i];
       if (raw.truncated) {
         slot.kind = Kind::kMalformed;
@@ -399,8 +401,9 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
       switch (slot.kind) {
         case Kind::kMalformed:
           ++totals->malformed;
-          std::cerr << "error: " << reader.name() << ": " << raws.events[i].position.ToString()
-                    << ": " << slot.error << " (skipped)\n";
+          std::cerr << "error: " << reader.name() << ": "
+                    << raws.events[begin + i].position.ToString() << ": " << slot.error
+                    << " (skipped)\n";
           break;
         case Kind::kSkipped:
           ++totals->skipped;
@@ -410,7 +413,7 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
           if (!slot.conversion.memberships_found) ++totals->without_memberships;
           SourcedContext item;
           item.context = std::move(slot.conversion.context);
-          item.where = raws.events[i].position.ToString();
+          item.where = raws.events[begin + i].position.ToString();
           item.recorded = std::move(slot.conversion.recorded);
           item.memberships_found = slot.conversion.memberships_found;
           batch.push_back(std::move(item));
@@ -420,7 +423,19 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
     }
     if (!batch.empty()) on_batch(batch);
     batch.clear();
-    progress->Update(totals->read, reader.compressed() ? 0 : raws.end_offset);
+    progress->Update(totals->read,
+                     reader.compressed() ? 0 : raws.events[begin + n - 1].position.byte_offset);
+  };
+
+  // A raw batch goes on in parts of a few hundred events: each event's text,
+  // LogEvent and context are then still in the cache when it is evaluated
+  // (a 4096-event batch is ~10 MB of text; the parts made a replay ~20%
+  // faster, docs/performance.md).
+  const size_t part = std::min(batch_size, kEventsPerPartPerThread * ThreadCount());
+  auto process = [&](const RawBatch& raws) {
+    for (size_t begin = 0; begin < raws.size; begin += part) {
+      process_part(raws, begin, std::min(part, raws.size - begin));
+    }
   };
 
   if (ThreadCount() <= 1) {
@@ -428,7 +443,7 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
     RawBatch raws;
     bool more = true;
     while (more) {
-      absl::Status status = FillRawBatch(reader, batch_size, &raws, &more);
+      absl::Status status = FillRawBatch(reader, part, &raws, &more);
       if (raws.size > 0) process(raws);
       if (!status.ok()) return status;
     }
@@ -456,27 +471,116 @@ absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatch
 
 void SetMaxThreads(size_t n) { max_threads = n; }
 
-void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
-  const size_t cores = ThreadCount();
-  const size_t workers = std::min(cores, (n + 255) / 256);
-  if (workers <= 1) {
-    for (size_t i = 0; i < n; ++i) fn(i);
-    return;
+namespace {
+
+// The helper threads of ParallelFor, started once and kept: a replay calls
+// it twice per few hundred events, and starting threads each time cost more
+// than small batches save (see docs/performance.md).
+class WorkerPool {
+ public:
+  explicit WorkerPool(size_t helpers) {
+    for (size_t t = 0; t < helpers; ++t) threads_.emplace_back([this] { HelperLoop(); });
   }
-  std::atomic<size_t> next{0};
-  auto work = [&] {
-    constexpr size_t kChunk = 64;
+  ~WorkerPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    work_cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  size_t helpers() const { return threads_.size(); }
+
+  // Runs fn(0..n) on the calling thread and the helpers; returns when all
+  // are done.
+  void Run(size_t n, const std::function<void(size_t)>& fn) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      fn_ = &fn;
+      n_ = n;
+      next_.store(0);
+      pending_ = threads_.size();
+      ++generation_;
+    }
+    work_cv_.notify_all();
+    Work(fn, n);
+    std::unique_lock<std::mutex> lock(mu_);
+    done_cv_.wait(lock, [this] { return pending_ == 0; });
+    fn_ = nullptr;
+  }
+
+ private:
+  void Work(const std::function<void(size_t)>& fn, size_t n) {
+    constexpr size_t kChunk = 16;
     while (true) {
-      const size_t begin = next.fetch_add(kChunk);
+      const size_t begin = next_.fetch_add(kChunk);
       if (begin >= n) return;
       const size_t end = std::min(n, begin + kChunk);
       for (size_t i = begin; i < end; ++i) fn(i);
     }
-  };
-  std::vector<std::thread> threads;
-  for (size_t t = 1; t < workers; ++t) threads.emplace_back(work);
-  work();
-  for (std::thread& t : threads) t.join();
+  }
+
+  void HelperLoop() {
+    uint64_t seen = 0;
+    while (true) {
+      const std::function<void(size_t)>* fn = nullptr;
+      size_t n = 0;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        work_cv_.wait(lock, [&] { return stop_ || generation_ != seen; });
+        if (stop_) return;
+        seen = generation_;
+        fn = fn_;
+        n = n_;
+      }
+      Work(*fn, n);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        --pending_;
+      }
+      done_cv_.notify_all();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  const std::function<void(size_t)>* fn_ = nullptr;
+  size_t n_ = 0;
+  std::atomic<size_t> next_{0};
+  size_t pending_ = 0;
+  uint64_t generation_ = 0;
+  bool stop_ = false;
+  std::vector<std::thread> threads_;
+};
+
+std::mutex pool_mu;
+thread_local bool inside_parallel_for = false;
+
+}  // namespace
+
+void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
+  const size_t workers = std::min(ThreadCount(), (n + 15) / 16);
+  if (workers <= 1 || inside_parallel_for) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  // One ParallelFor at a time; the pool follows SetMaxThreads.
+  std::lock_guard<std::mutex> lock(pool_mu);
+  static std::unique_ptr<WorkerPool> pool;
+  if (pool == nullptr || pool->helpers() != ThreadCount() - 1) {
+    pool.reset();
+    pool = std::make_unique<WorkerPool>(ThreadCount() - 1);
+  }
+  inside_parallel_for = true;
+  pool->Run(n, [&fn](size_t i) {
+    inside_parallel_for = true;  // on the helpers: nested calls run inline
+    fn(i);
+  });
+  inside_parallel_for = false;
 }
 
 Progress::Progress(std::string label, uint64_t total_bytes)

@@ -131,7 +131,7 @@ struct ContextInput {
   const MembershipMap* memberships = nullptr;            // for logs
   const Snapshot* snapshot = nullptr;                    // its users/ folder, for logs
   std::string progress_label;                            // shown on a terminal
-  LogJsonParser json_parser = LogJsonParser::kOnDemand;  // for logs
+  LogJsonParser json_parser = LogJsonParser::kTape;  // for logs
 };
 
 using ContextBatchCallback = std::function<void(std::vector<SourcedContext>& batch)>;

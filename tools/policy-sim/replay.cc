@@ -54,8 +54,10 @@ const char kReplayUsage[] =
     "  --fail-on-disagreement  exit 1 when any recorded decision disagrees\n"
     "  --min-agreement PCT   exit 1 when fewer than PCT percent (0-100) of the\n"
     "                        compared decisions agree, or none was compared\n"
-    "  --json-parser P       ondemand (default, simdjson) or dom (nlohmann):\n"
-    "                        the same results; dom is for comparison\n"
+    "  --json-parser P       tape (default: simdjson's parser, fields read from\n"
+    "                        its tape), ondemand (simdjson's on-demand walk) or\n"
+    "                        dom (nlohmann): the same results; the last two are\n"
+    "                        for comparison\n"
     "  -h, --help            this help\n"
     "\n"
     "Recorded debugData.securityConditions (Expression Language conditions\n"
@@ -336,7 +338,7 @@ int RunReplay(const std::vector<std::string>& args) {
   int examples = 3;
   bool fail_on_disagreement = false;
   std::optional<double> min_agreement;
-  LogJsonParser json_parser = LogJsonParser::kOnDemand;
+  LogJsonParser json_parser = LogJsonParser::kTape;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "-h" || arg == "--help") {
@@ -376,10 +378,12 @@ int RunReplay(const std::vector<std::string>& args) {
       }
       min_agreement = pct;
     } else if (auto v = TakeFlagValue(args, &i, "--json-parser", &missing)) {
-      if (missing || (*v != "ondemand" && *v != "dom")) {
-        return UsageError("--json-parser needs ondemand or dom");
+      if (missing || (*v != "tape" && *v != "ondemand" && *v != "dom")) {
+        return UsageError("--json-parser needs tape, ondemand or dom");
       }
-      json_parser = *v == "dom" ? LogJsonParser::kDom : LogJsonParser::kOnDemand;
+      json_parser = *v == "dom"        ? LogJsonParser::kDom
+                    : *v == "ondemand" ? LogJsonParser::kOnDemand
+                                       : LogJsonParser::kTape;
     } else if (auto v = TakeFlagValue(args, &i, "--examples", &missing)) {
       if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos) {
         return UsageError("--examples needs a number");

@@ -1,0 +1,294 @@
+// Which fields of a System Log event become a LogEvent, written once for the
+// two simdjson readings of an event: the on-demand walk
+// (log_event_ondemand.cc) and the walk over simdjson's parsed tape
+// (log_event_tape.cc). Both must give exactly what the nlohmann reading
+// (log_event.cc) gives; sharing this mapping means they cannot drift apart
+// on which key feeds which field, or on duplicate keys.
+//
+// `Api` supplies the primitives over its value type (all return a
+// simdjson::error_code):
+//   Api::Value
+//   Fields(v, depth, fn)          fn(key, value, depth) per member when v is
+//                                 an object; any other value is skipped
+//   Elements(v, depth, &is_array, fn)  fn(index, value, depth) per element
+//   Skip(v, depth)                a value not read
+//   Kind(v, &kind)                the JsonKind of v (does not consume it)
+//   ScalarText(v, depth, &string) json_util's ScalarText
+//   BoolValue / IntValue          json_util's lenient readers
+//   StringMapValue(v, depth, &map) json_util's ReadStringMap
+// Every handler below resets what it fills before reading: an object met
+// twice under one key (duplicate keys) keeps only the last, as in the DOM.
+#ifndef VERDICT_LIB_LOGS_LOG_EVENT_READING_H_
+#define VERDICT_LIB_LOGS_LOG_EVENT_READING_H_
+
+#include <simdjson.h>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "verdict/system_log.h"
+
+namespace verdict::logs {
+
+enum class JsonKind { kObject, kArray, kString, kOther };
+
+struct GeoText {
+  std::string country;
+  std::string state;
+};
+
+template <typename Api>
+struct EventReading {
+  using Value = typename Api::Value;
+  using error_code = simdjson::error_code;
+
+  LogEvent* e;
+  GeoText client_geo;
+  GeoText chain_geo;
+
+  // Reads the root object's members into *e; then the geography precedence
+  // of the DOM reading (client.geographicalContext, else ipChain[0]'s).
+  // `root` is the event's object: an Api::Value or whatever Api::Fields
+  // takes for a document's root (depth 1: its members are at depth 2).
+  template <typename RootObject>
+  error_code Root(RootObject root) {
+    error_code err = Api::Fields(
+        root, 1, [this](std::string_view key, Value x, int d) { return Member(key, x, d); });
+    if (err != simdjson::SUCCESS) return err;
+    e->country =
+        !client_geo.country.empty() ? std::move(client_geo.country) : std::move(chain_geo.country);
+    e->state = !client_geo.state.empty() ? std::move(client_geo.state) : std::move(chain_geo.state);
+    return simdjson::SUCCESS;
+  }
+
+ private:
+  // Fields read directly under one key: `field` of the object at `v`.
+  template <typename Fn>
+  static error_code OneField(Value v, int depth, std::string_view field, Fn&& fn) {
+    return Api::Fields(v, depth, [&](std::string_view key, Value x, int d) {
+      if (key == field) return fn(x, d);
+      return Api::Skip(x, d);
+    });
+  }
+
+  static error_code Geo(Value v, int depth, GeoText* geo) {
+    *geo = {};
+    return Api::Fields(v, depth, [geo](std::string_view key, Value x, int d) {
+      if (key == "country") return Api::ScalarText(x, d, &geo->country);
+      if (key == "state") return Api::ScalarText(x, d, &geo->state);
+      return Api::Skip(x, d);
+    });
+  }
+
+  error_code Member(std::string_view key, Value x, int d) {
+    switch (key.empty() ? '\0' : key[0]) {
+      case 'a':
+        if (key == "actor") return Actor(x, d);
+        if (key == "authenticationContext") {
+          e->authentication_provider.clear();
+          return OneField(x, d, "authenticationProvider", [this](Value y, int dy) {
+            return Api::ScalarText(y, dy, &e->authentication_provider);
+          });
+        }
+        break;
+      case 'c':
+        if (key == "client") return Client(x, d);
+        break;
+      case 'd':
+        if (key == "debugContext") {
+          e->debug_data.clear();
+          return OneField(x, d, "debugData", [this](Value y, int dy) {
+            return Api::StringMapValue(y, dy, &e->debug_data);
+          });
+        }
+        if (key == "device") return Device(x, d);
+        break;
+      case 'e':
+        if (key == "eventType") return Api::ScalarText(x, d, &e->event_type);
+        break;
+      case 'o':
+        if (key == "outcome") return Outcome(x, d);
+        break;
+      case 'p':
+        if (key == "published") return Api::ScalarText(x, d, &e->published);
+        break;
+      case 'r':
+        if (key == "request") {
+          e->ip_chain.clear();
+          chain_geo = {};
+          return OneField(x, d, "ipChain", [this](Value y, int dy) { return IpChain(y, dy); });
+        }
+        break;
+      case 's':
+        if (key == "securityContext") return Security(x, d);
+        break;
+      case 't':
+        if (key == "target") return Targets(x, d);
+        break;
+      case 'u':
+        if (key == "uuid") return Api::ScalarText(x, d, &e->uuid);
+        break;
+    }
+    return Api::Skip(x, d);
+  }
+
+  error_code Actor(Value v, int depth) {
+    e->actor_id.clear();
+    e->actor_type.clear();
+    e->actor_alternate_id.clear();
+    return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) {
+      if (key == "id") return Api::ScalarText(x, d, &e->actor_id);
+      if (key == "type") return Api::ScalarText(x, d, &e->actor_type);
+      if (key == "alternateId") return Api::ScalarText(x, d, &e->actor_alternate_id);
+      return Api::Skip(x, d);
+    });
+  }
+
+  error_code Client(Value v, int depth) {
+    e->client_ip.clear();
+    e->client_device.clear();
+    e->user_agent_os.clear();
+    client_geo = {};
+    return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) -> error_code {
+      if (key == "ipAddress") return Api::ScalarText(x, d, &e->client_ip);
+      if (key == "device") return Api::ScalarText(x, d, &e->client_device);
+      if (key == "userAgent") {
+        e->user_agent_os.clear();
+        return OneField(x, d, "os", [this](Value y, int dy) {
+          return Api::ScalarText(y, dy, &e->user_agent_os);
+        });
+      }
+      if (key == "geographicalContext") return Geo(x, d, &client_geo);
+      return Api::Skip(x, d);
+    });
+  }
+
+  error_code IpChain(Value v, int depth) {
+    e->ip_chain.clear();
+    chain_geo = {};
+    bool is_array = false;
+    return Api::Elements(v, depth, &is_array, [this](size_t index, Value hop, int d) {
+      std::string ip;
+      error_code err = Api::Fields(hop, d, [&](std::string_view key, Value x, int dx) {
+        if (key == "ip") return Api::ScalarText(x, dx, &ip);
+        if (key == "geographicalContext" && index == 0) return Geo(x, dx, &chain_geo);
+        return Api::Skip(x, dx);
+      });
+      if (err == simdjson::SUCCESS && !ip.empty()) e->ip_chain.push_back(std::move(ip));
+      return err;
+    });
+  }
+
+  error_code UserBehaviors(Value v, int depth) {
+    e->user_behaviors.clear();
+    bool is_array = false;
+    return Api::Elements(v, depth, &is_array, [this](size_t, Value b, int d) {
+      LogBehavior behavior;
+      error_code err = Api::Fields(b, d, [&behavior](std::string_view key, Value x, int dx) {
+        if (key == "id") return Api::ScalarText(x, dx, &behavior.id);
+        if (key == "name") return Api::ScalarText(x, dx, &behavior.name);
+        if (key == "result") return Api::ScalarText(x, dx, &behavior.result);
+        return Api::Skip(x, dx);
+      });
+      if (err == simdjson::SUCCESS && (!behavior.id.empty() || !behavior.name.empty())) {
+        e->user_behaviors.push_back(std::move(behavior));
+      }
+      return err;
+    });
+  }
+
+  error_code ServiceCategories(Value v, int depth) {
+    e->ip_service_categories.clear();
+    bool is_array = false;
+    return Api::Elements(v, depth, &is_array, [this](size_t, Value c, int d) -> error_code {
+      JsonKind kind;
+      SIMDJSON_TRY(Api::Kind(c, &kind));
+      std::string name;
+      if (kind == JsonKind::kString) {
+        SIMDJSON_TRY(Api::ScalarText(c, d, &name));
+      } else {
+        SIMDJSON_TRY(OneField(c, d, "name",
+                              [&name](Value x, int dx) { return Api::ScalarText(x, dx, &name); }));
+      }
+      if (!name.empty()) e->ip_service_categories.push_back(std::move(name));
+      return simdjson::SUCCESS;
+    });
+  }
+
+  error_code Security(Value v, int depth) {
+    e->as_number.reset();
+    e->is_proxy.reset();
+    e->risk_level.clear();
+    e->user_behaviors.clear();
+    e->ip_service_categories.clear();
+    return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) -> error_code {
+      if (key == "asNumber") return Api::IntValue(x, d, &e->as_number);
+      if (key == "isProxy") return Api::BoolValue(x, d, &e->is_proxy);
+      if (key == "risk") {
+        e->risk_level.clear();
+        return OneField(x, d, "level",
+                        [this](Value y, int dy) { return Api::ScalarText(y, dy, &e->risk_level); });
+      }
+      if (key == "userBehaviors") return UserBehaviors(x, d);
+      if (key == "ipDetails") {
+        e->ip_service_categories.clear();
+        return OneField(x, d, "ipServiceCategories",
+                        [this](Value y, int dy) { return ServiceCategories(y, dy); });
+      }
+      return Api::Skip(x, d);
+    });
+  }
+
+  error_code Device(Value v, int depth) {
+    e->has_device = false;
+    e->device_os_platform.clear();
+    e->device_managed.reset();
+    e->device_registered.reset();
+    e->device_jailbreak.reset();
+    JsonKind kind;
+    SIMDJSON_TRY(Api::Kind(v, &kind));
+    e->has_device = kind == JsonKind::kObject;
+    return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) {
+      if (key == "os_platform") return Api::ScalarText(x, d, &e->device_os_platform);
+      if (key == "managed") return Api::BoolValue(x, d, &e->device_managed);
+      if (key == "registered") return Api::BoolValue(x, d, &e->device_registered);
+      if (key == "jailbreak") return Api::BoolValue(x, d, &e->device_jailbreak);
+      return Api::Skip(x, d);
+    });
+  }
+
+  error_code Outcome(Value v, int depth) {
+    e->outcome_result.clear();
+    e->outcome_reason.clear();
+    return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) {
+      if (key == "result") return Api::ScalarText(x, d, &e->outcome_result);
+      if (key == "reason") return Api::ScalarText(x, d, &e->outcome_reason);
+      return Api::Skip(x, d);
+    });
+  }
+
+  error_code Targets(Value v, int depth) {
+    e->targets.clear();
+    bool is_array = false;
+    return Api::Elements(v, depth, &is_array, [this](size_t, Value t, int d) -> error_code {
+      JsonKind kind;
+      SIMDJSON_TRY(Api::Kind(t, &kind));
+      if (kind != JsonKind::kObject) return Api::Skip(t, d);
+      LogTarget& target = e->targets.emplace_back();
+      return Api::Fields(t, d, [&target](std::string_view key, Value x, int dx) {
+        if (key == "id") return Api::ScalarText(x, dx, &target.id);
+        if (key == "type") return Api::ScalarText(x, dx, &target.type);
+        if (key == "alternateId") return Api::ScalarText(x, dx, &target.alternate_id);
+        if (key == "displayName") return Api::ScalarText(x, dx, &target.display_name);
+        if (key == "detailEntry") return Api::StringMapValue(x, dx, &target.detail);
+        return Api::Skip(x, dx);
+      });
+    });
+  }
+};
+
+}  // namespace verdict::logs
+
+#endif  // VERDICT_LIB_LOGS_LOG_EVENT_READING_H_
