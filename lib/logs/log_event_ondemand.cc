@@ -26,6 +26,7 @@
 #include "lib/logs/json_util.h"
 #include "lib/logs/log_event_parsers.h"
 #include "lib/logs/log_event_reading.h"
+#include "lib/logs/log_event_recycler.h"
 
 namespace verdict::logs {
 namespace {
@@ -36,8 +37,6 @@ using simdjson::SUCCESS;
 
 static_assert(kLogEventPadding >= simdjson::SIMDJSON_PADDING,
               "LogReader must leave simdjson's padding after each event");
-
-using StringMap = std::map<std::string, std::string, std::less<>>;
 
 error_code Skip(od::value v, int depth);
 
@@ -361,23 +360,7 @@ std::string_view TypeName(od::json_type type) {
 
 }  // namespace
 
-// Clears *e for the next event but keeps the buffers of its top-level
-// strings (most are longer than the small-string buffer: uuids, logins,
-// addresses, timestamps), so a loop reusing one LogEvent does not allocate
-// them per event. Everything else, including any field added later, comes
-// from a default-constructed LogEvent.
-void ResetLogEventKeepingBuffers(LogEvent* e) {
-  LogEvent fresh;
-  for (std::string LogEvent::*field :
-       {&LogEvent::uuid, &LogEvent::event_type, &LogEvent::published, &LogEvent::actor_id,
-        &LogEvent::actor_type, &LogEvent::actor_alternate_id, &LogEvent::client_ip,
-        &LogEvent::client_device, &LogEvent::user_agent_os, &LogEvent::authentication_provider,
-        &LogEvent::risk_level, &LogEvent::outcome_result, &LogEvent::outcome_reason}) {
-    (e->*field).clear();
-    (fresh.*field).swap(e->*field);
-  }
-  *e = std::move(fresh);
-}
+void ResetLogEventKeepingBuffers(LogEvent* e) { LogEventRecycler::ThisThread().Reset(e); }
 
 absl::StatusOr<LogEvent> ParseLogEventOnDemand(std::string_view text, size_t capacity,
                                                const LogEventPosition& position) {
@@ -417,7 +400,7 @@ absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
     od::object root;
     err = doc.get_object().get(root);
     if (err == SUCCESS) {
-      EventReading<OnDemandApi> reading{&e, {}, {}};
+      EventReading<OnDemandApi> reading{&e, &LogEventRecycler::ThisThread(), {}, {}};
       err = reading.Root(root);
       if (err == SUCCESS) {
         // After the root object only whitespace may follow.

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <utility>
 
+#include "lib/logs/log_event_recycler.h"
 #include "verdict/system_log.h"
 
 namespace verdict::logs {
@@ -45,6 +46,7 @@ struct EventReading {
   using error_code = simdjson::error_code;
 
   LogEvent* e;
+  LogEventRecycler* spare;  // this thread's: elements are built from its parts
   GeoText client_geo;
   GeoText chain_geo;
 
@@ -170,13 +172,13 @@ struct EventReading {
     chain_geo = {};
     bool is_array = false;
     return Api::Elements(v, depth, &is_array, [this](size_t index, Value hop, int d) {
-      std::string ip;
+      std::string& ip = spare->AddString(&e->ip_chain);
       error_code err = Api::Fields(hop, d, [&](std::string_view key, Value x, int dx) {
         if (key == "ip") return Api::ScalarText(x, dx, &ip);
         if (key == "geographicalContext" && index == 0) return Geo(x, dx, &chain_geo);
         return Api::Skip(x, dx);
       });
-      if (err == simdjson::SUCCESS && !ip.empty()) e->ip_chain.push_back(std::move(ip));
+      if (err != simdjson::SUCCESS || ip.empty()) spare->DropLast(&e->ip_chain);
       return err;
     });
   }
@@ -185,15 +187,15 @@ struct EventReading {
     e->user_behaviors.clear();
     bool is_array = false;
     return Api::Elements(v, depth, &is_array, [this](size_t, Value b, int d) {
-      LogBehavior behavior;
+      LogBehavior& behavior = spare->AddBehavior(&e->user_behaviors);
       error_code err = Api::Fields(b, d, [&behavior](std::string_view key, Value x, int dx) {
         if (key == "id") return Api::ScalarText(x, dx, &behavior.id);
         if (key == "name") return Api::ScalarText(x, dx, &behavior.name);
         if (key == "result") return Api::ScalarText(x, dx, &behavior.result);
         return Api::Skip(x, dx);
       });
-      if (err == simdjson::SUCCESS && (!behavior.id.empty() || !behavior.name.empty())) {
-        e->user_behaviors.push_back(std::move(behavior));
+      if (err != simdjson::SUCCESS || (behavior.id.empty() && behavior.name.empty())) {
+        spare->DropLast(&e->user_behaviors);
       }
       return err;
     });
@@ -276,7 +278,7 @@ struct EventReading {
       JsonKind kind;
       SIMDJSON_TRY(Api::Kind(t, &kind));
       if (kind != JsonKind::kObject) return Api::Skip(t, d);
-      LogTarget& target = e->targets.emplace_back();
+      LogTarget& target = spare->AddTarget(&e->targets);
       return Api::Fields(t, d, [&target](std::string_view key, Value x, int dx) {
         if (key == "id") return Api::ScalarText(x, dx, &target.id);
         if (key == "type") return Api::ScalarText(x, dx, &target.type);

@@ -21,6 +21,7 @@
 #include "lib/logs/json_util.h"
 #include "lib/logs/log_event_parsers.h"
 #include "lib/logs/log_event_reading.h"
+#include "lib/logs/log_event_recycler.h"
 
 namespace verdict::logs {
 namespace {
@@ -126,23 +127,20 @@ struct TapeApi {
     }
   }
 
-  static error_code StringMapValue(dom::element v, int depth,
-                                   std::map<std::string, std::string, std::less<>>* out) {
-    out->clear();
-    return Fields(v, depth, [out](std::string_view key, dom::element x, int d) -> error_code {
+  static error_code StringMapValue(dom::element v, int depth, StringMap* out) {
+    LogEventRecycler& spare = LogEventRecycler::ThisThread();
+    spare.Clear(out);
+    return Fields(v, depth, [out, &spare](std::string_view key, dom::element x, int d) {
       switch (x.type()) {
         case dom::element_type::NULL_VALUE:
           // A later null replaces an earlier value of a duplicate key.
-          if (auto it = out->find(key); it != out->end()) out->erase(it);
+          spare.Erase(out, key);
           return SUCCESS;
         case dom::element_type::OBJECT:
         case dom::element_type::ARRAY:
           return kReadOnDemand;  // nlohmann's compact text of the value
-        default: {
-          auto it = out->find(key);
-          if (it == out->end()) it = out->emplace(std::string(key), std::string()).first;
-          return ScalarText(x, d, &it->second);
-        }
+        default:
+          return ScalarText(x, d, &spare.MapSlot(out, key));
       }
     });
   }
@@ -174,7 +172,7 @@ absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
       root.type() == dom::element_type::OBJECT) {
     ResetLogEventKeepingBuffers(out);
     out->position = position;
-    EventReading<TapeApi> reading{out, {}, {}};
+    EventReading<TapeApi> reading{out, &LogEventRecycler::ThisThread(), {}, {}};
     if (reading.Root(root) == SUCCESS) {
       FinishLogEvent(out);
       return absl::OkStatus();

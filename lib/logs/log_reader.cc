@@ -34,7 +34,11 @@ struct LogReader::State {
   bool eof = false;
   absl::Status error;  // a read failure, returned once the events before it are out
 
+  // The input read so far but not consumed is buffer[0, filled); the
+  // string's size only grows (to the largest window needed), so reading a
+  // chunk never zero-fills it first.
   std::string buffer;
+  size_t filled = 0;
   size_t pos = 0;        // next unread byte in `buffer`
   uint64_t base = 0;     // input offset of buffer[0]
   uint64_t line = 1;     // line of buffer[pos]
@@ -54,25 +58,26 @@ struct LogReader::State {
       return false;
     }
     // Drop what has been consumed before growing.
-    if (pos > 0 && pos >= buffer.size() / 2) {
-      buffer.erase(0, pos);
+    if (pos > 0 && pos >= filled / 2) {
+      std::memmove(buffer.data(), buffer.data() + pos, filled - pos);
+      filled -= pos;
       base += pos;
       pos = 0;
     }
-    const size_t old = buffer.size();
-    buffer.resize(old + options.read_chunk_bytes);
+    const size_t old = filled;
+    if (buffer.size() < old + options.read_chunk_bytes)
+      buffer.resize(old + options.read_chunk_bytes);
     const int n =
         gzread(file, buffer.data() + old, static_cast<unsigned>(options.read_chunk_bytes));
     if (n < 0) {
       int errnum = 0;
       const char* msg = gzerror(file, &errnum);
-      buffer.resize(old);
       error = absl::DataLossError(
           absl::StrCat(name, ": read error: ", errnum == Z_ERRNO ? std::strerror(errno) : msg));
       eof = true;
       return false;
     }
-    buffer.resize(old + static_cast<size_t>(n));
+    filled = old + static_cast<size_t>(n);
     if (old == 0 && base == 0) compressed = gzdirect(file) == 0;
     if (n == 0) {
       // gzread returns 0 at the end, and also for a truncated gzip member.
@@ -91,7 +96,7 @@ struct LogReader::State {
 
   // Makes buffer[pos] available. False at end of input (or error).
   bool Available() {
-    while (pos >= buffer.size()) {
+    while (pos >= filled) {
       if (!Fill()) return false;
     }
     return true;
@@ -134,7 +139,7 @@ struct LogReader::State {
     logs::JsonStringTracker strings;
     bool first = true;
     while (true) {
-      if (pos >= buffer.size()) {
+      if (pos >= filled) {
         event->text.append(buffer, start, pos - start);
         if (event->text.size() > options.max_event_bytes) {
           error = absl::ResourceExhaustedError(
@@ -183,8 +188,8 @@ struct LogReader::State {
     bool oversized = false;
     while (Available()) {
       const char* nl =
-          static_cast<const char*>(std::memchr(buffer.data() + pos, '\n', buffer.size() - pos));
-      const size_t end = nl == nullptr ? buffer.size() : static_cast<size_t>(nl - buffer.data());
+          static_cast<const char*>(std::memchr(buffer.data() + pos, '\n', filled - pos));
+      const size_t end = nl == nullptr ? filled : static_cast<size_t>(nl - buffer.data());
       if (!oversized) {
         // One allocation that already holds the parser's padding.
         const size_t needed = event->text.size() + (end - pos) + kLogEventPadding;
@@ -237,7 +242,7 @@ struct LogReader::State {
     int depth = 0;
     logs::JsonStringTracker strings;
     while (true) {
-      if (pos + rel >= buffer.size()) {
+      if (pos + rel >= filled) {
         if (!Fill()) {
           format = LogFormat::kJsonLines;  // one unterminated line
           return;
@@ -309,6 +314,7 @@ std::unique_ptr<LogReader> LogReader::FromString(std::string data, std::string n
   state->options = options;
   state->format = options.format;
   state->buffer = std::move(data);
+  state->filled = state->buffer.size();
   state->eof = true;
   return std::unique_ptr<LogReader>(new LogReader(std::move(state)));
 }

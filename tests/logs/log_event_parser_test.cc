@@ -87,6 +87,10 @@ TEST(LogEventParsers, SameEventsForEveryFixture) {
   size_t accepted = 0;
   size_t rejected = 0;
   size_t accepted_on_demand = 0;  // accepted events the tape left to on-demand
+  // One LogEvent per reading reused across every event of every file, as a
+  // replay does: nothing of one event may leak into the next.
+  LogEvent reused_tape;
+  LogEvent reused_on_demand;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (name.find("memberships") != std::string::npos) continue;
@@ -119,6 +123,11 @@ TEST(LogEventParsers, SameEventsForEveryFixture) {
       EXPECT_EQ(Describe(*dom), Describe(*on_demand)) << label;
       EXPECT_TRUE(*dom == *on_demand) << label;
       EXPECT_EQ(dom->position, raw.position) << label;
+      ASSERT_TRUE(ParseLogEvent(raw, LogJsonParser::kTape, &reused_tape).ok()) << label;
+      EXPECT_EQ(Describe(*dom), Describe(reused_tape)) << label << " (reused LogEvent)";
+      EXPECT_TRUE(*dom == reused_tape) << label;
+      ASSERT_TRUE(ParseLogEvent(raw, LogJsonParser::kOnDemand, &reused_on_demand).ok()) << label;
+      EXPECT_TRUE(*dom == reused_on_demand) << label << " (reused LogEvent)";
     }
   }
   // signon-events.json, signon-events.jsonl, org-signon.jsonl, org-export.jsonl.gz.
@@ -197,6 +206,14 @@ TEST(LogEventParsers, SameAcceptAndRejectForMalformedEvents) {
       {"target is an object", Event(R"("target":{"id":"0pr1"})"), true},
       {"target elements of every type",
        Event(R"("target":[1,"x",null,[],{"id":7,"type":true,"detailEntry":[1]}])"), true},
+      {"targets with details",
+       Event(
+           R"("target":[{"id":"0pr1","type":"PolicyRule","detailEntry":{"policyType":"OKTA_SIGN_ON","x":"y"}},{"id":"0oa1","type":"AppInstance","detailEntry":{"a":"b"}}])"),
+       true},
+      {"targets without details",
+       Event(
+           R"("target":[{"id":"0pr2","type":"PolicyRule"},{"id":"0oa2","type":"AppInstance"},{"id":"00u3","type":"User"}])"),
+       true},
       {"ipChain of odd hops",
        Event(R"("request":{"ipChain":[5,{"ip":null},{"ip":1.5},{"ip":"192.0.2.1"}]})"), true},
       {"asNumber as a string", Event(R"("securityContext":{"asNumber":"64500"})"), true},
@@ -250,6 +267,28 @@ TEST(LogEventParsers, SameAcceptAndRejectForMalformedEvents) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     EXPECT_EQ(ExpectSameParse(c.text, c.name), c.accepted) << c.name;
+  }
+  // The same table through one reused LogEvent per reading, twice over (so
+  // each case follows a different one the second time): the odd shapes
+  // (duplicate keys, wrong types, nulls) must not leave anything behind.
+  LogEvent reused_tape;
+  LogEvent reused_on_demand;
+  for (int round = 0; round < 2; ++round) {
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const Case& c = round == 0 ? cases[i] : cases[cases.size() - 1 - i];
+      if (!c.accepted) continue;
+      RawLogEvent raw;
+      raw.text.reserve(c.text.size() + kLogEventPadding);
+      raw.text = c.text;
+      absl::StatusOr<LogEvent> dom = ParseLogEvent(c.text, {}, LogJsonParser::kDom);
+      ASSERT_TRUE(dom.ok()) << c.name;
+      ASSERT_TRUE(ParseLogEvent(raw, LogJsonParser::kTape, &reused_tape).ok()) << c.name;
+      EXPECT_EQ(Describe(*dom), Describe(reused_tape))
+          << c.name << " (reused, round " << round << ")";
+      ASSERT_TRUE(ParseLogEvent(raw, LogJsonParser::kOnDemand, &reused_on_demand).ok()) << c.name;
+      EXPECT_EQ(Describe(*dom), Describe(reused_on_demand))
+          << c.name << " (reused, round " << round << ")";
+    }
   }
 }
 
