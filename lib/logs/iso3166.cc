@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace verdict::logs {
@@ -590,7 +591,9 @@ std::string NormalizePlaceName(std::string_view name) {
 
 int CountryTableSize() { return kIsoCountryCount; }
 
-std::string CountryCode(std::string_view name_or_code) {
+namespace {
+
+std::string CountryCodeUncached(std::string_view name_or_code) {
   const Tables& t = GetTables();
   const absl::string_view trimmed =
       absl::StripAsciiWhitespace(absl::string_view(name_or_code.data(), name_or_code.size()));
@@ -611,7 +614,7 @@ std::string CountryCode(std::string_view name_or_code) {
   return "";
 }
 
-std::string RegionCode(std::string_view country_code, std::string_view name_or_code) {
+std::string RegionCodeUncached(std::string_view country_code, std::string_view name_or_code) {
   const Tables& t = GetTables();
   const std::string country =
       absl::AsciiStrToUpper(absl::string_view(country_code.data(), country_code.size()));
@@ -655,6 +658,44 @@ std::string RegionCode(std::string_view country_code, std::string_view name_or_c
     }
   }
   return "";
+}
+
+// A log names a few hundred places at most, each thousands of times:
+// results are kept per thread (the lookups normalise and allocate), bounded
+// so that unusual input cannot grow them without limit.
+class PlaceMemo {
+ public:
+  template <typename Compute>
+  std::string Get(std::string_view key_view, Compute compute) {
+    const absl::string_view key(key_view.data(), key_view.size());
+    if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
+    std::string value = compute();
+    if (memo_.size() >= kMaxEntries) memo_.clear();
+    memo_.emplace(std::string(key), value);
+    return value;
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 4096;
+  absl::flat_hash_map<std::string, std::string> memo_;
+};
+
+}  // namespace
+
+std::string CountryCode(std::string_view name_or_code) {
+  thread_local PlaceMemo memo;
+  return memo.Get(name_or_code, [&] { return CountryCodeUncached(name_or_code); });
+}
+
+std::string RegionCode(std::string_view country_code, std::string_view name_or_code) {
+  thread_local PlaceMemo memo;
+  thread_local std::string key;
+  // Length-prefixed, so no two (country, name) pairs share a key.
+  key.clear();
+  absl::StrAppend(&key, country_code.size(), ":",
+                  absl::string_view(country_code.data(), country_code.size()),
+                  absl::string_view(name_or_code.data(), name_or_code.size()));
+  return memo.Get(key, [&] { return RegionCodeUncached(country_code, name_or_code); });
 }
 
 }  // namespace verdict::logs

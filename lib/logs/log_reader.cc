@@ -4,9 +4,13 @@
 // the bytes finds where each event starts and ends; ParseLogEvent() does the
 // real parsing. Input is read in chunks; the buffer holds the unconsumed tail
 // of the last chunk plus the event being sliced, never the whole input.
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -39,14 +43,56 @@ struct LogReader::State {
   // chunk never zero-fills it first.
   std::string buffer;
   size_t filled = 0;
+  // Where the input bytes are: buffer.data(), or a plain file mapped whole
+  // into memory (then there is nothing to Fill(): no read copies, no buffer).
+  const char* data = nullptr;
+  void* mapping = nullptr;
+  size_t mapping_size = 0;
+  size_t released = 0;   // mapped bytes before this were handed back (ReleaseConsumed)
   size_t pos = 0;        // next unread byte in `buffer`
   uint64_t base = 0;     // input offset of buffer[0]
-  uint64_t line = 1;     // line of buffer[pos]
+  uint64_t line = 1;     // line of data[pos]
   uint64_t ordinal = 0;  // events returned so far
   int array_depth = 0;   // inside a top-level array (kJsonArray)
 
   ~State() {
     if (file != nullptr) gzclose(file);
+    if (mapping != nullptr) munmap(mapping, mapping_size);
+  }
+
+  // Maps `path` when it is a plain (not gzip) regular file that is not
+  // empty. False when it is anything else or cannot be mapped: the caller
+  // then reads it through zlib.
+  bool MapPlainFile(const std::string& path) {
+    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    unsigned char magic[2] = {0, 0};
+    const bool plain = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+                       !(pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
+    void* m = plain ? mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0)
+                    : MAP_FAILED;
+    close(fd);
+    if (m == MAP_FAILED) return false;
+    madvise(m, static_cast<size_t>(st.st_size), MADV_SEQUENTIAL);
+    mapping = m;
+    mapping_size = static_cast<size_t>(st.st_size);
+    data = static_cast<const char*>(m);
+    filled = mapping_size;
+    eof = true;
+    return true;
+  }
+
+  // Hands consumed pages of a mapped file back, so that the resident memory
+  // of a multi-gigabyte replay stays flat (they are only page cache, but
+  // they would count as this process's).
+  void ReleaseConsumed() {
+    constexpr size_t kReleaseBytes = size_t{32} << 20;
+    if (mapping == nullptr || pos - released < kReleaseBytes) return;
+    const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+    const size_t upto = pos / page * page;
+    madvise(static_cast<char*>(mapping) + released, upto - released, MADV_DONTNEED);
+    released = upto;
   }
 
   // Appends more input to `buffer`. False at end of input or on a read
@@ -65,8 +111,10 @@ struct LogReader::State {
       pos = 0;
     }
     const size_t old = filled;
-    if (buffer.size() < old + options.read_chunk_bytes)
+    if (buffer.size() < old + options.read_chunk_bytes) {
       buffer.resize(old + options.read_chunk_bytes);
+    }
+    data = buffer.data();
     const int n =
         gzread(file, buffer.data() + old, static_cast<unsigned>(options.read_chunk_bytes));
     if (n < 0) {
@@ -94,7 +142,7 @@ struct LogReader::State {
     return true;
   }
 
-  // Makes buffer[pos] available. False at end of input (or error).
+  // Makes data[pos] available. False at end of input (or error).
   bool Available() {
     while (pos >= filled) {
       if (!Fill()) return false;
@@ -103,14 +151,14 @@ struct LogReader::State {
   }
 
   void Advance() {
-    if (buffer[pos] == '\n') ++line;
+    if (data[pos] == '\n') ++line;
     ++pos;
   }
 
   // Skips whitespace (and, inside an array, commas). False at end of input.
   bool SkipSeparators(bool commas) {
     while (Available()) {
-      const char c = buffer[pos];
+      const char c = data[pos];
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || (commas && c == ',')) {
         Advance();
       } else {
@@ -128,7 +176,7 @@ struct LogReader::State {
     event->position.line = line;
   }
 
-  // Slices one JSON value starting at buffer[pos]. Scalars (and garbage) end
+  // Slices one JSON value starting at data[pos]. Scalars (and garbage) end
   // at whitespace, ',' or a closing bracket on depth 0; objects and arrays at
   // their matching close. The first byte is always consumed. Returns false
   // (with `error` set) for an event longer than max_event_bytes.
@@ -140,20 +188,20 @@ struct LogReader::State {
     bool first = true;
     while (true) {
       if (pos >= filled) {
-        event->text.append(buffer, start, pos - start);
-        if (event->text.size() > options.max_event_bytes) {
-          error = absl::ResourceExhaustedError(
-              absl::StrCat(name, ": ", event->position.ToString(), ": event longer than ",
-                           options.max_event_bytes, " bytes; cannot continue"));
-          return false;
-        }
+        event->text.append(data + start, pos - start);
+        if (event->text.size() > options.max_event_bytes) return Oversized(event);
         if (!Available()) {
           event->truncated = depth > 0 || strings.in_string;
           return true;
         }
         start = pos;
       }
-      const char c = buffer[pos];
+      // A mapped file or memory input has no chunk ends to check at.
+      if (pos - start > options.max_event_bytes) {
+        event->text.append(data + start, options.max_event_bytes + 1);
+        return Oversized(event);
+      }
+      const char c = data[pos];
       const bool was_in_string = strings.in_string;
       if (!strings.Structural(c)) {
         first = false;
@@ -177,8 +225,16 @@ struct LogReader::State {
       first = false;
       Advance();
     }
-    event->text.append(buffer, start, pos - start);
+    event->text.append(data + start, pos - start);
+    if (event->text.size() > options.max_event_bytes) return Oversized(event);
     return true;
+  }
+
+  bool Oversized(RawLogEvent* event) {
+    error = absl::ResourceExhaustedError(
+        absl::StrCat(name, ": ", event->position.ToString(), ": event longer than ",
+                     options.max_event_bytes, " bytes; cannot continue"));
+    return false;
   }
 
   // One line of JSON Lines input (without its line break). An over-long line
@@ -187,12 +243,14 @@ struct LogReader::State {
     StartEvent(event);
     bool oversized = false;
     while (Available()) {
-      const char* nl =
-          static_cast<const char*>(std::memchr(buffer.data() + pos, '\n', filled - pos));
-      const size_t end = nl == nullptr ? filled : static_cast<size_t>(nl - buffer.data());
+      const char* nl = static_cast<const char*>(std::memchr(data + pos, '\n', filled - pos));
+      const size_t end = nl == nullptr ? filled : static_cast<size_t>(nl - data);
       if (!oversized) {
+        // At most one byte past the limit is copied: a mapped file's
+        // over-long line is not copied whole.
+        const size_t take = std::min(end - pos, options.max_event_bytes + 1 - event->text.size());
         // One allocation that already holds the parser's padding.
-        const size_t needed = event->text.size() + (end - pos) + kLogEventPadding;
+        const size_t needed = event->text.size() + take + kLogEventPadding;
         if (event->text.empty() && event->text.capacity() < needed) {
           // A recycled event (the replay reuses its batches) whose buffer is
           // too small: reserve() would at least double its capacity
@@ -203,7 +261,7 @@ struct LogReader::State {
         } else {
           event->text.reserve(needed);
         }
-        event->text.append(buffer, pos, end - pos);
+        event->text.append(data + pos, take);
         if (event->text.size() > options.max_event_bytes) {
           oversized = true;
           event->text.resize(80);
@@ -233,7 +291,7 @@ struct LogReader::State {
       format = LogFormat::kJsonLines;
       return;
     }
-    if (buffer[pos] == '[') {
+    if (data[pos] == '[') {
       format = LogFormat::kJsonArray;
       return;
     }
@@ -249,7 +307,7 @@ struct LogReader::State {
         }
         continue;
       }
-      const char c = buffer[pos + rel];
+      const char c = data[pos + rel];
       if (!strings.Structural(c)) {
         // inside a string
       } else if (c == '{' || c == '[') {
@@ -292,6 +350,8 @@ absl::StatusOr<std::unique_ptr<LogReader>> LogReader::Open(std::string_view path
     const int fd = dup(STDIN_FILENO);
     state->file = fd < 0 ? nullptr : gzdopen(fd, "rb");
     state->name = "<stdin>";
+  } else if (options.map_plain_files && state->MapPlainFile(state->name)) {
+    return std::unique_ptr<LogReader>(new LogReader(std::move(state)));
   } else {
     state->file = gzopen(state->name.c_str(), "rb");
   }
@@ -315,16 +375,18 @@ std::unique_ptr<LogReader> LogReader::FromString(std::string data, std::string n
   state->format = options.format;
   state->buffer = std::move(data);
   state->filled = state->buffer.size();
+  state->data = state->buffer.data();
   state->eof = true;
   return std::unique_ptr<LogReader>(new LogReader(std::move(state)));
 }
 
 absl::StatusOr<bool> LogReader::Next(RawLogEvent* event) {
   State& s = *state_;
+  s.ReleaseConsumed();
   if (s.format == LogFormat::kAuto) s.DetectFormat();
   if (s.format == LogFormat::kJsonLines) {
     while (s.Available()) {
-      const char c = s.buffer[s.pos];
+      const char c = s.data[s.pos];
       if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
         // Blank lines (and indentation) are not events.
         s.Advance();
@@ -339,7 +401,7 @@ absl::StatusOr<bool> LogReader::Next(RawLogEvent* event) {
   // kJsonArray, kJsonStream.
   while (true) {
     if (!s.SkipSeparators(s.array_depth > 0)) return s.End();
-    const char c = s.buffer[s.pos];
+    const char c = s.data[s.pos];
     if (s.format == LogFormat::kJsonArray && s.array_depth == 0 && c == '[') {
       s.Advance();
       s.array_depth = 1;

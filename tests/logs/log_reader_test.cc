@@ -160,16 +160,29 @@ TEST(LogReader, OversizedJsonLineIsTruncatedAndReadingGoesOn) {
 
 TEST(LogReader, OversizedArrayElementStopsTheRead) {
   const fs::path path = TempDir() / "big.json";
-  WriteFile(path, absl::StrCat("[", "{\"x\":\"", std::string(5000, 'y'), "\"}]"));
-  LogReaderOptions options;
-  options.max_event_bytes = 1000;
-  options.read_chunk_bytes = 64;
-  auto reader = LogReader::Open(path.string(), options);
-  ASSERT_TRUE(reader.ok()) << reader.status();
-  RawLogEvent event;
-  absl::StatusOr<bool> more = (*reader)->Next(&event);
-  ASSERT_FALSE(more.ok());
-  EXPECT_EQ(more.status().code(), absl::StatusCode::kResourceExhausted);
+  const std::string text = absl::StrCat("[", "{\"x\":\"", std::string(5000, 'y'), "\"}]");
+  WriteFile(path, text);
+  // Read in chunks, mapped whole, and from memory: the limit holds in each.
+  for (int how = 0; how < 3; ++how) {
+    SCOPED_TRACE(how);
+    LogReaderOptions options;
+    options.max_event_bytes = 1000;
+    options.read_chunk_bytes = 64;
+    options.map_plain_files = how == 1;
+    std::unique_ptr<LogReader> reader;
+    if (how < 2) {
+      auto opened = LogReader::Open(path.string(), options);
+      ASSERT_TRUE(opened.ok()) << opened.status();
+      reader = *std::move(opened);
+    } else {
+      reader = LogReader::FromString(text, "<test>", options);
+    }
+    RawLogEvent event;
+    absl::StatusOr<bool> more = reader->Next(&event);
+    ASSERT_FALSE(more.ok());
+    EXPECT_EQ(more.status().code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_LE(event.text.size(), 1000u + 64u);  // at most one chunk past the limit
+  }
 }
 
 TEST(LogReader, MissingFileIsNotFound) {
@@ -262,6 +275,59 @@ TEST(LogReader, LargeStreamedArray) {
     ++n;
   }
   EXPECT_EQ(n, kEvents);
+}
+
+}  // namespace
+}  // namespace verdict
+
+namespace verdict {
+namespace {
+
+// A plain file is mapped into memory and sliced in place by default; the
+// events, their positions and their truncation marks must be exactly those
+// of reading it in small chunks, and of the same bytes given from memory.
+TEST(LogReader, MappedAndReadFilesGiveTheSameEvents) {
+  std::vector<fs::path> files;
+  for (const fs::directory_entry& entry : fs::directory_iterator(FixtureDir())) {
+    const std::string ext = entry.path().extension().string();
+    if (ext == ".json" || ext == ".jsonl") files.push_back(entry.path());
+  }
+  const std::vector<std::pair<std::string, std::string>> shapes = {
+      {"no-final-newline.jsonl", "{\"a\":1}\n{\"b\":2}"},
+      {"crlf.jsonl", "{\"a\":1}\r\n\r\n{\"b\":2}\r\n"},
+      {"blank-lines.jsonl", "\n\n  {\"a\":1}\n\t\n{\"b\":[1,\n"},
+      {"array.json", "[ {\"a\":1} , {\"b\":\"]\"} ]"},
+      {"stream.json", "{\n  \"a\": 1\n}\n{\n  \"b\": 2\n}\n"},
+      {"cut-array.json", "[{\"a\":1},{\"b\":"},
+      {"empty.json", ""},
+  };
+  for (const auto& [name, text] : shapes) {
+    files.push_back(TempDir() / name);
+    WriteFile(files.back(), text);
+  }
+  ASSERT_GE(files.size(), shapes.size() + 3);
+  for (const fs::path& path : files) {
+    SCOPED_TRACE(path.string());
+    LogReaderOptions mapped_options;
+    LogReaderOptions read_options;
+    read_options.map_plain_files = false;
+    read_options.read_chunk_bytes = 97;  // events straddle many refills
+    auto mapped = LogReader::Open(path.string(), mapped_options);
+    auto read = LogReader::Open(path.string(), read_options);
+    ASSERT_TRUE(mapped.ok() && read.ok());
+    const std::vector<RawLogEvent> a = ReadAll(**mapped);
+    const std::vector<RawLogEvent> b = ReadAll(**read);
+    const std::vector<RawLogEvent> c = ReadString(ReadFile(path));
+    ASSERT_EQ(a.size(), b.size());
+    ASSERT_EQ(a.size(), c.size());
+    for (size_t i = 0; i < a.size(); ++i) {
+      for (const RawLogEvent* other : {&b[i], &c[i]}) {
+        EXPECT_EQ(a[i].text, other->text) << i;
+        EXPECT_EQ(a[i].truncated, other->truncated) << i;
+        EXPECT_EQ(a[i].position, other->position) << i;
+      }
+    }
+  }
 }
 
 }  // namespace
