@@ -78,13 +78,13 @@ struct LogReaderOptions {
   // A plain (not gzip) regular file is mapped into memory and sliced in
   // place instead of being read chunk by chunk (a replay spent ~9% of its
   // time copying the file out of the kernel). Consumed pages are handed back
-  // as it goes, so resident memory stays flat. As with any mapped file, it
+  // as it goes (every 8 MiB), so resident memory stays flat. As with any mapped file, it
   // must not be truncated while it is being read.
   bool map_plain_files = true;
 };
 
 // Streams events out of one input without holding more than the current event
-// (plus one read chunk, or up to 32 MiB of a mapped file) in memory. Not thread-safe; one reader
+// (plus one read chunk, or up to 8 MiB of a mapped file) in memory. Not thread-safe; one reader
 // per input.
 class LogReader {
  public:

@@ -87,7 +87,7 @@ struct LogReader::State {
   // of a multi-gigabyte replay stays flat (they are only page cache, but
   // they would count as this process's).
   void ReleaseConsumed() {
-    constexpr size_t kReleaseBytes = size_t{32} << 20;
+    constexpr size_t kReleaseBytes = size_t{8} << 20;
     if (mapping == nullptr || pos - released < kReleaseBytes) return;
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     const size_t upto = pos / page * page;

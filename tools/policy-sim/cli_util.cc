@@ -360,21 +360,23 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
   batch_size = std::max<size_t>(1, batch_size);
 
   enum class Kind { kContext, kSkipped, kMalformed };
+  // One event's result, filled on a worker thread. Slots are kept from
+  // part to part (no per-event construction and destruction).
   struct Slot {
     Kind kind = Kind::kContext;
     std::string error;
-    LogEventConversion conversion;
+    SourcedContext item;
   };
   std::vector<Slot> slots;
   std::vector<SourcedContext> batch;
   // Events [begin, begin + n) of a raw batch: parsed and converted on all
   // cores, then handed on in input order.
   auto process_part = [&](const RawBatch& raws, size_t begin, size_t n) {
-    slots.clear();
-    slots.resize(n);
+    if (slots.size() < n) slots.resize(n);
     ParallelFor(n, [&](size_t i) {
       const RawLogEvent& raw = raws.events[begin + i];
       Slot& slot = slots[i];
+      slot.kind = Kind::kContext;
       if (raw.truncated) {
         slot.kind = Kind::kMalformed;
         slot.error = "the input ends inside this event (or it exceeds the size limit)";
@@ -392,7 +394,11 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         slot.kind = Kind::kSkipped;
         return;
       }
-      slot.conversion = ContextFromLogEvent(event, options);
+      LogEventConversion conversion = ContextFromLogEvent(event, options);
+      slot.item.context = std::move(conversion.context);
+      slot.item.where = raw.position.ToString();
+      slot.item.recorded = std::move(conversion.recorded);
+      slot.item.memberships_found = conversion.memberships_found;
     });
     batch.reserve(n);
     for (size_t i = 0; i < n; ++i) {
@@ -410,13 +416,8 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
           break;
         case Kind::kContext: {
           ++totals->evaluated;
-          if (!slot.conversion.memberships_found) ++totals->without_memberships;
-          SourcedContext item;
-          item.context = std::move(slot.conversion.context);
-          item.where = raws.events[begin + i].position.ToString();
-          item.recorded = std::move(slot.conversion.recorded);
-          item.memberships_found = slot.conversion.memberships_found;
-          batch.push_back(std::move(item));
+          if (!slot.item.memberships_found) ++totals->without_memberships;
+          batch.push_back(std::move(slot.item));
           break;
         }
       }

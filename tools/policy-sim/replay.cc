@@ -448,9 +448,6 @@ int RunReplay(const std::vector<std::string>& args) {
   absl::Status status = ReadContextsInBatches(
       input,
       [&](std::vector<SourcedContext>& batch) {
-        if (geo != nullptr) {
-          for (SourcedContext& item : batch) geo->Enrich(snapshot, &item.context);
-        }
         for (const SourcedContext& item : batch) {
           for (const SecurityCondition& c : item.recorded->security_conditions) {
             if (condition_cache.count(c.condition)) continue;
@@ -468,6 +465,8 @@ int RunReplay(const std::vector<std::string>& args) {
         std::vector<std::vector<ConditionCheck>> checks(batch.size());
         std::vector<char> coverage_only(batch.size(), 0);
         ParallelFor(batch.size(), [&](size_t i) {
+          // GeoResolver is thread-safe (a cache per thread).
+          if (geo != nullptr) geo->Enrich(snapshot, &batch[i].context);
           const SourcedContext& item = batch[i];
           const RecordedOutcome& rec = *item.recorded;
           checks[i] = CheckConditions(item.context, rec, condition_cache, expression_data);
