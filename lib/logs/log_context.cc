@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -193,19 +194,19 @@ void MapRiskAndBehaviors(const LogEvent& e, LogEventConversion* out) {
 
   // Risk: securityContext.risk.level, then logOnlySecurityData.risk.level,
   // then debugData.risk's level — the newest field first.
-  std::vector<std::string> candidates = {e.risk_level, lo.risk_level};
+  absl::InlinedVector<std::string_view, 4> candidates = {e.risk_level, lo.risk_level};
   if (debug_risk) {
     for (const auto& [key, value] : *debug_risk) {
       if (key == "level") candidates.push_back(value);
     }
   }
-  for (const std::string& level : candidates) {
+  for (std::string_view level : candidates) {
     if (level.empty()) continue;
     if (std::optional<RiskLevel> r = ParseRiskLevel(level)) {
       c.risk_level = r;
       break;
     }
-    out->notes.push_back(absl::StrCat("risk level \"", level, "\" is not LOW, MEDIUM or HIGH"));
+    out->notes.push_back(absl::StrCat("risk level \"", AV(level), "\" is not LOW, MEDIUM or HIGH"));
   }
 
   // Behaviors detected = result POSITIVE, from every source, deduplicated.
@@ -296,22 +297,33 @@ void MapDevice(const LogEvent& e, LogEventConversion* out) {
 // detailEntry policyType spellings ("OktaSignOn", "OKTA_SIGN_ON",
 // "AccessPolicy") → PolicyType, comparing without case and underscores.
 std::optional<PolicyType> PolicyTypeFromDetail(const LogTarget& t) {
-  std::string value;
+  const std::string* value = nullptr;
   for (std::string_view key : {"policyType", "policy_type"}) {
-    if (const auto it = t.detail.find(key); it != t.detail.end()) value = it->second;
+    if (const auto it = t.detail.find(key); it != t.detail.end()) value = &it->second;
   }
-  if (value.empty()) return std::nullopt;
-  auto squash = [](std::string_view s) {
-    std::string out;
-    for (char c : s) {
-      if (c != '_' && c != ' ' && c != '-') out.push_back(absl::ascii_toupper(c));
+  if (value == nullptr || value->empty()) return std::nullopt;
+  // Equal ignoring case and '_', ' ', '-' (no copies: this runs for every
+  // target of every replayed event).
+  auto squashed_equal = [](std::string_view a, std::string_view b) {
+    auto skip = [](std::string_view s, size_t i) {
+      while (i < s.size() && (s[i] == '_' || s[i] == ' ' || s[i] == '-')) ++i;
+      return i;
+    };
+    size_t i = skip(a, 0);
+    size_t j = skip(b, 0);
+    while (i < a.size() && j < b.size()) {
+      if (absl::ascii_toupper(static_cast<unsigned char>(a[i])) !=
+          absl::ascii_toupper(static_cast<unsigned char>(b[j]))) {
+        return false;
+      }
+      i = skip(a, i + 1);
+      j = skip(b, j + 1);
     }
-    return out;
+    return i == a.size() && j == b.size();
   };
-  const std::string wanted = squash(value);
   for (int i = 0; i < kPolicyTypeCount; ++i) {
     const auto type = static_cast<PolicyType>(i);
-    if (squash(PolicyTypeName(type)) == wanted) return type;
+    if (squashed_equal(PolicyTypeName(type), *value)) return type;
   }
   return std::nullopt;
 }

@@ -407,6 +407,30 @@ TEST(LogContextFields, RulesWithStatedPolicyIdsAndTypes) {
   EXPECT_EQ(r.recorded.decisions[1].policy_type, std::nullopt);
 }
 
+// detailEntry policyType spellings: Okta writes "OKTA_SIGN_ON" in some events
+// and "OktaSignOn"-style names in others; compared ignoring case, '_', ' '
+// and '-'. Anything else is no type (then inferred, or not compared).
+TEST(LogContextFields, RecordedPolicyTypeSpellings) {
+  auto type_of = [](const std::string& spelling) {
+    const LogEventConversion r = ConvertText(absl::StrCat(
+        R"({"eventType":"user.session.start","target":[{"id":"rul1","type":"Rule","detailEntry":{"policyId":"00p1","policyType":")",
+        spelling, R"("}}]})"));
+    EXPECT_EQ(r.recorded.decisions.size(), 1u) << spelling;
+    return r.recorded.decisions.empty() ? std::nullopt : r.recorded.decisions[0].policy_type;
+  };
+  EXPECT_EQ(type_of("OKTA_SIGN_ON"), PolicyType::kOktaSignOn);
+  EXPECT_EQ(type_of("OktaSignOn"), PolicyType::kOktaSignOn);
+  EXPECT_EQ(type_of("okta-sign on"), PolicyType::kOktaSignOn);
+  EXPECT_EQ(type_of("_Okta_Sign_On_"), PolicyType::kOktaSignOn);
+  EXPECT_EQ(type_of("AccessPolicy"), PolicyType::kAccessPolicy);
+  EXPECT_EQ(type_of("ACCESS_POLICY"), PolicyType::kAccessPolicy);
+  EXPECT_EQ(type_of("PASSWORD"), PolicyType::kPassword);
+  EXPECT_EQ(type_of("OktaSignOnX"), std::nullopt);
+  EXPECT_EQ(type_of("OktaSign"), std::nullopt);
+  EXPECT_EQ(type_of("___"), std::nullopt);
+  EXPECT_EQ(type_of(""), std::nullopt);
+}
+
 TEST(LogContextFields, InvalidAddressesAreSkippedWithANote) {
   const LogEventConversion r = ConvertText(
       R"({"eventType":"user.session.start","client":{"ipAddress":"203.0.113.9"},
