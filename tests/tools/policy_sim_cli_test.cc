@@ -183,6 +183,13 @@ TEST(PolicySimDiff, AcceptsSystemLogInput) {
   EXPECT_EQ(r.exit_code, 0) << Describe(r);
   EXPECT_THAT(r.out,
               HasSubstr("read 10: 8 evaluated, 2 skipped (not sign-on events), 0 malformed"));
+  // Read instead of mapped: the same report.
+  RunResult read =
+      RunPolicySim({"diff", "--before", kOrg, "--after", kOrg, "--logs",
+                    (kSource / "fixtures/logs/signon-events.json").string(), "--no-mmap"},
+                   tmp.path());
+  EXPECT_EQ(read.exit_code, 0) << Describe(read);
+  EXPECT_EQ(read.out, r.out);
 }
 
 TEST(PolicySimTest, FixtureSuitePassesAndWritesJunit) {

@@ -307,5 +307,16 @@ TEST(PolicySimReplayPipeline, InputOrderAndTotalsAcrossBatchBoundaries) {
 
     const RunResult replay = Replay(tmp, f, {"--jobs", jobs});
     EXPECT_THAT(replay.out + replay.err, HasSubstr(totals)) << Describe(replay);
+
+    // The file is mapped by default; read instead (--no-mmap), everything
+    // printed is the same.
+    const RunResult replay_read = Replay(tmp, f, {"--jobs", jobs, "--no-mmap"});
+    EXPECT_EQ(replay_read.exit_code, replay.exit_code);
+    EXPECT_EQ(replay_read.out, replay.out);
+    EXPECT_EQ(replay_read.err, replay.err);
+    const RunResult contexts_read = RunPolicySim(
+        {"contexts", "--logs", f.logs, "--memberships", f.memberships, "--no-mmap"}, tmp.path());
+    EXPECT_EQ(contexts_read.out, contexts.out);
+    EXPECT_EQ(contexts_read.err, contexts.err);
   }
 }

@@ -351,7 +351,10 @@ class RawBatchPipe {
 // thread the slicing runs on its own thread, one batch ahead.
 absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallback& on_batch,
                              InputTotals* totals, size_t batch_size, Progress* progress) {
-  absl::StatusOr<std::unique_ptr<LogReader>> opened = LogReader::Open(input.logs_path);
+  LogReaderOptions reader_options;
+  reader_options.map_plain_files = input.map_plain_files;
+  absl::StatusOr<std::unique_ptr<LogReader>> opened =
+      LogReader::Open(input.logs_path, reader_options);
   if (!opened.ok()) return opened.status();
   LogReader& reader = **opened;
   LogConversionOptions options;

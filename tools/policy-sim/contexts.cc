@@ -25,6 +25,8 @@ const char kContextsUsage[] =
     "gzip or plain) into contexts, one JSON object per line.\n"
     "\n"
     "  --logs FILE          the System Log export ('-' reads stdin)\n"
+    "  --no-mmap            read a plain log file instead of mapping it (use\n"
+    "                       when the file may be truncated while it is read)\n"
     "  --snapshot DIR       group memberships from its users/<id>/groups.json\n"
     "  --memberships FILE   user id or login -> groups (consulted first)\n"
     "  --out FILE|-         where to write (default '-', stdout)\n"
@@ -46,6 +48,7 @@ int RunContexts(const std::vector<std::string>& args) {
   std::string snapshot_dir;
   std::string memberships_path;
   std::string out_path = "-";
+  bool map_plain_files = true;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "-h" || arg == "--help") {
@@ -56,6 +59,8 @@ int RunContexts(const std::vector<std::string>& args) {
     if (auto v = TakeFlagValue(args, &i, "--logs", &missing)) {
       if (missing) return UsageError("--logs needs a file");
       logs = *v;
+    } else if (arg == "--no-mmap") {
+      map_plain_files = false;
     } else if (auto v = TakeFlagValue(args, &i, "--snapshot", &missing)) {
       if (missing) return UsageError("--snapshot needs a directory");
       snapshot_dir = *v;
@@ -98,6 +103,7 @@ int RunContexts(const std::vector<std::string>& args) {
 
   ContextInput input;
   input.logs_path = logs;
+  input.map_plain_files = map_plain_files;
   input.memberships = memberships_path.empty() ? nullptr : &memberships;
   input.snapshot = snapshot ? &*snapshot : nullptr;
   input.progress_label = "contexts";

@@ -41,6 +41,8 @@ const char kDiffUsage[] =
     "  --contexts FILE|-     contexts as JSON Lines ('-' reads stdin), or\n"
     "  --logs FILE           a System Log export (JSON array or JSON Lines,\n"
     "                        gzip or plain); sign-on events become contexts\n"
+    "  --no-mmap             read a plain log file instead of mapping it (use\n"
+    "                        when the file may be truncated while it is read)\n"
     "  --memberships FILE    user -> groups for --logs (else the users/ folder\n"
     "                        of --before)\n"
     "  --output FORMAT       text (default) or json (every changed decision,\n"
@@ -62,6 +64,7 @@ struct DiffFlags {
   std::string memberships;
   bool json = false;
   int examples = 3;
+  bool map_plain_files = true;
 };
 
 int UsageError(std::string_view message) {
@@ -89,6 +92,8 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* f
     } else if (auto v = TakeFlagValue(args, &i, "--logs", &missing)) {
       if (missing) return UsageError("--logs needs a file");
       flags->logs = *v;
+    } else if (args[i] == "--no-mmap") {
+      flags->map_plain_files = false;
     } else if (auto v = TakeFlagValue(args, &i, "--memberships", &missing)) {
       if (missing) return UsageError("--memberships needs a file");
       flags->memberships = *v;
@@ -207,6 +212,7 @@ int RunDiff(const std::vector<std::string>& args) {
   ContextInput input;
   input.contexts_path = flags.contexts;
   input.logs_path = flags.logs;
+  input.map_plain_files = flags.map_plain_files;
   input.memberships = flags.memberships.empty() ? nullptr : &memberships;
   input.snapshot = &old_engine.snapshot();
   input.progress_label = "diff";

@@ -45,6 +45,8 @@ const char kReplayUsage[] =
     "  --snapshot DIR        snapshot directory (its users/ folder supplies\n"
     "                        group memberships)\n"
     "  --logs FILE           JSON array or JSON Lines, gzip or plain\n"
+    "  --no-mmap             read a plain log file instead of mapping it (use\n"
+    "                        when the file may be truncated while it is read)\n"
     "  --memberships FILE    user id or login -> groups (consulted first)\n"
     "  --output FORMAT       text (default) or json\n"
     "  --geoip DIR           MaxMind databases for events without geo/ASN\n"
@@ -339,6 +341,7 @@ int RunReplay(const std::vector<std::string>& args) {
   bool fail_on_disagreement = false;
   std::optional<double> min_agreement;
   LogJsonParser json_parser = LogJsonParser::kTape;
+  bool map_plain_files = true;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
     if (arg == "-h" || arg == "--help") {
@@ -369,6 +372,8 @@ int RunReplay(const std::vector<std::string>& args) {
         return UsageError("--jobs needs a number of threads (1 or more)");
       }
       SetMaxThreads(static_cast<size_t>(std::stoi(*v)));
+    } else if (arg == "--no-mmap") {
+      map_plain_files = false;
     } else if (arg == "--fail-on-disagreement") {
       fail_on_disagreement = true;
     } else if (auto v = TakeFlagValue(args, &i, "--min-agreement", &missing)) {
@@ -433,6 +438,7 @@ int RunReplay(const std::vector<std::string>& args) {
   input.snapshot = &snapshot;
   input.progress_label = "replay";
   input.json_parser = json_parser;
+  input.map_plain_files = map_plain_files;
   const ExpressionData expression_data(snapshot);
   ConditionCache condition_cache;
   ConditionReport conditions;
