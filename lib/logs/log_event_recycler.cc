@@ -20,6 +20,37 @@ void ClearKeeping(std::string* s) {
   }
 }
 
+// Elements are cleared when they are taken for reuse, not when they are
+// kept: a whole vector of them is then kept in one swap.
+void Reuse(std::string* s) { ClearKeeping(s); }
+void Reuse(LogBehavior* b) {
+  for (std::string* s : {&b->id, &b->name, &b->result}) ClearKeeping(s);
+}
+
+// Moves the elements of *v to *spare (all at once when *spare is empty),
+// leaving *v empty with its capacity.
+template <typename T>
+void KeepAll(std::vector<T>* v, std::vector<T>* spare) {
+  if (spare->empty()) {
+    spare->swap(*v);
+  } else {
+    for (T& x : *v) {
+      if (spare->size() >= kMaxSpareElements) break;
+      spare->push_back(std::move(x));
+    }
+  }
+  v->clear();
+  if (spare->size() > kMaxSpareElements) spare->resize(kMaxSpareElements);
+}
+
+template <typename T>
+T& TakeSpare(std::vector<T>* v, std::vector<T>* spare) {
+  if (spare->empty()) return v->emplace_back();
+  v->push_back(std::move(spare->back()));
+  spare->pop_back();
+  return v->back();
+}
+
 }  // namespace
 
 LogEventRecycler& LogEventRecycler::ThisThread() {
@@ -28,45 +59,34 @@ LogEventRecycler& LogEventRecycler::ThisThread() {
 }
 
 void LogEventRecycler::Keep(std::string&& s) {
-  if (strings_.size() >= kMaxSpareElements) return;
-  ClearKeeping(&s);
-  strings_.push_back(std::move(s));
+  if (strings_.size() < kMaxSpareElements) strings_.push_back(std::move(s));
 }
 
 void LogEventRecycler::Keep(LogTarget&& target) {
-  if (targets_.size() >= kMaxSpareElements) return;
-  for (std::string* s : {&target.id, &target.type, &target.alternate_id, &target.display_name}) {
-    ClearKeeping(s);
-  }
-  Clear(&target.detail);
-  targets_.push_back(std::move(target));
+  if (targets_.size() < kMaxSpareElements) targets_.push_back(std::move(target));
 }
 
 void LogEventRecycler::Keep(LogBehavior&& behavior) {
-  if (behaviors_.size() >= kMaxSpareElements) return;
-  for (std::string* s : {&behavior.id, &behavior.name, &behavior.result}) ClearKeeping(s);
-  behaviors_.push_back(std::move(behavior));
+  if (behaviors_.size() < kMaxSpareElements) behaviors_.push_back(std::move(behavior));
 }
 
 LogTarget& LogEventRecycler::AddTarget(std::vector<LogTarget>* v) {
-  if (targets_.empty()) return v->emplace_back();
-  v->push_back(std::move(targets_.back()));
-  targets_.pop_back();
-  return v->back();
+  LogTarget& t = TakeSpare(v, &targets_);
+  for (std::string* s : {&t.id, &t.type, &t.alternate_id, &t.display_name}) ClearKeeping(s);
+  Clear(&t.detail);
+  return t;
 }
 
 LogBehavior& LogEventRecycler::AddBehavior(std::vector<LogBehavior>* v) {
-  if (behaviors_.empty()) return v->emplace_back();
-  v->push_back(std::move(behaviors_.back()));
-  behaviors_.pop_back();
-  return v->back();
+  LogBehavior& b = TakeSpare(v, &behaviors_);
+  Reuse(&b);
+  return b;
 }
 
 std::string& LogEventRecycler::AddString(std::vector<std::string>* v) {
-  if (strings_.empty()) return v->emplace_back();
-  v->push_back(std::move(strings_.back()));
-  strings_.pop_back();
-  return v->back();
+  std::string& s = TakeSpare(v, &strings_);
+  Reuse(&s);
+  return s;
 }
 
 std::string& LogEventRecycler::MapSlot(StringMap* map, std::string_view key) {
@@ -103,14 +123,10 @@ void LogEventRecycler::Clear(StringMap* map) {
 // Everything not recycled here, including any field added to LogEvent later,
 // comes from a default-constructed LogEvent.
 void LogEventRecycler::Reset(LogEvent* e) {
-  for (LogTarget& t : e->targets) Keep(std::move(t));
-  for (LogBehavior& b : e->user_behaviors) Keep(std::move(b));
-  for (std::string& s : e->ip_chain) Keep(std::move(s));
-  for (std::string& s : e->ip_service_categories) Keep(std::move(s));
-  e->targets.clear();
-  e->user_behaviors.clear();
-  e->ip_chain.clear();
-  e->ip_service_categories.clear();
+  KeepAll(&e->targets, &targets_);
+  KeepAll(&e->user_behaviors, &behaviors_);
+  KeepAll(&e->ip_chain, &strings_);
+  KeepAll(&e->ip_service_categories, &strings_);
   Clear(&e->debug_data);
 
   LogEvent fresh;
