@@ -41,6 +41,8 @@ struct LogEventPosition {
   uint64_t line = 0;         // 1-based line of the event's first byte
   // "line 17" (JSON Lines) or "line 3, byte 812, event 2" (arrays, sequences).
   std::string ToString() const;
+  // The same text appended to *out (no allocation when *out has room).
+  void AppendTo(std::string* out) const;
   friend bool operator==(const LogEventPosition&, const LogEventPosition&) = default;
 };
 
@@ -295,6 +297,12 @@ struct LogEventConversion {
 // events convert too, with whatever fields they carry. Cannot fail.
 LogEventConversion ContextFromLogEvent(const LogEvent& event,
                                        const LogConversionOptions& options = {});
+// The same into *out, reusing the buffers of the conversion *out held before:
+// for a loop converting many events on one thread (a replay keeps one per
+// thread), it saves most of the per-event allocations. The result is exactly
+// that of the function above.
+void ContextFromLogEvent(const LogEvent& event, const LogConversionOptions& options,
+                         LogEventConversion* out);
 
 // ---------------------------------------------------------------- whole input
 

@@ -109,7 +109,7 @@ void MapUser(const LogEvent& e, const LogConversionOptions& options, LogEventCon
     if (it != options.snapshot->user_groups.end()) groups = &it->second;
   }
   if (groups != nullptr) {
-    c.user.groups = *groups;
+    c.user.groups = *groups;  // over a reused conversion's elements: no allocation
     out->memberships_found = true;
   }
 }
@@ -328,13 +328,13 @@ std::optional<PolicyType> PolicyTypeFromDetail(const LogTarget& t) {
   return std::nullopt;
 }
 
-std::string DetailValue(const LogTarget& t, std::initializer_list<std::string_view> keys) {
+std::string_view DetailValue(const LogTarget& t, std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys) {
     if (const auto it = t.detail.find(key); it != t.detail.end() && !it->second.empty()) {
       return it->second;
     }
   }
-  return "";
+  return {};
 }
 
 void MapRecorded(const LogEvent& e, LogEventConversion* out) {
@@ -348,8 +348,8 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     if (r.result == "CHALLENGE") r.access = Access::kChallenge;
   }
 
-  std::vector<const LogTarget*> policies;
-  std::vector<const LogTarget*> rules;
+  absl::InlinedVector<const LogTarget*, 8> policies;
+  absl::InlinedVector<const LogTarget*, 8> rules;
   const LogTarget* app = nullptr;
   for (const LogTarget& t : e.targets) {
     if (t.type == "PolicyEntity") policies.push_back(&t);
@@ -357,7 +357,23 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     if (t.type == "AppInstance" && app == nullptr) app = &t;
   }
   const bool evaluate = e.event_type == "policy.evaluate_sign_on";
-  std::vector<bool> policy_used(policies.size(), false);
+  absl::InlinedVector<bool, 8> policy_used(policies.size(), false);
+
+  // Decisions are written over the ones a reused conversion already holds
+  // (their strings keep their buffers); the extra ones are dropped at the end.
+  size_t used = 0;
+  auto next_decision = [&r, &used]() -> RecordedDecision& {
+    if (used == r.decisions.size()) r.decisions.emplace_back();
+    RecordedDecision& d = r.decisions[used++];
+    d.policy_type.reset();
+    d.policy_type_inferred = false;
+    d.policy_id.clear();
+    d.policy_name.clear();
+    d.rule_id.clear();
+    d.rule_name.clear();
+    d.redacted = false;
+    return d;
+  };
 
   auto set_policy = [](RecordedDecision* d, const LogTarget& p) {
     if (IsPlaceholderId(p.id)) {
@@ -370,7 +386,7 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
   };
 
   for (const LogTarget* rule : rules) {
-    RecordedDecision d;
+    RecordedDecision& d = next_decision();
     if (IsPlaceholderId(rule->id)) {
       d.redacted = !rule->id.empty();
     } else {
@@ -382,7 +398,7 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     // The rule's policy: detailEntry policyId (catalog key policy_id), else a
     // Classic PolicyRule's alternateId (= parent policy id), else the one
     // PolicyEntity of the event.
-    std::string policy_id = DetailValue(*rule, {"policyId", "policy_id"});
+    std::string_view policy_id = DetailValue(*rule, {"policyId", "policy_id"});
     if (policy_id.empty() && rule->type == "PolicyRule") policy_id = rule->alternate_id;
     const LogTarget* policy = nullptr;
     for (size_t i = 0; i < policies.size(); ++i) {
@@ -419,14 +435,12 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
         d.policy_type_inferred = true;
       }
     }
-    r.decisions.push_back(std::move(d));
   }
   for (size_t i = 0; i < policies.size(); ++i) {
     if (policy_used[i]) continue;
-    RecordedDecision d;
-    set_policy(&d, *policies[i]);
-    r.decisions.push_back(std::move(d));
+    set_policy(&next_decision(), *policies[i]);
   }
+  r.decisions.resize(used);
   r.security_conditions = e.security_conditions;
   if (!e.security_conditions_error.empty()) {
     r.security_conditions_unreadable = true;
@@ -472,10 +486,50 @@ std::optional<absl::Time> ParseOktaTimestamp(std::string_view s) {
   return absl::FromCivil(civil, absl::UTCTimeZone()) + absl::Milliseconds(millis);
 }
 
+// Empties *out as a default-constructed conversion, except that the strings
+// and vectors the conversion fills keep their buffers; user.groups,
+// recorded.decisions and recorded.security_conditions even keep their
+// elements, because the conversion always assigns them (or clears them) and
+// assignment reuses the elements' buffers. Everything else comes from a fresh
+// LogEventConversion, so a field added later starts empty.
+void ResetKeepingBuffers(LogEventConversion* out) {
+  LogEventConversion fresh;
+  SignOnContext& c = out->context;
+  SignOnContext& f = fresh.context;
+  for (auto [from, to] :
+       {std::pair{&c.id, &f.id}, std::pair{&c.app_id, &f.app_id}, std::pair{&c.user.id, &f.user.id},
+        std::pair{&c.user.login, &f.user.login}, std::pair{&c.device.os_type, &f.device.os_type},
+        std::pair{&c.device.platform_type, &f.device.platform_type}}) {
+    from->clear();
+    to->swap(*from);
+  }
+  f.user.groups.swap(c.user.groups);
+  c.ip_chain.clear();
+  f.ip_chain.swap(c.ip_chain);
+  c.behaviors.clear();
+  f.behaviors.swap(c.behaviors);
+  c.ip_service_categories.clear();
+  f.ip_service_categories.swap(c.ip_service_categories);
+  RecordedOutcome& r = out->recorded;
+  RecordedOutcome& g = fresh.recorded;
+  for (auto [from, to] : {std::pair{&r.event_type, &g.event_type}, std::pair{&r.result, &g.result},
+                          std::pair{&r.reason, &g.reason}}) {
+    from->clear();
+    to->swap(*from);
+  }
+  g.decisions.swap(r.decisions);
+  g.security_conditions.swap(r.security_conditions);
+  out->notes.clear();
+  fresh.notes.swap(out->notes);
+  *out = std::move(fresh);
+}
+
 }  // namespace
 
-LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options) {
-  LogEventConversion out;
+void ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options,
+                         LogEventConversion* conversion) {
+  ResetKeepingBuffers(conversion);
+  LogEventConversion& out = *conversion;
   SignOnContext& c = out.context;
   if (!IsPlaceholderId(e.uuid)) {
     c.id = e.uuid;
@@ -485,6 +539,8 @@ LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOpt
   }
 
   MapUser(e, options, &out);
+  // The groups of a reused conversion are kept for MapUser to assign over.
+  if (!out.memberships_found) c.user.groups.clear();
   MapNetwork(e, &out);
   MapRiskAndBehaviors(e, &out);
   MapDevice(e, &out);
@@ -512,6 +568,11 @@ LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOpt
   }
 
   MapRecorded(e, &out);
+}
+
+LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options) {
+  LogEventConversion out;
+  ContextFromLogEvent(e, options, &out);
   return out;
 }
 

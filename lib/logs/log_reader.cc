@@ -25,8 +25,17 @@
 namespace verdict {
 
 std::string LogEventPosition::ToString() const {
-  if (byte_offset == 0 && line == 0 && ordinal == 0) return "<event>";
-  return absl::StrCat("line ", line, " (byte ", byte_offset, ", event ", ordinal, ")");
+  std::string out;
+  AppendTo(&out);
+  return out;
+}
+
+void LogEventPosition::AppendTo(std::string* out) const {
+  if (byte_offset == 0 && line == 0 && ordinal == 0) {
+    out->append("<event>");
+    return;
+  }
+  absl::StrAppend(out, "line ", line, " (byte ", byte_offset, ", event ", ordinal, ")");
 }
 
 struct LogReader::State {

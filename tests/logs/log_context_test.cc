@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -596,6 +597,79 @@ TEST(LogContext, PublishedTimeMatchesRfc3339Parsing) {
       EXPECT_FALSE(conversion.context.time.has_value());
     }
   }
+}
+
+}  // namespace
+}  // namespace verdict
+
+namespace verdict {
+namespace {
+
+// Everything a conversion holds, one item per line.
+std::string DescribeConversion(const LogEventConversion& c) {
+  std::string out = WriteContextJson(c.context);
+  absl::StrAppend(&out, "\nhas_user ", c.context.has_user, "\ngroups ",
+                  absl::StrJoin(c.context.user.groups, ","), "\nmemberships ", c.memberships_found);
+  const RecordedOutcome& r = c.recorded;
+  absl::StrAppend(&out, "\nrecorded ", r.event_type, " | ", r.result, " | ", r.reason, " | ",
+                  r.access ? static_cast<int>(*r.access) : -1, " | ",
+                  r.security_conditions_unreadable);
+  for (const RecordedDecision& d : r.decisions) {
+    const std::string_view type = d.policy_type ? PolicyTypeName(*d.policy_type) : "-";
+    absl::StrAppend(&out, "\ndecision ", absl::string_view(type.data(), type.size()), " ",
+                    d.policy_type_inferred, " ", d.policy_id, " ", d.policy_name, " ", d.rule_id,
+                    " ", d.rule_name, " ", d.redacted);
+  }
+  for (const SecurityCondition& s : r.security_conditions) {
+    absl::StrAppend(&out, "\ncondition ", s.result, " ", s.condition);
+  }
+  for (const std::string& note : c.notes) absl::StrAppend(&out, "\nnote ", note);
+  return out;
+}
+
+// A replay converts every event of a thread into one reused conversion: the
+// result must be exactly a fresh conversion's, whatever came before. Every
+// fixture event, forwards and backwards, alternately with and without the
+// memberships (so group lists come and go).
+TEST(LogContextReuse, ReusedConversionEqualsAFreshOne) {
+  absl::StatusOr<MembershipMap> memberships =
+      LoadMemberships((FixtureDir() / "org-memberships.json").string());
+  ASSERT_TRUE(memberships.ok()) << memberships.status();
+  std::vector<LogEvent> events;
+  for (const fs::directory_entry& entry : fs::directory_iterator(FixtureDir())) {
+    const std::string name = entry.path().filename().string();
+    if (name.find("memberships") != std::string::npos) continue;
+    const std::string ext = entry.path().extension().string();
+    if (ext != ".json" && ext != ".jsonl" && ext != ".gz") continue;
+    auto reader = LogReader::Open(entry.path().string());
+    ASSERT_TRUE(reader.ok()) << reader.status();
+    RawLogEvent raw;
+    while (true) {
+      absl::StatusOr<bool> more = (*reader)->Next(&raw);
+      ASSERT_TRUE(more.ok()) << more.status();
+      if (!*more) break;
+      absl::StatusOr<LogEvent> e = ParseLogEvent(raw);
+      if (e.ok()) events.push_back(*std::move(e));
+    }
+  }
+  ASSERT_GT(events.size(), 5000u);
+  LogConversionOptions with;
+  with.memberships = &*memberships;
+  const LogConversionOptions without;
+  LogEventConversion reused;
+  size_t with_groups = 0;
+  for (int round = 0; round < 2; ++round) {
+    for (size_t k = 0; k < events.size(); ++k) {
+      const size_t i = round == 0 ? k : events.size() - 1 - k;
+      const LogConversionOptions& options = (i + round) % 2 == 0 ? with : without;
+      const LogEventConversion fresh = ContextFromLogEvent(events[i], options);
+      ContextFromLogEvent(events[i], options, &reused);
+      ASSERT_EQ(DescribeConversion(reused), DescribeConversion(fresh))
+          << events[i].position.ToString() << " round " << round;
+      with_groups += fresh.context.user.groups.empty() ? 0 : 1;
+    }
+  }
+  EXPECT_GT(with_groups, 1000u);
 }
 
 }  // namespace

@@ -363,19 +363,21 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
   batch_size = std::max<size_t>(1, batch_size);
 
   enum class Kind { kContext, kSkipped, kMalformed };
-  // One event's result, filled on a worker thread. Slots are kept from
-  // part to part (no per-event construction and destruction).
+  // What became of each event of a part; the contexts themselves are built in
+  // `items`, which is kept from part to part: its contexts' strings and
+  // vectors are refilled, not reallocated, and the contexts of a part are
+  // moved to its front (by swaps, which keep every buffer) before they go on.
   struct Slot {
     Kind kind = Kind::kContext;
     std::string error;
-    SourcedContext item;
   };
   std::vector<Slot> slots;
-  std::vector<SourcedContext> batch;
+  std::vector<SourcedContext> items;
   // Events [begin, begin + n) of a raw batch: parsed and converted on all
   // cores, then handed on in input order.
   auto process_part = [&](const RawBatch& raws, size_t begin, size_t n) {
     if (slots.size() < n) slots.resize(n);
+    if (items.size() < n) items.resize(n);
     ParallelFor(n, [&](size_t i) {
       const RawLogEvent& raw = raws.events[begin + i];
       Slot& slot = slots[i];
@@ -385,9 +387,10 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         slot.error = "the input ends inside this event (or it exceeds the size limit)";
         return;
       }
-      // One event per thread, its string buffers reused from one event to
-      // the next.
+      // One event and one conversion per thread, their buffers reused from
+      // one event to the next.
       thread_local LogEvent event;
+      thread_local LogEventConversion conversion;
       if (absl::Status parsed = ParseLogEvent(raw, input.json_parser, &event); !parsed.ok()) {
         slot.kind = Kind::kMalformed;
         slot.error = std::string(parsed.message());
@@ -397,13 +400,20 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         slot.kind = Kind::kSkipped;
         return;
       }
-      LogEventConversion conversion = ContextFromLogEvent(event, options);
-      slot.item.context = std::move(conversion.context);
-      slot.item.where = raw.position.ToString();
-      slot.item.recorded = std::move(conversion.recorded);
-      slot.item.memberships_found = conversion.memberships_found;
+      ContextFromLogEvent(event, options, &conversion);
+      SourcedContext& item = items[i];
+      // Swaps: the item's previous buffers go back to this thread's conversion.
+      std::swap(item.context, conversion.context);
+      if (item.recorded) {
+        std::swap(*item.recorded, conversion.recorded);
+      } else {
+        item.recorded.emplace(std::move(conversion.recorded));
+      }
+      item.memberships_found = conversion.memberships_found;
+      item.where.clear();
+      raw.position.AppendTo(&item.where);
     });
-    batch.reserve(n);
+    size_t contexts = 0;
     for (size_t i = 0; i < n; ++i) {
       ++totals->read;
       Slot& slot = slots[i];
@@ -419,14 +429,14 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
           break;
         case Kind::kContext: {
           ++totals->evaluated;
-          if (!slot.item.memberships_found) ++totals->without_memberships;
-          batch.push_back(std::move(slot.item));
+          if (!items[i].memberships_found) ++totals->without_memberships;
+          if (contexts != i) std::swap(items[contexts], items[i]);
+          ++contexts;
           break;
         }
       }
     }
-    if (!batch.empty()) on_batch(batch);
-    batch.clear();
+    if (contexts > 0) on_batch(std::span<SourcedContext>(items.data(), contexts));
     progress->Update(totals->read,
                      reader.compressed() ? 0 : raws.events[begin + n - 1].position.byte_offset);
   };

@@ -9,6 +9,7 @@
 #include <istream>
 #include <optional>
 #include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -135,7 +136,7 @@ struct ContextInput {
   bool map_plain_files = true;                       // for logs: --no-mmap clears it
 };
 
-using ContextBatchCallback = std::function<void(std::vector<SourcedContext>& batch)>;
+using ContextBatchCallback = std::function<void(std::span<SourcedContext> batch)>;
 
 // Streams the input in batches (input order) to `on_batch`, so memory stays
 // bounded by the batch size. Malformed items are reported on stderr with

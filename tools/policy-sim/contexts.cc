@@ -110,7 +110,7 @@ int RunContexts(const std::vector<std::string>& args) {
   InputTotals totals;
   absl::Status status = ReadContextsInBatches(
       input,
-      [&](std::vector<SourcedContext>& batch) {
+      [&](std::span<SourcedContext> batch) {
         for (const SourcedContext& item : batch) *out << WriteContextJson(item.context) << '\n';
       },
       &totals);

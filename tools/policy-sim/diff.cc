@@ -228,7 +228,7 @@ int RunDiff(const std::vector<std::string>& args) {
   if (flags.json) std::cout << "{\"changes\": [";
   absl::Status status = ReadContextsInBatches(
       input,
-      [&](std::vector<SourcedContext>& batch) {
+      [&](std::span<SourcedContext> batch) {
         std::vector<std::vector<Change>> changes(batch.size());
         std::vector<uint64_t> counts(batch.size(), 0);
         ParallelFor(batch.size(), [&](size_t i) {

@@ -453,7 +453,7 @@ int RunReplay(const std::vector<std::string>& args) {
 
   absl::Status status = ReadContextsInBatches(
       input,
-      [&](std::vector<SourcedContext>& batch) {
+      [&](std::span<SourcedContext> batch) {
         for (const SourcedContext& item : batch) {
           for (const SecurityCondition& c : item.recorded->security_conditions) {
             if (condition_cache.count(c.condition)) continue;
