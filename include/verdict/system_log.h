@@ -115,6 +115,10 @@ class LogReader {
   LogFormat format() const;
   // True when the input was gzip-compressed.
   bool compressed() const;
+  // True when the input is a file mapped into memory (see
+  // LogReaderOptions::map_plain_files): reading it costs no more than
+  // slicing it.
+  bool mapped() const;
 
  private:
   struct State;

@@ -433,4 +433,6 @@ const std::string& LogReader::name() const { return state_->name; }
 LogFormat LogReader::format() const { return state_->format; }
 bool LogReader::compressed() const { return state_->compressed; }
 
+bool LogReader::mapped() const { return state_->mapping != nullptr; }
+
 }  // namespace verdict

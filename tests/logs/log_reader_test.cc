@@ -205,6 +205,8 @@ TEST(LogReader, FixtureArrayAndItsGzipReadTheSame) {
   std::vector<RawLogEvent> from_gz = ReadAll(**b);
   EXPECT_FALSE((*a)->compressed());
   EXPECT_TRUE((*b)->compressed());
+  EXPECT_TRUE((*a)->mapped());
+  EXPECT_FALSE((*b)->mapped());  // gzip is read and decompressed in chunks
   ASSERT_EQ(from_plain.size(), 10u);
   ASSERT_EQ(from_gz.size(), 10u);
   for (size_t i = 0; i < from_plain.size(); ++i) {
@@ -315,6 +317,8 @@ TEST(LogReader, MappedAndReadFilesGiveTheSameEvents) {
     auto mapped = LogReader::Open(path.string(), mapped_options);
     auto read = LogReader::Open(path.string(), read_options);
     ASSERT_TRUE(mapped.ok() && read.ok());
+    EXPECT_EQ((*mapped)->mapped(), fs::file_size(path) > 0);  // an empty file is not mapped
+    EXPECT_FALSE((*read)->mapped());
     const std::vector<RawLogEvent> a = ReadAll(**mapped);
     const std::vector<RawLogEvent> b = ReadAll(**read);
     const std::vector<RawLogEvent> c = ReadString(ReadFile(path));

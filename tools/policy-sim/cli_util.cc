@@ -452,8 +452,12 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
     }
   };
 
-  if (ThreadCount() <= 1) {
-    // One core: reading on another thread would only compete with it.
+  if (ThreadCount() <= 1 || reader.mapped()) {
+    // One core, or a mapped file (slicing it is ~5% of the work): a reader
+    // thread would only compete with the workers for the cores, and they
+    // wait for each other at the end of every part (measured: two cores
+    // 0.61 s with it, 0.55 s without, for 100,000 mapped events; for gzip
+    // input, where reading is decompressing, 0.84 s with it, 1.05 s without).
     RawBatch raws;
     bool more = true;
     while (more) {
