@@ -670,6 +670,8 @@ class PlaceMemo {
     const absl::string_view key(key_view.data(), key_view.size());
     if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
     std::string value = compute();
+    // Place names are short; an odd long one is looked up, not kept.
+    if (key.size() > kMaxKeyBytes) return value;
     if (memo_.size() >= kMaxEntries) memo_.clear();
     memo_.emplace(std::string(key), value);
     return value;
@@ -677,6 +679,7 @@ class PlaceMemo {
 
  private:
   static constexpr size_t kMaxEntries = 4096;
+  static constexpr size_t kMaxKeyBytes = 128;
   absl::flat_hash_map<std::string, std::string> memo_;
 };
 

@@ -27,20 +27,33 @@ void Reuse(LogBehavior* b) {
   for (std::string* s : {&b->id, &b->name, &b->result}) ClearKeeping(s);
 }
 
-// Moves the elements of *v to *spare (all at once when *spare is empty),
-// leaving *v empty with its capacity.
+// Whether keeping x would pin an unusual amount of memory (checked when it
+// is kept: the least recently kept elements may wait long to be reused).
+bool Oversized(const std::string& s) { return s.capacity() > kMaxKeptStringBytes; }
+bool Oversized(const LogBehavior& b) {
+  return Oversized(b.id) || Oversized(b.name) || Oversized(b.result);
+}
+bool Oversized(const LogTarget& t) {
+  // The detail map's nodes are size-checked when they go to the node pool.
+  return Oversized(t.id) || Oversized(t.type) || Oversized(t.alternate_id) ||
+         Oversized(t.display_name) || t.detail.size() > kMaxSpareNodes / 8;
+}
+
+// Moves the elements of *v to *spare (all at once when *spare is empty and
+// none is oversized), leaving *v empty with its capacity.
 template <typename T>
 void KeepAll(std::vector<T>* v, std::vector<T>* spare) {
-  if (spare->empty()) {
+  bool any_oversized = false;
+  for (const T& x : *v) any_oversized = any_oversized || Oversized(x);
+  if (spare->empty() && !any_oversized && v->size() <= kMaxSpareElements) {
     spare->swap(*v);
   } else {
     for (T& x : *v) {
       if (spare->size() >= kMaxSpareElements) break;
-      spare->push_back(std::move(x));
+      if (!Oversized(x)) spare->push_back(std::move(x));
     }
   }
   v->clear();
-  if (spare->size() > kMaxSpareElements) spare->resize(kMaxSpareElements);
 }
 
 template <typename T>

@@ -69,19 +69,18 @@ struct LogReader::State {
     if (mapping != nullptr) munmap(mapping, mapping_size);
   }
 
-  // Maps `path` when it is a plain (not gzip) regular file that is not
-  // empty. False when it is anything else or cannot be mapped: the caller
-  // then reads it through zlib.
-  bool MapPlainFile(const std::string& path) {
-    const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return false;
+  // Maps the file open on `fd` when it is a plain (not gzip) regular file
+  // that is not empty, and returns true. False when it is anything else (a
+  // pipe, gzip, empty) or cannot be mapped: the caller then reads it from the
+  // same descriptor, which this leaves open and at its start either way (a
+  // named pipe must not be opened twice: its writer may be gone by then).
+  bool MapPlainFile(int fd) {
     struct stat st;
     unsigned char magic[2] = {0, 0};
     const bool plain = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
                        !(pread(fd, magic, 2, 0) == 2 && magic[0] == 0x1f && magic[1] == 0x8b);
     void* m = plain ? mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0)
                     : MAP_FAILED;
-    close(fd);
     if (m == MAP_FAILED) return false;
     madvise(m, static_cast<size_t>(st.st_size), MADV_SEQUENTIAL);
     mapping = m;
@@ -355,17 +354,19 @@ absl::StatusOr<std::unique_ptr<LogReader>> LogReader::Open(std::string_view path
   state->options = options;
   if (state->options.read_chunk_bytes == 0) state->options.read_chunk_bytes = 1 << 20;
   state->format = options.format;
-  if (path == "-") {
-    const int fd = dup(STDIN_FILENO);
-    state->file = fd < 0 ? nullptr : gzdopen(fd, "rb");
-    state->name = "<stdin>";
-  } else if (options.map_plain_files && state->MapPlainFile(state->name)) {
+  // One open() per input: zlib reads from the same descriptor when the file
+  // is not mapped.
+  const int fd = path == "-" ? dup(STDIN_FILENO) : open(state->name.c_str(), O_RDONLY | O_CLOEXEC);
+  const int open_errno = fd < 0 ? errno : 0;
+  if (path == "-") state->name = "<stdin>";
+  if (fd >= 0 && path != "-" && options.map_plain_files && state->MapPlainFile(fd)) {
+    close(fd);
     return std::unique_ptr<LogReader>(new LogReader(std::move(state)));
-  } else {
-    state->file = gzopen(state->name.c_str(), "rb");
   }
+  state->file = fd < 0 ? nullptr : gzdopen(fd, "rb");
   if (state->file == nullptr) {
-    const int err = errno;
+    const int err = fd < 0 ? open_errno : errno;
+    if (fd >= 0) close(fd);
     const std::string message = absl::StrCat(
         state->name, ": cannot open: ", err != 0 ? std::strerror(err) : "gzopen failed");
     if (err == ENOENT) return absl::NotFoundError(message);

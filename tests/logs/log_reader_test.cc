@@ -1,11 +1,17 @@
 // LogReader: JSON arrays, JSON Lines and JSON streams, gzip or plain, with
 // the position of every event, and large inputs read in small chunks.
+#include <sys/stat.h>
 #include <zlib.h>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -288,6 +294,38 @@ namespace {
 // A plain file is mapped into memory and sliced in place by default; the
 // events, their positions and their truncation marks must be exactly those
 // of reading it in small chunks, and of the same bytes given from memory.
+// A named pipe is opened once and read from that one descriptor: opening it
+// a second time would lose what a writer sent and closed in between, and
+// then wait for a writer that never comes.
+TEST(LogReader, NamedPipeIsReadNotMapped) {
+  const fs::path fifo = TempDir() / "events.pipe";
+  fs::remove(fifo);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  const std::string text = "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n";
+  std::thread writer([&] {
+    // Blocks until the reader opens its end; writes everything and closes
+    // at once, before the reader has read anything.
+    std::ofstream out(fifo, std::ios::binary);
+    out << text;
+  });
+  auto read = std::async(std::launch::async, [&] {
+    std::vector<RawLogEvent> events;
+    auto reader = LogReader::Open(fifo.string());
+    EXPECT_TRUE(reader.ok()) << reader.status();
+    if (!reader.ok()) return events;
+    EXPECT_FALSE((*reader)->mapped());
+    return ReadAll(**reader);
+  });
+  if (read.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    ADD_FAILURE() << "the read is stuck: was the pipe opened a second time?";
+    std::ofstream unblock(fifo, std::ios::binary);  // lets a second open() return
+  }
+  const std::vector<RawLogEvent> events = read.get();
+  writer.join();
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[2].text, "{\"c\":3}");
+}
+
 TEST(LogReader, MappedAndReadFilesGiveTheSameEvents) {
   std::vector<fs::path> files;
   for (const fs::directory_entry& entry : fs::directory_iterator(FixtureDir())) {

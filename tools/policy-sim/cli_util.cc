@@ -8,10 +8,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <system_error>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -497,7 +499,13 @@ namespace {
 class WorkerPool {
  public:
   explicit WorkerPool(size_t helpers) {
-    for (size_t t = 0; t < helpers; ++t) threads_.emplace_back([this] { HelperLoop(); });
+    for (size_t t = 0; t < helpers; ++t) {
+      try {
+        threads_.emplace_back([this] { HelperLoop(); });
+      } catch (const std::system_error&) {
+        break;  // fewer helpers than asked for: the work still gets done
+      }
+    }
   }
   ~WorkerPool() {
     {
@@ -524,10 +532,20 @@ class WorkerPool {
       ++generation_;
     }
     work_cv_.notify_all();
-    Work(fn, n);
+    // Should fn throw here (out of memory), the helpers must still be done
+    // with `fn` before it goes out of scope: hand out no more work, wait,
+    // then let the exception go on.
+    std::exception_ptr error;
+    try {
+      Work(fn, n);
+    } catch (...) {
+      error = std::current_exception();
+      next_.store(n);
+    }
     std::unique_lock<std::mutex> lock(mu_);
     done_cv_.wait(lock, [this] { return pending_ == 0; });
     fn_ = nullptr;
+    if (error) std::rethrow_exception(error);
   }
 
  private:
@@ -593,12 +611,14 @@ void ParallelFor(size_t n, const std::function<void(size_t)>& fn) {
     pool.reset();
     pool = std::make_unique<WorkerPool>(ThreadCount() - 1);
   }
-  inside_parallel_for = true;
+  struct InsideParallelFor {
+    InsideParallelFor() { inside_parallel_for = true; }
+    ~InsideParallelFor() { inside_parallel_for = false; }
+  } inside;
   pool->Run(n, [&fn](size_t i) {
     inside_parallel_for = true;  // on the helpers: nested calls run inline
     fn(i);
   });
-  inside_parallel_for = false;
 }
 
 Progress::Progress(std::string label, uint64_t total_bytes)
