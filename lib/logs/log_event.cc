@@ -189,16 +189,9 @@ absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosi
 }
 
 absl::StatusOr<LogEvent> ParseLogEvent(const RawLogEvent& raw, LogJsonParser parser) {
-  if (parser != LogJsonParser::kDom && raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
-    LogEvent event;
-    if (absl::Status status =
-            ParsePadded(raw.text, raw.text.capacity(), raw.position, parser, &event);
-        !status.ok()) {
-      return status;
-    }
-    return event;
-  }
-  return ParseLogEvent(raw.text, raw.position, parser);
+  LogEvent event;
+  if (absl::Status status = ParseLogEvent(raw, parser, &event); !status.ok()) return status;
+  return event;
 }
 
 absl::Status ParseLogEvent(const RawLogEvent& raw, LogJsonParser parser, LogEvent* event) {

@@ -360,8 +360,6 @@ std::string_view TypeName(od::json_type type) {
 
 }  // namespace
 
-void ResetLogEventKeepingBuffers(LogEvent* e) { LogEventRecycler::ThisThread().Reset(e); }
-
 absl::StatusOr<LogEvent> ParseLogEventOnDemand(std::string_view text, size_t capacity,
                                                const LogEventPosition& position) {
   LogEvent e;
@@ -382,7 +380,7 @@ absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
     text.remove_prefix(3);
     capacity -= 3;
   }
-  ResetLogEventKeepingBuffers(out);
+  LogEventRecycler::ThisThread().Reset(out);
   LogEvent& e = *out;
   e.position = position;
   od::document doc;

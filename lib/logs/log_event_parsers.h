@@ -44,10 +44,6 @@ absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
 // reading (for tests and measurements).
 size_t TapeFallbacksOnThisThread();
 
-// Clears *e for the next event but keeps the buffers of its top-level
-// strings.
-void ResetLogEventKeepingBuffers(LogEvent* e);
-
 // The steps after the fields are read, shared by both parsers: parses
 // debug_data["securityConditions"] into security_conditions.
 void FinishLogEvent(LogEvent* event);

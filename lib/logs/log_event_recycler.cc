@@ -20,13 +20,6 @@ void ClearKeeping(std::string* s) {
   }
 }
 
-// Elements are cleared when they are taken for reuse, not when they are
-// kept: a whole vector of them is then kept in one swap.
-void Reuse(std::string* s) { ClearKeeping(s); }
-void Reuse(LogBehavior* b) {
-  for (std::string* s : {&b->id, &b->name, &b->result}) ClearKeeping(s);
-}
-
 // Whether keeping x would pin an unusual amount of memory (checked when it
 // is kept: the least recently kept elements may wait long to be reused).
 bool Oversized(const std::string& s) { return s.capacity() > kMaxKeptStringBytes; }
@@ -39,6 +32,12 @@ bool Oversized(const LogTarget& t) {
          Oversized(t.display_name) || t.detail.size() > kMaxSpareNodes / 8;
 }
 
+// One element kept (elements are cleared when they are taken for reuse).
+template <typename T>
+void KeepOne(T&& x, std::vector<T>* spare) {
+  if (spare->size() < kMaxSpareElements && !Oversized(x)) spare->push_back(std::move(x));
+}
+
 // Moves the elements of *v to *spare (all at once when *spare is empty and
 // none is oversized), leaving *v empty with its capacity.
 template <typename T>
@@ -48,10 +47,7 @@ void KeepAll(std::vector<T>* v, std::vector<T>* spare) {
   if (spare->empty() && !any_oversized && v->size() <= kMaxSpareElements) {
     spare->swap(*v);
   } else {
-    for (T& x : *v) {
-      if (spare->size() >= kMaxSpareElements) break;
-      if (!Oversized(x)) spare->push_back(std::move(x));
-    }
+    for (T& x : *v) KeepOne(std::move(x), spare);
   }
   v->clear();
 }
@@ -71,17 +67,9 @@ LogEventRecycler& LogEventRecycler::ThisThread() {
   return recycler;
 }
 
-void LogEventRecycler::Keep(std::string&& s) {
-  if (strings_.size() < kMaxSpareElements) strings_.push_back(std::move(s));
-}
-
-void LogEventRecycler::Keep(LogTarget&& target) {
-  if (targets_.size() < kMaxSpareElements) targets_.push_back(std::move(target));
-}
-
-void LogEventRecycler::Keep(LogBehavior&& behavior) {
-  if (behaviors_.size() < kMaxSpareElements) behaviors_.push_back(std::move(behavior));
-}
+void LogEventRecycler::Keep(std::string&& s) { KeepOne(std::move(s), &strings_); }
+void LogEventRecycler::Keep(LogTarget&& target) { KeepOne(std::move(target), &targets_); }
+void LogEventRecycler::Keep(LogBehavior&& behavior) { KeepOne(std::move(behavior), &behaviors_); }
 
 LogTarget& LogEventRecycler::AddTarget(std::vector<LogTarget>* v) {
   LogTarget& t = TakeSpare(v, &targets_);
@@ -92,13 +80,13 @@ LogTarget& LogEventRecycler::AddTarget(std::vector<LogTarget>* v) {
 
 LogBehavior& LogEventRecycler::AddBehavior(std::vector<LogBehavior>* v) {
   LogBehavior& b = TakeSpare(v, &behaviors_);
-  Reuse(&b);
+  for (std::string* s : {&b.id, &b.name, &b.result}) ClearKeeping(s);
   return b;
 }
 
 std::string& LogEventRecycler::AddString(std::vector<std::string>* v) {
   std::string& s = TakeSpare(v, &strings_);
-  Reuse(&s);
+  ClearKeeping(&s);
   return s;
 }
 

@@ -170,7 +170,7 @@ absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
       tape.parser.parse(json.data(), json.size(), /*realloc_if_needed=*/false).get(root) ==
           SUCCESS &&
       root.type() == dom::element_type::OBJECT) {
-    ResetLogEventKeepingBuffers(out);
+    LogEventRecycler::ThisThread().Reset(out);
     out->position = position;
     EventReading<TapeApi> reading{out, &LogEventRecycler::ThisThread(), {}, {}};
     if (reading.Root(root) == SUCCESS) {

@@ -92,7 +92,7 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* f
     } else if (auto v = TakeFlagValue(args, &i, "--logs", &missing)) {
       if (missing) return UsageError("--logs needs a file");
       flags->logs = *v;
-    } else if (args[i] == "--no-mmap") {
+    } else if (arg == "--no-mmap") {
       flags->map_plain_files = false;
     } else if (auto v = TakeFlagValue(args, &i, "--memberships", &missing)) {
       if (missing) return UsageError("--memberships needs a file");
