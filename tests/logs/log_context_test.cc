@@ -672,5 +672,65 @@ TEST(LogContextReuse, ReusedConversionEqualsAFreshOne) {
   EXPECT_GT(with_groups, 1000u);
 }
 
+// A replay hands its converted contexts to the caller, which may set any
+// field (geolocation fills geo and asn) before the same conversion is reused
+// for the next event: whatever was set, the next conversion is a fresh one's.
+TEST(LogContextReuse, FieldsSetByTheCallerDoNotSurviveTheNextConversion) {
+  LogEvent event;
+  event.event_type = "policy.evaluate_sign_on";
+  event.actor_type = "User";
+  event.actor_id = "00u1";
+  event.client_ip = "198.51.100.7";
+  event.outcome_result = "ALLOW";
+  const LogEventConversion fresh = ContextFromLogEvent(event);
+
+  LogEventConversion reused;
+  ContextFromLogEvent(event, {}, &reused);
+  SignOnContext& c = reused.context;
+  c.id = "caller";
+  c.policy_types = {PolicyType::kAccessPolicy};
+  c.app_id = "0oa1";
+  c.has_user = true;
+  c.user = {"id", "login", "ACTIVE", "oty1", "LDAP", "0oaLdap", {"00g1"}, {{"dept", "x"}}};
+  c.ip_chain.push_back(*IpAddress::Parse("10.0.0.1"));
+  c.geo = ContextGeo{"FR", "FR-75"};
+  c.asn = 64500;
+  c.proxy_type = ProxyType::kTor;
+  c.ip_service_categories = {"VPN"};
+  c.device = {"MOBILE", "IOS", true, true, true, true, "TRUSTED", {"dae1"}};
+  c.risk_level = RiskLevel::kHigh;
+  c.entity_risk = ContextEntityRisk{RiskLevel::kHigh, {"BRUTE_FORCE_ATTACK"}};
+  c.behaviors = {"New IP"};
+  c.auth_type = "RADIUS";
+  c.identity_provider_type = "IDP";
+  c.identity_provider_id = "0oaIdp";
+  c.client_id = "client";
+  c.grant_type = "password";
+  c.scopes = {"openid"};
+  c.login_identifier = "x@example.com";
+  c.session = {absl::UnixEpoch(), absl::UnixEpoch(), absl::UnixEpoch(), {"pwd"}};
+  c.time = absl::UnixEpoch();
+  c.threat_suspected = true;
+  reused.recorded.access = Access::kDeny;
+  reused.recorded.reason = "caller";
+  reused.recorded.security_conditions_unreadable = true;
+  reused.memberships_found = true;
+  reused.notes.push_back("caller");
+  ASSERT_NE(DescribeConversion(reused), DescribeConversion(fresh));
+
+  ContextFromLogEvent(event, {}, &reused);
+  EXPECT_EQ(DescribeConversion(reused), DescribeConversion(fresh));
+  // What WriteContextJson leaves out or cannot show:
+  EXPECT_TRUE(reused.context.policy_types.empty());
+  EXPECT_TRUE(reused.context.user.profile.empty());
+  EXPECT_EQ(reused.context.user.provider, fresh.context.user.provider);
+  EXPECT_EQ(reused.context.auth_type, fresh.context.auth_type);
+  EXPECT_EQ(reused.context.identity_provider_type, fresh.context.identity_provider_type);
+  EXPECT_FALSE(reused.context.session.created_at.has_value());
+  EXPECT_FALSE(reused.context.entity_risk.has_value());
+  EXPECT_FALSE(reused.context.device.remembered.has_value());
+  EXPECT_TRUE(reused.context.device.assurance.empty());
+}
+
 }  // namespace
 }  // namespace verdict

@@ -188,6 +188,13 @@ absl::Status ReadContextLines(const ContextInput& input, const ContextBatchCallb
   LineReader reader;
   if (absl::Status s = reader.Open(input.contexts_path); !s.ok()) return s;
   std::vector<SourcedContext> batch;
+  std::vector<SourcedContext*> pointers;
+  auto hand_on = [&] {
+    pointers.clear();
+    for (SourcedContext& item : batch) pointers.push_back(&item);
+    on_batch(pointers);
+    batch.clear();
+  };
   std::string line;
   uint64_t bytes = 0;
   while (reader.Next(&line)) {
@@ -202,18 +209,17 @@ absl::Status ReadContextLines(const ContextInput& input, const ContextBatchCallb
       continue;
     }
     ++totals->evaluated;
-    SourcedContext item;
+    SourcedContext& item = batch.emplace_back();
     item.context = *std::move(context);
+    item.memberships_found = true;  // the context lists its groups
     item.where = absl::StrCat("line ", reader.line_number());
     if (item.context.id.empty()) item.context.id = item.where;
-    batch.push_back(std::move(item));
     if (batch.size() >= batch_size) {
-      on_batch(batch);
-      batch.clear();
+      hand_on();
       progress->Update(totals->read, bytes);
     }
   }
-  if (!batch.empty()) on_batch(batch);
+  if (!batch.empty()) hand_on();
   return absl::OkStatus();
 }
 
@@ -365,16 +371,17 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
   batch_size = std::max<size_t>(1, batch_size);
 
   enum class Kind { kContext, kSkipped, kMalformed };
-  // What became of each event of a part; the contexts themselves are built in
-  // `items`, which is kept from part to part: its contexts' strings and
-  // vectors are refilled, not reallocated, and the contexts of a part are
-  // moved to its front (by swaps, which keep every buffer) before they go on.
+  // What became of each event of a part. Its context is converted straight
+  // into `items[i]`, kept from part to part: the contexts' strings and
+  // vectors are refilled, not reallocated, and nothing is moved afterwards
+  // (the batch handed on is a list of pointers to the contexts).
   struct Slot {
     Kind kind = Kind::kContext;
     std::string error;
   };
   std::vector<Slot> slots;
   std::vector<SourcedContext> items;
+  std::vector<SourcedContext*> contexts;
   // Events [begin, begin + n) of a raw batch: parsed and converted on all
   // cores, then handed on in input order.
   auto process_part = [&](const RawBatch& raws, size_t begin, size_t n) {
@@ -389,10 +396,8 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         slot.error = "the input ends inside this event (or it exceeds the size limit)";
         return;
       }
-      // One event and one conversion per thread, their buffers reused from
-      // one event to the next.
+      // One event per thread, its buffers reused from one event to the next.
       thread_local LogEvent event;
-      thread_local LogEventConversion conversion;
       if (absl::Status parsed = ParseLogEvent(raw, input.json_parser, &event); !parsed.ok()) {
         slot.kind = Kind::kMalformed;
         slot.error = std::string(parsed.message());
@@ -402,20 +407,13 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         slot.kind = Kind::kSkipped;
         return;
       }
-      ContextFromLogEvent(event, options, &conversion);
       SourcedContext& item = items[i];
-      // Swaps: the item's previous buffers go back to this thread's conversion.
-      std::swap(item.context, conversion.context);
-      if (item.recorded) {
-        std::swap(*item.recorded, conversion.recorded);
-      } else {
-        item.recorded.emplace(std::move(conversion.recorded));
-      }
-      item.memberships_found = conversion.memberships_found;
+      ContextFromLogEvent(event, options, &item);
+      item.from_log = true;
       item.where.clear();
       raw.position.AppendTo(&item.where);
     });
-    size_t contexts = 0;
+    contexts.clear();
     for (size_t i = 0; i < n; ++i) {
       ++totals->read;
       Slot& slot = slots[i];
@@ -432,13 +430,12 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         case Kind::kContext: {
           ++totals->evaluated;
           if (!items[i].memberships_found) ++totals->without_memberships;
-          if (contexts != i) std::swap(items[contexts], items[i]);
-          ++contexts;
+          contexts.push_back(&items[i]);
           break;
         }
       }
     }
-    if (contexts > 0) on_batch(std::span<SourcedContext>(items.data(), contexts));
+    if (!contexts.empty()) on_batch(contexts);
     progress->Update(totals->read,
                      reader.compressed() ? 0 : raws.events[begin + n - 1].position.byte_offset);
   };

@@ -107,12 +107,11 @@ std::optional<Snapshot> LoadSnapshotOrReport(const std::string& directory,
                                              std::string_view prefix = "");
 
 // One context from a contexts file or a System Log, with where it came from.
-struct SourcedContext {
-  SignOnContext context;
+// A System Log event's whole conversion is kept (what Okta recorded, whether
+// memberships were found); a context line fills only `context`.
+struct SourcedContext : LogEventConversion {
   std::string where;  // "line 3" or the log position
-  // Set for contexts from a System Log.
-  std::optional<RecordedOutcome> recorded;
-  bool memberships_found = true;
+  bool from_log = false;
 };
 
 // Every input item is exactly one of evaluated, skipped or malformed.
@@ -136,7 +135,10 @@ struct ContextInput {
   bool map_plain_files = true;                       // for logs: --no-mmap clears it
 };
 
-using ContextBatchCallback = std::function<void(std::span<SourcedContext> batch)>;
+// The contexts of a batch, in input order. They are the reader's: kept (and
+// refilled) from batch to batch, so a callback may change them but must not
+// keep pointers to them.
+using ContextBatchCallback = std::function<void(std::span<SourcedContext* const> batch)>;
 
 // Streams the input in batches (input order) to `on_batch`, so memory stays
 // bounded by the batch size. Malformed items are reported on stderr with

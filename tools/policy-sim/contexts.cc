@@ -110,8 +110,8 @@ int RunContexts(const std::vector<std::string>& args) {
   InputTotals totals;
   absl::Status status = ReadContextsInBatches(
       input,
-      [&](std::span<SourcedContext> batch) {
-        for (const SourcedContext& item : batch) *out << WriteContextJson(item.context) << '\n';
+      [&](std::span<SourcedContext* const> batch) {
+        for (const SourcedContext* item : batch) *out << WriteContextJson(item->context) << '\n';
       },
       &totals);
   out->flush();

@@ -228,11 +228,11 @@ int RunDiff(const std::vector<std::string>& args) {
   if (flags.json) std::cout << "{\"changes\": [";
   absl::Status status = ReadContextsInBatches(
       input,
-      [&](std::span<SourcedContext> batch) {
+      [&](std::span<SourcedContext* const> batch) {
         std::vector<std::vector<Change>> changes(batch.size());
         std::vector<uint64_t> counts(batch.size(), 0);
         ParallelFor(batch.size(), [&](size_t i) {
-          const SignOnContext& context = batch[i].context;
+          const SignOnContext& context = batch[i]->context;
           const std::vector<PolicyType>& types =
               context.policy_types.empty() ? all_types : context.policy_types;
           counts[i] = types.size();
@@ -244,7 +244,7 @@ int RunDiff(const std::vector<std::string>& args) {
         });
         for (size_t i = 0; i < batch.size(); ++i) {
           decisions += counts[i];
-          const std::string& id = batch[i].context.id;
+          const std::string& id = batch[i]->context.id;
           for (const Change& c : changes[i]) {
             ++changed;
             const Direction direction = Classify(c.before, c.after);

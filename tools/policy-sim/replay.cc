@@ -453,9 +453,9 @@ int RunReplay(const std::vector<std::string>& args) {
 
   absl::Status status = ReadContextsInBatches(
       input,
-      [&](std::span<SourcedContext> batch) {
-        for (const SourcedContext& item : batch) {
-          for (const SecurityCondition& c : item.recorded->security_conditions) {
+      [&](std::span<SourcedContext* const> batch) {
+        for (const SourcedContext* item : batch) {
+          for (const SecurityCondition& c : item->recorded.security_conditions) {
             if (condition_cache.count(c.condition)) continue;
             absl::StatusOr<std::shared_ptr<const CompiledExpression>> compiled =
                 CompileExpression(c.condition);
@@ -472,9 +472,9 @@ int RunReplay(const std::vector<std::string>& args) {
         std::vector<char> coverage_only(batch.size(), 0);
         ParallelFor(batch.size(), [&](size_t i) {
           // GeoResolver is thread-safe (a cache per thread).
-          if (geo != nullptr) geo->Enrich(snapshot, &batch[i].context);
-          const SourcedContext& item = batch[i];
-          const RecordedOutcome& rec = *item.recorded;
+          if (geo != nullptr) geo->Enrich(snapshot, &batch[i]->context);
+          const SourcedContext& item = *batch[i];
+          const RecordedOutcome& rec = item.recorded;
           checks[i] = CheckConditions(item.context, rec, condition_cache, expression_data);
           const std::optional<Outcome> outcome = ToOutcome(rec.access);
           bool any = false;
@@ -498,9 +498,9 @@ int RunReplay(const std::vector<std::string>& args) {
           }
         });
         for (size_t i = 0; i < batch.size(); ++i) {
-          const SourcedContext& item = batch[i];
+          const SourcedContext& item = *batch[i];
           Tally(checks[i], item, condition_cache, examples, &conditions);
-          if (item.recorded->security_conditions_unreadable) ++conditions.unreadable;
+          if (item.recorded.security_conditions_unreadable) ++conditions.unreadable;
           bool recorded_any = false;
           for (const Comparison& c : results[i]) {
             if (c.computed.rule != nullptr) reached.insert(c.computed.rule);
