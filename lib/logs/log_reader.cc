@@ -24,6 +24,13 @@
 
 namespace verdict {
 
+// MADV_POPULATE_READ (Linux 5.14), spelled out for older headers.
+#ifdef MADV_POPULATE_READ
+constexpr int kPopulateRead = MADV_POPULATE_READ;
+#else
+constexpr int kPopulateRead = 22;
+#endif
+
 std::string LogEventPosition::ToString() const {
   std::string out;
   AppendTo(&out);
@@ -58,6 +65,7 @@ struct LogReader::State {
   void* mapping = nullptr;
   size_t mapping_size = 0;
   size_t released = 0;   // mapped bytes before this were handed back (ReleaseConsumed)
+  size_t populated = 0;  // mapped bytes before this were populated (ReleaseConsumed)
   size_t pos = 0;        // next unread byte in `buffer`
   uint64_t base = 0;     // input offset of buffer[0]
   uint64_t line = 1;     // line of data[pos]
@@ -96,7 +104,17 @@ struct LogReader::State {
   // they would count as this process's).
   void ReleaseConsumed() {
     constexpr size_t kReleaseBytes = size_t{8} << 20;
-    if (mapping == nullptr || pos - released < kReleaseBytes) return;
+    if (mapping == nullptr) return;
+    if (pos >= populated) {
+      // Maps the next window's pages in one call (Linux 5.14+; older kernels
+      // refuse it and the pages fault in one by one, as before).
+      const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+      const size_t from = pos / page * page;
+      const size_t len = std::min(kReleaseBytes, mapping_size - from);
+      madvise(static_cast<char*>(mapping) + from, len, kPopulateRead);
+      populated = from + len;
+    }
+    if (pos - released < kReleaseBytes) return;
     const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
     const size_t upto = pos / page * page;
     madvise(static_cast<char*>(mapping) + released, upto - released, MADV_DONTNEED);
