@@ -308,6 +308,19 @@ LogEventConversion ContextFromLogEvent(const LogEvent& event,
 void ContextFromLogEvent(const LogEvent& event, const LogConversionOptions& options,
                          LogEventConversion* out);
 
+// Parses one event from LogReader and, when it is a sign-on event
+// (IsSignOnEventType), converts it into *out, reusing the buffers *out held:
+// the result is exactly ParseLogEvent then ContextFromLogEvent, for a loop
+// over many events (a replay calls it for every event, one conversion per
+// slot). With kTape the fields the conversion reads go straight from
+// simdjson's tape into the conversion, without a LogEvent in between (the
+// events the tape cannot read go through a LogEvent). True when converted;
+// false for a well-formed event of another type (*out is then unspecified);
+// ParseLogEvent's error for a malformed one. Never throws.
+absl::StatusOr<bool> ConvertLogEvent(const RawLogEvent& raw, const LogConversionOptions& options,
+                                     LogEventConversion* out,
+                                     LogJsonParser parser = LogJsonParser::kTape);
+
 // ---------------------------------------------------------------- whole input
 
 // Every event read is exactly one of converted, skipped or malformed.

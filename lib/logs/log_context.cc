@@ -16,6 +16,9 @@
 #include "lib/logs/iso3166.h"
 #include "lib/logs/java_map.h"
 #include "lib/logs/json_util.h"
+#include "lib/logs/log_event_parsers.h"
+#include "lib/logs/log_event_view.h"
+#include "lib/logs/security_conditions.h"
 #include "verdict/system_log.h"
 
 namespace verdict {
@@ -41,9 +44,12 @@ bool IsPlaceholderId(std::string_view id) {
   return true;
 }
 
-const std::string* DebugValue(const LogEvent& e, std::string_view key) {
-  const auto it = e.debug_data.find(key);
-  return it == e.debug_data.end() ? nullptr : &it->second;
+using logs::LogBehaviorView;
+using logs::LogEventView;
+using logs::LogTargetView;
+
+const std::string_view* DebugValue(const LogEventView& e, std::string_view key) {
+  return e.debug_data.Find(key);
 }
 
 // debugData.logOnlySecurityData: a JSON object inside a string.
@@ -54,9 +60,9 @@ struct LogOnlySecurityData {
   bool valid = false;
 };
 
-LogOnlySecurityData ReadLogOnlySecurityData(const LogEvent& e) {
+LogOnlySecurityData ReadLogOnlySecurityData(const LogEventView& e) {
   LogOnlySecurityData out;
-  const std::string* text = DebugValue(e, "logOnlySecurityData");
+  const std::string_view* text = DebugValue(e, "logOnlySecurityData");
   if (text == nullptr || text->empty()) return out;
   out.present = true;
   absl::StatusOr<nlohmann::json> j = logs::ParseJsonText(*text);
@@ -71,13 +77,13 @@ LogOnlySecurityData ReadLogOnlySecurityData(const LogEvent& e) {
   return out;
 }
 
-void MapUser(const LogEvent& e, const LogConversionOptions& options, LogEventConversion* out) {
+void MapUser(const LogEventView& e, const LogConversionOptions& options, LogEventConversion* out) {
   SignOnContext& c = out->context;
   if (!absl::EqualsIgnoreCase(AV(e.actor_type), "User")) {
-    out->notes.push_back(
-        e.actor_type.empty()
-            ? std::string("no actor: the context has no user")
-            : absl::StrCat("actor is a ", e.actor_type, ", not a User: the context has no user"));
+    out->notes.push_back(e.actor_type.empty()
+                             ? std::string("no actor: the context has no user")
+                             : absl::StrCat("actor is a ", AV(e.actor_type),
+                                            ", not a User: the context has no user"));
     return;
   }
   const bool id_known = !IsPlaceholderId(e.actor_id);
@@ -114,16 +120,16 @@ void MapUser(const LogEvent& e, const LogConversionOptions& options, LogEventCon
   }
 }
 
-void MapNetwork(const LogEvent& e, LogEventConversion* out) {
+void MapNetwork(const LogEventView& e, LogEventConversion* out) {
   SignOnContext& c = out->context;
   // request.ipChain is client first ("clientIp, proxy1, proxy2"), as the
   // context's ipChain; client.ipAddress only when there is no chain.
-  for (const std::string& text : e.ip_chain) {
+  for (std::string_view text : e.ip_chain) {
     absl::StatusOr<IpAddress> ip = IpAddress::Parse(text);
     if (ip.ok()) {
       c.ip_chain.push_back(*ip);
     } else {
-      out->notes.push_back(absl::StrCat("ipChain address \"", text, "\" is not an IP address"));
+      out->notes.push_back(absl::StrCat("ipChain address \"", AV(text), "\" is not an IP address"));
     }
   }
   if (c.ip_chain.empty() && !e.client_ip.empty()) {
@@ -132,7 +138,7 @@ void MapNetwork(const LogEvent& e, LogEventConversion* out) {
       c.ip_chain.push_back(*ip);
     } else {
       out->notes.push_back(
-          absl::StrCat("client.ipAddress \"", e.client_ip, "\" is not an IP address"));
+          absl::StrCat("client.ipAddress \"", AV(e.client_ip), "\" is not an IP address"));
     }
   }
 
@@ -141,13 +147,13 @@ void MapNetwork(const LogEvent& e, LogEventConversion* out) {
     const std::string country = logs::CountryCode(e.country);
     if (country.empty()) {
       out->notes.push_back(
-          absl::StrCat("country \"", e.country, "\" is not in the ISO 3166 table"));
+          absl::StrCat("country \"", AV(e.country), "\" is not in the ISO 3166 table"));
     } else {
       ContextGeo geo{country, ""};
       if (!e.state.empty()) {
         geo.region = logs::RegionCode(country, e.state);
         if (geo.region.empty()) {
-          out->notes.push_back(absl::StrCat("region \"", e.state, "\" of ", country,
+          out->notes.push_back(absl::StrCat("region \"", AV(e.state), "\" of ", country,
                                             " is not in the ISO 3166-2 table"));
         }
       }
@@ -162,7 +168,7 @@ void MapNetwork(const LogEvent& e, LogEventConversion* out) {
   // isProxy true → an anonymizer; Tor when debugData.proxyType says "tor"
   // (its other documented value, "service", stays ANONYMIZER). isProxy false →
   // not a proxy. isProxy absent/null → not given, unless proxyType says Tor.
-  const std::string* proxy_type = DebugValue(e, "proxyType");
+  const std::string_view* proxy_type = DebugValue(e, "proxyType");
   const bool tor =
       proxy_type != nullptr && absl::StrContains(absl::AsciiStrToLower(AV(*proxy_type)), "tor");
   if (e.is_proxy.has_value()) {
@@ -171,19 +177,19 @@ void MapNetwork(const LogEvent& e, LogEventConversion* out) {
     c.proxy_type = ProxyType::kTor;
   }
 
-  for (const std::string& category : e.ip_service_categories) {
+  for (std::string_view category : e.ip_service_categories) {
     c.ip_service_categories.push_back(Upper(category));
   }
 }
 
-void MapRiskAndBehaviors(const LogEvent& e, LogEventConversion* out) {
+void MapRiskAndBehaviors(const LogEventView& e, LogEventConversion* out) {
   SignOnContext& c = out->context;
   const LogOnlySecurityData lo = ReadLogOnlySecurityData(e);
   if (lo.present && !lo.valid) {
     out->notes.push_back("debugData.logOnlySecurityData is not a JSON object");
   }
   std::optional<logs::JavaMapEntries> debug_risk;
-  if (const std::string* text = DebugValue(e, "risk")) {
+  if (const std::string_view* text = DebugValue(e, "risk")) {
     absl::StatusOr<logs::JavaMapEntries> parsed = logs::ParseJavaMapString(*text);
     if (parsed.ok()) {
       debug_risk = std::move(*parsed);
@@ -211,20 +217,20 @@ void MapRiskAndBehaviors(const LogEvent& e, LogEventConversion* out) {
 
   // Behaviors detected = result POSITIVE, from every source, deduplicated.
   // securityContext.userBehaviors give the id (rules list ids), else the name.
-  auto add = [&c](const std::string& behavior) {
+  auto add = [&c](std::string_view behavior) {
     if (behavior.empty()) return;
     for (const std::string& b : c.behaviors) {
       if (b == behavior) return;
     }
-    c.behaviors.push_back(behavior);
+    c.behaviors.emplace_back(behavior);
   };
   auto positive = [](std::string_view result) {
     return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(AV(result)), "POSITIVE");
   };
-  for (const LogBehavior& b : e.user_behaviors) {
+  for (const LogBehaviorView& b : e.user_behaviors) {
     if (positive(b.result)) add(IsPlaceholderId(b.id) ? b.name : b.id);
   }
-  if (const std::string* text = DebugValue(e, "behaviors")) {
+  if (const std::string_view* text = DebugValue(e, "behaviors")) {
     absl::StatusOr<logs::JavaMapEntries> parsed = logs::ParseJavaMapString(*text);
     if (parsed.ok()) {
       for (const auto& [name, result] : *parsed) {
@@ -238,7 +244,7 @@ void MapRiskAndBehaviors(const LogEvent& e, LogEventConversion* out) {
     if (positive(result)) add(name);
   }
 
-  if (const std::string* threat = DebugValue(e, "threatSuspected")) {
+  if (const std::string_view* threat = DebugValue(e, "threatSuspected")) {
     if (absl::EqualsIgnoreCase(AV(*threat), "true")) c.threat_suspected = true;
     if (absl::EqualsIgnoreCase(AV(*threat), "false")) c.threat_suspected = false;
   }
@@ -266,7 +272,7 @@ std::string OsType(std::string_view name) {
   return "OTHER";
 }
 
-void MapDevice(const LogEvent& e, LogEventConversion* out) {
+void MapDevice(const LogEventView& e, LogEventConversion* out) {
   ContextDevice& d = out->context.device;
   // The OIE `device` block (Okta Verify-registered devices) first; else the
   // user agent's OS, which is what platform conditions read.
@@ -296,10 +302,10 @@ void MapDevice(const LogEvent& e, LogEventConversion* out) {
 
 // detailEntry policyType spellings ("OktaSignOn", "OKTA_SIGN_ON",
 // "AccessPolicy") → PolicyType, comparing without case and underscores.
-std::optional<PolicyType> PolicyTypeFromDetail(const LogTarget& t) {
-  const std::string* value = nullptr;
+std::optional<PolicyType> PolicyTypeFromDetail(const LogTargetView& t) {
+  const std::string_view* value = nullptr;
   for (std::string_view key : {"policyType", "policy_type"}) {
-    if (const auto it = t.detail.find(key); it != t.detail.end()) value = &it->second;
+    if (const std::string_view* v = t.detail.Find(key)) value = v;
   }
   if (value == nullptr || value->empty()) return std::nullopt;
   // Equal ignoring case and '_', ' ', '-' (no copies: this runs for every
@@ -328,16 +334,14 @@ std::optional<PolicyType> PolicyTypeFromDetail(const LogTarget& t) {
   return std::nullopt;
 }
 
-std::string_view DetailValue(const LogTarget& t, std::initializer_list<std::string_view> keys) {
+std::string_view DetailValue(const LogTargetView& t, std::initializer_list<std::string_view> keys) {
   for (std::string_view key : keys) {
-    if (const auto it = t.detail.find(key); it != t.detail.end() && !it->second.empty()) {
-      return it->second;
-    }
+    if (const std::string_view* v = t.detail.Find(key); v != nullptr && !v->empty()) return *v;
   }
   return {};
 }
 
-void MapRecorded(const LogEvent& e, LogEventConversion* out) {
+void MapRecorded(const LogEventView& e, LogEventConversion* out) {
   RecordedOutcome& r = out->recorded;
   r.event_type = e.event_type;
   r.result = Upper(e.outcome_result);
@@ -348,10 +352,10 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     if (r.result == "CHALLENGE") r.access = Access::kChallenge;
   }
 
-  absl::InlinedVector<const LogTarget*, 8> policies;
-  absl::InlinedVector<const LogTarget*, 8> rules;
-  const LogTarget* app = nullptr;
-  for (const LogTarget& t : e.targets) {
+  absl::InlinedVector<const LogTargetView*, 8> policies;
+  absl::InlinedVector<const LogTargetView*, 8> rules;
+  const LogTargetView* app = nullptr;
+  for (const LogTargetView& t : e.targets) {
     if (t.type == "PolicyEntity") policies.push_back(&t);
     if (t.type == "PolicyRule" || t.type == "Rule") rules.push_back(&t);
     if (t.type == "AppInstance" && app == nullptr) app = &t;
@@ -375,7 +379,7 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     return d;
   };
 
-  auto set_policy = [](RecordedDecision* d, const LogTarget& p) {
+  auto set_policy = [](RecordedDecision* d, const LogTargetView& p) {
     if (IsPlaceholderId(p.id)) {
       d->redacted = d->redacted || !p.id.empty();
     } else {
@@ -385,7 +389,7 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     if (!d->policy_type) d->policy_type = PolicyTypeFromDetail(p);
   };
 
-  for (const LogTarget* rule : rules) {
+  for (const LogTargetView* rule : rules) {
     RecordedDecision& d = next_decision();
     if (IsPlaceholderId(rule->id)) {
       d.redacted = !rule->id.empty();
@@ -400,7 +404,7 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     // PolicyEntity of the event.
     std::string_view policy_id = DetailValue(*rule, {"policyId", "policy_id"});
     if (policy_id.empty() && rule->type == "PolicyRule") policy_id = rule->alternate_id;
-    const LogTarget* policy = nullptr;
+    const LogTargetView* policy = nullptr;
     for (size_t i = 0; i < policies.size(); ++i) {
       if (!policy_id.empty() && policies[i]->id == policy_id) {
         policy = policies[i];
@@ -441,11 +445,28 @@ void MapRecorded(const LogEvent& e, LogEventConversion* out) {
     set_policy(&next_decision(), *policies[i]);
   }
   r.decisions.resize(used);
-  r.security_conditions = e.security_conditions;
-  if (!e.security_conditions_error.empty()) {
+  // A LogEvent's parsed list (FinishLogEvent), else parsed here from the
+  // text, with the same function.
+  absl::Status conditions = absl::OkStatus();
+  if (e.security_conditions != nullptr) {
+    r.security_conditions = *e.security_conditions;
+    if (!e.security_conditions_error.empty()) {
+      conditions = absl::InvalidArgumentError(AV(e.security_conditions_error));
+    }
+  } else if (const std::string_view* text = DebugValue(e, "securityConditions")) {
+    absl::StatusOr<std::vector<SecurityCondition>> parsed = logs::ParseSecurityConditions(*text);
+    if (parsed.ok()) {
+      r.security_conditions = *std::move(parsed);
+    } else {
+      r.security_conditions.clear();
+      conditions = parsed.status();
+    }
+  } else {
+    r.security_conditions.clear();
+  }
+  if (!conditions.ok()) {
     r.security_conditions_unreadable = true;
-    out->notes.push_back(
-        absl::StrCat("debugData.securityConditions: ", e.security_conditions_error));
+    out->notes.push_back(absl::StrCat("debugData.securityConditions: ", conditions.message()));
   }
   for (const RecordedDecision& d : r.decisions) {
     if (d.redacted) {
@@ -563,8 +584,10 @@ void ResetKeepingBuffers(LogEventConversion* out) {
 
 }  // namespace
 
-void ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options,
-                         LogEventConversion* conversion) {
+namespace logs {
+
+void ContextFromLogEventView(const LogEventView& e, const LogConversionOptions& options,
+                             LogEventConversion* conversion) {
   ResetKeepingBuffers(conversion);
   LogEventConversion& out = *conversion;
   SignOnContext& c = out.context;
@@ -582,7 +605,7 @@ void ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options,
   MapRiskAndBehaviors(e, &out);
   MapDevice(e, &out);
 
-  for (const LogTarget& t : e.targets) {
+  for (const LogTargetView& t : e.targets) {
     if (t.type != "AppInstance") continue;
     if (IsPlaceholderId(t.id)) {
       out.notes.push_back("AppInstance id is redacted: the context has no app");
@@ -597,20 +620,49 @@ void ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options,
     std::string err;
     if (std::optional<absl::Time> fast = ParseOktaTimestamp(e.published)) {
       c.time = *fast;
-    } else if (absl::ParseTime(absl::RFC3339_full, e.published, &t, &err)) {
+    } else if (absl::ParseTime(absl::RFC3339_full, AV(e.published), &t, &err)) {
       c.time = t;
     } else {
-      out.notes.push_back(absl::StrCat("published \"", e.published, "\": ", err));
+      out.notes.push_back(absl::StrCat("published \"", AV(e.published), "\": ", err));
     }
   }
 
   MapRecorded(e, &out);
 }
 
+}  // namespace logs
+
+void ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options,
+                         LogEventConversion* conversion) {
+  logs::LogEventView view;
+  logs::ViewOf(e, &view);
+  logs::ContextFromLogEventView(view, options, conversion);
+}
+
 LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options) {
   LogEventConversion out;
   ContextFromLogEvent(e, options, &out);
   return out;
+}
+
+absl::StatusOr<bool> ConvertLogEvent(const RawLogEvent& raw, const LogConversionOptions& options,
+                                     LogEventConversion* out, LogJsonParser parser) {
+  if (parser == LogJsonParser::kTape && raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
+    // This thread's view of the event on its tape (valid until its next parse).
+    thread_local logs::LogEventView view;
+    if (logs::ReadLogEventViewTape(raw.text, raw.text.capacity(), raw.position, &view)) {
+      if (!IsSignOnEventType(view.event_type)) return false;
+      logs::ContextFromLogEventView(view, options, out);
+      return true;
+    }
+  }
+  // The events the tape cannot read (ParseLogEvent then reads them on
+  // demand, reporting malformed ones), and the other parsers.
+  thread_local LogEvent event;
+  if (absl::Status parsed = ParseLogEvent(raw, parser, &event); !parsed.ok()) return parsed;
+  if (!IsSignOnEventType(event.event_type)) return false;
+  ContextFromLogEvent(event, options, out);
+  return true;
 }
 
 absl::Status ConvertLogEvents(LogReader& reader, const LogConversionOptions& options,
@@ -638,16 +690,16 @@ absl::Status ConvertLogEvents(LogReader& reader, const LogConversionOptions& opt
       malformed("the input ends inside this event (or it exceeds the size limit)");
       continue;
     }
-    absl::StatusOr<LogEvent> event = ParseLogEvent(raw);
-    if (!event.ok()) {
-      malformed(std::string(event.status().message()));
+    LogEventConversion conversion;
+    absl::StatusOr<bool> converted = ConvertLogEvent(raw, options, &conversion);
+    if (!converted.ok()) {
+      malformed(std::string(converted.status().message()));
       continue;
     }
-    if (!IsSignOnEventType(event->event_type)) {
+    if (!*converted) {
       ++t.skipped;
       continue;
     }
-    LogEventConversion conversion = ContextFromLogEvent(*event, options);
     ++t.converted;
     if (!conversion.memberships_found) ++t.without_memberships;
     if (on_context) on_context(std::move(conversion), raw.position);

@@ -40,6 +40,14 @@ absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
 inline constexpr int kTapeMaxDepth = 64;
 absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
                                const LogEventPosition& position, LogEvent* out);
+// The tape reading into a LogEventView: the views point into this thread's
+// parser and stay valid until its next parse (any ParseLogEventTape or
+// ReadLogEventViewTape on this thread). False for every event
+// ParseLogEventTape would hand to the on-demand reading, valid or not: the
+// caller then parses a LogEvent.
+struct LogEventView;
+bool ReadLogEventViewTape(std::string_view text, size_t capacity, const LogEventPosition& position,
+                          LogEventView* out);
 // How many events this thread's ParseLogEventTape handed to the on-demand
 // reading (for tests and measurements).
 size_t TapeFallbacksOnThisThread();

@@ -1,9 +1,10 @@
 // Which fields of a System Log event become a LogEvent, written once for the
-// two simdjson readings of an event: the on-demand walk
-// (log_event_ondemand.cc) and the walk over simdjson's parsed tape
-// (log_event_tape.cc). Both must give exactly what the nlohmann reading
-// (log_event.cc) gives; sharing this mapping means they cannot drift apart
-// on which key feeds which field, or on duplicate keys.
+// simdjson readings of an event: the on-demand walk (log_event_ondemand.cc)
+// and the walk over simdjson's parsed tape (log_event_tape.cc), into a
+// LogEvent or, on a replay, into a LogEventView of the same fields. All must
+// give exactly what the nlohmann reading (log_event.cc) gives; sharing this
+// mapping means they cannot drift apart on which key feeds which field, or
+// on duplicate keys.
 //
 // `Api` supplies the primitives over its value type (all return a
 // simdjson::error_code):
@@ -13,7 +14,8 @@
 //   Elements(v, depth, &is_array, fn)  fn(index, value, depth) per element
 //   Skip(v, depth)                a value not read
 //   Kind(v, &kind)                the JsonKind of v (does not consume it)
-//   ScalarText(v, depth, &string) json_util's ScalarText
+//   ScalarText(v, depth, &text)   json_util's ScalarText (into a std::string,
+//                                 or a std::string_view for a LogEventView)
 //   BoolValue / IntValue          json_util's lenient readers
 //   StringMapValue(v, depth, &map) json_util's ReadStringMap
 // Every handler below resets what it fills before reading: an object met
@@ -35,18 +37,27 @@ namespace verdict::logs {
 
 enum class JsonKind { kObject, kArray, kString, kOther };
 
-struct GeoText {
-  std::string country;
-  std::string state;
+inline void Empty(std::string* s) { s->clear(); }  // keeps the buffer
+inline void Empty(std::string_view* s) { *s = {}; }
+
+template <typename Text>
+struct GeoTexts {
+  Text country;
+  Text state;
 };
 
-template <typename Api>
+// `Event` is LogEvent, whose elements `Parts` (LogEventRecycler) builds from
+// the previous event's, or LogEventView (lib/logs/log_event_view.h), whose
+// strings are views into the parser's buffers (only TapeApi reads into it).
+template <typename Api, typename Event = LogEvent, typename Parts = LogEventRecycler>
 struct EventReading {
   using Value = typename Api::Value;
   using error_code = simdjson::error_code;
+  using Text = decltype(Event::uuid);  // std::string, or std::string_view
+  using GeoText = GeoTexts<Text>;
 
-  LogEvent* e;
-  LogEventRecycler* spare;  // this thread's: elements are built from its parts
+  Event* e;
+  Parts* spare;  // this thread's: elements are built from its parts
   GeoText client_geo;
   GeoText chain_geo;
 
@@ -89,7 +100,7 @@ struct EventReading {
       case 'a':
         if (key == "actor") return Actor(x, d);
         if (key == "authenticationContext") {
-          e->authentication_provider.clear();
+          Empty(&e->authentication_provider);
           return OneField(x, d, "authenticationProvider", [this](Value y, int dy) {
             return Api::ScalarText(y, dy, &e->authentication_provider);
           });
@@ -137,9 +148,9 @@ struct EventReading {
   }
 
   error_code Actor(Value v, int depth) {
-    e->actor_id.clear();
-    e->actor_type.clear();
-    e->actor_alternate_id.clear();
+    Empty(&e->actor_id);
+    Empty(&e->actor_type);
+    Empty(&e->actor_alternate_id);
     return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) {
       if (key == "id") return Api::ScalarText(x, d, &e->actor_id);
       if (key == "type") return Api::ScalarText(x, d, &e->actor_type);
@@ -149,15 +160,15 @@ struct EventReading {
   }
 
   error_code Client(Value v, int depth) {
-    e->client_ip.clear();
-    e->client_device.clear();
-    e->user_agent_os.clear();
+    Empty(&e->client_ip);
+    Empty(&e->client_device);
+    Empty(&e->user_agent_os);
     client_geo = {};
     return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) -> error_code {
       if (key == "ipAddress") return Api::ScalarText(x, d, &e->client_ip);
       if (key == "device") return Api::ScalarText(x, d, &e->client_device);
       if (key == "userAgent") {
-        e->user_agent_os.clear();
+        Empty(&e->user_agent_os);
         return OneField(x, d, "os", [this](Value y, int dy) {
           return Api::ScalarText(y, dy, &e->user_agent_os);
         });
@@ -172,7 +183,7 @@ struct EventReading {
     chain_geo = {};
     bool is_array = false;
     return Api::Elements(v, depth, &is_array, [this](size_t index, Value hop, int d) {
-      std::string& ip = spare->AddString(&e->ip_chain);
+      auto& ip = spare->AddString(&e->ip_chain);
       error_code err = Api::Fields(hop, d, [&](std::string_view key, Value x, int dx) {
         if (key == "ip") return Api::ScalarText(x, dx, &ip);
         if (key == "geographicalContext" && index == 0) return Geo(x, dx, &chain_geo);
@@ -187,7 +198,7 @@ struct EventReading {
     e->user_behaviors.clear();
     bool is_array = false;
     return Api::Elements(v, depth, &is_array, [this](size_t, Value b, int d) {
-      LogBehavior& behavior = spare->AddBehavior(&e->user_behaviors);
+      auto& behavior = spare->AddBehavior(&e->user_behaviors);
       error_code err = Api::Fields(b, d, [&behavior](std::string_view key, Value x, int dx) {
         if (key == "id") return Api::ScalarText(x, dx, &behavior.id);
         if (key == "name") return Api::ScalarText(x, dx, &behavior.name);
@@ -207,7 +218,7 @@ struct EventReading {
     return Api::Elements(v, depth, &is_array, [this](size_t, Value c, int d) -> error_code {
       JsonKind kind;
       SIMDJSON_TRY(Api::Kind(c, &kind));
-      std::string name;
+      Text name;
       if (kind == JsonKind::kString) {
         SIMDJSON_TRY(Api::ScalarText(c, d, &name));
       } else {
@@ -222,14 +233,14 @@ struct EventReading {
   error_code Security(Value v, int depth) {
     e->as_number.reset();
     e->is_proxy.reset();
-    e->risk_level.clear();
+    Empty(&e->risk_level);
     e->user_behaviors.clear();
     e->ip_service_categories.clear();
     return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) -> error_code {
       if (key == "asNumber") return Api::IntValue(x, d, &e->as_number);
       if (key == "isProxy") return Api::BoolValue(x, d, &e->is_proxy);
       if (key == "risk") {
-        e->risk_level.clear();
+        Empty(&e->risk_level);
         return OneField(x, d, "level",
                         [this](Value y, int dy) { return Api::ScalarText(y, dy, &e->risk_level); });
       }
@@ -245,7 +256,7 @@ struct EventReading {
 
   error_code Device(Value v, int depth) {
     e->has_device = false;
-    e->device_os_platform.clear();
+    Empty(&e->device_os_platform);
     e->device_managed.reset();
     e->device_registered.reset();
     e->device_jailbreak.reset();
@@ -262,8 +273,8 @@ struct EventReading {
   }
 
   error_code Outcome(Value v, int depth) {
-    e->outcome_result.clear();
-    e->outcome_reason.clear();
+    Empty(&e->outcome_result);
+    Empty(&e->outcome_reason);
     return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) {
       if (key == "result") return Api::ScalarText(x, d, &e->outcome_result);
       if (key == "reason") return Api::ScalarText(x, d, &e->outcome_reason);
@@ -278,7 +289,7 @@ struct EventReading {
       JsonKind kind;
       SIMDJSON_TRY(Api::Kind(t, &kind));
       if (kind != JsonKind::kObject) return Api::Skip(t, d);
-      LogTarget& target = spare->AddTarget(&e->targets);
+      auto& target = spare->AddTarget(&e->targets);
       return Api::Fields(t, d, [&target](std::string_view key, Value x, int dx) {
         if (key == "id") return Api::ScalarText(x, dx, &target.id);
         if (key == "type") return Api::ScalarText(x, dx, &target.type);

@@ -22,6 +22,7 @@
 #include "lib/logs/log_event_parsers.h"
 #include "lib/logs/log_event_reading.h"
 #include "lib/logs/log_event_recycler.h"
+#include "lib/logs/log_event_view.h"
 
 namespace verdict::logs {
 namespace {
@@ -34,6 +35,8 @@ using simdjson::SUCCESS;
 constexpr error_code kReadOnDemand = simdjson::UNSUPPORTED_ARCHITECTURE;
 
 thread_local size_t tape_fallbacks = 0;
+// The text of this thread's LogEventView that is not on the tape.
+thread_local ViewTextStore view_texts;
 
 struct TapeApi {
   using Value = dom::element;
@@ -80,13 +83,17 @@ struct TapeApi {
     return SUCCESS;
   }
 
-  static error_code ScalarText(dom::element v, int, std::string* out) {
+  // Into a LogEvent's std::string, or a LogEventView's std::string_view:
+  // then strings are views into the parser's string buffer, and the few
+  // other scalars text kept in this thread's view_texts.
+  template <typename Text>
+  static error_code ScalarText(dom::element v, int, Text* out) {
     switch (v.type()) {
       case dom::element_type::STRING:
-        out->assign(v.get_string().value_unsafe());
+        *out = v.get_string().value_unsafe();
         return SUCCESS;
       case dom::element_type::INT64:
-        *out = absl::StrCat(v.get_int64().value_unsafe());
+        SetText(absl::StrCat(v.get_int64().value_unsafe()), out);
         return SUCCESS;
       case dom::element_type::UINT64:
       case dom::element_type::DOUBLE:
@@ -95,7 +102,7 @@ struct TapeApi {
         *out = v.get_bool().value_unsafe() ? "true" : "false";
         return SUCCESS;
       default:
-        out->clear();
+        *out = {};
         return SUCCESS;
     }
   }
@@ -127,24 +134,65 @@ struct TapeApi {
     }
   }
 
-  static error_code StringMapValue(dom::element v, int depth, StringMap* out) {
-    LogEventRecycler& spare = LogEventRecycler::ThisThread();
-    spare.Clear(out);
-    return Fields(v, depth, [out, &spare](std::string_view key, dom::element x, int d) {
+  // debugData / detailEntry into a LogEvent's StringMap (its nodes from
+  // this thread's recycler) or a LogEventView's FlatStringMap.
+  template <typename Map>
+  static error_code StringMapValue(dom::element v, int depth, Map* out) {
+    MapClear(out);
+    return Fields(v, depth, [out](std::string_view key, dom::element x, int d) {
       switch (x.type()) {
         case dom::element_type::NULL_VALUE:
           // A later null replaces an earlier value of a duplicate key.
-          spare.Erase(out, key);
+          MapErase(out, key);
           return SUCCESS;
         case dom::element_type::OBJECT:
         case dom::element_type::ARRAY:
           return kReadOnDemand;  // nlohmann's compact text of the value
         default:
-          return ScalarText(x, d, &spare.MapSlot(out, key));
+          return ScalarText(x, d, &MapSlot(out, key));
       }
     });
   }
+
+ private:
+  static void SetText(std::string text, std::string* out) { *out = std::move(text); }
+  static void SetText(std::string text, std::string_view* out) {
+    *out = view_texts.Keep(std::move(text));
+  }
+  static void MapClear(StringMap* m) { LogEventRecycler::ThisThread().Clear(m); }
+  static void MapClear(FlatStringMap* m) { m->clear(); }
+  static void MapErase(StringMap* m, std::string_view key) {
+    LogEventRecycler::ThisThread().Erase(m, key);
+  }
+  static void MapErase(FlatStringMap* m, std::string_view key) { m->Erase(key); }
+  static std::string& MapSlot(StringMap* m, std::string_view key) {
+    return LogEventRecycler::ThisThread().MapSlot(m, key);
+  }
+  static std::string_view& MapSlot(FlatStringMap* m, std::string_view key) { return m->Slot(key); }
 };
+
+// One parser per thread, keeping its buffers between events. Documents
+// nested deeper than kTapeMaxDepth fail to parse here and so go on demand,
+// which applies the 256-level limit both other readings share.
+struct TapeParser {
+  dom::parser parser;
+  // Without its depth limit the tape would accept what on-demand rejects:
+  // when the allocation fails, every event goes on demand.
+  bool ready = parser.allocate(64 * 1024, kTapeMaxDepth) == SUCCESS;
+};
+
+// The event's root object on this thread's tape; false when the tape cannot
+// hold it (invalid JSON, too deep, not an object, no padding).
+bool ParseToTape(std::string_view text, size_t capacity, dom::element* root) {
+  thread_local TapeParser tape;
+  std::string_view json = text;
+  // nlohmann skips a UTF-8 byte order mark at the start; simdjson does not.
+  if (json.size() >= 3 && json.substr(0, 3) == "\xEF\xBB\xBF") json.remove_prefix(3);
+  return tape.ready && capacity >= text.size() + simdjson::SIMDJSON_PADDING &&
+         tape.parser.parse(json.data(), json.size(), /*realloc_if_needed=*/false).get(*root) ==
+             SUCCESS &&
+         root->type() == dom::element_type::OBJECT;
+}
 
 }  // namespace
 
@@ -152,24 +200,8 @@ size_t TapeFallbacksOnThisThread() { return tape_fallbacks; }
 
 absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
                                const LogEventPosition& position, LogEvent* out) {
-  // One parser per thread, keeping its buffers between events. Documents
-  // nested deeper than kTapeMaxDepth fail to parse here and so go on demand,
-  // which applies the 256-level limit both other readings share.
-  struct TapeParser {
-    dom::parser parser;
-    // Without its depth limit the tape would accept what on-demand rejects:
-    // when the allocation fails, every event goes on demand.
-    bool ready = parser.allocate(64 * 1024, kTapeMaxDepth) == SUCCESS;
-  };
-  thread_local TapeParser tape;
-  std::string_view json = text;
-  // nlohmann skips a UTF-8 byte order mark at the start; simdjson does not.
-  if (json.size() >= 3 && json.substr(0, 3) == "\xEF\xBB\xBF") json.remove_prefix(3);
   dom::element root;
-  if (tape.ready && capacity >= text.size() + simdjson::SIMDJSON_PADDING &&
-      tape.parser.parse(json.data(), json.size(), /*realloc_if_needed=*/false).get(root) ==
-          SUCCESS &&
-      root.type() == dom::element_type::OBJECT) {
+  if (ParseToTape(text, capacity, &root)) {
     LogEventRecycler::ThisThread().Reset(out);
     out->position = position;
     EventReading<TapeApi> reading{out, &LogEventRecycler::ThisThread(), {}, {}};
@@ -180,6 +212,18 @@ absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
   }
   ++tape_fallbacks;
   return ParseLogEventOnDemand(text, capacity, position, out);
+}
+
+bool ReadLogEventViewTape(std::string_view text, size_t capacity, const LogEventPosition& position,
+                          LogEventView* out) {
+  dom::element root;
+  out->Clear();
+  view_texts.Clear();
+  if (!ParseToTape(text, capacity, &root)) return false;
+  out->position = position;
+  LogEventViewParts parts;
+  EventReading<TapeApi, LogEventView, LogEventViewParts> reading{out, &parts, {}, {}};
+  return reading.Root(root) == SUCCESS;
 }
 
 }  // namespace verdict::logs

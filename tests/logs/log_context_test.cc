@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/support/log_events.h"
 #include "verdict/system_log.h"
 
 namespace verdict {
@@ -605,27 +606,7 @@ TEST(LogContext, PublishedTimeMatchesRfc3339Parsing) {
 namespace verdict {
 namespace {
 
-// Everything a conversion holds, one item per line.
-std::string DescribeConversion(const LogEventConversion& c) {
-  std::string out = WriteContextJson(c.context);
-  absl::StrAppend(&out, "\nhas_user ", c.context.has_user, "\ngroups ",
-                  absl::StrJoin(c.context.user.groups, ","), "\nmemberships ", c.memberships_found);
-  const RecordedOutcome& r = c.recorded;
-  absl::StrAppend(&out, "\nrecorded ", r.event_type, " | ", r.result, " | ", r.reason, " | ",
-                  r.access ? static_cast<int>(*r.access) : -1, " | ",
-                  r.security_conditions_unreadable);
-  for (const RecordedDecision& d : r.decisions) {
-    const std::string_view type = d.policy_type ? PolicyTypeName(*d.policy_type) : "-";
-    absl::StrAppend(&out, "\ndecision ", absl::string_view(type.data(), type.size()), " ",
-                    d.policy_type_inferred, " ", d.policy_id, " ", d.policy_name, " ", d.rule_id,
-                    " ", d.rule_name, " ", d.redacted);
-  }
-  for (const SecurityCondition& s : r.security_conditions) {
-    absl::StrAppend(&out, "\ncondition ", s.result, " ", s.condition);
-  }
-  for (const std::string& note : c.notes) absl::StrAppend(&out, "\nnote ", note);
-  return out;
-}
+using testing::DescribeConversion;
 
 // A replay converts every event of a thread into one reused conversion: the
 // result must be exactly a fresh conversion's, whatever came before. Every

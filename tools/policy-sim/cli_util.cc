@@ -396,19 +396,17 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         slot.error = "the input ends inside this event (or it exceeds the size limit)";
         return;
       }
-      // One event per thread, its buffers reused from one event to the next.
-      thread_local LogEvent event;
-      if (absl::Status parsed = ParseLogEvent(raw, input.json_parser, &event); !parsed.ok()) {
+      SourcedContext& item = items[i];
+      absl::StatusOr<bool> converted = ConvertLogEvent(raw, options, &item, input.json_parser);
+      if (!converted.ok()) {
         slot.kind = Kind::kMalformed;
-        slot.error = std::string(parsed.message());
+        slot.error = std::string(converted.status().message());
         return;
       }
-      if (!IsSignOnEventType(event.event_type)) {
+      if (!*converted) {
         slot.kind = Kind::kSkipped;
         return;
       }
-      SourcedContext& item = items[i];
-      ContextFromLogEvent(event, options, &item);
       item.from_log = true;
       item.where.clear();
       raw.position.AppendTo(&item.where);
