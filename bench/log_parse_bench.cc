@@ -1,8 +1,10 @@
 // System Log events per second: the tape parser (simdjson's DOM parser, the
 // default), the on-demand parser (simdjson) and the DOM parser (nlohmann),
 // alone and followed by the conversion to a context (ContextFromLogEvent), over the events of the
-// fixture export fixtures/logs/org-export.jsonl.gz (or $VERDICT_BENCH_LOGS). Items are events: see
-// the items_per_second counter.
+// fixture export fixtures/logs/org-export.jsonl.gz (or $VERDICT_BENCH_LOGS); and
+// ConvertLogEvent, a replay's path (the tape read into views and converted
+// into one reused conversion, no LogEvent). Items are events: see the
+// items_per_second counter.
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -67,6 +69,35 @@ void Run(benchmark::State& state, LogJsonParser parser, bool convert) {
   state.counters["events"] = static_cast<double>(events.size());
 }
 
+// ConvertLogEvent into one reused conversion, as a replay's worker does.
+void RunConvert(benchmark::State& state, LogJsonParser parser) {
+  const std::vector<RawLogEvent>& events = Events();
+  if (events.empty()) {
+    state.SkipWithError("no events (fixtures/logs/org-export.jsonl.gz or $VERDICT_BENCH_LOGS)");
+    return;
+  }
+  size_t i = 0;
+  int64_t bytes = 0;
+  LogEventConversion conversion;
+  for (auto _ : state) {
+    const RawLogEvent& raw = events[i];
+    i = i + 1 == events.size() ? 0 : i + 1;
+    if (!ConvertLogEvent(raw, {}, &conversion, parser).ok()) {
+      state.SkipWithError("an event did not parse");
+      return;
+    }
+    benchmark::DoNotOptimize(conversion);
+    bytes += static_cast<int64_t>(raw.text.size());
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.SetBytesProcessed(bytes);
+}
+
+void BM_ConvertLogEventTape(benchmark::State& state) { RunConvert(state, LogJsonParser::kTape); }
+void BM_ConvertLogEventOnDemand(benchmark::State& state) {
+  RunConvert(state, LogJsonParser::kOnDemand);
+}
+
 void BM_ParseLogEventTape(benchmark::State& state) { Run(state, LogJsonParser::kTape, false); }
 void BM_ParseAndConvertTape(benchmark::State& state) { Run(state, LogJsonParser::kTape, true); }
 void BM_ParseLogEventOnDemand(benchmark::State& state) {
@@ -84,6 +115,8 @@ BENCHMARK(BM_ParseLogEventDom);
 BENCHMARK(BM_ParseAndConvertTape);
 BENCHMARK(BM_ParseAndConvertOnDemand);
 BENCHMARK(BM_ParseAndConvertDom);
+BENCHMARK(BM_ConvertLogEventTape);
+BENCHMARK(BM_ConvertLogEventOnDemand);
 
 }  // namespace
 }  // namespace verdict

@@ -634,7 +634,7 @@ void ContextFromLogEventView(const LogEventView& e, const LogConversionOptions& 
 
 void ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options,
                          LogEventConversion* conversion) {
-  logs::LogEventView view;
+  thread_local logs::LogEventView view;  // its containers' buffers kept per thread
   logs::ViewOf(e, &view);
   logs::ContextFromLogEventView(view, options, conversion);
 }
