@@ -183,16 +183,24 @@ uint64_t FileSize(const std::string& path) {
   return ec ? 0 : static_cast<uint64_t>(size);
 }
 
-absl::Status ReadContextLines(const ContextInput& input, const ContextBatchCallback& on_batch,
+// A new context's storage, as the handlers make it.
+std::unique_ptr<SourcedContext> MakeItem(const ContextHandlers& handlers) {
+  return handlers.make_item ? handlers.make_item() : std::make_unique<SourcedContext>();
+}
+
+absl::Status ReadContextLines(const ContextInput& input, const ContextHandlers& handlers,
                               InputTotals* totals, size_t batch_size, Progress* progress) {
   LineReader reader;
   if (absl::Status s = reader.Open(input.contexts_path); !s.ok()) return s;
-  std::vector<SourcedContext> batch;
+  std::vector<std::unique_ptr<SourcedContext>> batch;
   std::vector<SourcedContext*> pointers;
   auto hand_on = [&] {
+    if (handlers.on_context) {
+      ParallelFor(batch.size(), [&](size_t i) { handlers.on_context(*batch[i]); });
+    }
     pointers.clear();
-    for (SourcedContext& item : batch) pointers.push_back(&item);
-    on_batch(pointers);
+    for (const std::unique_ptr<SourcedContext>& item : batch) pointers.push_back(item.get());
+    if (handlers.on_batch) handlers.on_batch(pointers);
     batch.clear();
   };
   std::string line;
@@ -209,7 +217,7 @@ absl::Status ReadContextLines(const ContextInput& input, const ContextBatchCallb
       continue;
     }
     ++totals->evaluated;
-    SourcedContext& item = batch.emplace_back();
+    SourcedContext& item = *batch.emplace_back(MakeItem(handlers));
     item.context = *std::move(context);
     item.memberships_found = true;  // the context lists its groups
     item.where = absl::StrCat("line ", reader.line_number());
@@ -357,7 +365,7 @@ class RawBatchPipe {
 // events; parsing and conversion of each batch run on all cores
 // (ParallelFor), and results are reported in input order. With more than one
 // thread the slicing runs on its own thread, one batch ahead.
-absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallback& on_batch,
+absl::Status ReadLogContexts(const ContextInput& input, const ContextHandlers& handlers,
                              InputTotals* totals, size_t batch_size, Progress* progress) {
   LogReaderOptions reader_options;
   reader_options.map_plain_files = input.map_plain_files;
@@ -374,19 +382,20 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
   // What became of each event of a part. Its context is converted straight
   // into `items[i]`, kept from part to part: the contexts' strings and
   // vectors are refilled, not reallocated, and nothing is moved afterwards
-  // (the batch handed on is a list of pointers to the contexts).
+  // (the batch handed on is a list of pointers to the contexts). The
+  // handlers' per-context work runs in the same parallel pass.
   struct Slot {
     Kind kind = Kind::kContext;
     std::string error;
   };
   std::vector<Slot> slots;
-  std::vector<SourcedContext> items;
+  std::vector<std::unique_ptr<SourcedContext>> items;
   std::vector<SourcedContext*> contexts;
   // Events [begin, begin + n) of a raw batch: parsed and converted on all
   // cores, then handed on in input order.
   auto process_part = [&](const RawBatch& raws, size_t begin, size_t n) {
     if (slots.size() < n) slots.resize(n);
-    if (items.size() < n) items.resize(n);
+    while (items.size() < n) items.push_back(MakeItem(handlers));
     ParallelFor(n, [&](size_t i) {
       const RawLogEvent& raw = raws.events[begin + i];
       Slot& slot = slots[i];
@@ -396,7 +405,7 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
         slot.error = "the input ends inside this event (or it exceeds the size limit)";
         return;
       }
-      SourcedContext& item = items[i];
+      SourcedContext& item = *items[i];
       absl::StatusOr<bool> converted = ConvertLogEvent(raw, options, &item, input.json_parser);
       if (!converted.ok()) {
         slot.kind = Kind::kMalformed;
@@ -410,6 +419,7 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
       item.from_log = true;
       item.where.clear();
       raw.position.AppendTo(&item.where);
+      if (handlers.on_context) handlers.on_context(item);
     });
     contexts.clear();
     for (size_t i = 0; i < n; ++i) {
@@ -427,13 +437,13 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
           break;
         case Kind::kContext: {
           ++totals->evaluated;
-          if (!items[i].memberships_found) ++totals->without_memberships;
-          contexts.push_back(&items[i]);
+          if (!items[i]->memberships_found) ++totals->without_memberships;
+          contexts.push_back(items[i].get());
           break;
         }
       }
     }
-    if (!contexts.empty()) on_batch(contexts);
+    if (!contexts.empty() && handlers.on_batch) handlers.on_batch(contexts);
     progress->Update(totals->read,
                      reader.compressed() ? 0 : raws.events[begin + n - 1].position.byte_offset);
   };
@@ -474,14 +484,21 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextBatchCallba
 
 }  // namespace
 
-absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatchCallback& on_batch,
+absl::Status ReadContextsInBatches(const ContextInput& input, const ContextHandlers& handlers,
                                    InputTotals* totals, size_t batch_size) {
   const bool logs = !input.logs_path.empty();
   Progress progress(input.progress_label, FileSize(logs ? input.logs_path : input.contexts_path));
-  absl::Status status = logs ? ReadLogContexts(input, on_batch, totals, batch_size, &progress)
-                             : ReadContextLines(input, on_batch, totals, batch_size, &progress);
+  absl::Status status = logs ? ReadLogContexts(input, handlers, totals, batch_size, &progress)
+                             : ReadContextLines(input, handlers, totals, batch_size, &progress);
   progress.Finish();
   return status;
+}
+
+absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatchCallback& on_batch,
+                                   InputTotals* totals, size_t batch_size) {
+  ContextHandlers handlers;
+  handlers.on_batch = on_batch;
+  return ReadContextsInBatches(input, handlers, totals, batch_size);
 }
 
 void SetMaxThreads(size_t n) { max_threads = n; }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <istream>
+#include <memory>
 #include <optional>
 #include <ostream>
 #include <span>
@@ -140,10 +141,30 @@ struct ContextInput {
 // keep pointers to them.
 using ContextBatchCallback = std::function<void(std::span<SourcedContext* const> batch)>;
 
-// Streams the input in batches (input order) to `on_batch`, so memory stays
-// bounded by the batch size. Malformed items are reported on stderr with
-// their line/offset and counted. Shows a progress bar on stderr when it is a
-// terminal. An error only when the input cannot be opened or read to the end.
+// What a command does with the contexts it reads.
+struct ContextHandlers {
+  // Makes the storage of one context: a plain SourcedContext when unset. A
+  // command that keeps results per context makes a type derived from
+  // SourcedContext (and casts back to it in its handlers).
+  std::function<std::unique_ptr<SourcedContext>()> make_item;
+  // Optional. Runs on the worker threads for each context right after it is
+  // read and converted, concurrently and in any order: a command's
+  // per-context work (an evaluation) then runs on the core that built the
+  // context, while it is in that core's cache, and in the same parallel pass.
+  std::function<void(SourcedContext& item)> on_context;
+  // Runs on the calling thread with a batch's contexts in input order, after
+  // their on_context calls.
+  ContextBatchCallback on_batch;
+};
+
+// Streams the input in batches (input order) to the handlers, so memory
+// stays bounded by the batch size. Malformed items are reported on stderr
+// with their line/offset and counted. Shows a progress bar on stderr when it
+// is a terminal. An error only when the input cannot be opened or read to
+// the end.
+absl::Status ReadContextsInBatches(const ContextInput& input, const ContextHandlers& handlers,
+                                   InputTotals* totals, size_t batch_size = 4096);
+// The same with only an in-order batch callback.
 absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatchCallback& on_batch,
                                    InputTotals* totals, size_t batch_size = 4096);
 

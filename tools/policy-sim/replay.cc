@@ -8,8 +8,10 @@
 #include <iostream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -122,13 +124,41 @@ struct ConditionReport {
   std::map<std::string, size_t> not_compiled_index;
 };
 
-// Each distinct recorded condition compiled once (on the reader's thread,
-// before the batch is evaluated in parallel).
 struct CompiledCondition {
   std::shared_ptr<const CompiledExpression> expression;  // null: not compilable
   std::string error;
 };
-using ConditionCache = std::map<std::string, CompiledCondition, std::less<>>;
+
+// Each distinct recorded condition compiled once, by the first worker that
+// meets it; the others read it under a shared lock (a replay holds a few
+// dozen distinct conditions, met by a few percent of its events).
+class ConditionCache {
+ public:
+  // The condition compiled; the reference stays valid (and unchanged) for
+  // the cache's life.
+  const CompiledCondition& Get(const std::string& condition) {
+    {
+      std::shared_lock<std::shared_mutex> lock(mu_);
+      if (const auto it = map_.find(condition); it != map_.end()) return it->second;
+    }
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    auto [it, inserted] = map_.try_emplace(condition);
+    if (inserted) {
+      absl::StatusOr<std::shared_ptr<const CompiledExpression>> compiled =
+          CompileExpression(condition);
+      if (compiled.ok()) {
+        it->second.expression = *std::move(compiled);
+      } else {
+        it->second.error = std::string(compiled.status().message());
+      }
+    }
+    return it->second;
+  }
+
+ private:
+  std::shared_mutex mu_;
+  std::map<std::string, CompiledCondition, std::less<>> map_;  // nodes never move
+};
 
 struct Group {
   PolicyType type;
@@ -208,24 +238,29 @@ Comparison Compare(const SignOnContext& context, PolicyType type, const Recorded
 }
 
 // Checks each recorded condition of `recorded` against `context`.
-std::vector<ConditionCheck> CheckConditions(const SignOnContext& context,
-                                            const RecordedOutcome& recorded,
-                                            const ConditionCache& cache,
-                                            const ExpressionData& data) {
-  std::vector<ConditionCheck> checks;
+void CheckConditions(const SignOnContext& context, const RecordedOutcome& recorded,
+                     ConditionCache& cache, const ExpressionData& data,
+                     std::vector<ConditionCheck>* checks) {
+  checks->clear();
   for (const SecurityCondition& condition : recorded.security_conditions) {
-    ConditionCheck check;
+    ConditionCheck& check = checks->emplace_back();
     check.recorded = &condition;
-    const auto it = cache.find(condition.condition);
-    if (it != cache.end() && it->second.expression != nullptr) {
-      check.computed = it->second.expression->EvaluateBool(context, data, &check.why);
+    const CompiledCondition& compiled = cache.Get(condition.condition);
+    if (compiled.expression != nullptr) {
+      check.computed = compiled.expression->EvaluateBool(context, data, &check.why);
       check.verdict = check.computed == condition.result ? ConditionCheck::kMatched
                                                          : ConditionCheck::kDisagreed;
     }
-    checks.push_back(std::move(check));
   }
-  return checks;
 }
+
+// A context of the replay with what its evaluation found, kept with it from
+// the worker that evaluates it to the in-order tally.
+struct ReplayItem : SourcedContext {
+  std::vector<ConditionCheck> checks;
+  std::vector<Comparison> results;
+  bool coverage_only = false;  // nothing recorded to compare with
+};
 
 void AddExample(std::vector<std::string>* examples, int max, const SourcedContext& item) {
   if (static_cast<int>(examples->size()) < max) {
@@ -234,7 +269,7 @@ void AddExample(std::vector<std::string>* examples, int max, const SourcedContex
 }
 
 void Tally(const std::vector<ConditionCheck>& checks, const SourcedContext& item,
-           const ConditionCache& cache, int examples, ConditionReport* report) {
+           ConditionCache& cache, int examples, ConditionReport* report) {
   for (const ConditionCheck& check : checks) {
     ++report->checked;
     const SecurityCondition& c = *check.recorded;
@@ -263,14 +298,8 @@ void Tally(const std::vector<ConditionCheck>& checks, const SourcedContext& item
         auto [it, inserted] =
             report->not_compiled_index.emplace(c.condition, report->not_compiled.size());
         if (inserted) {
-          const auto compiled = cache.find(c.condition);
           report->not_compiled.push_back(
-              {c.condition,
-               c.result,
-               compiled == cache.end() ? std::string() : compiled->second.error,
-               "",
-               0,
-               {}});
+              {c.condition, c.result, cache.Get(c.condition).error, "", 0, {}});
         }
         ConditionGroup& g = report->not_compiled[it->second];
         ++g.count;
@@ -451,98 +480,82 @@ int RunReplay(const std::vector<std::string>& args) {
   uint64_t without_recorded = 0;
   InputTotals totals;
 
-  absl::Status status = ReadContextsInBatches(
-      input,
-      [&](std::span<SourcedContext* const> batch) {
-        for (const SourcedContext* item : batch) {
-          for (const SecurityCondition& c : item->recorded.security_conditions) {
-            if (condition_cache.count(c.condition)) continue;
-            absl::StatusOr<std::shared_ptr<const CompiledExpression>> compiled =
-                CompileExpression(c.condition);
-            CompiledCondition& entry = condition_cache[c.condition];
-            if (compiled.ok()) {
-              entry.expression = *std::move(compiled);
-            } else {
-              entry.error = std::string(compiled.status().message());
+  ContextHandlers handlers;
+  handlers.make_item = [] { return std::make_unique<ReplayItem>(); };
+  // On the workers: each context evaluated as soon as it is built.
+  handlers.on_context = [&](SourcedContext& base) {
+    ReplayItem& item = static_cast<ReplayItem&>(base);  // made by make_item
+    // GeoResolver is thread-safe (a cache per thread).
+    if (geo != nullptr) geo->Enrich(snapshot, &item.context);
+    const RecordedOutcome& rec = item.recorded;
+    CheckConditions(item.context, rec, condition_cache, expression_data, &item.checks);
+    const std::optional<Outcome> outcome = ToOutcome(rec.access);
+    item.results.clear();
+    item.coverage_only = false;
+    for (const RecordedDecision& d : rec.decisions) {
+      if (!d.policy_type) continue;
+      item.results.push_back(Compare(item.context, *d.policy_type, &d, outcome, engine));
+    }
+    if (item.results.empty() && outcome) {
+      item.results.push_back(
+          Compare(item.context, PolicyType::kOktaSignOn, nullptr, outcome, engine));
+    }
+    if (item.results.empty()) {
+      // Nothing recorded to compare: evaluated for coverage only.
+      item.coverage_only = true;
+      for (PolicyType t : snapshot_types) {
+        item.results.push_back(Compare(item.context, t, nullptr, std::nullopt, engine));
+      }
+    }
+  };
+  // In input order: the tallies, groups and examples.
+  handlers.on_batch = [&](std::span<SourcedContext* const> batch) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      const ReplayItem& item = static_cast<const ReplayItem&>(*batch[i]);
+      Tally(item.checks, item, condition_cache, examples, &conditions);
+      if (item.recorded.security_conditions_unreadable) ++conditions.unreadable;
+      bool recorded_any = false;
+      for (const Comparison& c : item.results) {
+        if (c.computed.rule != nullptr) reached.insert(c.computed.rule);
+        if (item.coverage_only) continue;
+        recorded_any = true;
+        types_seen.insert(c.type);
+        TypeStats& s = stats[c.type];
+        switch (c.verdict) {
+          case Comparison::kAgree:
+            ++s.compared;
+            ++s.agree;
+            break;
+          case Comparison::kDisagree: {
+            ++s.compared;
+            ++s.disagree;
+            const std::string computed = DescribeDecision(c.computed);
+            std::string recorded = RecordedText(*c.recorded, c.recorded_outcome);
+            auto [it, inserted] =
+                group_index.emplace(std::make_tuple(c.type, recorded, computed), groups.size());
+            if (inserted) {
+              groups.push_back({c.type,
+                                std::move(recorded),
+                                computed,
+                                RecordedJson(*c.recorded, c.recorded_outcome),
+                                DecisionJson(c.computed),
+                                0,
+                                {}});
             }
+            Group& g = groups[it->second];
+            ++g.count;
+            AddExample(&g.examples, examples, item);
+            break;
           }
+          case Comparison::kNotComparable:
+            ++s.not_comparable;
+            break;
         }
-        std::vector<std::vector<Comparison>> results(batch.size());
-        std::vector<std::vector<ConditionCheck>> checks(batch.size());
-        std::vector<char> coverage_only(batch.size(), 0);
-        ParallelFor(batch.size(), [&](size_t i) {
-          // GeoResolver is thread-safe (a cache per thread).
-          if (geo != nullptr) geo->Enrich(snapshot, &batch[i]->context);
-          const SourcedContext& item = *batch[i];
-          const RecordedOutcome& rec = item.recorded;
-          checks[i] = CheckConditions(item.context, rec, condition_cache, expression_data);
-          const std::optional<Outcome> outcome = ToOutcome(rec.access);
-          bool any = false;
-          for (const RecordedDecision& d : rec.decisions) {
-            if (!d.policy_type) continue;
-            results[i].push_back(Compare(item.context, *d.policy_type, &d, outcome, engine));
-            any = true;
-          }
-          if (!any && outcome) {
-            results[i].push_back(
-                Compare(item.context, PolicyType::kOktaSignOn, nullptr, outcome, engine));
-            any = true;
-          }
-          if (!any) {
-            // Nothing recorded to compare: evaluated for coverage only.
-            coverage_only[i] = 1;
-            for (PolicyType t : snapshot_types) {
-              Comparison c = Compare(item.context, t, nullptr, std::nullopt, engine);
-              results[i].push_back(std::move(c));
-            }
-          }
-        });
-        for (size_t i = 0; i < batch.size(); ++i) {
-          const SourcedContext& item = *batch[i];
-          Tally(checks[i], item, condition_cache, examples, &conditions);
-          if (item.recorded.security_conditions_unreadable) ++conditions.unreadable;
-          bool recorded_any = false;
-          for (const Comparison& c : results[i]) {
-            if (c.computed.rule != nullptr) reached.insert(c.computed.rule);
-            if (coverage_only[i]) continue;
-            recorded_any = true;
-            types_seen.insert(c.type);
-            TypeStats& s = stats[c.type];
-            switch (c.verdict) {
-              case Comparison::kAgree:
-                ++s.compared;
-                ++s.agree;
-                break;
-              case Comparison::kDisagree: {
-                ++s.compared;
-                ++s.disagree;
-                const std::string computed = DescribeDecision(c.computed);
-                std::string recorded = RecordedText(*c.recorded, c.recorded_outcome);
-                auto [it, inserted] =
-                    group_index.emplace(std::make_tuple(c.type, recorded, computed), groups.size());
-                if (inserted) {
-                  groups.push_back({c.type,
-                                    std::move(recorded),
-                                    computed,
-                                    RecordedJson(*c.recorded, c.recorded_outcome),
-                                    DecisionJson(c.computed),
-                                    0,
-                                    {}});
-                }
-                Group& g = groups[it->second];
-                ++g.count;
-                AddExample(&g.examples, examples, item);
-                break;
-              }
-              case Comparison::kNotComparable:
-                ++s.not_comparable;
-                break;
-            }
-          }
-          if (!recorded_any) ++without_recorded;
-        }
-      },
-      &totals);
+      }
+      if (!recorded_any) ++without_recorded;
+    }
+  };
+  absl::Status status = ReadContextsInBatches(input, handlers, &totals);
   if (!status.ok()) {
     std::cerr << "error: --logs " << status.message() << '\n';
     std::cerr << "totals: " << totals.ToString() << '\n';
