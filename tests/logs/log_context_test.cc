@@ -715,3 +715,34 @@ TEST(LogContextReuse, FieldsSetByTheCallerDoNotSurviveTheNextConversion) {
 
 }  // namespace
 }  // namespace verdict
+
+namespace verdict {
+namespace {
+
+// Placeholder ids (sanitised exports, Okta's own "unknown") are never taken
+// for real ones; anything else is an id, however close to a placeholder word.
+TEST(LogContext, PlaceholderIdsAreRecognisedAndNothingElse) {
+  for (const std::string id : {"unknown", "UNKNOWN", " null ", "None", "n/a", "N/A", "-", "1",
+                               "12345678901234567890", "  "}) {
+    LogEvent e;
+    e.event_type = "user.session.start";
+    e.actor_type = "User";
+    e.actor_id = id;
+    e.actor_alternate_id = "ann@example.com";
+    const LogEventConversion c = ContextFromLogEvent(e);
+    EXPECT_EQ(c.context.user.id, "") << "\"" << id << "\"";
+    EXPECT_EQ(c.context.user.login, "ann@example.com");
+  }
+  for (const std::string id :
+       {"00u1abcdEFGH23456789", "nulls", "unknown1", "n/ab", "--", "a", "nul", "0x1"}) {
+    LogEvent e;
+    e.event_type = "user.session.start";
+    e.actor_type = "User";
+    e.actor_id = id;
+    const LogEventConversion c = ContextFromLogEvent(e);
+    EXPECT_EQ(c.context.user.id, id);
+  }
+}
+
+}  // namespace
+}  // namespace verdict
