@@ -161,6 +161,13 @@ struct Change {
   Decision after;
 };
 
+// A context of the diff with its changed decisions, kept with it from the
+// worker that evaluates it to the in-order report.
+struct DiffItem : SourcedContext {
+  uint64_t decisions = 0;  // evaluated (one per policy type)
+  std::vector<Change> changes;
+};
+
 struct Group {
   PolicyType type;
   std::string before_text;
@@ -226,56 +233,58 @@ int RunDiff(const std::vector<std::string>& args) {
   InputTotals totals;
 
   if (flags.json) std::cout << "{\"changes\": [";
-  absl::Status status = ReadContextsInBatches(
-      input,
-      [&](std::span<SourcedContext* const> batch) {
-        std::vector<std::vector<Change>> changes(batch.size());
-        std::vector<uint64_t> counts(batch.size(), 0);
-        ParallelFor(batch.size(), [&](size_t i) {
-          const SignOnContext& context = batch[i]->context;
-          const std::vector<PolicyType>& types =
-              context.policy_types.empty() ? all_types : context.policy_types;
-          counts[i] = types.size();
-          for (PolicyType type : types) {
-            const Decision a = old_engine.Evaluate(context, type);
-            const Decision b = new_engine.Evaluate(context, type);
-            if (KeyOf(a) != KeyOf(b)) changes[i].push_back({type, a, b});
-          }
-        });
-        for (size_t i = 0; i < batch.size(); ++i) {
-          decisions += counts[i];
-          const std::string& id = batch[i]->context.id;
-          for (const Change& c : changes[i]) {
-            ++changed;
-            const Direction direction = Classify(c.before, c.after);
-            ++by_direction[static_cast<int>(direction)];
-            auto key = std::make_tuple(c.type, KeyOf(c.before), KeyOf(c.after));
-            auto [it, inserted] = group_index.emplace(key, groups.size());
-            if (inserted) {
-              groups.push_back({c.type,
-                                DescribeDecision(c.before),
-                                DescribeDecision(c.after),
-                                DecisionJson(c.before),
-                                DecisionJson(c.after),
-                                direction,
-                                0,
-                                {}});
-            }
-            Group& g = groups[it->second];
-            ++g.count;
-            if (static_cast<int>(g.examples.size()) < flags.examples) g.examples.push_back(id);
-            if (flags.json) {
-              std::cout << (first_change ? "\n  " : ",\n  ") << "{\"id\": " << JsonQuote(id)
-                        << ", \"policyType\": " << JsonQuote(PolicyTypeName(c.type))
-                        << ", \"direction\": " << JsonQuote(DirectionName(direction))
-                        << ", \"before\": " << DecisionJson(c.before)
-                        << ", \"after\": " << DecisionJson(c.after) << "}";
-              first_change = false;
-            }
-          }
+  ContextHandlers handlers;
+  handlers.make_item = [] { return std::make_unique<DiffItem>(); };
+  // On the workers: both evaluations of each context as soon as it is built.
+  handlers.on_context = [&](SourcedContext& base) {
+    DiffItem& item = static_cast<DiffItem&>(base);  // made by make_item
+    const std::vector<PolicyType>& types =
+        item.context.policy_types.empty() ? all_types : item.context.policy_types;
+    item.decisions = types.size();
+    item.changes.clear();
+    for (PolicyType type : types) {
+      const Decision a = old_engine.Evaluate(item.context, type);
+      const Decision b = new_engine.Evaluate(item.context, type);
+      if (KeyOf(a) != KeyOf(b)) item.changes.push_back({type, a, b});
+    }
+  };
+  // In input order: groups, counts, the JSON list.
+  handlers.on_batch = [&](std::span<SourcedContext* const> batch) {
+    for (SourcedContext* base : batch) {
+      const DiffItem& item = static_cast<const DiffItem&>(*base);
+      decisions += item.decisions;
+      const std::string& id = item.context.id;
+      for (const Change& c : item.changes) {
+        ++changed;
+        const Direction direction = Classify(c.before, c.after);
+        ++by_direction[static_cast<int>(direction)];
+        auto key = std::make_tuple(c.type, KeyOf(c.before), KeyOf(c.after));
+        auto [it, inserted] = group_index.emplace(key, groups.size());
+        if (inserted) {
+          groups.push_back({c.type,
+                            DescribeDecision(c.before),
+                            DescribeDecision(c.after),
+                            DecisionJson(c.before),
+                            DecisionJson(c.after),
+                            direction,
+                            0,
+                            {}});
         }
-      },
-      &totals);
+        Group& g = groups[it->second];
+        ++g.count;
+        if (static_cast<int>(g.examples.size()) < flags.examples) g.examples.push_back(id);
+        if (flags.json) {
+          std::cout << (first_change ? "\n  " : ",\n  ") << "{\"id\": " << JsonQuote(id)
+                    << ", \"policyType\": " << JsonQuote(PolicyTypeName(c.type))
+                    << ", \"direction\": " << JsonQuote(DirectionName(direction))
+                    << ", \"before\": " << DecisionJson(c.before)
+                    << ", \"after\": " << DecisionJson(c.after) << "}";
+          first_change = false;
+        }
+      }
+    }
+  };
+  absl::Status status = ReadContextsInBatches(input, handlers, &totals);
   if (!status.ok()) {
     if (flags.json) std::cout << "]}\n";
     std::cerr << "error: " << (flags.logs.empty() ? "--contexts " : "--logs ") << status.message()
