@@ -460,7 +460,7 @@ void MapRecorded(const LogEventView& e, LogEventConversion* out) {
   } else if (const std::string_view* text = DebugValue(e, "securityConditions")) {
     absl::StatusOr<std::vector<SecurityCondition>> parsed = logs::ParseSecurityConditions(*text);
     if (parsed.ok()) {
-      r.security_conditions = *std::move(parsed);
+      r.security_conditions = *parsed;  // assigned: the elements keep their buffers
     } else {
       r.security_conditions.clear();
       conditions = parsed.status();
@@ -654,19 +654,36 @@ LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOpt
 
 absl::StatusOr<bool> ConvertLogEvent(const RawLogEvent& raw, const LogConversionOptions& options,
                                      LogEventConversion* out, LogJsonParser parser) {
-  if (parser == LogJsonParser::kTape && raw.text.capacity() >= raw.text.size() + kLogEventPadding) {
-    // This thread's view of the event on its tape (valid until its next parse).
-    thread_local logs::LogEventView view;
-    if (logs::ReadLogEventViewTape(raw.text, raw.text.capacity(), raw.position, &view)) {
-      if (!IsSignOnEventType(view.event_type)) return false;
-      logs::ContextFromLogEventView(view, options, out);
-      return true;
-    }
+  thread_local LogEvent event;  // for what is not read through a view
+  if (parser != LogJsonParser::kTape) {
+    if (absl::Status parsed = ParseLogEvent(raw, parser, &event); !parsed.ok()) return parsed;
+    if (!IsSignOnEventType(event.event_type)) return false;
+    ContextFromLogEvent(event, options, out);
+    return true;
   }
-  // The events the tape cannot read (ParseLogEvent then reads them on
-  // demand, reporting malformed ones), and the other parsers.
-  thread_local LogEvent event;
-  if (absl::Status parsed = ParseLogEvent(raw, parser, &event); !parsed.ok()) return parsed;
+  std::string_view text = raw.text;
+  size_t capacity = raw.text.capacity();
+  if (capacity < text.size() + kLogEventPadding) {
+    // Not from LogReader: into this thread's buffer, which has the padding.
+    thread_local std::string padded;
+    padded.reserve(text.size() + kLogEventPadding);
+    padded.assign(text);
+    text = padded;
+    capacity = padded.capacity();
+  }
+  // This thread's view of the event on its tape (valid until its next parse).
+  thread_local logs::LogEventView view;
+  if (logs::ReadLogEventViewTape(text, capacity, raw.position, &view)) {
+    if (!IsSignOnEventType(view.event_type)) return false;
+    logs::ContextFromLogEventView(view, options, out);
+    return true;
+  }
+  // What the tape cannot read as nlohmann does (malformed events among them):
+  // the on-demand reading, as ParseLogEvent's tape reading does.
+  if (absl::Status parsed = logs::ParseLogEventOnDemand(text, capacity, raw.position, &event);
+      !parsed.ok()) {
+    return parsed;
+  }
   if (!IsSignOnEventType(event.event_type)) return false;
   ContextFromLogEvent(event, options, out);
   return true;

@@ -48,9 +48,11 @@ absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
 struct LogEventView;
 bool ReadLogEventViewTape(std::string_view text, size_t capacity, const LogEventPosition& position,
                           LogEventView* out);
-// How many events this thread's ParseLogEventTape handed to the on-demand
-// reading (for tests and measurements).
+// How many events this thread's ParseLogEventTape and ReadLogEventViewTape
+// handed to the on-demand reading, and how many ReadLogEventViewTape read
+// (for tests and measurements).
 size_t TapeFallbacksOnThisThread();
+size_t TapeViewReadsOnThisThread();
 
 // The steps after the fields are read, shared by both parsers: parses
 // debug_data["securityConditions"] into security_conditions.

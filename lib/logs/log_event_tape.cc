@@ -35,6 +35,7 @@ using simdjson::SUCCESS;
 constexpr error_code kReadOnDemand = simdjson::UNSUPPORTED_ARCHITECTURE;
 
 thread_local size_t tape_fallbacks = 0;
+thread_local size_t tape_view_reads = 0;
 // The text of this thread's LogEventView that is not on the tape.
 thread_local ViewTextStore view_texts;
 
@@ -197,6 +198,7 @@ bool ParseToTape(std::string_view text, size_t capacity, dom::element* root) {
 }  // namespace
 
 size_t TapeFallbacksOnThisThread() { return tape_fallbacks; }
+size_t TapeViewReadsOnThisThread() { return tape_view_reads; }
 
 absl::Status ParseLogEventTape(std::string_view text, size_t capacity,
                                const LogEventPosition& position, LogEvent* out) {
@@ -219,11 +221,17 @@ bool ReadLogEventViewTape(std::string_view text, size_t capacity, const LogEvent
   dom::element root;
   out->Clear();
   view_texts.Clear();
-  if (!ParseToTape(text, capacity, &root)) return false;
-  out->position = position;
-  LogEventViewParts parts;
-  EventReading<TapeApi, LogEventView, LogEventViewParts> reading{out, &parts, {}, {}};
-  return reading.Root(root) == SUCCESS;
+  if (ParseToTape(text, capacity, &root)) {
+    out->position = position;
+    LogEventViewParts parts;
+    EventReading<TapeApi, LogEventView, LogEventViewParts> reading{out, &parts, {}, {}};
+    if (reading.Root(root) == SUCCESS) {
+      ++tape_view_reads;
+      return true;
+    }
+  }
+  ++tape_fallbacks;
+  return false;
 }
 
 }  // namespace verdict::logs
