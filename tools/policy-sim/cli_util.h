@@ -111,6 +111,15 @@ std::optional<Snapshot> LoadSnapshotOrReport(const std::string& directory,
 // A System Log event's whole conversion is kept (what Okta recorded, whether
 // memberships were found); a context line fills only `context`.
 struct SourcedContext : LogEventConversion {
+  SourcedContext() = default;
+  SourcedContext(const SourcedContext&) = default;
+  SourcedContext(SourcedContext&&) = default;
+  SourcedContext& operator=(const SourcedContext&) = default;
+  SourcedContext& operator=(SourcedContext&&) = default;
+  // Virtual: the reader owns commands' derived items (ContextHandlers::
+  // make_item) through pointers to this base.
+  virtual ~SourcedContext() = default;
+
   std::string where;  // "line 3" or the log position
   bool from_log = false;
 };
