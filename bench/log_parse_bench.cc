@@ -41,7 +41,10 @@ const std::vector<RawLogEvent>& Events() {
   return *events;
 }
 
-void Run(benchmark::State& state, LogJsonParser parser, bool convert) {
+// Runs `step` on the events in turn, one per iteration; false from it stops
+// the benchmark with an error.
+template <typename Step>
+void RunOverEvents(benchmark::State& state, Step&& step) {
   const std::vector<RawLogEvent>& events = Events();
   if (events.empty()) {
     state.SkipWithError("no events (fixtures/logs/org-export.jsonl.gz or $VERDICT_BENCH_LOGS)");
@@ -49,19 +52,13 @@ void Run(benchmark::State& state, LogJsonParser parser, bool convert) {
   }
   size_t i = 0;
   int64_t bytes = 0;
-  LogEvent event;  // reused, as replay does (one per thread)
   for (auto _ : state) {
     const RawLogEvent& raw = events[i];
     i = i + 1 == events.size() ? 0 : i + 1;
-    if (!ParseLogEvent(raw, parser, &event).ok()) {
+    if (!step(raw)) {
       state.SkipWithError("an event did not parse");
       return;
     }
-    if (convert) {
-      LogEventConversion conversion = ContextFromLogEvent(event);
-      benchmark::DoNotOptimize(conversion);
-    }
-    benchmark::DoNotOptimize(event);
     bytes += static_cast<int64_t>(raw.text.size());
   }
   state.SetItemsProcessed(state.iterations());
@@ -69,28 +66,27 @@ void Run(benchmark::State& state, LogJsonParser parser, bool convert) {
   state.counters["events"] = static_cast<double>(events.size());
 }
 
+void Run(benchmark::State& state, LogJsonParser parser, bool convert) {
+  LogEvent event;  // reused, as replay does (one per thread)
+  RunOverEvents(state, [&](const RawLogEvent& raw) {
+    if (!ParseLogEvent(raw, parser, &event).ok()) return false;
+    if (convert) {
+      LogEventConversion conversion = ContextFromLogEvent(event);
+      benchmark::DoNotOptimize(conversion);
+    }
+    benchmark::DoNotOptimize(event);
+    return true;
+  });
+}
+
 // ConvertLogEvent into one reused conversion, as a replay's worker does.
 void RunConvert(benchmark::State& state, LogJsonParser parser) {
-  const std::vector<RawLogEvent>& events = Events();
-  if (events.empty()) {
-    state.SkipWithError("no events (fixtures/logs/org-export.jsonl.gz or $VERDICT_BENCH_LOGS)");
-    return;
-  }
-  size_t i = 0;
-  int64_t bytes = 0;
   LogEventConversion conversion;
-  for (auto _ : state) {
-    const RawLogEvent& raw = events[i];
-    i = i + 1 == events.size() ? 0 : i + 1;
-    if (!ConvertLogEvent(raw, {}, &conversion, parser).ok()) {
-      state.SkipWithError("an event did not parse");
-      return;
-    }
+  RunOverEvents(state, [&](const RawLogEvent& raw) {
+    if (!ConvertLogEvent(raw, {}, &conversion, parser).ok()) return false;
     benchmark::DoNotOptimize(conversion);
-    bytes += static_cast<int64_t>(raw.text.size());
-  }
-  state.SetItemsProcessed(state.iterations());
-  state.SetBytesProcessed(bytes);
+    return true;
+  });
 }
 
 void BM_ConvertLogEventTape(benchmark::State& state) { RunConvert(state, LogJsonParser::kTape); }

@@ -655,35 +655,26 @@ LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOpt
 absl::StatusOr<bool> ConvertLogEvent(const RawLogEvent& raw, const LogConversionOptions& options,
                                      LogEventConversion* out, LogJsonParser parser) {
   thread_local LogEvent event;  // for what is not read through a view
-  if (parser != LogJsonParser::kTape) {
-    if (absl::Status parsed = ParseLogEvent(raw, parser, &event); !parsed.ok()) return parsed;
-    if (!IsSignOnEventType(event.event_type)) return false;
-    ContextFromLogEvent(event, options, out);
-    return true;
+  absl::Status parsed;
+  if (parser == LogJsonParser::kTape) {
+    std::string_view text = raw.text;
+    size_t capacity = raw.text.capacity();
+    // Not from LogReader: a copy with the padding.
+    if (capacity < text.size() + kLogEventPadding) text = logs::PaddedCopy(text, &capacity);
+    // This thread's view of the event on its tape (valid until its next parse).
+    thread_local logs::LogEventView view;
+    if (logs::ReadLogEventViewTape(text, capacity, raw.position, &view)) {
+      if (!IsSignOnEventType(view.event_type)) return false;
+      logs::ContextFromLogEventView(view, options, out);
+      return true;
+    }
+    // What the tape cannot read as nlohmann does (malformed events among
+    // them): the on-demand reading, as ParseLogEvent's tape reading does.
+    parsed = logs::ParseLogEventOnDemand(text, capacity, raw.position, &event);
+  } else {
+    parsed = ParseLogEvent(raw, parser, &event);
   }
-  std::string_view text = raw.text;
-  size_t capacity = raw.text.capacity();
-  if (capacity < text.size() + kLogEventPadding) {
-    // Not from LogReader: into this thread's buffer, which has the padding.
-    thread_local std::string padded;
-    padded.reserve(text.size() + kLogEventPadding);
-    padded.assign(text);
-    text = padded;
-    capacity = padded.capacity();
-  }
-  // This thread's view of the event on its tape (valid until its next parse).
-  thread_local logs::LogEventView view;
-  if (logs::ReadLogEventViewTape(text, capacity, raw.position, &view)) {
-    if (!IsSignOnEventType(view.event_type)) return false;
-    logs::ContextFromLogEventView(view, options, out);
-    return true;
-  }
-  // What the tape cannot read as nlohmann does (malformed events among them):
-  // the on-demand reading, as ParseLogEvent's tape reading does.
-  if (absl::Status parsed = logs::ParseLogEventOnDemand(text, capacity, raw.position, &event);
-      !parsed.ok()) {
-    return parsed;
-  }
+  if (!parsed.ok()) return parsed;
   if (!IsSignOnEventType(event.event_type)) return false;
   ContextFromLogEvent(event, options, out);
   return true;

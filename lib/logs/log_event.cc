@@ -144,6 +144,15 @@ absl::StatusOr<LogEvent> ParseLogEventDom(std::string_view text, const LogEventP
   return e;
 }
 
+std::string_view PaddedCopy(std::string_view text, size_t* capacity) {
+  // Kept per thread, so it is allocated once.
+  thread_local std::string padded;
+  if (padded.size() < text.size() + kLogEventPadding) padded.resize(text.size() + kLogEventPadding);
+  if (!text.empty()) std::memcpy(padded.data(), text.data(), text.size());
+  *capacity = padded.size();
+  return std::string_view(padded.data(), text.size());
+}
+
 void FinishLogEvent(LogEvent* event) {
   const auto it = event->debug_data.find("securityConditions");
   if (it == event->debug_data.end()) return;
@@ -174,15 +183,10 @@ absl::Status ParsePadded(std::string_view text, size_t capacity, const LogEventP
 absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosition& position,
                                        LogJsonParser parser) {
   if (parser == LogJsonParser::kDom) return logs::ParseLogEventDom(text, position);
-  // simdjson reads up to kLogEventPadding bytes past the end: copy into a
-  // buffer that has them (kept per thread, so it is allocated once).
-  thread_local std::string padded;
-  if (padded.size() < text.size() + kLogEventPadding) padded.resize(text.size() + kLogEventPadding);
-  if (!text.empty()) std::memcpy(padded.data(), text.data(), text.size());
+  size_t capacity = 0;
+  const std::string_view padded = logs::PaddedCopy(text, &capacity);
   LogEvent event;
-  if (absl::Status status = ParsePadded(std::string_view(padded.data(), text.size()), padded.size(),
-                                        position, parser, &event);
-      !status.ok()) {
+  if (absl::Status status = ParsePadded(padded, capacity, position, parser, &event); !status.ok()) {
     return status;
   }
   return event;

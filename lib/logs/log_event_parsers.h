@@ -54,6 +54,11 @@ bool ReadLogEventViewTape(std::string_view text, size_t capacity, const LogEvent
 size_t TapeFallbacksOnThisThread();
 size_t TapeViewReadsOnThisThread();
 
+// simdjson reads up to kLogEventPadding bytes past the end of the text: a
+// copy of `text` in this thread's buffer, which has them (*capacity bytes
+// are readable from the copy's start). Valid until the thread's next call.
+std::string_view PaddedCopy(std::string_view text, size_t* capacity);
+
 // The steps after the fields are read, shared by both parsers: parses
 // debug_data["securityConditions"] into security_conditions.
 void FinishLogEvent(LogEvent* event);

@@ -53,6 +53,24 @@ ContextHandlers CountingHandlers(Seen* seen) {
   return handlers;
 }
 
+// Reads `input` through the counting handlers at 1, 2 and 3 threads; checks
+// that every context reached on_batch in input order (`expected` ids) after
+// exactly one on_context, then `more(seen, totals, threads)`.
+template <typename More>
+void ReadAtEveryThreadCount(const ContextInput& input, size_t batch_size,
+                            const std::vector<std::string>& expected, More&& more) {
+  for (size_t threads : {1u, 2u, 3u}) {
+    SetMaxThreads(threads);
+    Seen seen;
+    InputTotals totals;
+    ASSERT_TRUE(ReadContextsInBatches(input, CountingHandlers(&seen), &totals, batch_size).ok());
+    EXPECT_EQ(seen.ids, expected) << threads << " threads";
+    EXPECT_TRUE(seen.all_counted_once) << threads << " threads";
+    EXPECT_EQ(totals.evaluated, expected.size());
+    more(seen, totals, threads);
+  }
+}
+
 class ReadContextsTest : public ::testing::Test {
  protected:
   void TearDown() override { SetMaxThreads(0); }
@@ -71,19 +89,13 @@ TEST_F(ReadContextsTest, ContextLinesGoThroughEveryHandlerInOrder) {
           << "\n";
     }
   }
-  for (size_t threads : {1u, 2u, 3u}) {
-    SetMaxThreads(threads);
-    ContextInput input;
-    input.contexts_path = path.string();
-    Seen seen;
-    InputTotals totals;
-    ASSERT_TRUE(ReadContextsInBatches(input, CountingHandlers(&seen), &totals, 64).ok());
-    EXPECT_EQ(seen.ids, expected) << threads << " threads";
-    EXPECT_TRUE(seen.all_counted_once) << threads << " threads";
-    EXPECT_EQ(totals.evaluated, expected.size());
-    EXPECT_EQ(totals.malformed, 11u);
-    EXPECT_GT(seen.made.load(), 0);
-  }
+  ContextInput input;
+  input.contexts_path = path.string();
+  ReadAtEveryThreadCount(input, 64, expected,
+                         [](const Seen& seen, const InputTotals& totals, size_t) {
+                           EXPECT_EQ(totals.malformed, 11u);
+                           EXPECT_GT(seen.made.load(), 0);
+                         });
 }
 
 TEST_F(ReadContextsTest, LogEventsGoThroughEveryHandlerInOrderWithReusedItems) {
@@ -110,21 +122,16 @@ TEST_F(ReadContextsTest, LogEventsGoThroughEveryHandlerInOrderWithReusedItems) {
           << "\n";
     }
   }
-  for (size_t threads : {1u, 2u, 3u}) {
-    SetMaxThreads(threads);
-    ContextInput input;
-    input.logs_path = path.string();
-    Seen seen;
-    InputTotals totals;
-    ASSERT_TRUE(ReadContextsInBatches(input, CountingHandlers(&seen), &totals, 512).ok());
-    EXPECT_EQ(seen.ids, expected) << threads << " threads";
-    EXPECT_TRUE(seen.all_counted_once) << threads << " threads";
-    EXPECT_EQ(totals.read, totals.evaluated + totals.skipped + totals.malformed);
-    EXPECT_EQ(totals.skipped, 300u);
-    EXPECT_EQ(totals.malformed, broken);
-    // Items are kept from part to part: far fewer made than contexts.
-    EXPECT_LT(static_cast<size_t>(seen.made.load()), expected.size() / 2);
-  }
+  ContextInput input;
+  input.logs_path = path.string();
+  ReadAtEveryThreadCount(
+      input, 512, expected, [&](const Seen& seen, const InputTotals& totals, size_t threads) {
+        EXPECT_EQ(totals.read, totals.evaluated + totals.skipped + totals.malformed);
+        EXPECT_EQ(totals.skipped, 300u);
+        EXPECT_EQ(totals.malformed, broken);
+        // Items are kept from part to part: far fewer made than contexts.
+        EXPECT_LT(static_cast<size_t>(seen.made.load()), expected.size() / 2) << threads;
+      });
 }
 
 }  // namespace

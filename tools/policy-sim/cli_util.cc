@@ -416,7 +416,6 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextHandlers& h
         slot.kind = Kind::kSkipped;
         return;
       }
-      item.from_log = true;
       item.where.clear();
       raw.position.AppendTo(&item.where);
       if (handlers.on_context) handlers.on_context(item);

@@ -121,7 +121,6 @@ struct SourcedContext : LogEventConversion {
   virtual ~SourcedContext() = default;
 
   std::string where;  // "line 3" or the log position
-  bool from_log = false;
 };
 
 // Every input item is exactly one of evaluated, skipped or malformed.
