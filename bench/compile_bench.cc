@@ -8,8 +8,8 @@
 #include <memory>
 
 #include "benchmark/benchmark.h"
-#include "lib/synth/random_org.h"
 #include "verdict/engine.h"
+#include "verdict/synth.h"
 
 namespace verdict {
 namespace {

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "lib/synth/random_org.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
+#include "verdict/synth.h"
 
 namespace verdict {
 namespace {

@@ -18,7 +18,10 @@ namespace verdict {
 
 namespace internal {
 struct CompiledData;  // lib/compile: indexes, bitsets, flattened rules
+class SnapshotFacts;  // lib/compile: what both evaluators derive from a snapshot
 }  // namespace internal
+
+class ReferenceEvaluator;
 
 // An immutable compiled policy set. Safe for concurrent use by any number of
 // threads; not copyable (share it through the shared_ptr Compile returns).
@@ -41,15 +44,29 @@ class CompiledPolicySet {
   size_t MemoryBytes() const;
 
  private:
-  friend absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot);
+  friend absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot,
+                                                                          IssueList* issues);
+  friend class ReferenceEvaluator;  // shares facts() instead of deriving them again
   CompiledPolicySet();
+  const internal::SnapshotFacts& facts() const;
   std::unique_ptr<internal::CompiledData> data_;
 };
 
-// Compiles a loaded snapshot. Fails (InvalidArgument) only on a snapshot the
+// Compiles a loaded snapshot: every expression is compiled here, once, and
+// each one that does not compile is a warning (code "rule.bad_expression",
+// file, JSON pointer and column) appended to `issues` (may be null); such a
+// condition never matches. Fails (InvalidArgument) only on a snapshot the
 // engine cannot represent faithfully; the loader has already rejected
-// malformed input.
+// malformed input. Cost: linear in the snapshot (see docs/performance.md).
+absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot,
+                                                                 IssueList* issues);
+// The same, discarding warnings.
 absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot);
+
+// LoadSnapshot then Compile: every issue of both goes to `issues` (may be
+// null). The error of whichever failed (file + JSON pointer), else the set.
+absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> LoadAndCompile(
+    std::string_view directory, IssueList* issues, const LoadOptions& options = {});
 
 // Holds the current compiled set for embedders and swaps in new ones without
 // blocking evaluators (hot reload). Thread-safe.

@@ -114,12 +114,6 @@ class CompiledRegex {
 };
 absl::StatusOr<std::shared_ptr<const CompiledRegex>> CompileRegex(std::string_view pattern);
 
-// Compiles every elCondition and userIdentifier EXPRESSION pattern of
-// `snapshot` and appends a warning (code "rule.bad_expression") for each one
-// that does not compile: "rules/00p9.json: /0/conditions/elCondition/condition:
-// col 17: unknown function 'isMemberof'". Called by LoadSnapshot.
-void CheckSnapshotExpressions(const Snapshot& snapshot, IssueList* issues);
-
 }  // namespace verdict
 
 #endif  // VERDICT_EXPRESSION_H_

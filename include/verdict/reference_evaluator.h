@@ -12,14 +12,21 @@
 
 namespace verdict {
 namespace internal {
-struct RuleExpressions;
+class SnapshotFacts;
 }  // namespace internal
+
+class CompiledPolicySet;
 
 class ReferenceEvaluator {
  public:
   // `snapshot` must outlive the evaluator and every Decision it returns.
-  // Compiles every elCondition and userIdentifier EXPRESSION once.
+  // Compiles every expression of the snapshot once (malformed ones never
+  // match; Compile() is where they are reported).
   explicit ReferenceEvaluator(const Snapshot& snapshot);
+  // Evaluates the snapshot `set` was compiled from, sharing what Compile()
+  // already derived from it (its compiled expressions among them) instead of
+  // deriving it again. Keeps `set` alive; Decisions point into set->snapshot().
+  explicit ReferenceEvaluator(std::shared_ptr<const CompiledPolicySet> set);
   ~ReferenceEvaluator();
 
   // Evaluates one policy type for `context`. When `trace` is non-null it is
@@ -29,8 +36,7 @@ class ReferenceEvaluator {
   Decision Evaluate(const SignOnContext& context, PolicyType type, Trace* trace = nullptr) const;
 
  private:
-  const Snapshot& snapshot_;
-  std::shared_ptr<const internal::RuleExpressions> expressions_;
+  std::shared_ptr<const internal::SnapshotFacts> facts_;
 };
 
 }  // namespace verdict

@@ -1,7 +1,8 @@
 // Compile(): a Snapshot into the flat, immutable CompiledData of
-// compiled_data.h. Every decision here mirrors one of the reference
-// evaluator's (lib/eval/reference/reference_evaluator.cc); the differential
-// test (tests/eval/differential_test.cc) holds the two together.
+// compiled_data.h. The indexes and masks here encode the keyed conditions
+// (people, network, riskScore, authContext, risk.behaviors,
+// identityProvider) whose single definition is lib/eval/conditions.cc; the
+// differential test (tests/eval/differential_test.cc) holds the two together.
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -12,15 +13,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "lib/compile/compiled_data.h"
-#include "lib/eval/idp_routing.h"
+#include "lib/compile/snapshot_facts.h"
 #include "verdict/engine.h"
 
 namespace verdict {
 namespace internal {
 namespace {
-
-constexpr absl::string_view kLegacyIpZone = "LegacyIpZone";
-constexpr absl::string_view kDefaultExemptIpZone = "DefaultExemptIpZone";
 
 bool IsGroupPolicyType(PolicyType type) {
   return type == PolicyType::kOktaSignOn || type == PolicyType::kPassword ||
@@ -75,6 +73,7 @@ class Compiler {
 
  private:
   const Snapshot& snap() const { return d_.snapshot; }
+  const SnapshotFacts& facts() const { return *d_.facts; }
 
   uint32_t ZoneIndex(const NetworkZone* z) const {
     return z == nullptr ? kNone : static_cast<uint32_t>(z - snap().zones.data());
@@ -87,17 +86,16 @@ class Compiler {
     d_.zones.resize(zones.size());
     d_.zone_words = static_cast<uint32_t>((zones.size() + 63) / 64);
     d_.all_zones_eligible.assign(d_.zone_words, 0);
-    const NetworkZone* exempt = nullptr;
+    const NetworkZone* exempt = facts().default_exempt_zone();
+    d_.legacy_zone = ZoneIndex(facts().legacy_ip_zone());
     for (uint32_t i = 0; i < zones.size(); ++i) {
       const NetworkZone& z = zones[i];
       ZoneInfo& info = d_.zones[i];
       info.active = z.active;
       info.ip = z.type == ZoneType::kIp;
       info.blocklist = z.usage == ZoneUsage::kBlocklist;
-      info.all_zones_eligible = z.usage == ZoneUsage::kPolicy && z.name != kDefaultExemptIpZone;
+      info.all_zones_eligible = SnapshotFacts::AllZonesCovers(z);
       if (info.all_zones_eligible) d_.all_zones_eligible[i / 64] |= uint64_t{1} << (i % 64);
-      if (d_.legacy_zone == kNone && z.name == kLegacyIpZone) d_.legacy_zone = i;
-      if (exempt == nullptr && z.name == kDefaultExemptIpZone) exempt = &z;
       if (!z.active) continue;
       if (info.ip) {
         ++d_.ip_zone_count;
@@ -160,14 +158,7 @@ class Compiler {
       for (const IpRange& r : z.proxies) entries.push_back({r, i, ZoneIpRole::kProxy});
     }
     if (d_.exempt_id == zones.size()) {
-      const NetworkZone* exempt = nullptr;
-      for (const NetworkZone& z : zones) {
-        if (z.name == kDefaultExemptIpZone) {
-          exempt = &z;
-          break;
-        }
-      }
-      for (const IpRange& r : exempt->gateways) {
+      for (const IpRange& r : facts().default_exempt_zone()->gateways) {
         entries.push_back({r, d_.exempt_id, ZoneIpRole::kGateway});
       }
     }
@@ -185,12 +176,8 @@ class Compiler {
       for (const IpRange& r : z.proxies) blocked.push_back({r, i, ZoneIpRole::kGateway});
     }
     if (d_.exempt_id != kNone) {
-      for (const NetworkZone& z : zones) {
-        if (z.name != kDefaultExemptIpZone) continue;
-        for (const IpRange& r : z.gateways) {
-          blocked.push_back({r, d_.block_exempt_id, ZoneIpRole::kGateway});
-        }
-        break;
+      for (const IpRange& r : facts().default_exempt_zone()->gateways) {
+        blocked.push_back({r, d_.block_exempt_id, ZoneIpRole::kGateway});
       }
     }
     absl::StatusOr<ZoneIpIndex> block_index = ZoneIpIndex::Build(std::move(blocked));
@@ -206,17 +193,9 @@ class Compiler {
     return it->second;
   }
 
-  bool IsEveryone(const std::string& id) const { return d_.everyone_groups.contains(id); }
+  bool IsEveryone(const std::string& id) const { return facts().IsEveryoneGroup(id); }
 
   void CompileKeys() {
-    // IsEveryoneGroup: "EVERYONE", or the first groups.json entry with the id
-    // is BUILT_IN "Everyone".
-    d_.everyone_groups.insert("EVERYONE");
-    absl::flat_hash_set<std::string> seen;
-    for (const Group& g : snap().groups) {
-      if (!seen.insert(g.id).second) continue;
-      if (g.type == "BUILT_IN" && g.name == "Everyone") d_.everyone_groups.insert(g.id);
-    }
     // Behavior tokens: one per distinct rule behavior string.
     absl::flat_hash_map<std::string, uint32_t> tokens;
     for (const Policy& p : snap().policies) {
@@ -226,16 +205,11 @@ class Compiler {
           if (tokens.contains(wanted)) continue;
           const uint32_t token = static_cast<uint32_t>(tokens.size());
           tokens.emplace(wanted, token);
-          // Reference BehaviorsHold: seen hits wanted when equal ignoring
-          // case, or equal to the id / (ignoring case) the name of the last
-          // behaviors.json entry whose id is wanted or whose name is wanted
-          // ignoring case.
+          // BehaviorsHold (lib/eval/conditions.cc): seen hits wanted when
+          // equal ignoring case, or equal to the id / (ignoring case) the
+          // name of the behaviors.json entry wanted names.
           AddToken(d_.behavior_ci[wanted], token);
-          const Behavior* def = nullptr;
-          for (const Behavior& b : snap().behaviors) {
-            if (b.id == wanted || absl::EqualsIgnoreCase(b.name, wanted)) def = &b;
-          }
-          if (def != nullptr) {
+          if (const Behavior* def = facts().BehaviorDefinition(wanted); def != nullptr) {
             AddToken(d_.behavior_exact[def->id], token);
             AddToken(d_.behavior_ci[def->name], token);
           }
@@ -285,95 +259,23 @@ class Compiler {
   }
 
   CompiledNetwork CompileNetwork(const NetworkCondition& n) const {
+    const ResolvedNetwork& resolved = facts().Resolve(n);
     CompiledNetwork c;
-    c.connection = n.connection;
-    c.include_nonempty = !n.include.empty();
-    for (const std::string& id : n.include) {
-      if (id == kAllZones) {
-        c.include_all_zones = true;
-      } else if (uint32_t z = ZoneIndex(snap().FindZone(id)); z != kNone) {
-        c.include.push_back(z);
-      }
+    c.include_nonempty = !resolved.include.empty();
+    for (const ResolvedNetwork::Entry& e : resolved.include) {
+      if (e.all_zones) c.include_all_zones = true;
+      if (e.zone != nullptr) c.include.push_back(ZoneIndex(e.zone));
     }
-    for (const std::string& id : n.exclude) {
-      if (id == kAllZones) {
-        c.exclude_all_zones = true;
-      } else if (uint32_t z = ZoneIndex(snap().FindZone(id)); z != kNone) {
-        c.exclude.push_back(z);
-      }
+    for (const ResolvedNetwork::Entry& e : resolved.exclude) {
+      if (e.all_zones) c.exclude_all_zones = true;
+      if (e.zone != nullptr) c.exclude.push_back(ZoneIndex(e.zone));
     }
     return c;
   }
 
   uint32_t AddExact(const Conditions& c, bool skip_group_include, bool only_rare) {
-    ExactCheck e;
-    e.conditions = &c;
-    e.skip_group_include = skip_group_include;
-    e.only_rare = only_rare;
-    if (c.network) e.network = CompileNetwork(*c.network);
-    if (c.el_condition) {
-      if (auto el = CompileExpression(c.el_condition->condition); el.ok()) e.el = *el;
-    }
-    if (c.user_identifier) {
-      for (const UserIdentifierPattern& p : c.user_identifier->patterns) {
-        auto re = p.match_type == "EXPRESSION"
-                      ? CompileRegex(p.value)
-                      : absl::StatusOr<std::shared_ptr<const CompiledRegex>>();
-        e.user_identifier_regexes.push_back(re.ok() ? *re : nullptr);
-      }
-    }
-    if (c.platform) {
-      for (const auto* list : {&c.platform->include, &c.platform->exclude}) {
-        for (const PlatformEntry& entry : *list) {
-          std::shared_ptr<const CompiledExpression> os;
-          if (!entry.os_expression.empty()) {
-            auto compiled = CompileExpression(entry.os_expression);
-            if (compiled.ok()) os = *compiled;
-            e.platform_os_malformed = e.platform_os_malformed || !compiled.ok();
-          }
-          e.platform_os.push_back(std::move(os));
-        }
-      }
-    }
-    d_.exact_checks.push_back(std::move(e));
+    d_.exact_checks.push_back({&c, skip_group_include, only_rare});
     return static_cast<uint32_t>(d_.exact_checks.size() - 1);
-  }
-
-  // Part A §A3, everything but the context-dependent factor check.
-  static void SetOutcome(PolicyType type, const Rule& rule, CompiledRule* out) {
-    out->outcome_kind = OutcomeKind::kFixed;
-    if (type == PolicyType::kAccessPolicy) {
-      const bool deny = rule.app_sign_on && rule.app_sign_on->access == Access::kDeny;
-      out->outcome = deny ? Outcome::kDeny : Outcome::kAllow;
-      return;
-    }
-    if (type != PolicyType::kOktaSignOn) {
-      out->outcome = Outcome::kNone;
-      return;
-    }
-    if (!rule.signon.has_value()) {
-      out->outcome = Outcome::kDeny;
-      return;
-    }
-    const SignOnAction& s = *rule.signon;
-    if (s.access == Access::kDeny) {
-      out->outcome = Outcome::kDeny;
-    } else if (s.access == Access::kChallenge) {
-      out->outcome = Outcome::kChallenge;
-    } else if (s.access != Access::kAllow) {
-      out->outcome = Outcome::kDeny;
-    } else if (!s.require_factor) {
-      out->outcome = Outcome::kAllow;
-    } else if (s.factor_prompt_mode == FactorPromptMode::kSession) {
-      out->outcome_kind = OutcomeKind::kFactorSession;
-      out->outcome = Outcome::kAllow;
-      out->factor_lifetime_minutes = s.factor_lifetime_minutes;
-    } else if (s.factor_prompt_mode == FactorPromptMode::kDevice) {
-      out->outcome_kind = OutcomeKind::kFactorDevice;
-      out->outcome = Outcome::kAllow;
-    } else {
-      out->outcome = Outcome::kChallenge;
-    }
   }
 
   void CompileType(PolicyType type) {
@@ -409,11 +311,7 @@ class Compiler {
         cr.rule = &r;
         cr.policy_slot = slot;
         if (HasRareConditions(r.conditions)) cr.exact = AddExact(r.conditions, false, true);
-        SetOutcome(type, r, &cr);
-        if (r.idp && r.idp->selection_type == "DYNAMIC") {
-          cr.idp_criteria = internal::CompileIdpCriteria(*r.idp);
-        }
-        prog.rules.push_back(std::move(cr));
+        prog.rules.push_back(cr);
       }
       cp.rule_end = static_cast<uint32_t>(prog.rules.size());
       if (cp.rule_begin == cp.rule_end) continue;
@@ -658,9 +556,16 @@ CompiledPolicySet::~CompiledPolicySet() = default;
 
 const Snapshot& CompiledPolicySet::snapshot() const { return data_->snapshot; }
 
+const internal::SnapshotFacts& CompiledPolicySet::facts() const { return *data_->facts; }
+
 size_t CompiledPolicySet::MemoryBytes() const { return data_->MemoryBytes(); }
 
 absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot) {
+  return Compile(std::move(snapshot), nullptr);
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot,
+                                                                 IssueList* issues) {
   for (const Policy& p : snapshot.policies) {
     if (p.rules.size() >= (size_t{1} << 31)) {
       return absl::InvalidArgumentError(absl::StrCat("policy ", p.id, " has too many rules"));
@@ -668,7 +573,7 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapsh
   }
   std::shared_ptr<CompiledPolicySet> set(new CompiledPolicySet());
   set->data_->snapshot = std::move(snapshot);
-  set->data_->expression_data = ExpressionData(set->data_->snapshot);
+  set->data_->facts = internal::SnapshotFacts::Build(set->data_->snapshot, issues);
   internal::Compiler compiler(set->data_.get());
   if (absl::Status s = compiler.Run(); !s.ok()) return s;
   internal::CompiledData& d = *set->data_;
@@ -678,6 +583,32 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapsh
   // and one all-zero mask.
   d.scratch_words = 8 * size_t{max_words} + d.zone_words + (d.ip_zone_count + 2) / 2 + 1;
   return std::shared_ptr<const CompiledPolicySet>(std::move(set));
+}
+
+absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> LoadAndCompile(
+    std::string_view directory, IssueList* issues, const LoadOptions& options) {
+  IssueList compile_issues;
+  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(directory, issues, options);
+  if (!snapshot.ok()) return snapshot.status();
+  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set =
+      Compile(*std::move(snapshot), &compile_issues);
+  if (!set.ok()) return set.status();
+  if (options.warnings_as_errors) {
+    for (Issue& issue : compile_issues) {
+      if (!issue.is_error()) issue.severity = Issue::Severity::kError;
+    }
+  }
+  const Issue* first_error = nullptr;
+  for (const Issue& issue : compile_issues) {
+    if (issue.is_error() && first_error == nullptr) first_error = &issue;
+  }
+  absl::Status status = first_error != nullptr ? absl::InvalidArgumentError(first_error->ToString())
+                                               : absl::OkStatus();
+  if (issues != nullptr) {
+    issues->insert(issues->end(), compile_issues.begin(), compile_issues.end());
+  }
+  if (!status.ok()) return status;
+  return set;
 }
 
 }  // namespace verdict

@@ -34,15 +34,14 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "lib/compile/snapshot_facts.h"
+#include "lib/net/chain.h"
 #include "lib/net/zone_ip_index.h"
-#include "verdict/decision.h"
-#include "verdict/expression.h"
 #include "verdict/snapshot.h"
 
 namespace verdict::internal {
 
 inline constexpr uint32_t kNone = 0xffffffffu;
-inline constexpr int kMaxChainHops = 5;  // Part A §A2, the gateway hop included.
 
 // ASCII case-insensitive hashing and equality, for keys Okta compares without
 // case (behavior names). Transparent, so lookups take a string_view.
@@ -72,10 +71,9 @@ struct RuleList {
   bool empty() const { return count == 0; }
 };
 
-// A network condition with zone ids resolved to zone indices.
+// A network condition with its zones as zone indices (missing ids dropped).
 struct CompiledNetwork {
-  NetworkConnection connection = NetworkConnection::kAnywhere;
-  std::vector<uint32_t> include;  // zone indices (missing ids dropped)
+  std::vector<uint32_t> include;
   bool include_all_zones = false;
   bool include_nonempty = false;
   std::vector<uint32_t> exclude;
@@ -91,32 +89,13 @@ struct ExactCheck {
   bool skip_group_include = false;
   // Rule level: only the conditions without a bitset dimension are checked.
   bool only_rare = false;
-  CompiledNetwork network;
-  // elCondition compiled once (null: malformed, never holds) and the
-  // userIdentifier EXPRESSION regexes, parallel to its patterns.
-  std::shared_ptr<const CompiledExpression> el;
-  std::vector<std::shared_ptr<const CompiledRegex>> user_identifier_regexes;
-  // platform os.expression compiled once, parallel to platform.include then
-  // platform.exclude (null: no expression). A malformed one: the rule never
-  // matches.
-  std::vector<std::shared_ptr<const CompiledExpression>> platform_os;
-  bool platform_os_malformed = false;
 };
-
-// How a winning rule's outcome is derived (Part A §A3).
-enum class OutcomeKind : uint8_t { kFixed, kFactorSession, kFactorDevice };
 
 struct CompiledRule {
   const Policy* policy = nullptr;
   const Rule* rule = nullptr;
   uint32_t policy_slot = 0;  // index into TypeProgram::policies
   uint32_t exact = kNone;    // index into CompiledData::exact_checks
-  // IDP_DISCOVERY DYNAMIC: the rule's providerExpressions, compiled once
-  // (parallel to rule->idp->match_criteria; null = malformed).
-  std::vector<std::shared_ptr<const CompiledExpression>> idp_criteria;
-  OutcomeKind outcome_kind = OutcomeKind::kFixed;
-  Outcome outcome = Outcome::kNone;  // kFixed; for kFactor* the ALLOW side
-  std::optional<int64_t> factor_lifetime_minutes;
 };
 
 struct CompiledPolicy {
@@ -199,6 +178,9 @@ using StringIds = absl::flat_hash_map<std::string, uint32_t>;
 
 struct CompiledData {
   Snapshot snapshot;
+  // Derived once from `snapshot` (compiled expressions, Everyone groups,
+  // behavior definitions, system zones); the condition functions read it.
+  std::unique_ptr<const SnapshotFacts> facts;
 
   // Zones, indexed as snapshot.zones.
   std::vector<ZoneInfo> zones;
@@ -222,7 +204,7 @@ struct CompiledData {
   std::vector<uint32_t> dynamic_other;
   std::vector<uint32_t> dynamic_blocklist_zones;  // ACTIVE dynamic BLOCKLIST zones
   bool has_ip_blocklist = false;
-  uint32_t legacy_zone = kNone;  // first zone named LegacyIpZone
+  uint32_t legacy_zone = kNone;  // SnapshotFacts::legacy_ip_zone()
   // DefaultExemptIpZone's id in the index (its zone index, or a pseudo id
   // past the zones when it is not an IP zone), kNone without an active one.
   uint32_t exempt_id = kNone;
@@ -245,12 +227,9 @@ struct CompiledData {
   absl::flat_hash_map<std::string, std::vector<uint32_t>, CaseInsensitiveHash, CaseInsensitiveEq>
       behavior_ci;
   absl::flat_hash_map<std::string, std::vector<uint32_t>> behavior_exact;
-  // Group ids that hold every user (IsEveryoneGroup of the reference).
-  absl::flat_hash_set<std::string> everyone_groups;
 
   std::array<TypeProgram, kPolicyTypeCount> types;
   std::vector<ExactCheck> exact_checks;
-  ExpressionData expression_data;  // groups and behaviors for expressions
 
   std::vector<uint32_t> sparse_pool;
   std::vector<uint64_t> dense_pool;

@@ -62,13 +62,4 @@ IdpRoute RouteDynamicIdp(const IdpAction& action,
   return route;
 }
 
-std::vector<std::shared_ptr<const CompiledExpression>> CompileIdpCriteria(const IdpAction& action) {
-  std::vector<std::shared_ptr<const CompiledExpression>> out;
-  for (const IdpMatchCriterion& c : action.match_criteria) {
-    auto compiled = CompileExpression(c.provider_expression);
-    out.push_back(compiled.ok() ? *compiled : nullptr);
-  }
-  return out;
-}
-
 }  // namespace verdict::internal

@@ -23,16 +23,13 @@ struct IdpRoute {
 // Criteria in order: the first whose providerExpression evaluates to a string
 // equal (ASCII case-insensitively) to a provider's `propertyName` property
 // (name, id or type) picks that provider (the first such in the list).
-// `compiled` is parallel to action.match_criteria; null = malformed, never
-// matches. `why`, when non-null, receives one line per criterion. Does not
-// allocate when `why` is null (beyond what the expressions themselves do).
+// `compiled` is parallel to action.match_criteria (SnapshotFacts::
+// IdpCriteriaOf); null = malformed, never matches. `why`, when non-null, receives one line per
+// criterion. Does not allocate when `why` is null (beyond what the expressions themselves do).
 IdpRoute RouteDynamicIdp(const IdpAction& action,
                          absl::Span<const std::shared_ptr<const CompiledExpression>> compiled,
                          const SignOnContext& context, const ExpressionData& data,
                          std::vector<std::string>* why);
-
-// Every providerExpression of `action` compiled (null where malformed).
-std::vector<std::shared_ptr<const CompiledExpression>> CompileIdpCriteria(const IdpAction& action);
 
 }  // namespace verdict::internal
 

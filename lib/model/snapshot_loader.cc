@@ -25,7 +25,6 @@
 #include "lib/model/json_walker.h"
 #include "lib/model/linked_objects_loader.h"
 #include "lib/model/model_parser.h"
-#include "verdict/expression.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
@@ -544,7 +543,6 @@ absl::StatusOr<Snapshot> LoadSnapshot(std::string_view directory, IssueList* iss
   IssueList* out = issues != nullptr ? issues : &local;
   const size_t first = out->size();
   Snapshot snapshot = Loader(directory, out).Run();
-  CheckSnapshotExpressions(snapshot, out);
   if (options.warnings_as_errors) {
     for (size_t i = first; i < out->size(); ++i) (*out)[i].severity = Issue::Severity::kError;
   }

@@ -1,5 +1,3 @@
-#include "lib/synth/differential.h"
-
 #include <algorithm>
 #include <memory>
 #include <string>
@@ -8,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
+#include "verdict/synth.h"
 
 namespace verdict::synth {
 namespace {

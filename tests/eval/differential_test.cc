@@ -1,8 +1,6 @@
 // The compiled engine against the reference evaluator (issue 3): random orgs
 // of varied sizes and seeds × random contexts, every policy type, and the
 // zero-allocation guarantee of Evaluate.
-#include "lib/synth/differential.h"
-
 #include <algorithm>
 #include <cstdint>
 #include <filesystem>
@@ -12,11 +10,11 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "lib/synth/random_org.h"
 #include "tests/support/alloc_counter.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/snapshot.h"
+#include "verdict/synth.h"
 
 namespace verdict {
 namespace {

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "lib/synth/random_org.h"
 #include "verdict/reference_evaluator.h"
+#include "verdict/synth.h"
 
 namespace verdict {
 namespace {

@@ -9,10 +9,9 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
-#include "lib/synth/differential.h"
-#include "lib/synth/random_org.h"
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/synth.h"
+#include "verdict/synth.h"
 
 namespace verdict::cli {
 namespace {

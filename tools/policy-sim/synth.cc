@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "absl/strings/numbers.h"
-#include "lib/synth/random_org.h"
 #include "tools/policy-sim/cli_util.h"
 #include "verdict/snapshot.h"
+#include "verdict/synth.h"
 
 namespace verdict::cli {
 namespace {

@@ -11,7 +11,9 @@
 //      behaviors, IdP and app into scratch; pick the static masks of its risk
 //      level, auth type and IdP kind;
 //   4. scan the AND of all masks word by word; the first candidate whose rare
-//      conditions (and whose policy's own conditions) hold wins.
+//      conditions (and whose policy's own conditions) hold wins: those are
+//      checked by the condition functions of lib/eval/conditions.h, the
+//      same the reference evaluator calls.
 #include <algorithm>
 #include <bit>
 #include <cstring>
@@ -22,6 +24,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "lib/compile/compiled_data.h"
+#include "lib/eval/conditions.h"
 #include "lib/eval/idp_routing.h"
 #include "verdict/engine.h"
 
@@ -36,20 +39,6 @@ constexpr size_t kStackScratchWords = 2048;  // 16 KiB
 // main index (the chain walk and DetermineClientIp stop there).
 constexpr size_t kCachedHops = kMaxChainHops;
 
-bool Contains(const std::vector<std::string>& list, std::string_view value) {
-  for (const std::string& s : list) {
-    if (s == value) return true;
-  }
-  return false;
-}
-
-bool ContainsIgnoreCase(const std::vector<std::string>& list, std::string_view value) {
-  for (const std::string& s : list) {
-    if (absl::EqualsIgnoreCase(s, Sv(value))) return true;
-  }
-  return false;
-}
-
 bool SpanHas(absl::Span<const uint32_t> sorted, uint32_t v) {
   return std::binary_search(sorted.begin(), sorted.end(), v);
 }
@@ -57,90 +46,19 @@ bool SpanHas(absl::Span<const uint32_t> sorted, uint32_t v) {
 bool TestBit(const uint64_t* bits, uint32_t i) { return (bits[i / 64] >> (i % 64)) & 1; }
 void SetBit(uint64_t* bits, uint32_t i) { bits[i / 64] |= uint64_t{1} << (i % 64); }
 
-bool ContainsIgnoreCaseSubstr(absl::string_view hay, absl::string_view needle) {
-  if (needle.size() > hay.size()) return false;
-  for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
-    if (absl::EqualsIgnoreCase(hay.substr(i, needle.size()), needle)) return true;
-  }
-  return false;
-}
-
-// ------------------------------------------------------------ dynamic zones
-
-bool LocationMatches(const std::vector<ZoneLocation>& locations, const SignOnContext& ctx) {
-  if (!ctx.geo.has_value()) return false;
-  for (const ZoneLocation& loc : locations) {
-    if (!absl::EqualsIgnoreCase(loc.country, ctx.geo->country)) continue;
-    if (loc.region.empty() || absl::EqualsIgnoreCase(loc.region, ctx.geo->region)) return true;
-  }
-  return false;
-}
-
-bool AsnMatches(const std::vector<uint32_t>& asns, const SignOnContext& ctx) {
-  return ctx.asn.has_value() && std::find(asns.begin(), asns.end(), *ctx.asn) != asns.end();
-}
-
-bool ProxyCriterionMatches(ZoneProxyCriterion criterion, ProxyType proxy) {
-  switch (criterion) {
-    case ZoneProxyCriterion::kNoConstraint:
-      return true;
-    case ZoneProxyCriterion::kAny:
-      return proxy == ProxyType::kTor || proxy == ProxyType::kAnonymizer;
-    case ZoneProxyCriterion::kTor:
-      return proxy == ProxyType::kTor;
-    case ZoneProxyCriterion::kNotTorAnonymizer:
-      return proxy == ProxyType::kAnonymizer;
-  }
-  return false;
-}
-
-bool CategoryMatches(const std::vector<std::string>& categories, const SignOnContext& ctx) {
-  const ProxyType proxy = ctx.proxy_type.value_or(ProxyType::kNone);
-  for (const std::string& cat : categories) {
-    if (ContainsIgnoreCase(ctx.ip_service_categories, cat)) return true;
-    if (cat == "ALL_ANONYMIZERS" && proxy != ProxyType::kNone) return true;
-    if (cat == "ANONYMIZER_TOR" && proxy == ProxyType::kTor) return true;
-    if (cat == "ALL_ANONYMIZERS_EXCEPT_TOR" && proxy == ProxyType::kAnonymizer) return true;
-  }
-  return false;
-}
-
-// Part A §A2 dynamic zones (reference ClientInDynamicZone).
-bool ClientInDynamicZone(const NetworkZone& zone, const SignOnContext& ctx) {
-  const bool v2 = zone.type == ZoneType::kDynamicV2;
-  const bool any_criterion =
-      !zone.locations.empty() || !zone.asns.empty() ||
-      zone.proxy_type != ZoneProxyCriterion::kNoConstraint ||
-      (v2 && (!zone.ip_service_categories.empty() || !zone.locations_exclude.empty() ||
-              !zone.asns_exclude.empty() || !zone.ip_service_categories_exclude.empty()));
-  if (!any_criterion) return false;
-  if (!zone.locations.empty() && !LocationMatches(zone.locations, ctx)) return false;
-  if (!zone.asns.empty() && !AsnMatches(zone.asns, ctx)) return false;
-  if (!ProxyCriterionMatches(zone.proxy_type, ctx.proxy_type.value_or(ProxyType::kNone))) {
-    return false;
-  }
-  if (v2) {
-    if (!zone.ip_service_categories.empty() && !CategoryMatches(zone.ip_service_categories, ctx)) {
-      return false;
-    }
-    if (!zone.locations_exclude.empty() && LocationMatches(zone.locations_exclude, ctx)) {
-      return false;
-    }
-    if (!zone.asns_exclude.empty() && AsnMatches(zone.asns_exclude, ctx)) return false;
-    if (!zone.ip_service_categories_exclude.empty() &&
-        CategoryMatches(zone.ip_service_categories_exclude, ctx)) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // ------------------------------------------------------------ evaluation
 
-class Evaluation {
+// One evaluation. It is also the ZoneMembership the condition functions ask
+// (from the zone set computed in step 1).
+class Evaluation final : public ZoneMembership {
  public:
   Evaluation(const CompiledData& d, const SignOnContext& ctx, uint64_t* scratch)
       : d_(d), ctx_(ctx), scratch_(scratch) {}
+
+  bool InZone(const NetworkZone& zone, std::string* /*why*/) const override {
+    return TestBit(zone_bits_, static_cast<uint32_t>(&zone - d_.snapshot.zones.data()));
+  }
+  bool InAnyAllZonesZone(std::string* /*why*/) const override { return any_all_zones_; }
 
   Decision Run(PolicyType type) {
     Decision decision;
@@ -162,10 +80,11 @@ class Evaluation {
     const CompiledRule& cr = prog.rules[winner];
     decision.policy = cr.policy;
     decision.rule = cr.rule;
-    decision.outcome = OutcomeOf(cr);
+    decision.outcome = DecideOutcome(type, *cr.rule, ctx_, nullptr);
     if (cr.rule->idp && cr.rule->idp->selection_type == "DYNAMIC") {
-      const internal::IdpRoute route = internal::RouteDynamicIdp(*cr.rule->idp, cr.idp_criteria,
-                                                                 ctx_, d_.expression_data, nullptr);
+      const SnapshotFacts& facts = *d_.facts;
+      const internal::IdpRoute route = internal::RouteDynamicIdp(
+          *cr.rule->idp, facts.IdpCriteriaOf(*cr.rule), ctx_, facts.expression_data(), nullptr);
       decision.idp_provider = route.provider;
       decision.idp_fallback_to_okta = route.fallback_to_okta;
     }
@@ -226,7 +145,7 @@ class Evaluation {
     // Dynamic zones: only those the index offers can hold the context.
     auto test = [&](const std::vector<uint32_t>& zones) {
       for (uint32_t z : zones) {
-        if (ClientInDynamicZone(d_.snapshot.zones[z], ctx_)) SetBit(zone_bits_, z);
+        if (ClientInDynamicZone(d_.snapshot.zones[z], ctx_, nullptr)) SetBit(zone_bits_, z);
       }
     };
     if (ctx_.geo.has_value() && !d_.dynamic_by_country.empty()) {
@@ -458,315 +377,15 @@ class Evaluation {
     return kNone;
   }
 
-  // ---------------------------------------------------------- outcome
-
-  Outcome OutcomeOf(const CompiledRule& cr) const {
-    switch (cr.outcome_kind) {
-      case OutcomeKind::kFixed:
-        return cr.outcome;
-      case OutcomeKind::kFactorDevice:
-        return ctx_.device.remembered.value_or(false) ? Outcome::kAllow : Outcome::kChallenge;
-      case OutcomeKind::kFactorSession: {
-        if (!ctx_.time || !ctx_.session.last_factor_verification || !cr.factor_lifetime_minutes) {
-          return Outcome::kChallenge;
-        }
-        const absl::Duration since = *ctx_.time - *ctx_.session.last_factor_verification;
-        return since > absl::Minutes(*cr.factor_lifetime_minutes) ? Outcome::kChallenge
-                                                                  : Outcome::kAllow;
-      }
-    }
-    return cr.outcome;
-  }
-
   // ---------------------------------------------------------- exact checks
-  // Allocation-free ports of the reference evaluator's condition functions,
-  // used for the conditions that have no bitset dimension and for policies'
-  // own conditions.
 
+  // The conditions of a candidate (or of its policy) that the masks do not
+  // answer, through the shared condition functions.
   bool ExactHolds(const ExactCheck& e) const {
-    const Conditions& c = *e.conditions;
-    if (!c.unknown_keys.empty()) return false;
-    if (c.el_condition && !(e.el && e.el->EvaluateBool(ctx_, d_.expression_data, nullptr))) {
-      return false;
-    }
-    if (!e.only_rare) {
-      if (c.people && !PeopleHolds(*c.people, e.skip_group_include)) return false;
-      if (c.network && !NetworkHolds(e.network)) return false;
-      if (c.auth_context && !AuthContextHolds(*c.auth_context)) return false;
-      if (c.risk && !BehaviorsHold(*c.risk)) return false;
-      if (c.risk_score && !RiskScoreHolds(*c.risk_score)) return false;
-      if (c.identity_provider && !IdentityProviderHolds(*c.identity_provider)) return false;
-    }
-    if (c.users && !IncludeExclude(*c.users, ctx_.user.id, ctx_.has_user)) return false;
-    if (c.groups && !GroupsHold(*c.groups)) return false;
-    if (c.auth_provider && !AuthProviderHolds(*c.auth_provider)) return false;
-    if (c.user_status &&
-        !(ctx_.has_user && absl::EqualsIgnoreCase(c.user_status->value, ctx_.user.status))) {
-      return false;
-    }
-    if (c.user_type && !IncludeExclude(*c.user_type, ctx_.user.type, ctx_.has_user)) return false;
-    if (c.app && !AppHolds(*c.app)) return false;
-    if (c.apps && !IncludeExclude(*c.apps, ctx_.app_id, !ctx_.app_id.empty())) return false;
-    if (c.platform && !PlatformHolds(*c.platform, e)) return false;
-    if (c.device && !DeviceHolds(*c.device)) return false;
-    if (c.context && !DeviceHolds(*c.context)) return false;
-    if (c.user_identifier && !UserIdentifierHolds(*c.user_identifier, e)) return false;
-    if (c.grant_types &&
-        !IncludeExclude(*c.grant_types, ctx_.grant_type, !ctx_.grant_type.empty())) {
-      return false;
-    }
-    if (c.scopes && !ScopesHold(*c.scopes)) return false;
-    if (c.clients && !ClientsHold(*c.clients)) return false;
-    if (c.mdm_enrollment && !MdmEnrollmentHolds(*c.mdm_enrollment)) return false;
-    if ((c.entity_risk || c.risk_detection_types) && !EntityRiskHolds(c)) return false;
-    return true;
-  }
-
-  bool InAnyGroup(const std::vector<std::string>& groups) const {
-    if (!ctx_.has_user) return false;
-    for (const std::string& g : groups) {
-      if (Contains(ctx_.user.groups, g) || d_.everyone_groups.contains(Sv(g))) return true;
-    }
-    return false;
-  }
-
-  bool PeopleHolds(const PeopleCondition& p, bool skip_group_include) const {
-    const bool groups_include = !skip_group_include && !p.groups.include.empty();
-    const bool any_include = !p.users.include.empty() || groups_include;
-    if (any_include) {
-      const bool in_users = ctx_.has_user && Contains(p.users.include, ctx_.user.id);
-      const bool in_groups = groups_include && InAnyGroup(p.groups.include);
-      if (!in_users && !in_groups) return false;
-    }
-    if (ctx_.has_user && Contains(p.users.exclude, ctx_.user.id)) return false;
-    if (InAnyGroup(p.groups.exclude)) return false;
-    return true;
-  }
-
-  bool GroupsHold(const IdList& groups) const {
-    if (!groups.include.empty() && !InAnyGroup(groups.include)) return false;
-    return !InAnyGroup(groups.exclude);
-  }
-
-  static bool IncludeExclude(const IdList& list, std::string_view value, bool has_value) {
-    if (!list.include.empty() && !(has_value && Contains(list.include, value))) return false;
-    return !(has_value && Contains(list.exclude, value));
-  }
-
-  bool InAnyListedZone(const std::vector<uint32_t>& zones, bool all_zones) const {
-    if (all_zones && any_all_zones_) return true;
-    for (uint32_t z : zones) {
-      if (TestBit(zone_bits_, z)) return true;
-    }
-    return false;
-  }
-
-  bool NetworkHolds(const CompiledNetwork& n) const {
-    switch (n.connection) {
-      case NetworkConnection::kAnywhere:
-        return true;
-      case NetworkConnection::kOnNetwork:
-        return in_legacy_;
-      case NetworkConnection::kOffNetwork:
-        return !in_legacy_;
-      case NetworkConnection::kZone:
-        break;
-    }
-    if (n.include_nonempty && !InAnyListedZone(n.include, n.include_all_zones)) return false;
-    return !InAnyListedZone(n.exclude, n.exclude_all_zones);
-  }
-
-  bool AuthContextHolds(const AuthContextCondition& a) const {
-    return a.auth_type == "ANY" || absl::EqualsIgnoreCase(a.auth_type, ctx_.auth_type);
-  }
-
-  bool BehaviorsHold(const RiskBehaviorCondition& r) const {
-    if (r.behaviors.empty()) return true;
-    for (const std::string& wanted : r.behaviors) {
-      const Behavior* def = nullptr;
-      for (const Behavior& b : d_.snapshot.behaviors) {
-        if (b.id == wanted || absl::EqualsIgnoreCase(b.name, wanted)) def = &b;
-      }
-      for (const std::string& seen : ctx_.behaviors) {
-        if (absl::EqualsIgnoreCase(seen, wanted) ||
-            (def != nullptr && (seen == def->id || absl::EqualsIgnoreCase(seen, def->name)))) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  bool RiskScoreHolds(const RiskScoreCondition& r) const {
-    if (r.level.has_value() && ctx_.risk_level != r.level) return false;
-    if (r.min_risk_level.has_value() &&
-        !(ctx_.risk_level.has_value() && *ctx_.risk_level >= *r.min_risk_level)) {
-      return false;
-    }
-    return true;
-  }
-
-  bool IdentityProviderHolds(const IdentityProviderCondition& idp) const {
-    if (idp.provider == "ANY") return true;
-    if (idp.provider == "OKTA") return absl::EqualsIgnoreCase(ctx_.identity_provider_type, "OKTA");
-    if (idp.provider == "SPECIFIC_IDP") {
-      return !absl::EqualsIgnoreCase(ctx_.identity_provider_type, "OKTA") &&
-             Contains(idp.idp_ids, ctx_.identity_provider_id);
-    }
-    return false;
-  }
-
-  bool AuthProviderHolds(const AuthProviderCondition& a) const {
-    bool ok = a.provider == "ANY" || absl::EqualsIgnoreCase(a.provider, ctx_.user.provider);
-    if (ok && a.provider != "ANY" && !a.include.empty()) {
-      ok = Contains(a.include, ctx_.user.provider_id);
-    }
-    return ok;
-  }
-
-  bool AppMatches(const AppRef& ref) const {
-    if (ref.type == "APP_TYPE") return false;
-    return !ctx_.app_id.empty() && ref.id == ctx_.app_id;
-  }
-
-  bool AppHolds(const AppCondition& a) const {
-    if (!a.include.empty() && std::none_of(a.include.begin(), a.include.end(),
-                                           [&](const AppRef& r) { return AppMatches(r); })) {
-      return false;
-    }
-    return std::none_of(a.exclude.begin(), a.exclude.end(),
-                        [&](const AppRef& r) { return AppMatches(r); });
-  }
-
-  // `os` is the entry's compiled os.expression (null: none).
-  bool PlatformEntryMatches(const PlatformEntry& e, const CompiledExpression* os_expression) const {
-    if (!PlatformTypeMatches(e)) return false;
-    return os_expression == nullptr ||
-           os_expression->EvaluateBool(ctx_, d_.expression_data, nullptr);
-  }
-
-  bool PlatformTypeMatches(const PlatformEntry& e) const {
-    const std::string_view os = ctx_.device.os_type;
-    std::string_view type = ctx_.device.platform_type;
-    if (type.empty()) {
-      if (os == "IOS" || os == "ANDROID") type = "MOBILE";
-      if (os == "MACOS" || os == "WINDOWS" || os == "CHROMEOS" || os == "LINUX") type = "DESKTOP";
-    }
-    if (e.type != "ANY" && e.type != type) return false;
-    if (e.os_type != "ANY" && e.os_type != os) return false;
-    return true;
-  }
-
-  bool PlatformHolds(const PlatformCondition& p, const ExactCheck& check) const {
-    if (check.platform_os_malformed) return false;
-    // check.platform_os: include entries, then exclude entries.
-    auto matches = [&](const std::vector<PlatformEntry>& list, size_t offset) {
-      for (size_t i = 0; i < list.size(); ++i) {
-        const size_t k = offset + i;
-        if (PlatformEntryMatches(
-                list[i], k < check.platform_os.size() ? check.platform_os[k].get() : nullptr)) {
-          return true;
-        }
-      }
-      return false;
-    };
-    if (!p.include.empty() && !matches(p.include, 0)) return false;
-    return !matches(p.exclude, p.include.size());
-  }
-
-  bool DeviceHolds(const DeviceCondition& d) const {
-    auto flag = [](const std::optional<bool>& want, const std::optional<bool>& have) {
-      return !want.has_value() || (have.has_value() && *have == *want);
-    };
-    if (!flag(d.registered, ctx_.device.registered)) return false;
-    if (!flag(d.managed, ctx_.device.managed)) return false;
-    if (!flag(d.rooted, ctx_.device.rooted)) return false;
-    if (!d.assurance_include.empty() &&
-        std::none_of(d.assurance_include.begin(), d.assurance_include.end(),
-                     [&](const std::string& id) { return Contains(ctx_.device.assurance, id); })) {
-      return false;
-    }
-    if (!d.trust_level.empty() && d.trust_level != "ANY" &&
-        !absl::EqualsIgnoreCase(d.trust_level, ctx_.device.trust_level)) {
-      return false;
-    }
-    if (!d.platform_types.empty()) {
-      const std::string_view os =
-          ctx_.device.os_type == "MACOS" ? std::string_view("OSX") : ctx_.device.os_type;
-      if (!Contains(d.platform_types, os)) return false;
-    }
-    return d.supported_mdm_frameworks.empty();
-  }
-
-  bool UserIdentifierHolds(const UserIdentifierCondition& u, const ExactCheck& e) const {
-    absl::string_view subject;
-    if (u.type == "ATTRIBUTE") {
-      auto it = ctx_.user.profile.find(u.attribute);
-      if (it != ctx_.user.profile.end()) subject = it->second;
-    } else {
-      subject = Sv(!ctx_.login_identifier.empty() ? ctx_.login_identifier : ctx_.user.login);
-    }
-    for (const UserIdentifierPattern& p : u.patterns) {
-      const absl::string_view value = p.value;
-      bool hit = false;
-      if (p.match_type == "EQUALS") hit = absl::EqualsIgnoreCase(subject, value);
-      if (p.match_type == "STARTS_WITH") hit = absl::StartsWithIgnoreCase(subject, value);
-      if (p.match_type == "SUFFIX") hit = absl::EndsWithIgnoreCase(subject, value);
-      if (p.match_type == "CONTAINS") hit = ContainsIgnoreCaseSubstr(subject, value);
-      if (p.match_type == "EXPRESSION") {
-        const auto& re = e.user_identifier_regexes[&p - u.patterns.data()];
-        hit = re && re->FullMatch(std::string_view(subject.data(), subject.size()));
-      }
-      if (hit) return true;
-    }
-    return false;
-  }
-
-  bool ScopesHold(const IdList& s) const {
-    if (s.include.empty() || Contains(s.include, "*")) return true;
-    for (const std::string& scope : ctx_.scopes) {
-      if (Contains(s.include, scope)) return true;
-    }
-    return false;
-  }
-
-  // Ports of the reference evaluator's EntityRiskHolds / MdmEnrollmentHolds.
-  bool EntityRiskHolds(const Conditions& c) const {
-    // A pointer rather than a copied optional: GCC 12 -O2 warns (falsely) that a
-    // copied std::optional<RiskLevel> may be used uninitialized.
-    const RiskLevel* level = ctx_.entity_risk && ctx_.entity_risk->level.has_value()
-                                 ? &*ctx_.entity_risk->level
-                                 : nullptr;
-    if (c.entity_risk && !c.entity_risk->level.empty() && c.entity_risk->level != "ANY") {
-      if (level == nullptr || RiskLevelName(*level) != c.entity_risk->level) return false;
-    }
-    if (c.risk_detection_types) {
-      if (!ctx_.entity_risk) return c.risk_detection_types->include.empty();
-      const std::vector<std::string>& have = ctx_.entity_risk->detection_types;
-      const auto any_listed = [&](const std::vector<std::string>& list) {
-        return std::any_of(have.begin(), have.end(),
-                           [&](const std::string& t) { return ContainsIgnoreCase(list, t); });
-      };
-      if (!c.risk_detection_types->include.empty() &&
-          !any_listed(c.risk_detection_types->include)) {
-        return false;
-      }
-      if (any_listed(c.risk_detection_types->exclude)) return false;
-    }
-    return true;
-  }
-
-  bool MdmEnrollmentHolds(const MdmEnrollmentCondition& m) const {
-    if (!m.enrollment.empty() && !absl::EqualsIgnoreCase(m.enrollment, "ANY_OR_NONE")) {
-      return false;
-    }
-    return !(m.block_non_safe_android.value_or(false) && ctx_.device.os_type == "ANDROID" &&
-             ctx_.device.rooted.value_or(true));
-  }
-
-  bool ClientsHold(const IdList& c) const {
-    return c.include.empty() || Contains(c.include, "ALL_CLIENTS") ||
-           (!ctx_.client_id.empty() && Contains(c.include, ctx_.client_id));
+    const ConditionScope scope = e.only_rare            ? ConditionScope::kNotIndexed
+                                 : e.skip_group_include ? ConditionScope::kAllButGroupInclude
+                                                        : ConditionScope::kAll;
+    return ConditionsHold(*e.conditions, {ctx_, *d_.facts, *this}, scope, nullptr);
   }
 
   const CompiledData& d_;

@@ -23,9 +23,8 @@ void Engine::Swap(std::shared_ptr<const CompiledPolicySet> next) {
 }
 
 absl::Status Engine::Reload(std::string_view directory, IssueList* issues) {
-  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(directory, issues);
-  if (!snapshot.ok()) return snapshot.status();
-  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> compiled = Compile(*std::move(snapshot));
+  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> compiled =
+      LoadAndCompile(directory, issues);
   if (!compiled.ok()) return compiled.status();
   Swap(*std::move(compiled));
   return absl::OkStatus();

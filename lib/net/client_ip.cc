@@ -2,10 +2,9 @@
 
 #include <algorithm>
 
+#include "lib/net/chain.h"
+
 namespace verdict {
-namespace {
-constexpr int kMaxChainHops = 5;
-}  // namespace
 
 std::optional<IpAddress> DetermineClientIp(const Snapshot& snapshot,
                                            const std::vector<IpAddress>& chain) {
@@ -19,7 +18,7 @@ std::optional<IpAddress> DetermineClientIp(const Snapshot& snapshot,
                  std::any_of(z.proxies.begin(), z.proxies.end(),
                              [&](const IpRange& r) { return r.Contains(ip); });
         });
-    if (!is_proxy || checked == kMaxChainHops || std::next(it) == chain.rend()) return ip;
+    if (!is_proxy || checked == internal::kMaxChainHops || std::next(it) == chain.rend()) return ip;
   }
   return std::nullopt;
 }
