@@ -64,7 +64,6 @@ struct SignOnContext {
   std::string id;
   std::vector<PolicyType> policy_types;  // empty = every type in the snapshot
   std::string app_id;                    // empty = no app
-  bool has_user = false;                 // false: group/user includes fail, excludes hold
   ContextUser user;
   std::vector<IpAddress> ip_chain;  // client first, the hop connecting to Okta last
   // Client-IP attributes. nullopt = not given (the geo databases may supply it).
@@ -87,6 +86,17 @@ struct SignOnContext {
   std::string login_identifier;  // IdP discovery; defaults to user.login when empty
   ContextSession session;
   std::optional<absl::Time> time;
+  // True when the context names a user: its id, login, status, type,
+  // provider id, groups or profile (the credential provider alone does not
+  // count: it defaults to OKTA). There is no flag to forget: a context that
+  // says nothing about its user has none, and then group and user includes
+  // fail while excludes hold (docs/semantics.md A2 `people`). `"user": {}`
+  // is the same as no user.
+  bool has_user() const {
+    return !user.id.empty() || !user.login.empty() || !user.status.empty() || !user.type.empty() ||
+           !user.provider_id.empty() || !user.groups.empty() || !user.profile.empty();
+  }
+
   // ThreatInsight's verdict on the request (System Log
   // `debugData.threatSuspected`); recorded for reports, no condition reads it.
   // JSON `threatSuspected`. nullopt = not known.

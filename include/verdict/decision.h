@@ -7,6 +7,8 @@
 #ifndef VERDICT_DECISION_H_
 #define VERDICT_DECISION_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +39,45 @@ struct Decision {
   // `idp_fallback_to_okta` when shouldFallBackToOkta routes to Okta.
   const IdpProvider* idp_provider = nullptr;
   bool idp_fallback_to_okta = false;
+
+  // The winning rule's actions, typed where a gateway acts on them. Each
+  // reads the rule of this decision; without one (blocked, no policy, no
+  // rule) they give the unset value — `outcome` is the verdict itself.
+
+  // `signon.access` (OKTA_SIGN_ON) or `appSignOn.access` (ACCESS_POLICY).
+  Access access() const {
+    if (rule == nullptr) return Access::kUnset;
+    if (rule->signon) return rule->signon->access;
+    if (rule->app_sign_on) return rule->app_sign_on->access;
+    return Access::kUnset;
+  }
+  // `signon.requireFactor`, `factorPromptMode`, `factorLifetime` (minutes).
+  bool require_factor() const { return signon() != nullptr && signon()->require_factor; }
+  FactorPromptMode factor_prompt_mode() const {
+    return signon() != nullptr ? signon()->factor_prompt_mode : FactorPromptMode::kUnset;
+  }
+  std::optional<int64_t> factor_lifetime_minutes() const {
+    return signon() != nullptr ? signon()->factor_lifetime_minutes : std::nullopt;
+  }
+  // `signon.session.maxSessionIdleMinutes` / `maxSessionLifetimeMinutes`
+  // as the rule gives them (docs/semantics.md for Okta's defaults).
+  std::optional<int64_t> max_session_idle_minutes() const {
+    return signon() != nullptr ? signon()->max_session_idle_minutes : std::nullopt;
+  }
+  std::optional<int64_t> max_session_lifetime_minutes() const {
+    return signon() != nullptr ? signon()->max_session_lifetime_minutes : std::nullopt;
+  }
+  // The typed actions themselves (null when the rule has none of that kind).
+  const SignOnAction* signon() const {
+    return rule != nullptr && rule->signon ? &*rule->signon : nullptr;
+  }
+  const AppSignOnAction* app_sign_on() const {
+    return rule != nullptr && rule->app_sign_on ? &*rule->app_sign_on : nullptr;
+  }
+  // The rule's `actions` object exactly as received; "" without a rule.
+  std::string_view actions_json() const {
+    return rule != nullptr ? std::string_view(rule->actions_json) : std::string_view();
+  }
 
   friend bool operator==(const Decision& a, const Decision& b) {
     return a.type == b.type && a.blocked == b.blocked && a.blocking_zone == b.blocking_zone &&

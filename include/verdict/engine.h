@@ -1,6 +1,7 @@
-// The compiled decision engine: a snapshot compiled once into an immutable
-// structure that answers Evaluate() without allocating, from any number of
-// threads, with cost growing sub-linearly in the size of the org.
+// The compiled decision engine — the core of verdict::core: a snapshot
+// compiled once into an immutable structure that answers Evaluate() from any
+// number of threads, with cost growing sub-linearly in the size of the org,
+// and (see Evaluate) without allocating. docs/embedding.md shows it in use.
 #ifndef VERDICT_ENGINE_H_
 #define VERDICT_ENGINE_H_
 
@@ -32,8 +33,18 @@ class CompiledPolicySet {
   CompiledPolicySet& operator=(const CompiledPolicySet&) = delete;
 
   // Same answer as ReferenceEvaluator::Evaluate for the same snapshot and
-  // context (proven by the differential tests). const, lock-free, and performs
-  // no heap allocation. The Decision points into snapshot().
+  // context (proven by the differential tests). const and lock-free. The
+  // Decision points into snapshot().
+  //
+  // Allocation: none, with one exception — a rule or platform condition
+  // whose Okta Expression Language builds a new string or array while it is
+  // evaluated (toLowerCase, replace, concatenation, inline lists, getGroups,
+  // ...), or fails with an error (the error's message), and RE2 the first
+  // time its lazy DFA meets new input (userIdentifier EXPRESSION). Attribute
+  // comparisons, isMemberOf, contains and time functions do not allocate
+  // (docs/expressions.md, "Allocation"; tests/eval/differential_test.cc
+  // counts both kinds). The first Evaluate on a thread of an org too large
+  // for the 16 KiB stack scratch grows that thread's buffer once.
   Decision Evaluate(const SignOnContext& context, PolicyType type) const;
 
   // The snapshot this set was compiled from (owned by the set).

@@ -175,7 +175,7 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
   if (indexed && c.people && !check(PeopleHolds(*c.people, in, skip_group_include, v))) {
     return false;
   }
-  if (c.users && !check(IncludeExcludeHolds("users", *c.users, ctx.user.id, ctx.has_user, v))) {
+  if (c.users && !check(IncludeExcludeHolds("users", *c.users, ctx.user.id, ctx.has_user(), v))) {
     return false;
   }
   if (c.groups && !check(GroupsHold(*c.groups, in, v))) return false;
@@ -192,7 +192,7 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
   if (c.auth_provider && !check(AuthProviderHolds(*c.auth_provider, ctx, v))) return false;
   if (c.user_status && !check(UserStatusHolds(*c.user_status, ctx, v))) return false;
   if (c.user_type &&
-      !check(IncludeExcludeHolds("userType", *c.user_type, ctx.user.type, ctx.has_user, v))) {
+      !check(IncludeExcludeHolds("userType", *c.user_type, ctx.user.type, ctx.has_user(), v))) {
     return false;
   }
   if (c.app && !check(AppHolds(*c.app, ctx, v))) return false;
@@ -227,7 +227,7 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
 bool UserInAnyGroup(const std::vector<std::string>& groups, const ConditionInputs& in,
                     std::string_view* which) {
   const SignOnContext& ctx = in.context;
-  if (!ctx.has_user) return false;
+  if (!ctx.has_user()) return false;
   for (const std::string& g : groups) {
     if (Contains(ctx.user.groups, g) || in.facts.IsEveryoneGroup(g)) {
       if (which != nullptr) *which = g;
@@ -244,18 +244,18 @@ bool PeopleHolds(const PeopleCondition& p, const ConditionInputs& in, bool skip_
   const bool any_include = !p.users.include.empty() || groups_include;
   if (any_include) {
     std::string_view group;
-    const bool in_users = ctx.has_user && Contains(p.users.include, ctx.user.id);
+    const bool in_users = ctx.has_user() && Contains(p.users.include, ctx.user.id);
     const bool in_groups = groups_include && UserInAnyGroup(p.groups.include, in, &group);
     const bool included = in_users || in_groups;
     Record(v, "people.include", included, [&]() -> std::string {
-      if (!ctx.has_user) return "no user";
+      if (!ctx.has_user()) return "no user";
       if (in_users) return absl::StrCat("user ", ctx.user.id, " is listed");
       if (in_groups) return absl::StrCat("user is in ", Sv(group));
       return "user is neither listed nor in a listed group";
     });
     if (!included) return false;
   }
-  if (ctx.has_user && Contains(p.users.exclude, ctx.user.id)) {
+  if (ctx.has_user() && Contains(p.users.exclude, ctx.user.id)) {
     Record(v, "people.users.exclude", false,
            [&] { return absl::StrCat("user ", ctx.user.id, " is excluded"); });
     return false;
@@ -420,7 +420,7 @@ bool AuthProviderHolds(const AuthProviderCondition& a, const SignOnContext& ctx,
 }
 
 bool UserStatusHolds(const UserStatusCondition& s, const SignOnContext& ctx, Verdicts* v) {
-  const bool ok = ctx.has_user && absl::EqualsIgnoreCase(s.value, ctx.user.status);
+  const bool ok = ctx.has_user() && absl::EqualsIgnoreCase(s.value, ctx.user.status);
   Record(v, "userStatus", ok,
          [&] { return absl::StrCat("rule ", s.value, ", user ", ctx.user.status); });
   return ok;

@@ -342,15 +342,15 @@ class Evaluator {
   Value Attribute(const Node& n) {
     switch (n.attr) {
       case Attr::kUserId:
-        return ctx_.has_user ? StrOrNull(ctx_.user.id) : Value::Null();
+        return ctx_.has_user() ? StrOrNull(ctx_.user.id) : Value::Null();
       case Attr::kUserLogin:
-        return ctx_.has_user ? StrOrNull(ctx_.user.login) : Value::Null();
+        return ctx_.has_user() ? StrOrNull(ctx_.user.login) : Value::Null();
       case Attr::kUserStatus:
-        return ctx_.has_user ? StrOrNull(ctx_.user.status) : Value::Null();
+        return ctx_.has_user() ? StrOrNull(ctx_.user.status) : Value::Null();
       case Attr::kUserType:
-        return ctx_.has_user ? StrOrNull(ctx_.user.type) : Value::Null();
+        return ctx_.has_user() ? StrOrNull(ctx_.user.type) : Value::Null();
       case Attr::kUserProfile: {
-        if (!ctx_.has_user) return Value::Null();
+        if (!ctx_.has_user()) return Value::Null();
         const std::string& name = p_.strings[n.str];
         auto it = ctx_.user.profile.find(name);
         if (it != ctx_.user.profile.end()) return Value::Borrow(it->second);
@@ -405,7 +405,7 @@ class Evaluator {
   // The user's groups: the context's ids plus the built-in Everyone group.
   template <typename F>
   void ForEachGroup(F&& f) const {
-    if (!ctx_.has_user) return;
+    if (!ctx_.has_user()) return;
     bool everyone_seen = false;
     for (const std::string& id : ctx_.user.groups) {
       const Group* g = data_.FindGroup(id);
@@ -723,7 +723,7 @@ class Evaluator {
     if (name.kind != Value::Kind::kString) {
       return Value::Error(n.col, "'getLinkedObject' needs a relationship name (string)");
     }
-    if (!ctx_.has_user) return Value::Null();
+    if (!ctx_.has_user()) return Value::Null();
     const std::vector<const SnapshotUser*>* users = data_.LinkedUsers(ctx_.user.id, name.str());
     if (users == nullptr || users->empty()) return Value::Null();
     if (data_.IsPrimaryRelationship(name.str())) return Value::Object(users->front(), false);

@@ -32,7 +32,7 @@ std::string WriteContextJson(const SignOnContext& c) {
   }
   if (!c.app_id.empty()) j["app"] = Json{{"id", c.app_id}};
 
-  if (c.has_user) {
+  if (c.has_user()) {
     const ContextUser& u = c.user;
     Json user = Json::object();
     if (!u.id.empty()) user["id"] = u.id;

@@ -97,7 +97,6 @@ void MapUser(const LogEventView& e, const LogConversionOptions& options, LogEven
     out->notes.push_back("actor has neither id nor login: the context has no user");
     return;
   }
-  c.has_user = true;
   if (id_known) c.user.id = e.actor_id;
   if (login_known) c.user.login = e.actor_alternate_id;
   // authenticationContext.authenticationProvider (inferred: the directory the
@@ -520,9 +519,9 @@ std::optional<absl::Time> ParseOktaTimestamp(std::string_view s) {
 // x86-64, the platform CI builds on); the reuse tests in
 // tests/logs/log_context_test.cc check the resets themselves.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SignOnContext) == 1040 && sizeof(ContextUser) == 264 &&
+static_assert(sizeof(SignOnContext) == 1032 && sizeof(ContextUser) == 264 &&
                   sizeof(ContextDevice) == 128 && sizeof(ContextSession) == 96 &&
-                  sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1232,
+                  sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1224,
               "a member was added: reset it in ResetKeepingBuffers, then update the sizes");
 #endif
 
@@ -539,7 +538,6 @@ void ResetKeepingBuffers(LogEventConversion* out) {
   c.id.clear();
   c.policy_types.clear();
   c.app_id.clear();
-  c.has_user = false;
   static const SignOnContext kDefault;
   ContextUser& u = c.user;
   u.id.clear();

@@ -196,7 +196,6 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
   }
   ParseIdObject(w, c, "app", "", &ctx->app_id);
   if (const Json* user = w.Object(c, "user", "")) {
-    ctx->has_user = true;
     ParseUser(w, *user, "/user", &ctx->user);
   }
   if (const Json* chain = w.Array(c, "ipChain", "")) {

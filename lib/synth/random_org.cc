@@ -660,8 +660,7 @@ class ContextGenerator {
   SignOnContext Next(int index) {
     SignOnContext c;
     c.id = absl::StrCat("ctx-", index);
-    c.has_user = !rng_.Chance(8);
-    if (c.has_user) {
+    if (!rng_.Chance(8)) {
       c.user.id = rng_.Chance(40) ? Pick(rng_, users_) : absl::StrCat("00uRandom", rng_.Below(100));
       c.user.login =
           Pick(rng_, std::vector<std::string>{"user1@example.com", "USER1@Example.COM",
@@ -1060,7 +1059,7 @@ std::string ContextToJson(const SignOnContext& c) {
   Json j;
   j["id"] = c.id;
   if (!c.app_id.empty()) j["app"] = {{"id", c.app_id}};
-  if (c.has_user) {
+  if (c.has_user()) {
     Json u = {{"id", c.user.id},
               {"login", c.user.login},
               {"provider", c.user.provider},

@@ -11,6 +11,7 @@
 
 #include "gtest/gtest.h"
 #include "tests/support/alloc_counter.h"
+#include "tests/support/model_builder.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/snapshot.h"
@@ -157,6 +158,55 @@ TEST(EngineAllocation, EvaluateDoesNotAllocateAfterWarmUp) {
     EXPECT_EQ(testing::AllocationCount() - before, 0u) << "org size class " << size;
     EXPECT_GT(decided, 0);
   }
+}
+
+// engine.h's allocation contract for expression rules: conditions that only
+// compare attributes, test memberships or read lists in place evaluate
+// without allocating, whether they hold or not; those that build a string
+// (toLowerCase) or fail with an error do allocate, as the header says.
+TEST(EngineAllocation, ExpressionRulesAllocateOnlyWhenTheyBuildValues) {
+  using testing::MakePolicy;
+  using testing::MakeRule;
+  auto el = [](std::string text) {
+    Conditions c;
+    c.el_condition = ElCondition{std::move(text)};
+    return c;
+  };
+  auto allocations = [&](std::vector<std::string> expressions) {
+    Snapshot s;
+    s.groups = {{"00gSales", "Sales West", "OKTA_GROUP"}};
+    std::vector<Rule> rules;
+    for (size_t i = 0; i < expressions.size(); ++i) {
+      rules.push_back(
+          MakeRule("0prEl" + std::to_string(i), static_cast<int64_t>(i + 1), el(expressions[i])));
+    }
+    rules.push_back(MakeRule("0prDefault", 99));
+    s.policies = {MakePolicy("00pDefault", PolicyType::kOktaSignOn, 99, {}, std::move(rules),
+                             /*system=*/true)};
+    auto set = Compile(std::move(s));
+    EXPECT_TRUE(set.ok()) << set.status();
+    SignOnContext sales = testing::UserContext({"00gSales"});
+    // Longer than the short-string buffer, so a copy of it must allocate.
+    sales.user.profile["department"] = "Sales and Marketing, West";
+    sales.behaviors = {"New IP"};
+    SignOnContext other = testing::UserContext({});
+    other.user.profile["department"] = "Eng";
+    for (const SignOnContext* ctx : {&sales, &other})
+      (*set)->Evaluate(*ctx, PolicyType::kOktaSignOn);
+    const uint64_t before = testing::AllocationCount();
+    for (int i = 0; i < 10; ++i) {
+      for (const SignOnContext* ctx : {&sales, &other}) {
+        (*set)->Evaluate(*ctx, PolicyType::kOktaSignOn);
+      }
+    }
+    return testing::AllocationCount() - before;
+  };
+  EXPECT_EQ(
+      allocations(
+          {"user.profile.department == 'HR'", "user.isMemberOf({'group.profile.name': 'Nobody'})",
+           "security.behaviors.contains('Velocity')", "user.login.endsWith('@nowhere.example')"}),
+      0u);
+  EXPECT_GT(allocations({"user.profile.department.toLowerCase() == 'sales'"}), 0u);
 }
 
 }  // namespace

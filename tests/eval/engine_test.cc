@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "tests/model/snapshot_dir.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/synth.h"
 
@@ -134,6 +135,75 @@ TEST(EngineReload, GeneratedSnapshotLoadsAndCompiledMatchesReference) {
       const Decision want = reference.Evaluate(c, t);
       ASSERT_EQ((*set)->Evaluate(c, t), want) << synth::ContextToJson(c);
       decided += want.rule != nullptr;
+    }
+  }
+  EXPECT_GT(decided, 100);
+}
+
+// A rule with a malformed expression: LoadSnapshot no longer looks at
+// expressions; Compile compiles each once and reports the bad one with its
+// file, pointer and column; warnings_as_errors makes LoadAndCompile refuse it.
+TEST(LoadAndCompile, ExpressionWarningsComeFromCompile) {
+  testing::SnapshotDir dir;
+  dir.WriteAll({
+      {"zones.json", "[]"},
+      {"policies/OKTA_SIGN_ON.json",
+       R"json([{"id": "00pDefault", "type": "OKTA_SIGN_ON", "name": "Default", "priority": 1,
+                "system": true, "status": "ACTIVE", "conditions": null}])json"},
+      {"rules/00pDefault.json",
+       R"json([{"id": "0prEl", "type": "SIGN_ON", "name": "El", "priority": 1,
+                "status": "ACTIVE", "actions": {"signon": {"access": "ALLOW"}},
+                "conditions": {"elCondition":
+                               {"condition": "user.isMemberof({'group.id': 'x'})"}}}])json"},
+  });
+  IssueList load_issues;
+  auto snapshot = LoadSnapshot(dir.path(), &load_issues);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  EXPECT_TRUE(load_issues.empty()) << load_issues.front().ToString();
+
+  IssueList issues;
+  auto set = LoadAndCompile(dir.path(), &issues);
+  ASSERT_TRUE(set.ok()) << set.status();
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].ToString(),
+            "rules/00pDefault.json: /0/conditions/elCondition/condition: col 6: unknown "
+            "function 'isMemberof'");
+  EXPECT_FALSE(issues[0].is_error());
+
+  LoadOptions strict;
+  strict.warnings_as_errors = true;
+  IssueList strict_issues;
+  auto refused = LoadAndCompile(dir.path(), &strict_issues, strict);
+  EXPECT_FALSE(refused.ok());
+  EXPECT_NE(std::string(refused.status().message()).find("isMemberof"), std::string::npos);
+  ASSERT_EQ(strict_issues.size(), 1u);
+  EXPECT_TRUE(strict_issues[0].is_error());
+}
+
+// A reference evaluator made from a compiled set evaluates that set's
+// snapshot (Decisions point into it) and answers as one made from the
+// snapshot alone; it keeps the set alive.
+TEST(ReferenceFromCompiledSet, SharesTheSetAndAnswersTheSame) {
+  synth::OrgOptions o;
+  o.seed = 9;
+  o.policies = 20;
+  const Snapshot org = synth::GenerateOrg(o);
+  auto set = Compile(org);
+  ASSERT_TRUE(set.ok());
+  const ReferenceEvaluator from_snapshot(org);
+  const ReferenceEvaluator from_set(*set);
+  const Snapshot& compiled_org = (*set)->snapshot();
+  set = absl::InternalError("dropped");  // only from_set holds the set now
+  int decided = 0;
+  for (const SignOnContext& c : synth::GenerateContexts(org, 300, 5)) {
+    for (PolicyType t : org.Types()) {
+      const Decision a = from_snapshot.Evaluate(c, t);
+      const Decision b = from_set.Evaluate(c, t);
+      ASSERT_EQ(a.rule != nullptr, b.rule != nullptr);
+      if (b.rule == nullptr) continue;
+      ++decided;
+      EXPECT_EQ(a.rule->id, b.rule->id);
+      EXPECT_EQ(b.policy, compiled_org.FindPolicy(b.policy->id));
     }
   }
   EXPECT_GT(decided, 100);

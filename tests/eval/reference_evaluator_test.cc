@@ -117,6 +117,11 @@ TEST(A1_3_PolicyApplies, EveryoneGroupHoldsEveryUser) {
                 DefaultPolicy()};
   EXPECT_EQ(Winner(s, UserContext({})), "0prA");
   EXPECT_EQ(Winner(s, SignOnContext{}), "0prDefault");
+  // A context that only names the user's groups (Okta's simulation may give
+  // groups without a user id) has a user: Everyone holds it too.
+  SignOnContext groups_only;
+  groups_only.user.groups = {"00gOther"};
+  EXPECT_EQ(Winner(s, groups_only), "0prA");
 }
 
 Policy PasswordPolicy(std::string id, int64_t priority, std::string provider,
@@ -236,7 +241,7 @@ TEST_P(A2_People, Matches) {
   s.policies = {DefaultPolicy()};
   s.policies[0].rules = {MakeRule("0prPeople", 1, c.conditions), MakeRule("0prDefault", 99)};
   SignOnContext ctx = UserContext(c.groups);
-  ctx.has_user = c.has_user;
+  if (!c.has_user) ctx.user = ContextUser();
   EXPECT_EQ(Winner(s, ctx), c.want_match ? "0prPeople" : "0prDefault");
 }
 

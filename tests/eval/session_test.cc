@@ -17,7 +17,6 @@ class SessionTest : public ::testing::Test {
   SessionTest() {
     policy_.id = "00pGsp";
     policy_.type = PolicyType::kOktaSignOn;
-    ctx_.has_user = true;
     ctx_.user.id = "00uAnn";
     ctx_.time = kNow;
   }

@@ -30,7 +30,6 @@ Snapshot FixtureSnapshot() {
 
 SignOnContext FixtureContext() {
   SignOnContext c;
-  c.has_user = true;
   c.user.id = "00u1";
   c.user.login = "alice@example.com";
   c.user.status = "ACTIVE";

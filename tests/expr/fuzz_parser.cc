@@ -25,7 +25,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const verdict::ExpressionData* expression_data = new verdict::ExpressionData(*snapshot);
   static const verdict::SignOnContext* context = [] {
     auto* c = new verdict::SignOnContext();
-    c->has_user = true;
     c->user.id = "00u1";
     c->user.login = "a@example.com";
     c->user.groups = {"00gEng"};

@@ -27,7 +27,6 @@ SignOnContext FullContext() {
   c.id = "case-17";
   c.policy_types = {PolicyType::kOktaSignOn, PolicyType::kAccessPolicy};
   c.app_id = "0oa1";
-  c.has_user = true;
   c.user.id = "00u1";
   c.user.login = "ann@acme.example";
   c.user.status = "ACTIVE";
@@ -71,7 +70,7 @@ void ExpectSame(const SignOnContext& a, const SignOnContext& b) {
   EXPECT_EQ(a.id, b.id);
   EXPECT_EQ(a.policy_types, b.policy_types);
   EXPECT_EQ(a.app_id, b.app_id);
-  EXPECT_EQ(a.has_user, b.has_user);
+  EXPECT_EQ(a.has_user(), b.has_user());
   EXPECT_EQ(a.user.id, b.user.id);
   EXPECT_EQ(a.user.login, b.user.login);
   EXPECT_EQ(a.user.status, b.user.status);
@@ -138,7 +137,6 @@ TEST(WriteContextJson, DefaultsAreLeftOut) {
   SignOnContext c;
   c.id = "x";
   EXPECT_EQ(WriteContextJson(c), R"({"id":"x","user":null})");
-  c.has_user = true;
   c.user.id = "00u1";
   c.proxy_type = ProxyType::kNone;
   EXPECT_EQ(WriteContextJson(c), R"({"id":"x","user":{"id":"00u1","groups":[]},"proxyType":null})");
@@ -165,7 +163,6 @@ TEST(WriteContextJson, RoundTripsMinimalContexts) {
   ExpectSame(none, *back);
 
   SignOnContext not_proxy;
-  not_proxy.has_user = true;
   not_proxy.user.login = "a@b.example";
   not_proxy.proxy_type = ProxyType::kNone;
   not_proxy.geo = ContextGeo{"DE", ""};

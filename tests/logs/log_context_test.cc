@@ -87,7 +87,7 @@ TEST(LogContext, ClassicEvaluateSignOnAllow) {
   const LogEventConversion r = Convert("01");
   const SignOnContext& c = r.context;
   EXPECT_EQ(c.id, absl::StrCat(kUuidPrefix, "01"));
-  EXPECT_TRUE(c.has_user);
+  EXPECT_TRUE(c.has_user());
   EXPECT_EQ(c.user.id, "00u1lgfx00000000a1x7");
   EXPECT_EQ(c.user.login, "ann.lee@acme.example");
   EXPECT_EQ(c.user.provider, "OKTA");
@@ -233,7 +233,7 @@ TEST(LogContext, FactorVerificationWithJavaMaps) {
 TEST(LogContext, VerifyWithRedactedActorAndUnknownCountry) {
   const LogEventConversion r = Convert("08");
   const SignOnContext& c = r.context;
-  EXPECT_TRUE(c.has_user);
+  EXPECT_TRUE(c.has_user());
   EXPECT_EQ(c.user.id, "");
   EXPECT_EQ(c.user.login, "eve.ross@acme.example");
   EXPECT_EQ(c.user.provider, "ACTIVE_DIRECTORY");
@@ -369,7 +369,7 @@ TEST(LogContextFields, NoUserAndRedactedIds) {
       R"({"uuid":"1","eventType":"policy.evaluate_sign_on",
           "actor":{"id":"0oa9","type":"PublicClientApp"},
           "target":[{"id":"unknown","type":"AppInstance"}]})");
-  EXPECT_FALSE(r.context.has_user);
+  EXPECT_FALSE(r.context.has_user());
   EXPECT_FALSE(r.memberships_found);
   EXPECT_EQ(r.context.id, "event-7");  // uuid redacted: named by ordinal
   EXPECT_EQ(r.context.app_id, "");
@@ -671,7 +671,6 @@ TEST(LogContextReuse, FieldsSetByTheCallerDoNotSurviveTheNextConversion) {
   c.id = "caller";
   c.policy_types = {PolicyType::kAccessPolicy};
   c.app_id = "0oa1";
-  c.has_user = true;
   c.user = {"id", "login", "ACTIVE", "oty1", "LDAP", "0oaLdap", {"00g1"}, {{"dept", "x"}}};
   c.ip_chain.push_back(*IpAddress::Parse("10.0.0.1"));
   c.geo = ContextGeo{"FR", "FR-75"};

@@ -54,7 +54,7 @@ TEST(ContextParserTest, EveryFieldOfTheContract) {
   EXPECT_EQ(c->id, "case-17");
   EXPECT_THAT(c->policy_types, ElementsAre(PolicyType::kOktaSignOn, PolicyType::kAccessPolicy));
   EXPECT_EQ(c->app_id, "0oa1");
-  EXPECT_TRUE(c->has_user);
+  EXPECT_TRUE(c->has_user());
   EXPECT_EQ(c->user.id, "00u1");
   EXPECT_EQ(c->user.login, "ann@acme.example");
   EXPECT_EQ(c->user.status, "ACTIVE");
@@ -100,7 +100,7 @@ TEST(ContextParserTest, EveryFieldOfTheContract) {
 TEST(ContextParserTest, DefaultsWhenAbsent) {
   absl::StatusOr<SignOnContext> c = ParseContext("{}");
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_FALSE(c->has_user);
+  EXPECT_FALSE(c->has_user());
   EXPECT_TRUE(c->policy_types.empty());
   EXPECT_TRUE(c->ip_chain.empty());
   EXPECT_FALSE(c->geo.has_value());
@@ -114,13 +114,37 @@ TEST(ContextParserTest, DefaultsWhenAbsent) {
   EXPECT_FALSE(c->threat_suspected.has_value());
 }
 
+// A user is present when the context names something about them; there is
+// no separate flag that a caller could forget to set.
+TEST(ContextParserTest, UserPresenceFollowsWhatTheContextSays) {
+  struct Case {
+    const char* json;
+    bool has_user;
+  };
+  for (const Case& c :
+       {Case{R"({"user": {}})", false}, Case{R"({"user": {"provider": "LDAP"}})", false},
+        Case{R"({"user": {"id": "00u1"}})", true},
+        Case{R"({"user": {"login": "ann@acme.example"}})", true},
+        Case{R"({"user": {"groups": ["00g1"]}})", true},
+        Case{R"({"user": {"profile": {"level": 3}}})", true}}) {
+    absl::StatusOr<SignOnContext> ctx = ParseContext(c.json);
+    ASSERT_TRUE(ctx.ok()) << ctx.status();
+    EXPECT_EQ(ctx->has_user(), c.has_user) << c.json;
+  }
+  // Built in code: setting the groups is enough for them to count.
+  SignOnContext built;
+  EXPECT_FALSE(built.has_user());
+  built.user.groups = {"00g1"};
+  EXPECT_TRUE(built.has_user());
+}
+
 TEST(ContextParserTest, IpShorthandNullsAndDrift) {
   absl::StatusOr<SignOnContext> c = ParseContext(
       R"({"ip": "::ffff:10.1.2.3", "user": null, "proxyType": null, "geo": {"region": "us-ny"},
           "asn": "64500", "risk": {"level": "ANY"}, "identityProvider": {"type": "okta"}})");
   ASSERT_TRUE(c.ok()) << c.status();
   EXPECT_THAT(c->ip_chain, ElementsAre(Ip("10.1.2.3")));
-  EXPECT_FALSE(c->has_user);
+  EXPECT_FALSE(c->has_user());
   EXPECT_EQ(c->proxy_type, ProxyType::kNone);
   EXPECT_EQ(c->geo->country, "US");
   EXPECT_EQ(c->geo->region, "US-NY");

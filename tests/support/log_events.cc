@@ -128,7 +128,7 @@ std::vector<OddLogEvent> OddLogEvents() {
 
 std::string DescribeConversion(const LogEventConversion& c) {
   std::string out = WriteContextJson(c.context);
-  absl::StrAppend(&out, "\nhas_user ", c.context.has_user, "\ngroups ",
+  absl::StrAppend(&out, "\nhas_user ", c.context.has_user(), "\ngroups ",
                   absl::StrJoin(c.context.user.groups, ","), "\nmemberships ", c.memberships_found);
   const RecordedOutcome& r = c.recorded;
   absl::StrAppend(&out, "\nrecorded ", r.event_type, " | ", r.result, " | ", r.reason, " | ",

@@ -113,7 +113,6 @@ inline SignOnContext UserContext(std::vector<std::string> groups,
                                  std::initializer_list<std::string> chain = {}) {
   SignOnContext ctx;
   ctx.id = "ctx";
-  ctx.has_user = true;
   ctx.user.id = "00uTest";
   ctx.user.login = "ann@acme.example";
   ctx.user.groups = std::move(groups);

@@ -195,6 +195,29 @@ TEST_F(PolicySimEvalTest, BrokenSnapshotExits2NamingFileAndPointer) {
   EXPECT_THAT(r.err, HasSubstr("/0/gateways/0")) << Describe(r);
 }
 
+// Expressions are compiled by Compile, not the loader: a malformed one must
+// still reach the user as a warning naming the file, pointer and column, with
+// either engine, and the rule never matches.
+TEST_F(PolicySimEvalTest, MalformedExpressionIsAWarningFromEitherEngine) {
+  WriteFile(fs::path(snapshot_) / "rules/00pSignOn.json", R"json([
+    {"id": "0prEl", "name": "El", "type": "SIGN_ON", "status": "ACTIVE", "priority": 1,
+     "conditions": {"elCondition": {"condition": "user.isMemberof({'group.id': 'x'})"}},
+     "actions": {"signon": {"access": "DENY"}}},
+    {"id": "0prAnywhere", "name": "Anywhere", "type": "SIGN_ON", "status": "ACTIVE",
+     "priority": 2, "actions": {"signon": {"access": "ALLOW"}}}
+  ])json");
+  for (const char* engine : {"compiled", "reference"}) {
+    const RunResult r = Eval({"--contexts", contexts_, "--output", "jsonl", "--types",
+                              "OKTA_SIGN_ON", "--engine", engine});
+    EXPECT_EQ(r.exit_code, 0) << Describe(r);
+    EXPECT_THAT(r.err, HasSubstr("warning: rules/00pSignOn.json: /0/conditions/elCondition/"
+                                 "condition: col 6: unknown function 'isMemberof'"))
+        << Describe(r);
+    EXPECT_THAT(r.out, HasSubstr(R"("rule": {"id": "0prAnywhere")")) << Describe(r);
+    EXPECT_THAT(r.out, Not(HasSubstr("0prEl"))) << Describe(r);
+  }
+}
+
 TEST_F(PolicySimEvalTest, JsonOutputIsOneArrayOfTheJsonlObjects) {
   const RunResult jsonl = Eval({"--contexts", contexts_, "--output", "jsonl"});
   const RunResult r = Eval({"--contexts", contexts_, "--output", "json"});

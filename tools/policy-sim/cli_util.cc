@@ -146,16 +146,16 @@ bool PrintIssues(const IssueList& issues, std::string_view prefix) {
   return ok;
 }
 
-std::optional<Snapshot> LoadSnapshotOrReport(const std::string& directory,
-                                             std::string_view prefix) {
+std::shared_ptr<const CompiledPolicySet> LoadSnapshotOrReport(const std::string& directory,
+                                                              std::string_view prefix) {
   IssueList issues;
-  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(directory, &issues);
+  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set = LoadAndCompile(directory, &issues);
   const bool issues_ok = PrintIssues(issues, prefix);
-  if (!snapshot.ok()) {
-    if (issues_ok) std::cerr << "error: " << prefix << snapshot.status().message() << '\n';
-    return std::nullopt;
+  if (!set.ok()) {
+    if (issues_ok) std::cerr << "error: " << prefix << set.status().message() << '\n';
+    return nullptr;
   }
-  return *std::move(snapshot);
+  return *std::move(set);
 }
 
 std::string InputTotals::ToString() const {

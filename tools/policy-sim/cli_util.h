@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
+#include "verdict/engine.h"
 #include "verdict/issue.h"
 #include "verdict/snapshot.h"
 #include "verdict/system_log.h"
@@ -102,10 +103,10 @@ bool StderrIsTerminal();
 // ("--before: "); true when there were no errors.
 bool PrintIssues(const IssueList& issues, std::string_view prefix = "");
 
-// Loads a snapshot, printing every issue; nullopt (already reported) when it
-// is unusable.
-std::optional<Snapshot> LoadSnapshotOrReport(const std::string& directory,
-                                             std::string_view prefix = "");
+// Loads and compiles a snapshot (LoadAndCompile), printing every issue of
+// both; null (already reported) when it is unusable.
+std::shared_ptr<const CompiledPolicySet> LoadSnapshotOrReport(const std::string& directory,
+                                                              std::string_view prefix = "");
 
 // One context from a contexts file or a System Log, with where it came from.
 // A System Log event's whole conversion is kept (what Okta recorded, whether

@@ -76,7 +76,7 @@ int RunContexts(const std::vector<std::string>& args) {
   }
   if (logs.empty()) return UsageError("--logs is required");
 
-  std::optional<Snapshot> snapshot;
+  std::shared_ptr<const CompiledPolicySet> snapshot;
   if (!snapshot_dir.empty()) {
     snapshot = LoadSnapshotOrReport(snapshot_dir);
     if (!snapshot) return kExitUnusable;
@@ -105,7 +105,7 @@ int RunContexts(const std::vector<std::string>& args) {
   input.logs_path = logs;
   input.map_plain_files = map_plain_files;
   input.memberships = memberships_path.empty() ? nullptr : &memberships;
-  input.snapshot = snapshot ? &*snapshot : nullptr;
+  input.snapshot = snapshot ? &snapshot->snapshot() : nullptr;
   input.progress_label = "contexts";
   InputTotals totals;
   absl::Status status = ReadContextsInBatches(

@@ -185,10 +185,12 @@ int RunDiff(const std::vector<std::string>& args) {
   DiffFlags flags;
   if (std::optional<int> status = ParseFlags(args, &flags)) return *status;
 
-  std::optional<Snapshot> before = LoadSnapshotOrReport(flags.before, "--before: ");
-  if (!before) return kExitUnusable;
-  std::optional<Snapshot> after = LoadSnapshotOrReport(flags.after, "--after: ");
-  if (!after) return kExitUnusable;
+  const std::shared_ptr<const CompiledPolicySet> old_set =
+      LoadSnapshotOrReport(flags.before, "--before: ");
+  if (!old_set) return kExitUnusable;
+  const std::shared_ptr<const CompiledPolicySet> new_set =
+      LoadSnapshotOrReport(flags.after, "--after: ");
+  if (!new_set) return kExitUnusable;
   MembershipMap memberships;
   if (!flags.memberships.empty()) {
     absl::StatusOr<MembershipMap> loaded = LoadMemberships(flags.memberships);
@@ -200,21 +202,14 @@ int RunDiff(const std::vector<std::string>& args) {
   }
 
   // Every type either snapshot has, for contexts that do not name theirs.
-  std::vector<PolicyType> all_types = before->Types();
-  for (PolicyType t : after->Types()) {
+  std::vector<PolicyType> all_types = old_set->snapshot().Types();
+  for (PolicyType t : new_set->snapshot().Types()) {
     if (std::find(all_types.begin(), all_types.end(), t) == all_types.end()) all_types.push_back(t);
   }
   std::sort(all_types.begin(), all_types.end());
 
-  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> old_set = Compile(*std::move(before));
-  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> new_set = Compile(*std::move(after));
-  if (!old_set.ok() || !new_set.ok()) {
-    std::cerr << "error: cannot compile "
-              << (!old_set.ok() ? old_set.status().message() : new_set.status().message()) << '\n';
-    return kExitUnusable;
-  }
-  const CompiledPolicySet& old_engine = **old_set;
-  const CompiledPolicySet& new_engine = **new_set;
+  const CompiledPolicySet& old_engine = *old_set;
+  const CompiledPolicySet& new_engine = *new_set;
 
   ContextInput input;
   input.contexts_path = flags.contexts;

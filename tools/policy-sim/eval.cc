@@ -388,12 +388,14 @@ int RunEval(const std::vector<std::string>& args) {
   if (std::optional<int> status = ParseFlags(args, &flags)) return *status;
 
   IssueList issues;
-  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(flags.snapshot, &issues);
+  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set =
+      LoadAndCompile(flags.snapshot, &issues);
   const bool issues_ok = ReportIssues(issues);
-  if (!snapshot.ok()) {
-    if (issues_ok) std::cerr << "error: " << snapshot.status().message() << '\n';
+  if (!set.ok()) {
+    if (issues_ok) std::cerr << "error: " << set.status().message() << '\n';
     return kExitUnusable;
   }
+  const Snapshot& snapshot = (*set)->snapshot();
 
   std::unique_ptr<GeoResolver> geo;
   if (!flags.geoip.empty()) {
@@ -429,17 +431,11 @@ int RunEval(const std::vector<std::string>& args) {
       break;
   }
 
-  const std::vector<PolicyType> snapshot_types = snapshot->Types();
-  const ReferenceEvaluator reference(*snapshot);
-  std::shared_ptr<const CompiledPolicySet> compiled;
-  if (!flags.use_reference) {
-    absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set = Compile(*snapshot);
-    if (!set.ok()) {
-      std::cerr << "error: " << set.status().message() << '\n';
-      return kExitUnusable;
-    }
-    compiled = *std::move(set);
-  }
+  const std::vector<PolicyType> snapshot_types = snapshot.Types();
+  // The reference evaluator shares the compiled set's snapshot and
+  // expressions; both engines' Decisions point into the same snapshot.
+  const ReferenceEvaluator reference(*set);
+  const CompiledPolicySet* compiled = flags.use_reference ? nullptr : set->get();
   // Traces (--explain) come from the reference evaluator, whose answers the
   // compiled engine is proven to equal (tests/eval/differential_test.cc).
   struct Evaluator {
@@ -449,7 +445,7 @@ int RunEval(const std::vector<std::string>& args) {
       if (trace != nullptr || compiled == nullptr) return reference.Evaluate(ctx, type, trace);
       return compiled->Evaluate(ctx, type);
     }
-  } const evaluator{reference, compiled.get()};
+  } const evaluator{reference, compiled};
   const bool flush_each = reader.is_stdin();
   bool any_bad_line = false;
   std::string line;
@@ -463,7 +459,7 @@ int RunEval(const std::vector<std::string>& args) {
       if (flush_each) sink->Flush();
       continue;
     }
-    if (geo != nullptr) geo->Enrich(*snapshot, &*context);
+    if (geo != nullptr) geo->Enrich(snapshot, &*context);
     sink->OnContext();
     const std::vector<PolicyType> types = TypesFor(*context, snapshot_types, flags.types);
     // The combined Identity Engine outcome needs both decisions; --combined

@@ -41,9 +41,8 @@ int UsageError(std::string_view message) {
   return kExitUnusable;
 }
 
-void Explain(const SignOnContext& context, const Snapshot& snapshot,
-             const std::vector<PolicyType>& only) {
-  const ReferenceEvaluator evaluator(snapshot);
+void Explain(const SignOnContext& context, const ReferenceEvaluator& evaluator,
+             const Snapshot& snapshot, const std::vector<PolicyType>& only) {
   std::vector<PolicyType> types =
       context.policy_types.empty() ? snapshot.Types() : context.policy_types;
   if (!only.empty()) types = only;
@@ -100,8 +99,9 @@ int RunExplain(const std::vector<std::string>& args) {
     }
     text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  std::optional<Snapshot> snapshot = LoadSnapshotOrReport(snapshot_dir);
-  if (!snapshot) return kExitUnusable;
+  const std::shared_ptr<const CompiledPolicySet> set = LoadSnapshotOrReport(snapshot_dir);
+  if (!set) return kExitUnusable;
+  const ReferenceEvaluator evaluator(set);
 
   // One object (any layout) first; else JSON Lines.
   std::vector<SignOnContext> contexts;
@@ -129,7 +129,7 @@ int RunExplain(const std::vector<std::string>& args) {
   }
   for (size_t i = 0; i < contexts.size(); ++i) {
     if (i > 0) std::cout << "\n";
-    Explain(contexts[i], *snapshot, only);
+    Explain(contexts[i], evaluator, set->snapshot(), only);
   }
   std::cout.flush();
   return std::cout ? kExitOk : kExitFailure;

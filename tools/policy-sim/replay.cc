@@ -430,8 +430,8 @@ int RunReplay(const std::vector<std::string>& args) {
   if (snapshot_dir.empty()) return UsageError("--snapshot is required");
   if (logs.empty()) return UsageError("--logs is required");
 
-  std::optional<Snapshot> loaded = LoadSnapshotOrReport(snapshot_dir);
-  if (!loaded) return kExitUnusable;
+  const std::shared_ptr<const CompiledPolicySet> compiled = LoadSnapshotOrReport(snapshot_dir);
+  if (!compiled) return kExitUnusable;
   MembershipMap memberships;
   if (!memberships_path.empty()) {
     absl::StatusOr<MembershipMap> m = LoadMemberships(memberships_path);
@@ -452,12 +452,7 @@ int RunReplay(const std::vector<std::string>& args) {
     }
     geo = *std::move(opened);
   }
-  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> compiled = Compile(*std::move(loaded));
-  if (!compiled.ok()) {
-    std::cerr << "error: cannot compile " << compiled.status().message() << '\n';
-    return kExitUnusable;
-  }
-  const CompiledPolicySet& engine = **compiled;
+  const CompiledPolicySet& engine = *compiled;
   const Snapshot& snapshot = engine.snapshot();
   const std::vector<PolicyType> snapshot_types = snapshot.Types();
 

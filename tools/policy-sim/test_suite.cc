@@ -275,9 +275,9 @@ int RunTestSuite(const std::vector<std::string>& args) {
     if (dir.is_relative()) dir = std::filesystem::path(suite_path).parent_path() / dir;
     snapshot_dir = dir.string();
   }
-  std::optional<Snapshot> snapshot = LoadSnapshotOrReport(snapshot_dir);
-  if (!snapshot) return kExitUnusable;
-  const ReferenceEvaluator evaluator(*snapshot);
+  const std::shared_ptr<const CompiledPolicySet> set = LoadSnapshotOrReport(snapshot_dir);
+  if (!set) return kExitUnusable;
+  const ReferenceEvaluator evaluator(set);
 
   std::vector<CaseResult> results;
   const Json& cases = suite["cases"];

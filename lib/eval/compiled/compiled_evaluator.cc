@@ -251,7 +251,7 @@ class Evaluation final : public ZoneMembership {
       std::memset(r, 0, words * sizeof(uint64_t));
       return r;
     };
-    const bool has_user = ctx_.has_user;
+    const bool has_user = ctx_.has_user();
     uint64_t* policy = region(prog.has_policy_lists);
     uint64_t* people_in = region(has_user && prog.has_people_lists);
     uint64_t* people_out = region(has_user && prog.has_people_lists);

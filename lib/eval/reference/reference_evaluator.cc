@@ -283,7 +283,7 @@ class Evaluation {
       const bool member = internal::UserInAnyGroup(*include, in_, &group);
       Record(verdicts, "people.groups.include", member,
              member ? absl::StrCat("user is in ", absl::string_view(group.data(), group.size()))
-                    : (ctx_.has_user ? "user is in none of the groups" : "no user"));
+                    : (ctx_.has_user() ? "user is in none of the groups" : "no user"));
       if (!member) return false;
     }
     // The policy's other conditions (authProvider for PASSWORD; network or app
