@@ -19,13 +19,22 @@ bash scripts/build.sh
 step "tests (build/)"
 ctest --test-dir build --output-on-failure -j "${jobs}"
 
-step "install + find_package(verdict) consumer"
+step "install + find_package(verdict) consumers"
 tmp="$(mktemp -d)"
 trap 'rm -rf "${tmp}"' EXIT
 cmake --install build --prefix "${tmp}/prefix" >/dev/null
-cmake -S tests/cmake_package -B "${tmp}/consumer" -DCMAKE_PREFIX_PATH="${tmp}/prefix" >/dev/null
+cmake -S tests/cmake_package -B "${tmp}/consumer" -DCMAKE_PREFIX_PATH="${tmp}/prefix" \
+  -DCMAKE_CXX_COMPILER_LAUNCHER="$(command -v ccache || true)" >/dev/null
 cmake --build "${tmp}/consumer" -j "${jobs}"
-"${tmp}/consumer/verdict_consumer"
+# The README's embedding example, against the fixture org; it links
+# verdict::core only, so its binary must not need libcurl, simdjson or zlib.
+"${tmp}/consumer/verdict_consumer" fixtures/org | tee "${tmp}/consumer.out"
+grep -q '"policyType": "OKTA_SIGN_ON"' "${tmp}/consumer.out"
+if ldd "${tmp}/consumer/verdict_consumer" | grep -E 'libcurl|libsimdjson|libz\.so'; then
+  echo "verdict::core consumer links a tool-stage dependency" >&2
+  exit 1
+fi
+"${tmp}/consumer/verdict_tools_consumer"
 
 step "build (build-asan/, ASan + UBSan)"
 bash scripts/build.sh --sanitize

@@ -1,3 +1,6 @@
+// Tool header: in verdict::core (Compile uses it), exposed for tools and tests
+// that compile expressions themselves; a gateway never needs it.
+//
 // The Okta Expression Language (Identity Engine dialect, Part B §7 of
 // docs/semantics.md's source): parse → compile once into an immutable flat
 // program → evaluate many times against a sign-on context. docs/expressions.md

@@ -1,3 +1,5 @@
+// Tool header (verdict::verdict, not verdict::core: needs libcurl).
+//
 // Pulling an org through the Okta Management API: a snapshot directory
 // (docs/interfaces.md §1) with PullSnapshot(), System Log events as JSON Lines
 // with PullLogs(). See docs/pull.md for the endpoints, the file each lands in,

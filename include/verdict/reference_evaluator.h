@@ -1,3 +1,6 @@
+// Tool header: in verdict::core, for explanations (traces) and as the test
+// oracle; a gateway evaluates with CompiledPolicySet (verdict/engine.h).
+//
 // The reference evaluator: Part A of docs/semantics.md written as directly as
 // possible — every policy, every rule, every condition, in order. It is the
 // oracle the compiled engine is tested against, so clarity beats speed.

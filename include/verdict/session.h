@@ -1,3 +1,6 @@
+// Tool header: in verdict::core, but for reports (policy-sim --sessions), not
+// for a gateway's decision path; its API may change within a major version.
+//
 // The Okta session a global-session (OKTA_SIGN_ON) decision creates or
 // refreshes, shaped like the Sessions API's Session object, and the combined
 // Identity Engine outcome of the global session and app sign-in decisions.

@@ -1,3 +1,5 @@
+// Tool header (verdict::verdict, not verdict::core: needs simdjson and zlib).
+//
 // Okta System Log events (`GET /api/v1/logs`) → sign-on contexts, and the
 // decision Okta recorded for each, for replay.
 //
