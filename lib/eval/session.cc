@@ -1,6 +1,7 @@
 #include "verdict/session.h"
 
 #include "absl/strings/str_cat.h"
+#include "lib/eval/conditions.h"
 #include "nlohmann/json.hpp"
 
 namespace verdict {
@@ -8,25 +9,6 @@ namespace {
 
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
-}
-
-// Part A §A3's "factor due", for an existing session: SESSION mode re-verifies
-// once the last verification is older than factorLifetime; ALWAYS every time;
-// DEVICE unless the device is remembered.
-bool FactorDue(const SignOnAction& s, const SignOnContext& ctx, absl::Time now) {
-  if (!s.require_factor) return false;
-  switch (s.factor_prompt_mode) {
-    case FactorPromptMode::kSession:
-      return !ctx.session.last_factor_verification || !s.factor_lifetime_minutes ||
-             now - *ctx.session.last_factor_verification >
-                 absl::Minutes(*s.factor_lifetime_minutes);
-    case FactorPromptMode::kDevice:
-      return !ctx.device.remembered.value_or(false);
-    case FactorPromptMode::kAlways:
-    case FactorPromptMode::kUnset:
-      return true;
-  }
-  return true;
 }
 
 }  // namespace
@@ -77,7 +59,8 @@ SessionReport ComputeSession(const SignOnContext& ctx, const Decision& decision)
   if (r.max_lifetime_minutes > 0) {
     r.expires_at = std::min(r.expires_at, r.created_at + absl::Minutes(r.max_lifetime_minutes));
   }
-  r.factor_due = FactorDue(s, ctx, now);
+  // Part A §A3's "factor due" (ctx.time is `now`).
+  r.factor_due = internal::FactorDue(s, ctx, nullptr);
   if (r.factor_due) {
     r.status = "MFA_REQUIRED";
     r.mfa_active = false;
