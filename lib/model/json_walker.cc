@@ -28,34 +28,128 @@ std::string StripNlohmannPrefix(std::string_view what) {
   return std::string(what);
 }
 
+// nlohmann quotes the text it read before an error ("last read: '...'",
+// "number overflow parsing '...'"): input content, which may be anything. A
+// message carries at most a short, escaped excerpt of it.
+std::string BoundExcerpts(std::string message) {
+  for (std::string_view marker : {"last read: '", "parsing '"}) {
+    const size_t start = message.find(marker);
+    if (start == std::string::npos) continue;
+    const size_t body = start + marker.size();
+    const size_t end = message.rfind('\'');
+    if (end == std::string::npos || end < body) continue;
+    message = absl::StrCat(message.substr(0, start), Av(marker.substr(0, marker.size() - 1)),
+                           Excerpt(std::string_view(message).substr(body, end - body)),
+                           message.substr(end + 1));
+  }
+  return message;
+}
+
+// "byte 7 (line 1, column 7)" for a 1-based byte offset into `text`.
+std::string Position(std::string_view text, size_t byte) {
+  byte = std::max<size_t>(byte, 1);
+  const size_t end = std::min(byte - 1, text.size());
+  size_t line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < end; ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      line_start = i + 1;
+    }
+  }
+  return absl::StrFormat("byte %d (line %d, column %d)", byte, line, end - line_start + 1);
+}
+
+// Builds the DOM like nlohmann's own parser, but keeps the position of every
+// error, the number overflow ("1e400") included, which the throwing parser
+// reports without one.
+class PositionedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
+ public:
+  explicit PositionedDomParser(Json& result)
+      : nlohmann::detail::json_sax_dom_parser<Json>(result, /*allow_exceptions=*/false) {}
+
+  template <class Exception>
+  bool parse_error(size_t position, const std::string& /*last_token*/, const Exception& ex) {
+    failed_ = true;
+    position_ = position;
+    what_ = ex.what();
+    return false;
+  }
+
+  bool failed() const { return failed_; }
+  size_t position() const { return position_; }
+  const std::string& what() const { return what_; }
+
+ private:
+  bool failed_ = false;
+  size_t position_ = 0;
+  std::string what_;
+};
+
 }  // namespace
+
+std::optional<size_t> FindExcessiveNesting(std::string_view text, int max_depth) {
+  int depth = 0;
+  bool in_string = false;
+  bool escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > max_depth) return i + 1;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string Excerpt(std::string_view text, size_t max_bytes) {
+  std::string out;
+  const size_t n = std::min(text.size(), max_bytes);
+  for (size_t i = 0; i < n; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\'' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c < 0x20 || c == 0x7f) {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return absl::StrCat("'", out, text.size() > max_bytes ? "'..." : "'");
+}
 
 std::optional<Json> ParseJson(std::string_view text, std::string_view file, IssueList* issues) {
   std::string message;
   if (text.find_first_not_of(" \t\r\n") == std::string_view::npos) {
     message = "empty input: expected a JSON value";
+  } else if (std::optional<size_t> deep = FindExcessiveNesting(text, kMaxJsonDepth)) {
+    // Before any DOM is built: a deeply nested value would otherwise exhaust
+    // the stack in the recursive code that copies and walks it.
+    message =
+        absl::StrCat(Position(text, *deep), ": nesting deeper than ", kMaxJsonDepth, " levels");
   } else {
-    // The one place nlohmann's exceptions are caught: everything after this
-    // checks types before reading.
-    try {
-      return Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
-      // e.byte counts the bytes read, the offending one included.
-      const size_t byte = e.byte == 0 ? 1 : e.byte;
-      const size_t end = std::min(byte - 1, text.size());
-      size_t line = 1;
-      size_t line_start = 0;
-      for (size_t i = 0; i < end; ++i) {
-        if (text[i] == '\n') {
-          ++line;
-          line_start = i + 1;
-        }
-      }
-      message = absl::StrFormat("byte %d (line %d, column %d): %s", byte, line,
-                                end - line_start + 1, StripNlohmannPrefix(e.what()));
-    } catch (const Json::exception& e) {
-      message = StripNlohmannPrefix(e.what());
+    Json result;
+    PositionedDomParser parser(result);
+    // No exceptions: errors reach parser.parse_error with their position.
+    if (Json::sax_parse(text.begin(), text.end(), &parser) && !parser.failed()) {
+      return result;
     }
+    message = absl::StrCat(Position(text, parser.position()), ": ",
+                           BoundExcerpts(StripNlohmannPrefix(parser.what())));
   }
   if (issues != nullptr) {
     Issue issue;
@@ -113,6 +207,9 @@ std::string Dump(const Json& value) {
 
 std::string Quoted(std::string_view text) {
   std::string out = "\"";
+  // Values quoted in messages come from the input: at most kMaxQuotedBytes.
+  const bool cut = text.size() > kMaxQuotedBytes;
+  if (cut) text = text.substr(0, kMaxQuotedBytes);
   for (unsigned char c : text) {
     if (c == '"' || c == '\\') {
       out += '\\';
@@ -123,7 +220,7 @@ std::string Quoted(std::string_view text) {
       out += static_cast<char>(c);
     }
   }
-  out += '"';
+  out += cut ? "\"..." : "\"";
   return out;
 }
 

@@ -24,10 +24,25 @@ namespace verdict::model_internal {
 // API sent them.
 using Json = nlohmann::ordered_json;
 
+// Nesting accepted in any JSON input (snapshot files, contexts, API
+// responses): Okta's payloads nest fewer than 20 levels.
+inline constexpr int kMaxJsonDepth = 256;
+// Bytes of input quoted in a message (Quoted, Excerpt).
+inline constexpr size_t kMaxQuotedBytes = 64;
+
 // Parses `text` as one JSON value. On malformed input appends an error issue
 // (code "json.syntax", pointer "") whose message reads
-// "byte N (line L, column C): <what>" and returns nullopt.
+// "byte N (line L, column C): <what>" and returns nullopt. Nesting deeper than
+// kMaxJsonDepth is an error found before any value is built; an excerpt of the
+// input in a message is at most 40 escaped bytes. Never throws.
 std::optional<Json> ParseJson(std::string_view text, std::string_view file, IssueList* issues);
+
+// The 1-based byte at which `text` (JSON) nests deeper than `max_depth`
+// arrays/objects, or nullopt. Linear; strings are skipped.
+std::optional<size_t> FindExcessiveNesting(std::string_view text, int max_depth);
+
+// `text` escaped for a message, single-quoted, cut after `max_bytes` ("...").
+std::string Excerpt(std::string_view text, size_t max_bytes = 40);
 
 // std::string_view → absl::string_view (distinct types in this Abseil build).
 inline absl::string_view Av(std::string_view s) { return absl::string_view(s.data(), s.size()); }
@@ -42,7 +57,8 @@ std::string Ptr(std::string_view base, size_t index);
 // The value compactly serialised; invalid UTF-8 is replaced, never thrown.
 std::string Dump(const Json& value);
 
-// "\"text\"" with quotes and control bytes escaped, for messages.
+// "\"text\"" with quotes and control bytes escaped, for messages; cut after
+// kMaxQuotedBytes ("\"...\"...").
 std::string Quoted(std::string_view text);
 
 // "US-CA" from ("US", "CA") or ("US", "us-ca"); upper case. Empty region stays

@@ -25,35 +25,19 @@ namespace {
 namespace fs = std::filesystem;
 
 // The parsed file, or nullopt (with an issue) when unreadable or malformed.
-std::optional<Json> ReadFile(const fs::path& root, const std::string& rel, IssueList* issues) {
-  std::ifstream in(root / rel, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.is_open() || in.bad()) {
-    issues->push_back({Issue::Severity::kError, "snapshot.unreadable", rel, "", "cannot read"});
-    return std::nullopt;
-  }
-  return ParseJson(text, rel, issues);
+std::optional<Json> ReadFile(const SnapshotFiles& files, const std::string& rel,
+                             IssueList* issues) {
+  std::optional<std::string> text = files.Read(rel);
+  if (!text.has_value()) return std::nullopt;
+  return ParseJson(*text, rel, issues);
 }
 
-// Sorted entry names of `dir` that satisfy `keep`.
-template <typename Keep>
-std::vector<std::string> Entries(const fs::path& dir, Keep keep) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (keep(*it)) names.push_back(it->path().filename().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
-void LoadDefinitions(const fs::path& root, Snapshot* snap, IssueList* issues,
+void LoadDefinitions(const SnapshotFiles& files, Snapshot* snap, IssueList* issues,
                      std::set<std::string, std::less<>>* names) {
   const std::string rel = "linked-objects.json";
-  std::error_code ec;
-  if (!fs::exists(root / rel, ec)) return;
+  if (!files.Exists(rel)) return;
   snap->has_linked_objects_file = true;
-  std::optional<Json> json = ReadFile(root, rel, issues);
+  std::optional<Json> json = ReadFile(files, rel, issues);
   Walker w(rel, issues);
   if (!json.has_value() || !w.ExpectArray(*json, "")) return;
   for (size_t i = 0; i < json->size(); ++i) {
@@ -78,11 +62,11 @@ void LoadDefinitions(const fs::path& root, Snapshot* snap, IssueList* issues,
   }
 }
 
-void LoadUser(const fs::path& root, const std::string& dir_id, Snapshot* snap, IssueList* issues) {
+void LoadUser(const SnapshotFiles& files, const std::string& dir_id, Snapshot* snap,
+              IssueList* issues) {
   const std::string rel = absl::StrCat("users/", dir_id, "/user.json");
-  std::error_code ec;
-  if (!fs::exists(root / rel, ec)) return;
-  std::optional<Json> json = ReadFile(root, rel, issues);
+  if (!files.Exists(rel)) return;
+  std::optional<Json> json = ReadFile(files, rel, issues);
   Walker w(rel, issues);
   if (!json.has_value() || !w.ExpectObject(*json, "")) return;
   SnapshotUser user;
@@ -102,14 +86,10 @@ void LoadUser(const fs::path& root, const std::string& dir_id, Snapshot* snap, I
   snap->users[user.id] = std::move(user);
 }
 
-void LoadLinks(const fs::path& root, const std::string& user_id,
+void LoadLinks(const SnapshotFiles& files, const std::string& user_id,
                const std::set<std::string, std::less<>>& names, Snapshot* snap, IssueList* issues) {
   const std::string dir = absl::StrCat("users/", user_id, "/linkedObjects");
-  const auto files = Entries(root / dir, [](const fs::directory_entry& e) {
-    std::error_code ec;
-    return e.is_regular_file(ec) && e.path().extension() == ".json";
-  });
-  for (const std::string& file : files) {
+  for (const std::string& file : files.JsonFiles(dir)) {
     const std::string rel = absl::StrCat(dir, "/", file);
     const std::string name = file.substr(0, file.size() - 5);
     Walker w(rel, issues);
@@ -119,7 +99,7 @@ void LoadLinks(const fs::path& root, const std::string& user_id,
                            snap->has_linked_objects_file ? "" : " (no such file)"));
       continue;
     }
-    std::optional<Json> json = ReadFile(root, rel, issues);
+    std::optional<Json> json = ReadFile(files, rel, issues);
     if (!json.has_value() || !w.ExpectArray(*json, "")) continue;
     std::vector<std::string>& ids = snap->user_links[user_id][name];
     for (size_t i = 0; i < json->size(); ++i) {
@@ -150,16 +130,12 @@ void LoadLinks(const fs::path& root, const std::string& user_id,
 
 }  // namespace
 
-void LoadLinkedObjects(const fs::path& root, Snapshot* snapshot, IssueList* issues) {
+void LoadLinkedObjects(const SnapshotFiles& files, Snapshot* snapshot, IssueList* issues) {
   std::set<std::string, std::less<>> names;
-  LoadDefinitions(root, snapshot, issues, &names);
-  const auto users = Entries(root / "users", [](const fs::directory_entry& e) {
-    std::error_code ec;
-    return e.is_directory(ec);
-  });
-  for (const std::string& user : users) {
-    LoadUser(root, user, snapshot, issues);
-    LoadLinks(root, user, names, snapshot, issues);
+  LoadDefinitions(files, snapshot, issues, &names);
+  for (const std::string& user : files.Subdirectories("users")) {
+    LoadUser(files, user, snapshot, issues);
+    LoadLinks(files, user, names, snapshot, issues);
   }
 }
 

@@ -5,20 +5,19 @@
 #ifndef VERDICT_LIB_MODEL_LINKED_OBJECTS_LOADER_H_
 #define VERDICT_LIB_MODEL_LINKED_OBJECTS_LOADER_H_
 
-#include <filesystem>
-
+#include "lib/model/snapshot_files.h"
 #include "verdict/issue.h"
 #include "verdict/snapshot.h"
 
 namespace verdict::model_internal {
 
 // Reads linked-objects.json, users/<userId>/user.json and
-// users/<userId>/linkedObjects/<relationshipName>.json under `root` into
+// users/<userId>/linkedObjects/<relationshipName>.json of `files` into
 // `snapshot`. Every problem is appended to `issues` with file and JSON
 // pointer: malformed files, a user.json whose id is not its directory's, a
 // relationship name linked-objects.json does not define. Absent files are
 // not errors (the org has no linked objects).
-void LoadLinkedObjects(const std::filesystem::path& root, Snapshot* snapshot, IssueList* issues);
+void LoadLinkedObjects(const SnapshotFiles& files, Snapshot* snapshot, IssueList* issues);
 
 }  // namespace verdict::model_internal
 

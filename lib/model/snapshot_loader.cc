@@ -25,6 +25,7 @@
 #include "lib/model/json_walker.h"
 #include "lib/model/linked_objects_loader.h"
 #include "lib/model/model_parser.h"
+#include "lib/model/snapshot_files.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
@@ -54,13 +55,13 @@ std::string Where(std::string_view file, std::string_view pointer) {
 class Loader {
  public:
   Loader(std::string_view directory, IssueList* issues)
-      : root_(std::string(directory)), issues_(issues) {
+      : root_(std::string(directory)), issues_(issues), files_(root_, issues) {
     snap_.directory = std::string(directory);
   }
 
   Snapshot Run() {
     std::error_code ec;
-    if (!fs::is_directory(root_, ec)) {
+    if (!files_.valid()) {
       const bool exists = fs::exists(root_, ec);
       Add(Issue::Severity::kError, "snapshot.missing_directory", snap_.directory, "",
           exists ? "not a directory" : "no such directory");
@@ -72,10 +73,11 @@ class Loader {
     LoadBehaviors();
     LoadPolicies();
     LoadRules();
+    CheckStructure();
     LoadMappings();
     LoadApps();
     LoadUserGroups();
-    model_internal::LoadLinkedObjects(root_, &snap_, issues_);
+    model_internal::LoadLinkedObjects(files_, &snap_, issues_);
     CheckRuleTypes();
     CheckDuplicateRuleIds();
     Sort();
@@ -95,33 +97,14 @@ class Loader {
     issues_->push_back(std::move(issue));
   }
 
-  bool Exists(const std::string& rel) {
-    std::error_code ec;
-    return fs::exists(root_ / rel, ec);
-  }
+  bool Exists(const std::string& rel) { return files_.Exists(rel); }
 
   // The parsed file, or nullopt when it is unreadable or malformed (an error
   // is recorded). The caller checks existence first.
   std::optional<Json> ReadJson(const std::string& rel) {
-    const fs::path path = root_ / rel;
-    std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      Add(Issue::Severity::kError, "snapshot.unreadable", rel, "", "cannot read: is a directory");
-      return std::nullopt;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in.is_open()) {
-      Add(Issue::Severity::kError, "snapshot.unreadable", rel, "",
-          absl::StrCat("cannot read: ", std::strerror(errno)));
-      return std::nullopt;
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-      Add(Issue::Severity::kError, "snapshot.unreadable", rel, "", "cannot read: I/O error");
-      return std::nullopt;
-    }
-    return model_internal::ParseJson(text.str(), rel, issues_);
+    std::optional<std::string> text = files_.Read(rel);
+    if (!text.has_value()) return std::nullopt;
+    return model_internal::ParseJson(*text, rel, issues_);
   }
 
   // A file whose top level must be an array.
@@ -132,23 +115,37 @@ class Loader {
     return json;
   }
 
-  // Sorted names of the *.json regular files in `subdir` (empty if absent).
-  std::vector<std::string> JsonFiles(const std::string& subdir) {
-    std::vector<std::string> names;
-    std::error_code ec;
-    const fs::path dir = root_ / subdir;
-    if (!fs::is_directory(dir, ec)) return names;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      const fs::path& p = it->path();
-      if (p.extension() != ".json" || p.filename().string().front() == '.') continue;
-      names.push_back(p.filename().string());
+  // Sorted names of the *.json files in `subdir` (empty if absent).
+  std::vector<std::string> JsonFiles(const std::string& subdir) { return files_.JsonFiles(subdir); }
+
+  // A snapshot without the structure its policies need is refused rather
+  // than read as an org without policies or rules (each would silently
+  // change every decision).
+  void CheckStructure() {
+    if (!Exists("policies")) {
+      std::error_code ec;
+      const bool empty = fs::is_empty(root_, ec);
+      Add(empty ? Issue::Severity::kError : Issue::Severity::kWarning, "snapshot.no_policies",
+          "policies", "",
+          empty ? "the directory is empty: not a snapshot (docs/interfaces.md §1)"
+                : "no policies/ directory: every decision will be \"no policy\"");
+      return;
     }
-    if (ec) {
-      Add(Issue::Severity::kError, "snapshot.unreadable", subdir, "",
-          absl::StrCat("cannot list directory: ", ec.message()));
+    if (Exists("rules")) return;
+    std::vector<std::string> without;
+    for (const Policy& p : snap_.policies) {
+      if (!p.id.empty() && embedded_rules_.count(p.id) == 0) without.push_back(p.id);
     }
-    std::sort(names.begin(), names.end());
-    return names;
+    if (without.empty()) return;
+    const size_t shown = std::min<size_t>(without.size(), 5);
+    std::string ids;
+    for (size_t i = 0; i < shown; ++i) absl::StrAppend(&ids, i ? ", " : "", Quoted(without[i]));
+    Add(Issue::Severity::kError, "snapshot.missing_rules", "rules", "",
+        absl::StrCat("no rules/ directory, but ", without.size(), " polic",
+                     without.size() == 1 ? "y has" : "ies have", " no embedded rules (", ids,
+                     without.size() > shown ? ", ..." : "",
+                     "): their rules would be missing. Add rules/<policyId>.json (an empty "
+                     "array for a policy without rules) or embed them (_embedded.rules)"));
   }
 
   static std::string Stem(const std::string& file_name) {
@@ -388,14 +385,7 @@ class Loader {
   }
 
   void LoadUserGroups() {
-    std::error_code ec;
-    const fs::path dir = root_ / "users";
-    if (!fs::is_directory(dir, ec)) return;
-    std::vector<std::string> users;
-    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-      if (it->is_directory(ec)) users.push_back(it->path().filename().string());
-    }
-    std::sort(users.begin(), users.end());
+    const std::vector<std::string> users = files_.Subdirectories("users");
     for (const std::string& user : users) {
       const std::string rel = absl::StrCat("users/", user, "/groups.json");
       if (!Exists(rel)) continue;
@@ -533,6 +523,7 @@ class Loader {
   std::set<std::string> behavior_keys_;
   std::map<std::string, size_t> policy_index_;
   std::set<std::string> embedded_rules_;
+  model_internal::SnapshotFiles files_;
 };
 
 }  // namespace

@@ -25,6 +25,7 @@ TEST(LinkedObjectsLoader, ReadsTheApiLayout) {
   SnapshotDir dir;
   dir.WriteAll({
       {"zones.json", "[]"},
+      {"policies/", ""},
       {"linked-objects.json", kDefinitions},
       {"users/00u1/linkedObjects/manager.json", "[" + Link("00uBoss") + "]"},
       {"users/00uBoss/linkedObjects/subordinates.json",
@@ -109,6 +110,7 @@ TEST(LinkedObjectsLoader, ProblemsNameFileAndPointer) {
   for (const BadCase& c : cases) {
     SnapshotDir dir;
     dir.Write("zones.json", "[]");
+    dir.Write("policies/", "");
     dir.WriteAll(c.files);
     IssueList issues;
     auto s = LoadSnapshot(dir.path(), &issues);

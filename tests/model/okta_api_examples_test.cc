@@ -176,7 +176,8 @@ class OktaApiExamplesTest : public ::testing::Test {
   // The snapshot wrapping one example file, or nullopt if it is not one the
   // kind can wrap.
   std::map<std::string, std::string> Wrap(const Example& e, const Json& json) {
-    std::map<std::string, std::string> files = {{"zones.json", "[]"}};
+    // rules/ exists: the policy examples carry no rules of their own.
+    std::map<std::string, std::string> files = {{"zones.json", "[]"}, {"rules/", ""}};
     switch (e.kind) {
       case Kind::kPolicy: {
         const Json list = AsArray(json);

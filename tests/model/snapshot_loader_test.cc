@@ -23,10 +23,24 @@ std::string Dump(const IssueList& issues) {
   return out;
 }
 
+// `files` completed into a well-formed snapshot directory: a test about zones
+// or apps states no policies/ (an empty one is added), one whose policies come
+// without rules gets an empty rules/ (so each policy simply has none).
+std::map<std::string, std::string> Complete(std::map<std::string, std::string> files) {
+  bool policies = false, rules = false;
+  for (const auto& [path, content] : files) {
+    policies = policies || path.rfind("policies/", 0) == 0;
+    rules = rules || path.rfind("rules/", 0) == 0;
+  }
+  if (!policies) files.emplace("policies/", "");
+  if (!rules) files.emplace("rules/", "");
+  return files;
+}
+
 // Loads `files`, expecting success; returns the snapshot (empty on failure).
 Snapshot Load(const std::map<std::string, std::string>& files, IssueList* issues = nullptr) {
   SnapshotDir dir;
-  dir.WriteAll(files);
+  dir.WriteAll(Complete(files));
   IssueList local;
   IssueList* out = issues != nullptr ? issues : &local;
   absl::StatusOr<Snapshot> s = LoadSnapshot(dir.path(), out);
@@ -433,10 +447,11 @@ TEST(SnapshotLoaderTest, DanglingAppLinkBindsNothing) {
 
 TEST(SnapshotLoaderTest, MalformedAppLinkFailsTheLoadWithItsPointer) {
   SnapshotDir dir;
-  dir.WriteAll({{"zones.json", "[]"},
+  dir.WriteAll(
+      Complete({{"zones.json", "[]"},
                 {"policies/ACCESS_POLICY.json", R"([{"id": "rstA", "type": "ACCESS_POLICY"}])"},
                 {"apps.json", R"([{"id": "0oa1"},
-                   {"id": "0oa2", "_links": {"accessPolicy": {"href": "rstA"}}}])"}});
+                   {"id": "0oa2", "_links": {"accessPolicy": {"href": "rstA"}}}])"}}));
   IssueList issues;
   absl::StatusOr<Snapshot> s = LoadSnapshot(dir.path(), &issues);
   ASSERT_FALSE(s.ok());
@@ -480,7 +495,7 @@ TEST(SnapshotLoaderTest, NullIssueListAndWarningsAsErrors) {
 
 TEST(SnapshotLoaderTest, IssuesAreAppendedNotReplaced) {
   SnapshotDir dir;
-  dir.WriteAll({{"zones.json", "[]"}});
+  dir.WriteAll(Complete({{"zones.json", "[]"}}));
   IssueList issues = {Issue{Issue::Severity::kWarning, "earlier", "x", "", "kept"}};
   EXPECT_TRUE(LoadSnapshot(dir.path(), &issues).ok());
   ASSERT_EQ(issues.size(), 1u);
