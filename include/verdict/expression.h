@@ -26,12 +26,16 @@
 namespace verdict {
 
 // Compile-time and run-time limits. Every one is checked; exceeding a
-// compile-time limit is a compile error, exceeding max_steps makes the
-// evaluation false (with the reason).
+// compile-time limit is a compile error, exceeding max_steps or
+// max_built_bytes makes the evaluation false (with the reason).
 struct ExpressionEnv {
   size_t max_length = 4096;   // bytes of expression text
   int max_depth = 64;         // nesting of sub-expressions
   int64_t max_steps = 10000;  // evaluated nodes per EvaluateBool call
+  // Bytes of strings and lists one evaluation may build (toLowerCase,
+  // replace, lists, ...): six chained replace() calls can otherwise ask for
+  // gigabytes. Exceeding it makes the evaluation false, with the reason.
+  int64_t max_built_bytes = 64 * 1024;
 };
 
 // The parts of a snapshot an expression can see: groups (id → name/type, for

@@ -801,6 +801,7 @@ absl::StatusOr<std::unique_ptr<const Program>> Compile(std::string_view text,
   auto program = std::make_unique<Program>();
   program->text = std::string(text);
   program->max_steps = env.max_steps;
+  program->max_built_bytes = env.max_built_bytes;
   Parser parser(*std::move(tokens), env, program.get());
   auto root = parser.ParseAll();
   if (!root.ok()) return root.status();

@@ -219,6 +219,7 @@ class Evaluator {
       case Op::kString:
         return Value::Borrow(p_.strings[n.str]);
       case Op::kList: {
+        if (Value over = Charge(n, n.num_args * sizeof(Value)); over.is_error()) return over;
         std::vector<Value> items;
         items.reserve(n.num_args);
         for (uint32_t i = 0; i < n.num_args; ++i) {
@@ -293,6 +294,16 @@ class Evaluator {
 
  private:
   uint32_t Arg(const Node& n, uint32_t i) const { return p_.args[n.first_arg + i]; }
+
+  // Accounts `bytes` about to be built (a string, list items) against the
+  // program's budget; an error value once the evaluation would exceed it.
+  // Null on success.
+  Value Charge(const Node& n, size_t bytes) {
+    built_ += static_cast<int64_t>(std::min<size_t>(bytes, size_t{1} << 40));
+    if (built_ <= p_.max_built_bytes) return Value::Null();
+    return Value::Error(n.col, absl::StrCat("evaluation would build more than ", p_.max_built_bytes,
+                                            " bytes of strings and lists"));
+  }
 
   static Value TypeError(const Node& n, std::string_view what, const Value& v) {
     return Value::Error(n.col,
@@ -592,15 +603,18 @@ class Evaluator {
     switch (n.fn) {
       case Fn::kToUpperCase:
         if (!is_str) return bad("toUpperCase");
+        if (Value over = Charge(n, s.size()); over.is_error()) return over;
         return Value::Own(absl::AsciiStrToUpper(std::string(s)));
       case Fn::kToLowerCase:
         if (!is_str) return bad("toLowerCase");
+        if (Value over = Charge(n, s.size()); over.is_error()) return over;
         return Value::Own(absl::AsciiStrToLower(std::string(s)));
       case Fn::kLength:
         if (!is_str) return bad("length");
         return Value::Number(static_cast<double>(s.size()));
       case Fn::kRemoveSpaces: {
         if (!is_str) return bad("removeSpaces");
+        if (Value over = Charge(n, s.size()); over.is_error()) return over;
         std::string out(s);
         out.erase(std::remove(out.begin(), out.end(), ' '), out.end());
         return Value::Own(std::move(out));
@@ -618,17 +632,30 @@ class Evaluator {
         const size_t i = static_cast<size_t>(begin);
         const size_t j = static_cast<size_t>(end);
         Value out = Value::Borrow(s.substr(i, j - i));
-        if (self.owns) return Value::Own(std::string(out.view));
-        return out;
+        if (!self.owns) return out;
+        if (Value over = Charge(n, j - i); over.is_error()) return over;
+        return Value::Own(std::string(out.view));
       }
       case Fn::kReplace:
       case Fn::kReplaceFirst: {
         if (!is_str) return bad("replace");
         if (Value c = need_str(a, "replace"); c.is_error()) return c;
         if (Value c = need_str(b, "replace"); c.is_error()) return c;
+        // The result's size first: it is charged before anything is built.
+        size_t matches = 0;
+        if (!a.str().empty()) {
+          for (size_t at = s.find(a.str()); at != std::string_view::npos;
+               at = s.find(a.str(), at + a.str().size())) {
+            ++matches;
+            if (n.fn == Fn::kReplaceFirst) break;
+          }
+        }
+        const size_t size = s.size() + matches * b.str().size() - matches * a.str().size();
+        if (Value over = Charge(n, size); over.is_error()) return over;
         if (a.str().empty()) return Value::Own(std::string(s));
         if (n.fn == Fn::kReplace) {
           std::string out;
+          out.reserve(size);
           size_t from = 0;
           for (size_t at = s.find(a.str()); at != std::string_view::npos;
                at = s.find(a.str(), from)) {
@@ -667,8 +694,9 @@ class Evaluator {
         } else {
           part = at == std::string_view::npos ? std::string_view() : s.substr(at + a.str().size());
         }
-        if (self.owns) return Value::Own(std::string(part));
-        return Value::Borrow(part);
+        if (!self.owns) return Value::Borrow(part);
+        if (Value over = Charge(n, part.size()); over.is_error()) return over;
+        return Value::Own(std::string(part));
       }
       case Fn::kStartsWith:
       case Fn::kEndsWith:
@@ -698,6 +726,7 @@ class Evaluator {
         return bad("isEmpty");
       case Fn::kAdd: {
         if (!is_list) return bad("add");
+        if (Value over = Charge(n, sizeof(Value)); over.is_error()) return over;
         Value out = std::move(self);
         out.list.push_back(std::move(a));
         return out;
@@ -894,6 +923,7 @@ class Evaluator {
   const SignOnContext& ctx_;
   const ExpressionData& data_;
   int64_t steps_ = 0;
+  int64_t built_ = 0;  // bytes of strings and list items built so far
 };
 
 }  // namespace

@@ -119,6 +119,7 @@ struct Program {
   std::vector<std::shared_ptr<const CompiledRegex>> regexes;
   uint32_t root = 0;
   int64_t max_steps = 0;
+  int64_t max_built_bytes = 0;
 };
 
 // Parses and compiles; errors read "col N: ...".

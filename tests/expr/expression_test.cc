@@ -382,6 +382,44 @@ TEST(ExpressionLimitsTest, LengthDepthAndSteps) {
   EXPECT_NE(why.find("exceeded 5 steps"), std::string::npos) << why;
 }
 
+// Six chained replace() calls on a short login would build 10·64⁶ bytes; the
+// budget stops the evaluation (false, with the reason) before anything is
+// built, whatever the function that grows the string.
+TEST(ExpressionLimitsTest, BuiltBytesAreBounded) {
+  SignOnContext c = FixtureContext();
+  c.user.login = "aaaaaaaaaa";
+  const std::string wide(64, 'a');
+  std::string growth = "user.login";
+  for (int i = 0; i < 6; ++i) growth += ".replace('a', '" + wide + "')";
+  for (const std::string& text :
+       {growth + " == 'x'", growth + ".toLowerCase() == 'x'", growth + ".length() > 0",
+        "user.login.replace('a', '" + wide + "').replace('a', '" + wide + "').replace('a', '" +
+            wide + "').toUpperCase().substringAfter('A') == ''"}) {
+    auto e = CompileExpression(text);
+    ASSERT_TRUE(e.ok()) << text << ": " << e.status();
+    std::string why;
+    EXPECT_FALSE((*e)->EvaluateBool(c, ExpressionData(), &why)) << text;
+    EXPECT_NE(why.find("more than 65536 bytes"), std::string::npos) << why;
+  }
+  // Within the budget the same functions work: 10 × 64 = 640 bytes.
+  auto fits = CompileExpression("user.login.replace('a', '" + wide + "').length() == 640");
+  ASSERT_TRUE(fits.ok());
+  std::string why;
+  EXPECT_TRUE((*fits)->EvaluateBool(c, ExpressionData(), &why)) << why;
+  // A budget of the caller's choosing.
+  ExpressionEnv tight;
+  tight.max_built_bytes = 100;
+  auto small = CompileExpression("user.login.replace('a', '" + wide + "').length() == 640", tight);
+  ASSERT_TRUE(small.ok());
+  EXPECT_FALSE((*small)->EvaluateBool(c, ExpressionData(), &why));
+  EXPECT_NE(why.find("more than 100 bytes"), std::string::npos) << why;
+  // Huge substring indexes are an error, not an allocation.
+  auto sub = CompileExpression("user.login.substring(0, 1000000000000) == ''");
+  ASSERT_TRUE(sub.ok());
+  EXPECT_FALSE((*sub)->EvaluateBool(c, ExpressionData(), &why));
+  EXPECT_NE(why.find("out of range"), std::string::npos) << why;
+}
+
 TEST(ExpressionTest, NoUserAndWhy) {
   SignOnContext c;
   auto e = CompileExpression("user.profile.department == 'Engineering'");
