@@ -65,11 +65,17 @@ struct HttpOptions {
   // max_rate_limit_wait. Defaults 1 s and 120 s.
   absl::Duration rate_limit_padding = absl::Seconds(1);
   absl::Duration max_rate_limit_wait = absl::Seconds(120);
+  // All 429 waits of one request together. A reset further away than this
+  // ends the request with ResourceExhausted, saying so, instead of waiting.
+  // Default 5 minutes.
+  absl::Duration max_total_rate_limit_wait = absl::Minutes(5);
   // When X-Rate-Limit-Remaining drops to this value or below, the next
   // request waits for the reset first (slowing down before the limit).
   // Default 1; negative disables.
   int rate_limit_low_water = 1;
-  // Upper bound on pages followed for one listing. Default 100000.
+  // Upper bound on pages followed for one listing. Default 100000. A next
+  // link that returns to a page already fetched ends the listing with
+  // DataLoss whatever the count (a cycle).
   int max_pages = 100000;
   // Upper bound on one response body. Default 512 MiB.
   int64_t max_body_bytes = int64_t{512} << 20;
@@ -178,6 +184,11 @@ absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options);
 // `text` with every occurrence of `secret` replaced by "[REDACTED]" (secrets
 // shorter than 4 characters are left alone rather than mangle the text).
 std::string RedactSecret(std::string_view text, std::string_view secret);
+
+// `text` from the server (ids, error summaries) made safe for a terminal: C0
+// and C1 control characters and DEL as \xNN (so ESC, BEL and CSI never reach
+// it raw). Applied to every message the pullers return.
+std::string EscapeControlCharacters(std::string_view text);
 
 }  // namespace verdict
 

@@ -14,14 +14,17 @@
 #include <thread>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "lib/model/json_walker.h"
 
 namespace verdict {
 
@@ -29,6 +32,27 @@ std::string RedactSecret(std::string_view text, std::string_view secret) {
   if (secret.size() < 4) return std::string(text);
   return absl::StrReplaceAll(absl::string_view(text.data(), text.size()),
                              {{absl::string_view(secret.data(), secret.size()), "[REDACTED]"}});
+}
+
+std::string EscapeControlCharacters(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    // C1 controls arrive in UTF-8 as 0xC2 0x80..0x9F (0x9B is a CSI).
+    const bool c1 = c == 0xC2 && i + 1 < text.size() &&
+                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
+    if (c < 0x20 || c == 0x7F) {
+      absl::StrAppendFormat(&out, "\\x%02x", c);
+    } else if (c1) {
+      absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
+      ++i;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
 }
 
 namespace api {
@@ -457,6 +481,12 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const std::string& url, int ret
 ApiResult HttpClient::GetJson(std::string_view path_or_url) {
   ApiResult result;
   std::string url(path_or_url);
+  if (absl::StartsWith(url, "//")) {
+    // Protocol-relative ("//host/path"): another host, not a path here.
+    result.status = absl::PermissionDeniedError(Redact(absl::StrCat(
+        "refusing to follow the protocol-relative link ", url, ": not a path under --org")));
+    return result;
+  }
   if (absl::StartsWith(url, "/")) url = origin_ + url;
   // The token goes only to the org: a next link (or cursor) that points
   // elsewhere is refused rather than followed.
@@ -470,6 +500,7 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
   const std::string what = absl::StrCat("GET ", shown);
   int transport_retries = 0;
   int rate_limit_retries = 0;
+  absl::Duration rate_limit_waited = absl::ZeroDuration();
   std::string request_id;
   for (int attempt = 0;; ++attempt) {
     if (attempt > 0) ++retries_;
@@ -493,6 +524,20 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
             wait = std::min(options_.max_backoff,
                             options_.initial_backoff * (1 << std::min(rate_limit_retries, 16)));
           }
+          if (rate_limit_waited + wait > options_.max_total_rate_limit_wait) {
+            result.http_status = status;
+            result.error_code = "E0000047";
+            result.status = absl::ResourceExhaustedError(Redact(absl::StrCat(
+                what, ": HTTP 429: rate limited; the limit resets in ", absl::FormatDuration(wait),
+                (rate_limit_waited > absl::ZeroDuration()
+                     ? absl::StrCat(" after ", absl::FormatDuration(rate_limit_waited),
+                                    " of waiting")
+                     : ""),
+                ", more than the ", absl::FormatDuration(options_.max_total_rate_limit_wait),
+                " allowed per request: giving up (run again later)")));
+            return result;
+          }
+          rate_limit_waited += wait;
           if (absl::Status s = Wait(wait); !s.ok()) {
             result.status = s;
             return result;
@@ -502,12 +547,20 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
       } else if (status >= 200 && status < 300) {
         if (status == 204 || response->body.empty()) {
           result.value = Json();
+        } else if (std::optional<size_t> deep = model_internal::FindExcessiveNesting(
+                       response->body, model_internal::kMaxJsonDepth)) {
+          // Refused before any value is built (a deep one would exhaust the
+          // stack when written out). Not retried: the server means it.
+          result.status = absl::DataLossError(absl::StrCat(what, ": response nests deeper than ",
+                                                           model_internal::kMaxJsonDepth,
+                                                           " levels at byte ", *deep));
+          return result;
         } else {
-          try {
-            result.value = Json::parse(response->body);
-          } catch (const nlohmann::json::exception& e) {
-            failure = absl::DataLossError(absl::StrCat(
-                "response body is not valid JSON (", response->body.size(), " bytes): ", e.what()));
+          result.value = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
+          if (result.value.is_discarded()) {
+            failure = absl::DataLossError(
+                absl::StrCat("response body is not valid JSON (", response->body.size(),
+                             " bytes, starting ", model_internal::Excerpt(response->body), ")"));
           }
         }
         if (failure.ok()) {
@@ -583,7 +636,8 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
   all.value = Json::array();
   const std::string shown(path);
   std::string url(path);
-  std::string previous;
+  // Every URL fetched, so a next link that comes back to one is a cycle.
+  absl::flat_hash_map<std::string, int> seen;
   for (int page = 0;; ++page) {
     if (page >= options_.max_pages) {
       all.status = absl::ResourceExhaustedError(
@@ -605,11 +659,16 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
     all.http_status = one.http_status;
     if (on_page) on_page(all.pages, static_cast<int64_t>(all.value.size()));
     if (one.next_url.empty()) return all;
-    previous = std::move(url);
+    // Compared absolute: a page may be named by its path or its full URL.
+    auto absolute = [&](const std::string& u) {
+      return absl::StartsWith(u, "/") && !absl::StartsWith(u, "//") ? origin_ + u : u;
+    };
+    seen.emplace(absolute(url), all.pages);
     url = one.next_url;
-    if (url == previous) {
-      all.status = absl::DataLossError(
-          absl::StrCat("GET ", shown, ": the next link repeats the current page; stopping"));
+    if (auto again = seen.find(absolute(url)); again != seen.end()) {
+      all.status = absl::DataLossError(absl::StrCat("GET ", shown, ": the next link of page ",
+                                                    all.pages, " returns to page ", again->second,
+                                                    " (a pagination cycle); stopping"));
       return all;
     }
   }

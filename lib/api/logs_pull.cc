@@ -17,6 +17,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "lib/api/http_client.h"
 #include "lib/api/staging.h"
@@ -102,7 +103,8 @@ absl::Status AppendDurably(int fd, const std::string& path, const std::string& t
 absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options) {
   const std::string& token = options.credential.token;
   auto redacted = [&](const absl::Status& s) {
-    return absl::Status(s.code(), RedactSecret(std::string(s.message()), token));
+    return absl::Status(s.code(),
+                        EscapeControlCharacters(RedactSecret(std::string(s.message()), token)));
   };
   if (options.out_file.empty()) return absl::InvalidArgumentError("--out is required");
   if (options.limit < 0 || options.limit > 1000) {
@@ -181,6 +183,7 @@ absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options) {
         absl::StrCat("cannot open ", options.out_file, ": ", std::strerror(errno)));
   }
   absl::Status status;
+  absl::flat_hash_set<std::string> fetched;  // URLs of this run's pages
   for (int page = 0;; ++page) {
     if (page >= options.http.max_pages) {
       status = absl::ResourceExhaustedError(
@@ -217,8 +220,13 @@ absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options) {
     ++report.pages;
 
     const std::string next = result.next_url;
-    if (!next.empty() && next == url && n > 0) {
-      status = absl::DataLossError("GET /api/v1/logs: the next link repeats a non-empty page");
+    fetched.insert(url);
+    // Events are appended as they come, so a next link back to any page
+    // already fetched (A→B→A) would append them again: a cycle ends the run.
+    if (!next.empty() && n > 0 && fetched.contains(next)) {
+      status = absl::DataLossError(
+          "GET /api/v1/logs: the next link returns to a page already fetched (a pagination "
+          "cycle); stopping");
       break;
     }
     Json cursor = Json::object();

@@ -380,8 +380,11 @@ absl::Status CheckOutDir(const std::string& out_dir) {
 
 absl::StatusOr<PullReport> PullSnapshot(const PullOptions& options) {
   const std::string& token = options.credential.token;
+  // Every message leaves with the token removed and the server's text made
+  // safe for a terminal.
   auto redacted = [&](const absl::Status& s) {
-    return absl::Status(s.code(), RedactSecret(std::string(s.message()), token));
+    return absl::Status(s.code(),
+                        EscapeControlCharacters(RedactSecret(std::string(s.message()), token)));
   };
   if (options.out_dir.empty()) return absl::InvalidArgumentError("--out is required");
   std::string out_dir = options.out_dir;
@@ -390,7 +393,7 @@ absl::StatusOr<PullReport> PullSnapshot(const PullOptions& options) {
   auto client = api::HttpClient::Create(options.org_url, options.credential, options.http);
   if (!client.ok()) return redacted(client.status());
   auto staged = api::MakeStagingDirectory(out_dir);
-  if (!staged.ok()) return staged.status();
+  if (!staged.ok()) return redacted(staged.status());
 
   Puller puller(**client, *staged, options);
   absl::Status status = puller.Run();
@@ -410,7 +413,9 @@ absl::StatusOr<PullReport> PullSnapshot(const PullOptions& options) {
   report.out_dir = out_dir;
   report.requests = (*client)->requests();
   report.retries = (*client)->retries();
-  for (SkippedEndpoint& s : report.skipped) s.reason = RedactSecret(s.reason, token);
+  for (SkippedEndpoint& s : report.skipped) {
+    s.reason = EscapeControlCharacters(RedactSecret(s.reason, token));
+  }
   return report;
 }
 

@@ -48,6 +48,7 @@ struct Fault {
     kEchoToken,     // 400 whose errorSummary repeats the Authorization header
     kClose,         // closes the connection without answering
     kBody,          // 200 with `body` instead of the served file
+    kLink,          // the served page, with `link` as its only Link header
   };
   Kind kind = Kind::kStatus;
   int times = 1;  // matching requests affected; -1 = every one
@@ -56,7 +57,8 @@ struct Fault {
   int reset_after_s = 1;
   int delay_ms = 1000;
   std::string error_code;  // for kStatus; default by status
-  std::string body;        // for kBody
+  std::string body;        // for kBody; for kStatus, replaces the error object
+  std::string link;        // for kLink
 
   // Fault::Of(Fault::Kind::kStatus).Times(2).Status(503)
   static Fault Of(Kind kind) {
@@ -87,6 +89,11 @@ struct Fault {
   Fault Body(std::string text) const {
     Fault f = *this;
     f.body = std::move(text);
+    return f;
+  }
+  Fault Link(std::string value) const {
+    Fault f = *this;
+    f.link = std::move(value);
     return f;
   }
   Fault DelayMs(int ms) const {
@@ -404,8 +411,10 @@ class FakeOktaServer {
             code = fault->status == 404   ? "E0000007"
                    : fault->status >= 500 ? "E0000009"
                                           : "E0000001";
-          r.body = ErrorBody(
-              code, fault->status >= 500 ? "Internal Server Error" : "Api validation failed");
+          r.body = !fault->body.empty()
+                       ? fault->body
+                       : ErrorBody(code, fault->status >= 500 ? "Internal Server Error"
+                                                              : "Api validation failed");
           return r;
         }
         case Fault::Kind::kRateLimit:
@@ -449,6 +458,12 @@ class FakeOktaServer {
       SetHeader(&r, "X-Rate-Limit-Reset", std::to_string(now + fault->reset_after_s));
     }
     if (fault && fault->kind == Fault::Kind::kTruncate) r.truncate = true;
+    if (fault && fault->kind == Fault::Kind::kLink) {
+      r.headers.erase(std::remove_if(r.headers.begin(), r.headers.end(),
+                                     [](const auto& h) { return h.first == "Link"; }),
+                      r.headers.end());
+      r.headers.push_back({"Link", fault->link});
+    }
     if (fault && fault->kind == Fault::Kind::kBody) {
       r.status = 200;
       r.body = fault->body;

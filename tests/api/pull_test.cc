@@ -219,41 +219,85 @@ TEST_P(PullFailureTest, LeavesThePreviousSnapshotUntouched) {
   EXPECT_EQ(report.status().code(), c.code) << report.status();
   EXPECT_TRUE(absl::StrContains(report.status().message(), c.message)) << report.status();
   EXPECT_FALSE(absl::StrContains(report.status().message(), kToken));
+  for (char c : report.status().message()) {
+    EXPECT_FALSE(static_cast<unsigned char>(c) < 0x20 || c == 0x7f) << report.status();
+  }
+  EXPECT_FALSE(absl::StrContains(report.status().message(), "\xc2\x9b")) << report.status();
+  EXPECT_LT(server_->requests().size(), 200u) << "the fault was not caught early";
   EXPECT_EQ(ReadTree(options.out_dir), before);
   ExpectNoLeftovers();
 }
 
 INSTANTIATE_TEST_SUITE_P(
     Faults, PullFailureTest,
-    ::testing::Values(FailureCase{"ExpiredToken", "/api/v1/zones",
-                                  Fault::Of(Fault::Kind::kUnauthorized),
-                                  absl::StatusCode::kUnauthenticated,
-                                  "E0000011 Invalid token provided"},
-                      FailureCase{"MissingPolicyScope", "/api/v1/policies?type=PASSWORD",
-                                  Fault::Of(Fault::Kind::kForbidden),
-                                  absl::StatusCode::kPermissionDenied, "okta.policies.read"},
-                      FailureCase{"PersistentServerError", "/api/v1/policies/rstAcmeCrm0g3/rules",
-                                  Fault::Of(Fault::Kind::kStatus).Times(-1).Status(500),
-                                  absl::StatusCode::kUnavailable, "gave up after 3 attempts"},
-                      FailureCase{"PersistentMalformedJson", "/api/v1/groups",
-                                  Fault::Of(Fault::Kind::kMalformed).Times(-1),
-                                  absl::StatusCode::kDataLoss, "not valid JSON"},
-                      FailureCase{"PersistentTruncation", "/api/v1/zones?after",
-                                  Fault::Of(Fault::Kind::kTruncate).Times(-1),
-                                  absl::StatusCode::kDataLoss, "truncated"},
-                      FailureCase{"SlowBeyondTimeout", "/api/v1/policies/00pAcmeSales0g3/rules",
-                                  Fault::Of(Fault::Kind::kSlow).Times(-1).DelayMs(1000),
-                                  absl::StatusCode::kDeadlineExceeded, "timed out"},
-                      FailureCase{"RateLimitNeverLifts", "/api/v1/zones",
-                                  Fault::Of(Fault::Kind::kRateLimit).Times(-1).ResetAfter(1),
-                                  absl::StatusCode::kResourceExhausted, "E0000047"},
-                      FailureCase{"LastEndpointFails", "/api/v1/users/00uAcmeAnn0g3/groups",
-                                  Fault::Of(Fault::Kind::kStatus).Times(-1).Status(502),
-                                  absl::StatusCode::kUnavailable, "HTTP 502"},
-                      FailureCase{"EchoedToken", "/api/v1/policies?type=OKTA_SIGN_ON",
-                                  Fault::Of(Fault::Kind::kEchoToken).Times(-1),
-                                  absl::StatusCode::kInvalidArgument, "[REDACTED]"}),
+    ::testing::Values(
+        FailureCase{"ExpiredToken", "/api/v1/zones", Fault::Of(Fault::Kind::kUnauthorized),
+                    absl::StatusCode::kUnauthenticated, "E0000011 Invalid token provided"},
+        FailureCase{"MissingPolicyScope", "/api/v1/policies?type=PASSWORD",
+                    Fault::Of(Fault::Kind::kForbidden), absl::StatusCode::kPermissionDenied,
+                    "okta.policies.read"},
+        FailureCase{"PersistentServerError", "/api/v1/policies/rstAcmeCrm0g3/rules",
+                    Fault::Of(Fault::Kind::kStatus).Times(-1).Status(500),
+                    absl::StatusCode::kUnavailable, "gave up after 3 attempts"},
+        FailureCase{"PersistentMalformedJson", "/api/v1/groups",
+                    Fault::Of(Fault::Kind::kMalformed).Times(-1), absl::StatusCode::kDataLoss,
+                    "not valid JSON"},
+        FailureCase{"PersistentTruncation", "/api/v1/zones?after",
+                    Fault::Of(Fault::Kind::kTruncate).Times(-1), absl::StatusCode::kDataLoss,
+                    "truncated"},
+        FailureCase{"SlowBeyondTimeout", "/api/v1/policies/00pAcmeSales0g3/rules",
+                    Fault::Of(Fault::Kind::kSlow).Times(-1).DelayMs(1000),
+                    absl::StatusCode::kDeadlineExceeded, "timed out"},
+        FailureCase{"RateLimitNeverLifts", "/api/v1/zones",
+                    Fault::Of(Fault::Kind::kRateLimit).Times(-1).ResetAfter(1),
+                    absl::StatusCode::kResourceExhausted, "E0000047"},
+        FailureCase{"LastEndpointFails", "/api/v1/users/00uAcmeAnn0g3/groups",
+                    Fault::Of(Fault::Kind::kStatus).Times(-1).Status(502),
+                    absl::StatusCode::kUnavailable, "HTTP 502"},
+        FailureCase{"EchoedToken", "/api/v1/policies?type=OKTA_SIGN_ON",
+                    Fault::Of(Fault::Kind::kEchoToken).Times(-1),
+                    absl::StatusCode::kInvalidArgument, "[REDACTED]"},
+        // Page 2 links back to page 1: stopped at once, not at the page cap.
+        FailureCase{"PaginationCycle", "/api/v1/zones?after",
+                    Fault::Of(Fault::Kind::kLink).Times(-1).Link("</api/v1/zones>; rel=\"next\""),
+                    absl::StatusCode::kDataLoss, "returns to page 1"},
+        FailureCase{"ProtocolRelativeLink", "/api/v1/zones",
+                    Fault::Of(Fault::Kind::kLink)
+                        .Link("<//evil.example/api/v1/zones?after=x>; rel=\"next\""),
+                    absl::StatusCode::kPermissionDenied, "protocol-relative"},
+        FailureCase{"DeeplyNestedBody", "/api/v1/groups",
+                    Fault::Of(Fault::Kind::kBody)
+                        .Times(-1)
+                        .Body(std::string(50000, '[') + std::string(50000, ']')),
+                    absl::StatusCode::kDataLoss, "nests deeper than 256 levels"},
+        FailureCase{"ControlCharactersInErrorText", "/api/v1/zones",
+                    Fault::Of(Fault::Kind::kStatus)
+                        .Status(400)
+                        .Body(R"({"errorCode": "E0000001", "errorSummary": )"
+                              R"("bad \u001b[31mred\u0007 \u009b2J"})"),
+                    absl::StatusCode::kInvalidArgument, "bad \\x1b[31mred\\x07"}),
     [](const ::testing::TestParamInfo<FailureCase>& info) { return info.param.name; });
+
+// A 429 whose reset is an hour away: every wait is capped, and so is their
+// sum per request, after which the pull says it gave up and why.
+TEST_F(PullTest, RateLimitWaitsAreBoundedPerRequest) {
+  PullOptions options = Options();
+  std::vector<absl::Duration> waits;
+  options.http.sleep = [&](absl::Duration d) { waits.push_back(d); };
+  options.http.max_rate_limit_wait = absl::Seconds(120);
+  options.http.max_rate_limit_retries = 5;
+  options.http.max_total_rate_limit_wait = absl::Minutes(5);
+  server_->AddFault("/api/v1/zones", Fault::Of(Fault::Kind::kRateLimit).Times(-1).ResetAfter(3600));
+  auto report = PullSnapshot(options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kResourceExhausted) << report.status();
+  EXPECT_TRUE(absl::StrContains(report.status().message(), "giving up")) << report.status();
+  absl::Duration total = absl::ZeroDuration();
+  for (absl::Duration d : waits) total += d;
+  EXPECT_LE(total, absl::Minutes(5));
+  EXPECT_EQ(waits.size(), 2u);  // 120 s twice; a third would pass 5 minutes
+  ExpectNoLeftovers();
+}
 
 TEST_F(PullTest, FailedVerificationKeepsThePreviousSnapshot) {
   PullOptions options = Options();
@@ -472,6 +516,29 @@ TEST_F(PullLogsTest, PollingQueryStopsAtAnEmptyPageAndContinuesLater) {
   EXPECT_TRUE(second->resumed);
   EXPECT_EQ(second->events, 0);
   EXPECT_EQ(PulledUuids(options.out_file), ServedUuids());
+}
+
+// first → p0 → p2 → p0: p0's events would be appended again and again.
+TEST_F(PullLogsTest, PaginationCycleStopsWithoutDuplicates) {
+  server_->AddFault("/api/v1/logs?since",
+                    Fault::Of(Fault::Kind::kLink).Link("</api/v1/logs?after=p0>; rel=\"next\""));
+  server_->AddFault(
+      "/api/v1/logs?after=p0",
+      Fault::Of(Fault::Kind::kLink).Times(-1).Link("</api/v1/logs?after=p2>; rel=\"next\""));
+  server_->AddFault(
+      "/api/v1/logs?after=p2",
+      Fault::Of(Fault::Kind::kLink).Times(-1).Link("</api/v1/logs?after=p0>; rel=\"next\""));
+  LogsPullOptions options = LogsOptions();
+  auto report = PullLogs(options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), absl::StatusCode::kDataLoss) << report.status();
+  EXPECT_TRUE(absl::StrContains(report.status().message(), "pagination cycle")) << report.status();
+  // No page is fetched (and appended) twice.
+  std::set<std::string> targets;
+  for (const auto& r : server_->requests()) {
+    EXPECT_TRUE(targets.insert(r.target).second) << "fetched twice: " << r.target;
+  }
+  EXPECT_EQ(targets.size(), 3u);
 }
 
 TEST_F(PullLogsTest, CursorOfAnotherQueryIsRefused) {
