@@ -299,6 +299,16 @@ TEST_F(PullTest, RateLimitWaitsAreBoundedPerRequest) {
   ExpectNoLeftovers();
 }
 
+TEST_F(PullTest, ResponseOverTheBodyCapIsRefused) {
+  PullOptions options = Options();
+  options.http.max_body_bytes = 100;
+  auto report = PullSnapshot(options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_TRUE(absl::StrContains(report.status().message(), "larger than 100 bytes"))
+      << report.status();
+  ExpectNoLeftovers();
+}
+
 TEST_F(PullTest, FailedVerificationKeepsThePreviousSnapshot) {
   PullOptions options = Options();
   ASSERT_TRUE(PullSnapshot(options).ok());
