@@ -42,6 +42,9 @@ struct NetworkZone {
   bool active = true;  // status ACTIVE
   ZoneUsage usage = ZoneUsage::kPolicy;
   bool system = false;
+  // `useAsExemptList`: true only on the system DefaultExemptIpZone (which
+  // admins may rename); nullopt when the payload does not say.
+  std::optional<bool> use_as_exempt_list;
 
   // IP zones. Order as in the payload.
   std::vector<IpRange> gateways;

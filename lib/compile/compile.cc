@@ -94,7 +94,7 @@ class Compiler {
       info.active = z.active;
       info.ip = z.type == ZoneType::kIp;
       info.blocklist = z.usage == ZoneUsage::kBlocklist;
-      info.all_zones_eligible = SnapshotFacts::AllZonesCovers(z);
+      info.all_zones_eligible = facts().AllZonesCovers(z);
       if (info.all_zones_eligible) d_.all_zones_eligible[i / 64] |= uint64_t{1} << (i % 64);
       if (!z.active) continue;
       if (info.ip) {

@@ -78,6 +78,45 @@ ConditionPrograms CompileConditions(const Conditions& c, const std::string& file
   return out;
 }
 
+// The system zones are found by what they are, not by their names, which
+// admins may change (docs/semantics.md, "System zones"): DefaultExemptIpZone
+// is the system zone with useAsExemptList true (SPEC#NetworkZone
+// useAsExemptList; HELP-EXEMPT). Payloads that predate the field: the system
+// IP zone of that name; hand-made snapshots without `system`: the zone of that
+// name (*chosen*). The first match in snapshot order.
+const NetworkZone* FindDefaultExemptZone(const std::vector<NetworkZone>& zones) {
+  for (const NetworkZone& z : zones) {
+    if (z.system && z.use_as_exempt_list.value_or(false)) return &z;
+  }
+  for (const NetworkZone& z : zones) {
+    if (z.system && z.type == ZoneType::kIp && z.name == kDefaultExemptIpZone &&
+        !z.use_as_exempt_list.has_value()) {
+      return &z;
+    }
+  }
+  for (const NetworkZone& z : zones) {
+    if (!z.system && z.name == kDefaultExemptIpZone) return &z;
+  }
+  return nullptr;
+}
+
+// LegacyIpZone is the system IP zone of POLICY usage that is not the exempt
+// zone (the other system IP zone, BlockedIpZone, has BLOCKLIST usage; HELP-IPZ,
+// SPEC#NetworkZone.system); for hand-made snapshots without `system`, the zone
+// of that name (*chosen*).
+const NetworkZone* FindLegacyIpZone(const std::vector<NetworkZone>& zones,
+                                    const NetworkZone* exempt) {
+  for (const NetworkZone& z : zones) {
+    if (z.system && z.type == ZoneType::kIp && z.usage == ZoneUsage::kPolicy && &z != exempt) {
+      return &z;
+    }
+  }
+  for (const NetworkZone& z : zones) {
+    if (!z.system && z.name == kLegacyIpZone) return &z;
+  }
+  return nullptr;
+}
+
 ResolvedNetwork ResolveNetwork(
     const NetworkCondition& n,
     const absl::flat_hash_map<std::string_view, const NetworkZone*>& ids) {
@@ -108,16 +147,11 @@ std::unique_ptr<const SnapshotFacts> SnapshotFacts::Build(const Snapshot& snapsh
                                                           IssueList* issues) {
   std::unique_ptr<SnapshotFacts> f(new SnapshotFacts(snapshot));
 
-  // Zones by id (the first of an id wins, as Snapshot::FindZone) and the
-  // system zones by name.
+  // Zones by id (the first of an id wins, as Snapshot::FindZone).
   absl::flat_hash_map<std::string_view, const NetworkZone*> zone_ids;
-  for (const NetworkZone& z : snapshot.zones) {
-    zone_ids.try_emplace(z.id, &z);
-    if (f->legacy_ip_zone_ == nullptr && z.name == kLegacyIpZone) f->legacy_ip_zone_ = &z;
-    if (f->default_exempt_zone_ == nullptr && z.name == kDefaultExemptIpZone) {
-      f->default_exempt_zone_ = &z;
-    }
-  }
+  for (const NetworkZone& z : snapshot.zones) zone_ids.try_emplace(z.id, &z);
+  f->default_exempt_zone_ = FindDefaultExemptZone(snapshot.zones);
+  f->legacy_ip_zone_ = FindLegacyIpZone(snapshot.zones, f->default_exempt_zone_);
 
   f->everyone_.insert(std::string(kEveryoneAlias));
   absl::flat_hash_set<std::string_view> seen_groups;
@@ -196,8 +230,8 @@ const Behavior* SnapshotFacts::BehaviorDefinition(std::string_view wanted) const
   return def;
 }
 
-bool SnapshotFacts::AllZonesCovers(const NetworkZone& zone) {
-  return zone.usage == ZoneUsage::kPolicy && zone.name != kDefaultExemptIpZone;
+bool SnapshotFacts::AllZonesCovers(const NetworkZone& zone) const {
+  return zone.usage == ZoneUsage::kPolicy && &zone != default_exempt_zone_;
 }
 
 }  // namespace verdict::internal

@@ -85,13 +85,14 @@ class SnapshotFacts {
   const Behavior* BehaviorDefinition(std::string_view wanted) const;
 
   // The system zones the network condition and the blocklist refer to:
-  // LegacyIpZone (ON_NETWORK) and DefaultExemptIpZone; null when the
-  // snapshot has none. The first zone of each name.
+  // LegacyIpZone (ON_NETWORK) and DefaultExemptIpZone, found by their
+  // properties (system, type, usage, useAsExemptList), not by their names,
+  // which admins may change; null when the snapshot has none.
   const NetworkZone* legacy_ip_zone() const { return legacy_ip_zone_; }
   const NetworkZone* default_exempt_zone() const { return default_exempt_zone_; }
   // Whether ALL_ZONES covers `zone`: every POLICY-usage zone except
   // DefaultExemptIpZone (activity is checked where membership is).
-  static bool AllZonesCovers(const NetworkZone& zone);
+  bool AllZonesCovers(const NetworkZone& zone) const;
 
  private:
   explicit SnapshotFacts(const Snapshot& snapshot);

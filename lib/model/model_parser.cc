@@ -473,6 +473,7 @@ bool ParseZone(Walker& w, const Json& v, const std::string& ptr, NetworkZone* z)
                     {{"POLICY", ZoneUsage::kPolicy}, {"BLOCKLIST", ZoneUsage::kBlocklist}},
                     /*ignore_case=*/true, &z->usage);
   w.Bool(v, "system", ptr, &z->system);
+  w.Bool(v, "useAsExemptList", ptr, &z->use_as_exempt_list);
   switch (z->type) {
     case ZoneType::kIp:
       ParseAddresses(w, v, "gateways", ptr, &z->gateways);

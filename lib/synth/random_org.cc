@@ -183,13 +183,20 @@ class OrgGenerator {
       z.type = ZoneType::kIp;
       return z;
     };
-    s.zones.push_back(ip_zone(Id("nzoLegacy", 0), "LegacyIpZone"));
+    // Admins may rename system zones: one org in four has them renamed and
+    // carries useAsExemptList, so the zones must be found by what they are.
+    // (Decided by the seed, not the generator, so the rest of the org is the
+    // same either way.)
+    const bool renamed = o_.seed % 4 == 1;
+    s.zones.push_back(ip_zone(Id("nzoLegacy", 0), renamed ? "Corporate IPs" : "LegacyIpZone"));
     s.zones.back().system = true;
     s.zones.push_back(ip_zone(Id("nzoBlocked", 0), "BlockedIpZone"));
     s.zones.back().system = true;
     s.zones.back().usage = ZoneUsage::kBlocklist;
-    s.zones.push_back(ip_zone(Id("nzoExempt", 0), "DefaultExemptIpZone"));
+    s.zones.push_back(
+        ip_zone(Id("nzoExempt", 0), renamed ? "Never blocked" : "DefaultExemptIpZone"));
     s.zones.back().system = true;
+    if (renamed) s.zones.back().use_as_exempt_list = true;
     s.zones.back().active = !rng_.Chance(10);
     for (int i = 3; i < zone_count; ++i) {
       NetworkZone z;
@@ -790,6 +797,7 @@ Json ZoneJson(const NetworkZone& z, Rng& rng) {
   j["status"] = z.active ? "ACTIVE" : "INACTIVE";
   j["usage"] = z.usage == ZoneUsage::kPolicy ? "POLICY" : "BLOCKLIST";
   j["system"] = z.system;
+  if (z.use_as_exempt_list.has_value()) j["useAsExemptList"] = *z.use_as_exempt_list;
   if (z.type == ZoneType::kIp) {
     Json g = Json::array(), p = Json::array();
     for (const IpRange& r : z.gateways) g.push_back(AddressJson(r, rng));

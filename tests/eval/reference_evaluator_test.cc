@@ -8,6 +8,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "tests/support/model_builder.h"
+#include "verdict/engine.h"
 
 namespace verdict {
 namespace {
@@ -406,6 +407,25 @@ TEST_F(A2_Network, OnNetworkIsLegacyIpZone) {
   EXPECT_EQ(With(off, {"198.51.100.5"}), "0prNet");
 }
 
+// Admins may rename system zones: they are found by what they are (system,
+// type, usage, useAsExemptList), not by their names (docs/semantics.md,
+// "System zones").
+TEST_F(A2_Network, RenamedSystemZonesAreFoundByWhatTheyAre) {
+  s_.zones[2].name = "Corporate IPs";  // LegacyIpZone
+  s_.zones[3].name = "Never blocked";  // DefaultExemptIpZone
+  s_.zones[3].use_as_exempt_list = true;
+  NetworkCondition on;
+  on.connection = NetworkConnection::kOnNetwork;
+  EXPECT_EQ(With(on, {"192.0.2.7"}), "0prNet");
+  EXPECT_EQ(With(on, {"198.51.100.5"}), "0prDefault");
+  EXPECT_EQ(With(Zone({"ALL_ZONES"}), {"203.0.113.1"}), "0prDefault");  // still the exempt zone
+  // A user zone that merely carries a system zone's name is none of them.
+  s_.zones[0].name = "LegacyIpZone";
+  s_.zones[1].name = "DefaultExemptIpZone";
+  EXPECT_EQ(With(on, {"198.51.100.5"}), "0prDefault");
+  EXPECT_EQ(With(Zone({"ALL_ZONES"}), {"198.51.100.200"}), "0prNet");
+}
+
 TEST_F(A2_Network, InactiveOrMissingZoneMatchesNothing) {
   EXPECT_EQ(With(Zone({"nzoOff"}), {"198.51.100.5"}), "0prDefault");
   EXPECT_EQ(With(Zone({"nzoMissing"}), {"198.51.100.5"}), "0prDefault");
@@ -577,6 +597,26 @@ TEST_P(B3_5_Exempt, Blocked) {
       EXPECT_EQ(d.blocking_zone, &s.zones[0]);
     }
   }
+}
+
+// The exempt list is the system zone with useAsExemptList, whatever its name.
+TEST(B3_5_ExemptZone, RenamedExemptZoneStillExempts) {
+  Snapshot s;
+  NetworkZone block = IpZone("nzoBlock", "Known bad", {"1.1.1.0/24"}, {}, ZoneUsage::kBlocklist);
+  NetworkZone decoy = IpZone("nzoDecoy", "DefaultExemptIpZone", {});  // a user zone
+  NetworkZone exempt = IpZone("nzoExempt", "Partners we trust", {"1.1.1.1/32"});
+  exempt.system = true;
+  exempt.use_as_exempt_list = true;
+  s.zones = {block, decoy, exempt};
+  s.policies = {DefaultPolicy()};
+  const Decision exempted = ReferenceEvaluator(s).Evaluate(UserContext({}, {"1.1.1.1"}), kSignOn);
+  EXPECT_FALSE(exempted.blocked);
+  const Decision blocked = ReferenceEvaluator(s).Evaluate(UserContext({}, {"1.1.1.2"}), kSignOn);
+  EXPECT_TRUE(blocked.blocked);
+  auto compiled = Compile(s);
+  ASSERT_TRUE(compiled.ok());
+  EXPECT_FALSE((*compiled)->Evaluate(UserContext({}, {"1.1.1.1"}), kSignOn).blocked);
+  EXPECT_TRUE((*compiled)->Evaluate(UserContext({}, {"1.1.1.2"}), kSignOn).blocked);
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -67,8 +67,7 @@ bool ChainInIpZone(const NetworkZone& zone, const std::vector<IpAddress>& chain,
 // zones, the client's attributes for dynamic ones.
 class WalkedZones : public internal::ZoneMembership {
  public:
-  WalkedZones(const Snapshot& snapshot, const SignOnContext& ctx)
-      : snapshot_(snapshot), ctx_(ctx) {}
+  WalkedZones(const SnapshotFacts& facts, const SignOnContext& ctx) : facts_(facts), ctx_(ctx) {}
 
   // An INACTIVE zone holds nobody (Part A §A2).
   bool InZone(const NetworkZone& zone, std::string* why) const override {
@@ -83,15 +82,15 @@ class WalkedZones : public internal::ZoneMembership {
   }
 
   bool InAnyAllZonesZone(std::string* why) const override {
-    for (const NetworkZone& z : snapshot_.zones) {
-      if (!SnapshotFacts::AllZonesCovers(z)) continue;
+    for (const NetworkZone& z : facts_.snapshot().zones) {
+      if (!facts_.AllZonesCovers(z)) continue;
       if (InZone(z, why)) return true;
     }
     return false;
   }
 
  private:
-  const Snapshot& snapshot_;
+  const SnapshotFacts& facts_;
   const SignOnContext& ctx_;
 };
 
@@ -102,7 +101,7 @@ class Evaluation {
         facts_(facts),
         ctx_(ctx),
         trace_(trace),
-        zones_(snapshot_, ctx),
+        zones_(facts, ctx),
         in_{ctx, facts, zones_} {}
 
   Decision Run(PolicyType type) {
