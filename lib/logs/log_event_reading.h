@@ -1,10 +1,10 @@
-// Which fields of a System Log event become a LogEvent, written once for the
-// simdjson readings of an event: the on-demand walk (log_event_ondemand.cc)
-// and the walk over simdjson's parsed tape (log_event_tape.cc), into a
-// LogEvent or, on a replay, into a LogEventView of the same fields. All must
-// give exactly what the nlohmann reading (log_event.cc) gives; sharing this
-// mapping means they cannot drift apart on which key feeds which field, or
-// on duplicate keys.
+// Which fields of a System Log event become a LogEvent, written once: the
+// production reading walks simdjson's parsed tape (log_event_parser.cc) into a
+// LogEvent or, on a replay, into a LogEventView of the same fields; the
+// on-demand walk in tests/support (a test oracle) uses the same mapping. Both
+// must give exactly what the nlohmann reading (tests/support, the reference)
+// gives; sharing this mapping means they cannot drift apart on which key feeds
+// which field, or on duplicate keys.
 //
 // `Api` supplies the primitives over its value type (all return a
 // simdjson::error_code):
@@ -14,10 +14,12 @@
 //   Elements(v, depth, &is_array, fn)  fn(index, value, depth) per element
 //   Skip(v, depth)                a value not read
 //   Kind(v, &kind)                the JsonKind of v (does not consume it)
-//   ScalarText(v, depth, &text)   json_util's ScalarText (into a std::string,
-//                                 or a std::string_view for a LogEventView)
+//   ScalarText(v, depth, &text, parts)  json_util's ScalarText (into a
+//                                 std::string, or a std::string_view for a
+//                                 LogEventView, whose text `parts` keeps)
 //   BoolValue / IntValue          json_util's lenient readers
-//   StringMapValue(v, depth, &map) json_util's ReadStringMap
+//   StringMapValue(v, depth, &map, parts)  json_util's ReadStringMap
+// `parts` is the reading's `Parts` (below), owned by the caller.
 // Every handler below resets what it fills before reading: an object met
 // twice under one key (duplicate keys) keeps only the last, as in the DOM.
 #ifndef VERDICT_LIB_LOGS_LOG_EVENT_READING_H_
@@ -35,6 +37,14 @@
 
 namespace verdict::logs {
 
+// Deeper nesting is rejected by every reading alike: nlohmann would accept
+// any depth and simdjson stops at 1024 by default.
+inline constexpr int kMaxLogEventDepth = 256;
+
+// The step after the fields are read into a LogEvent, shared by every
+// reading: parses debug_data["securityConditions"] into security_conditions.
+void FinishLogEvent(LogEvent* event);
+
 enum class JsonKind { kObject, kArray, kString, kOther };
 
 inline void Empty(std::string* s) { s->clear(); }  // keeps the buffer
@@ -48,7 +58,9 @@ struct GeoTexts {
 
 // `Event` is LogEvent, whose elements `Parts` (LogEventRecycler) builds from
 // the previous event's, or LogEventView (lib/logs/log_event_view.h), whose
-// strings are views into the parser's buffers (only TapeApi reads into it).
+// strings are views into the parser's buffers and whose `Parts`
+// (LogEventViewParts) keep the few texts that are not (only the tape reading
+// reads into a view).
 template <typename Api, typename Event = LogEvent, typename Parts = LogEventRecycler>
 struct EventReading {
   using Value = typename Api::Value;
@@ -57,7 +69,7 @@ struct EventReading {
   using GeoText = GeoTexts<Text>;
 
   Event* e;
-  Parts* spare;  // this thread's: elements are built from its parts
+  Parts* spare;  // the caller's: elements are built from its parts
   GeoText client_geo;
   GeoText chain_geo;
 
@@ -86,11 +98,11 @@ struct EventReading {
     });
   }
 
-  static error_code Geo(Value v, int depth, GeoText* geo) {
+  error_code Geo(Value v, int depth, GeoText* geo) {
     *geo = {};
-    return Api::Fields(v, depth, [geo](std::string_view key, Value x, int d) {
-      if (key == "country") return Api::ScalarText(x, d, &geo->country);
-      if (key == "state") return Api::ScalarText(x, d, &geo->state);
+    return Api::Fields(v, depth, [this, geo](std::string_view key, Value x, int d) {
+      if (key == "country") return Api::ScalarText(x, d, &geo->country, spare);
+      if (key == "state") return Api::ScalarText(x, d, &geo->state, spare);
       return Api::Skip(x, d);
     });
   }
@@ -102,7 +114,7 @@ struct EventReading {
         if (key == "authenticationContext") {
           Empty(&e->authentication_provider);
           return OneField(x, d, "authenticationProvider", [this](Value y, int dy) {
-            return Api::ScalarText(y, dy, &e->authentication_provider);
+            return Api::ScalarText(y, dy, &e->authentication_provider, spare);
           });
         }
         break;
@@ -113,19 +125,19 @@ struct EventReading {
         if (key == "debugContext") {
           e->debug_data.clear();
           return OneField(x, d, "debugData", [this](Value y, int dy) {
-            return Api::StringMapValue(y, dy, &e->debug_data);
+            return Api::StringMapValue(y, dy, &e->debug_data, spare);
           });
         }
         if (key == "device") return Device(x, d);
         break;
       case 'e':
-        if (key == "eventType") return Api::ScalarText(x, d, &e->event_type);
+        if (key == "eventType") return Api::ScalarText(x, d, &e->event_type, spare);
         break;
       case 'o':
         if (key == "outcome") return Outcome(x, d);
         break;
       case 'p':
-        if (key == "published") return Api::ScalarText(x, d, &e->published);
+        if (key == "published") return Api::ScalarText(x, d, &e->published, spare);
         break;
       case 'r':
         if (key == "request") {
@@ -141,7 +153,7 @@ struct EventReading {
         if (key == "target") return Targets(x, d);
         break;
       case 'u':
-        if (key == "uuid") return Api::ScalarText(x, d, &e->uuid);
+        if (key == "uuid") return Api::ScalarText(x, d, &e->uuid, spare);
         break;
     }
     return Api::Skip(x, d);
@@ -152,9 +164,9 @@ struct EventReading {
     Empty(&e->actor_type);
     Empty(&e->actor_alternate_id);
     return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) {
-      if (key == "id") return Api::ScalarText(x, d, &e->actor_id);
-      if (key == "type") return Api::ScalarText(x, d, &e->actor_type);
-      if (key == "alternateId") return Api::ScalarText(x, d, &e->actor_alternate_id);
+      if (key == "id") return Api::ScalarText(x, d, &e->actor_id, spare);
+      if (key == "type") return Api::ScalarText(x, d, &e->actor_type, spare);
+      if (key == "alternateId") return Api::ScalarText(x, d, &e->actor_alternate_id, spare);
       return Api::Skip(x, d);
     });
   }
@@ -165,12 +177,12 @@ struct EventReading {
     Empty(&e->user_agent_os);
     client_geo = {};
     return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) -> error_code {
-      if (key == "ipAddress") return Api::ScalarText(x, d, &e->client_ip);
-      if (key == "device") return Api::ScalarText(x, d, &e->client_device);
+      if (key == "ipAddress") return Api::ScalarText(x, d, &e->client_ip, spare);
+      if (key == "device") return Api::ScalarText(x, d, &e->client_device, spare);
       if (key == "userAgent") {
         Empty(&e->user_agent_os);
         return OneField(x, d, "os", [this](Value y, int dy) {
-          return Api::ScalarText(y, dy, &e->user_agent_os);
+          return Api::ScalarText(y, dy, &e->user_agent_os, spare);
         });
       }
       if (key == "geographicalContext") return Geo(x, d, &client_geo);
@@ -185,7 +197,7 @@ struct EventReading {
     return Api::Elements(v, depth, &is_array, [this](size_t index, Value hop, int d) {
       auto& ip = spare->AddString(&e->ip_chain);
       error_code err = Api::Fields(hop, d, [&](std::string_view key, Value x, int dx) {
-        if (key == "ip") return Api::ScalarText(x, dx, &ip);
+        if (key == "ip") return Api::ScalarText(x, dx, &ip, spare);
         if (key == "geographicalContext" && index == 0) return Geo(x, dx, &chain_geo);
         return Api::Skip(x, dx);
       });
@@ -199,10 +211,10 @@ struct EventReading {
     bool is_array = false;
     return Api::Elements(v, depth, &is_array, [this](size_t, Value b, int d) {
       auto& behavior = spare->AddBehavior(&e->user_behaviors);
-      error_code err = Api::Fields(b, d, [&behavior](std::string_view key, Value x, int dx) {
-        if (key == "id") return Api::ScalarText(x, dx, &behavior.id);
-        if (key == "name") return Api::ScalarText(x, dx, &behavior.name);
-        if (key == "result") return Api::ScalarText(x, dx, &behavior.result);
+      error_code err = Api::Fields(b, d, [this, &behavior](std::string_view key, Value x, int dx) {
+        if (key == "id") return Api::ScalarText(x, dx, &behavior.id, spare);
+        if (key == "name") return Api::ScalarText(x, dx, &behavior.name, spare);
+        if (key == "result") return Api::ScalarText(x, dx, &behavior.result, spare);
         return Api::Skip(x, dx);
       });
       if (err != simdjson::SUCCESS || (behavior.id.empty() && behavior.name.empty())) {
@@ -220,10 +232,11 @@ struct EventReading {
       SIMDJSON_TRY(Api::Kind(c, &kind));
       Text name;
       if (kind == JsonKind::kString) {
-        SIMDJSON_TRY(Api::ScalarText(c, d, &name));
+        SIMDJSON_TRY(Api::ScalarText(c, d, &name, spare));
       } else {
-        SIMDJSON_TRY(OneField(c, d, "name",
-                              [&name](Value x, int dx) { return Api::ScalarText(x, dx, &name); }));
+        SIMDJSON_TRY(OneField(c, d, "name", [this, &name](Value x, int dx) {
+          return Api::ScalarText(x, dx, &name, spare);
+        }));
       }
       if (!name.empty()) e->ip_service_categories.push_back(std::move(name));
       return simdjson::SUCCESS;
@@ -241,8 +254,9 @@ struct EventReading {
       if (key == "isProxy") return Api::BoolValue(x, d, &e->is_proxy);
       if (key == "risk") {
         Empty(&e->risk_level);
-        return OneField(x, d, "level",
-                        [this](Value y, int dy) { return Api::ScalarText(y, dy, &e->risk_level); });
+        return OneField(x, d, "level", [this](Value y, int dy) {
+          return Api::ScalarText(y, dy, &e->risk_level, spare);
+        });
       }
       if (key == "userBehaviors") return UserBehaviors(x, d);
       if (key == "ipDetails") {
@@ -264,7 +278,7 @@ struct EventReading {
     SIMDJSON_TRY(Api::Kind(v, &kind));
     e->has_device = kind == JsonKind::kObject;
     return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) {
-      if (key == "os_platform") return Api::ScalarText(x, d, &e->device_os_platform);
+      if (key == "os_platform") return Api::ScalarText(x, d, &e->device_os_platform, spare);
       if (key == "managed") return Api::BoolValue(x, d, &e->device_managed);
       if (key == "registered") return Api::BoolValue(x, d, &e->device_registered);
       if (key == "jailbreak") return Api::BoolValue(x, d, &e->device_jailbreak);
@@ -276,8 +290,8 @@ struct EventReading {
     Empty(&e->outcome_result);
     Empty(&e->outcome_reason);
     return Api::Fields(v, depth, [this](std::string_view key, Value x, int d) {
-      if (key == "result") return Api::ScalarText(x, d, &e->outcome_result);
-      if (key == "reason") return Api::ScalarText(x, d, &e->outcome_reason);
+      if (key == "result") return Api::ScalarText(x, d, &e->outcome_result, spare);
+      if (key == "reason") return Api::ScalarText(x, d, &e->outcome_reason, spare);
       return Api::Skip(x, d);
     });
   }
@@ -290,12 +304,12 @@ struct EventReading {
       SIMDJSON_TRY(Api::Kind(t, &kind));
       if (kind != JsonKind::kObject) return Api::Skip(t, d);
       auto& target = spare->AddTarget(&e->targets);
-      return Api::Fields(t, d, [&target](std::string_view key, Value x, int dx) {
-        if (key == "id") return Api::ScalarText(x, dx, &target.id);
-        if (key == "type") return Api::ScalarText(x, dx, &target.type);
-        if (key == "alternateId") return Api::ScalarText(x, dx, &target.alternate_id);
-        if (key == "displayName") return Api::ScalarText(x, dx, &target.display_name);
-        if (key == "detailEntry") return Api::StringMapValue(x, dx, &target.detail);
+      return Api::Fields(t, d, [this, &target](std::string_view key, Value x, int dx) {
+        if (key == "id") return Api::ScalarText(x, dx, &target.id, spare);
+        if (key == "type") return Api::ScalarText(x, dx, &target.type, spare);
+        if (key == "alternateId") return Api::ScalarText(x, dx, &target.alternate_id, spare);
+        if (key == "displayName") return Api::ScalarText(x, dx, &target.display_name, spare);
+        if (key == "detailEntry") return Api::StringMapValue(x, dx, &target.detail, spare);
         return Api::Skip(x, dx);
       });
     });

@@ -406,7 +406,10 @@ absl::Status ReadLogContexts(const ContextInput& input, const ContextHandlers& h
         return;
       }
       SourcedContext& item = *items[i];
-      absl::StatusOr<bool> converted = ConvertLogEvent(raw, options, &item, input.json_parser);
+      // One parser per thread (the stream that replaces this keeps one per
+      // worker).
+      thread_local LogEventParser parser;
+      absl::StatusOr<bool> converted = parser.Convert(raw, options, &item);
       if (!converted.ok()) {
         slot.kind = Kind::kMalformed;
         slot.error = std::string(converted.status().message());

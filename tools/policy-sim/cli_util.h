@@ -135,13 +135,12 @@ struct InputTotals {
 };
 
 struct ContextInput {
-  std::string contexts_path;                         // JSON Lines of contexts, or
-  std::string logs_path;                             // a System Log export (array, JSONL, gzip)
-  const MembershipMap* memberships = nullptr;        // for logs
-  const Snapshot* snapshot = nullptr;                // its users/ folder, for logs
-  std::string progress_label;                        // shown on a terminal
-  LogJsonParser json_parser = LogJsonParser::kTape;  // for logs
-  bool map_plain_files = true;                       // for logs: --no-mmap clears it
+  std::string contexts_path;                   // JSON Lines of contexts, or
+  std::string logs_path;                       // a System Log export (array, JSONL, gzip)
+  const MembershipMap* memberships = nullptr;  // for logs
+  const Snapshot* snapshot = nullptr;          // its users/ folder, for logs
+  std::string progress_label;                  // shown on a terminal
+  bool map_plain_files = true;                 // for logs: --no-mmap clears it
 };
 
 // The contexts of a batch, in input order. They are the reader's: kept (and

@@ -58,10 +58,9 @@ const char kReplayUsage[] =
     "  --fail-on-disagreement  exit 1 when any recorded decision disagrees\n"
     "  --min-agreement PCT   exit 1 when fewer than PCT percent (0-100) of the\n"
     "                        compared decisions agree, or none was compared\n"
-    "  --json-parser P       tape (default: simdjson's parser, fields read from\n"
-    "                        its tape), ondemand (simdjson's on-demand walk) or\n"
-    "                        dom (nlohmann): the same results; the last two are\n"
-    "                        for comparison\n"
+    "  --json-parser tape    the System Log parser (simdjson's, fields read from\n"
+    "                        its tape); the only one since ondemand and dom were\n"
+    "                        removed (accepted for scripts that name it)\n"
     "  -h, --help            this help\n"
     "\n"
     "Recorded debugData.securityConditions (Expression Language conditions\n"
@@ -72,6 +71,12 @@ const char kReplayUsage[] =
     "failures); 1 a gate (--fail-on-disagreement, --min-agreement) is\n"
     "breached; 2 arguments, snapshot or input unusable; 3 some events were\n"
     "malformed (and no gate breached).\n";
+
+// The on-demand and nlohmann readings left production (they are test
+// oracles now, tests/support): asking for them is a usage error that says so.
+constexpr char kJsonParserError[] =
+    "--json-parser needs tape (the only System Log parser; ondemand and dom were "
+    "removed, docs/cli.md)";
 
 int UsageError(std::string_view message) {
   std::cerr << "error: " << message << "\n\n" << kReplayUsage;
@@ -369,7 +374,6 @@ int RunReplay(const std::vector<std::string>& args) {
   int examples = 3;
   bool fail_on_disagreement = false;
   std::optional<double> min_agreement;
-  LogJsonParser json_parser = LogJsonParser::kTape;
   bool map_plain_files = true;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& arg = args[i];
@@ -412,12 +416,7 @@ int RunReplay(const std::vector<std::string>& args) {
       }
       min_agreement = pct;
     } else if (auto v = TakeFlagValue(args, &i, "--json-parser", &missing)) {
-      if (missing || (*v != "tape" && *v != "ondemand" && *v != "dom")) {
-        return UsageError("--json-parser needs tape, ondemand or dom");
-      }
-      json_parser = *v == "dom"        ? LogJsonParser::kDom
-                    : *v == "ondemand" ? LogJsonParser::kOnDemand
-                                       : LogJsonParser::kTape;
+      if (missing || *v != "tape") return UsageError(kJsonParserError);
     } else if (auto v = TakeFlagValue(args, &i, "--examples", &missing)) {
       if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos) {
         return UsageError("--examples needs a number");
@@ -466,7 +465,6 @@ int RunReplay(const std::vector<std::string>& args) {
   input.memberships = memberships_path.empty() ? nullptr : &memberships;
   input.snapshot = &snapshot;
   input.progress_label = "replay";
-  input.json_parser = json_parser;
   input.map_plain_files = map_plain_files;
   const ExpressionData expression_data(snapshot);
   ConditionCache condition_cache;
