@@ -653,46 +653,4 @@ LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOpt
   return out;
 }
 
-absl::Status ConvertLogEvents(LogReader& reader, const LogConversionOptions& options,
-                              const LogContextCallback& on_context, IssueList* issues,
-                              LogTotals* totals) {
-  LogTotals local;
-  LogTotals& t = totals != nullptr ? *totals : local;
-  LogEventParser parser;
-  RawLogEvent raw;
-  auto malformed = [&](std::string message) {
-    ++t.malformed;
-    if (issues == nullptr) return;
-    Issue issue;
-    issue.severity = Issue::Severity::kError;
-    issue.code = "log.malformed";
-    issue.file = reader.name();
-    issue.message = absl::StrCat(raw.position.ToString(), ": ", message);
-    issues->push_back(std::move(issue));
-  };
-  while (true) {
-    absl::StatusOr<bool> more = reader.Next(&raw);
-    if (!more.ok()) return more.status();
-    if (!*more) return absl::OkStatus();
-    ++t.read;
-    if (raw.truncated) {
-      malformed("the input ends inside this event (or it exceeds the size limit)");
-      continue;
-    }
-    LogEventConversion conversion;
-    absl::StatusOr<bool> converted = parser.Convert(raw, options, &conversion);
-    if (!converted.ok()) {
-      malformed(std::string(converted.status().message()));
-      continue;
-    }
-    if (!*converted) {
-      ++t.skipped;
-      continue;
-    }
-    ++t.converted;
-    if (!conversion.memberships_found) ++t.without_memberships;
-    if (on_context) on_context(std::move(conversion), raw.position);
-  }
-}
-
 }  // namespace verdict
