@@ -81,15 +81,19 @@ struct ContextStreamOptions {
 struct StreamedContext {
   // A System Log event's whole conversion (context, what Okta recorded,
   // whether memberships were found, notes). A context line fills `context`
-  // only, and memberships_found is true (the context lists its groups).
+  // only, and memberships_found is true (the context lists its groups). A
+  // context line without an id gets Where() as its id, so that reports can
+  // name it.
   LogEventConversion conversion;
-  // Where it came from: "line 3" (a context line) or the event's position
-  // ("line 3 (byte 812, event 2)"). A context line without an id gets this as
-  // its id, so that reports can name it.
-  std::string where;
-  // The same as numbers: the event's position, or for a context line its
+  // Where it came from: the event's position, or for a context line its
   // line, byte offset and ordinal among the non-blank lines.
   LogEventPosition position;
+  ContextSource source = ContextSource::kContextLines;
+
+  // The position as reports give it: "line 3" (a context line) or
+  // "line 3 (byte 812, event 2)" (an event). Written when asked for: most
+  // contexts are never named.
+  std::string Where() const;
 };
 
 // An input item that could not be used: reported in input order, then

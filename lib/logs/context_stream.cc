@@ -201,6 +201,7 @@ struct ContextStream::State {
   struct Slot {
     Kind kind = Kind::kContext;
     std::string error;
+    std::string where;  // a malformed item's Where()
   };
   std::vector<Slot> slots;
   std::vector<StreamedContext> items;
@@ -224,9 +225,15 @@ size_t ThreadCount(const ContextStreamOptions& options) {
 
 }  // namespace
 
+std::string StreamedContext::Where() const {
+  if (source == ContextSource::kSystemLog) return position.ToString();
+  return absl::StrCat("line ", position.line);
+}
+
 ContextStream::ContextStream(std::unique_ptr<State> state) : state_(std::move(state)) {
   state_->slots.resize(state_->part);
   state_->items.resize(state_->part);
+  for (StreamedContext& item : state_->items) item.source = state_->source;
   if (state_->source == ContextSource::kSystemLog) state_->parsers.resize(state_->pool.threads());
 }
 
@@ -289,7 +296,10 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
     switch (slots[i].kind) {
       case Kind::kMalformed:
         ++totals.malformed;
-        if (handlers.on_malformed) handlers.on_malformed({name, items[i].where, slots[i].error});
+        if (handlers.on_malformed) {
+          slots[i].where = items[i].Where();
+          handlers.on_malformed({name, slots[i].where, slots[i].error});
+        }
         break;
       case Kind::kSkipped:
         ++totals.skipped;
@@ -321,13 +331,12 @@ absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
     StreamedContext& item = items[n];
     Slot& slot = slots[n];
     item.position = {ordinal, offset, line_number};
-    item.where = absl::StrCat("line ", line_number);
     absl::StatusOr<SignOnContext> context = ParseContext(line);
     if (context.ok()) {
       slot.kind = Kind::kContext;
       item.conversion.context = *std::move(context);
       item.conversion.memberships_found = true;  // the context lists its groups
-      if (item.conversion.context.id.empty()) item.conversion.context.id = item.where;
+      if (item.conversion.context.id.empty()) item.conversion.context.id = item.Where();
     } else {
       slot.kind = Kind::kMalformed;
       slot.error = std::string(context.status().message());
@@ -352,8 +361,6 @@ absl::Status ContextStream::State::RunLog(const SlotHandlers& handlers) {
       Slot& slot = slots[i];
       StreamedContext& item = items[i];
       item.position = raw.position;
-      item.where.clear();
-      raw.position.AppendTo(&item.where);
       if (raw.truncated) {
         slot.kind = Kind::kMalformed;
         slot.error = "the input ends inside this event (or it exceeds the size limit)";

@@ -47,11 +47,11 @@ ContextHandlers<Seen> Recording(Trace* trace) {
   handlers.on_context = [](StreamedContext& context, Seen& seen) {
     ++seen.on_context_calls;
     seen.id = context.conversion.context.id;
-    seen.where = context.where;
+    seen.where = context.Where();
   };
   handlers.in_order = [trace](StreamedContext& context, Seen& seen) {
     if (seen.on_context_calls != 1 || seen.id != context.conversion.context.id ||
-        seen.where != context.where) {
+        seen.where != context.Where()) {
       trace->each_once_before_in_order = false;
     }
     seen.on_context_calls = 0;  // results are reused for later contexts

@@ -417,7 +417,7 @@ class EventEvaluator {
 
 void AddExample(std::vector<std::string>* examples, int64_t max, const StreamedContext& item) {
   if (static_cast<int64_t>(examples->size()) < max) {
-    examples->push_back(absl::StrCat(item.conversion.context.id, " (", item.where, ")"));
+    examples->push_back(absl::StrCat(item.conversion.context.id, " (", item.Where(), ")"));
   }
 }
 
