@@ -118,7 +118,9 @@ struct ContextStreamTotals {
 // data: the stream keeps one per slot (a slot holds one context at a time and
 // is refilled part after part), so a handler finds the result of *its*
 // context without any cast, and a Result's buffers are reused from context
-// to context (reset what you fill).
+// to context (reset what you fill). Handlers must not throw: an exception
+// from a worker ends the process (one from the calling thread goes on to
+// Run()'s caller once the workers have stopped).
 template <typename Result>
 struct ContextHandlers {
   // Optional. On the worker threads, right after each context is read and

@@ -24,6 +24,14 @@
 //     nlohmann only for events already rejected.
 // Only simdjson's error-code API is used (Debian builds it with exceptions
 // enabled; nothing here can throw).
+//
+// Per-thread state: all of it is a LogEventParser's, which its caller owns
+// (ContextStream keeps one per worker); lib/logs has no thread_local. The
+// free functions (ParseLogEvent, ContextFromLogEvent, ConvertLogEvents) set
+// up what they need per call. What remains thread_local in the library is
+// outside the System Log path: GeoResolver's per-thread lookup cache
+// (lib/geo, shared by every caller of a resolver that is itself shared) and
+// the compiled evaluator's scratch (lib/eval, behind a const Evaluate()).
 #include <simdjson.h>
 
 #include <memory>
