@@ -303,8 +303,10 @@ void ContextFromLogEvent(const LogEvent& event, const LogConversionOptions& opti
 // allocates next to nothing.
 //
 // Not thread-safe: one per thread (it is movable, so a vector of them can be
-// handed out, one per worker). Its results do not depend on what it read
-// before: they are those of ParseLogEvent() and ContextFromLogEvent().
+// handed out, one per worker; a moved-from parser may only be assigned to or
+// destroyed). Its results do not depend on what it read before: they are
+// those of ParseLogEvent() and ContextFromLogEvent(). Never throws (but
+// std::bad_alloc).
 class LogEventParser {
  public:
   LogEventParser();
