@@ -61,7 +61,7 @@ fs::path FromEnv(const char* name, const fs::path& fallback) {
   return value != nullptr && *value != '\0' ? fs::path(value) : fallback;
 }
 
-fs::path SourceDir() { return FromEnv("VERDICT_SOURCE_DIR", BinaryDir().parent_path()); }
+fs::path SourceDir() { return FromEnv("VERDICT_SOURCE_DIR", VERDICT_SOURCE_DIR); }
 fs::path FixtureGeoDir() { return FromEnv("VERDICT_GEOIP_DIR", BinaryDir() / "geoip"); }
 fs::path SharedGeoDir() {
   return FromEnv("VERDICT_SHARED_DIR", SourceDir().parent_path() / "shared") / "geoip-test-data";

@@ -1,10 +1,10 @@
-// System Log events per second: the tape parser (simdjson's DOM parser, the
-// default), the on-demand parser (simdjson) and the DOM parser (nlohmann),
-// alone and followed by the conversion to a context (ContextFromLogEvent), over the events of the
-// fixture export fixtures/logs/org-export.jsonl.gz (or $VERDICT_BENCH_LOGS); and
-// ConvertLogEvent, a replay's path (the tape read into views and converted
-// into one reused conversion, no LogEvent). Items are events: see the
-// items_per_second counter.
+// System Log events per second through LogEventParser (simdjson's tape, the
+// one production reading): parsing alone into a reused LogEvent, followed by
+// the conversion to a context (ContextFromLogEvent), and Convert, a replay's
+// path (the tape read into views and converted into one reused conversion,
+// no LogEvent); over the events of the fixture export
+// fixtures/logs/org-export.jsonl.gz (or $VERDICT_BENCH_LOGS). Items are
+// events: see the items_per_second counter.
 #include <cstdlib>
 #include <filesystem>
 #include <memory>
@@ -18,23 +18,25 @@ namespace verdict {
 namespace {
 
 // The well-formed events of the input, as LogReader slices them (with their
-// padding, so the on-demand parser reads them in place).
+// padding, so the parser reads them in place).
 const std::vector<RawLogEvent>& Events() {
   static const std::vector<RawLogEvent>* events = [] {
     auto* out = new std::vector<RawLogEvent>();
     const char* env = std::getenv("VERDICT_BENCH_LOGS");
     const std::string path = env != nullptr
                                  ? std::string(env)
-                                 : (std::filesystem::path(__FILE__).parent_path().parent_path() /
-                                    "fixtures" / "logs" / "org-export.jsonl.gz")
+                                 : (std::filesystem::path(VERDICT_SOURCE_DIR) / "fixtures" /
+                                    "logs" / "org-export.jsonl.gz")
                                        .string();
     absl::StatusOr<std::unique_ptr<LogReader>> reader = LogReader::Open(path);
     if (!reader.ok()) return out;
+    LogEventParser parser;
+    LogEvent event;
     RawLogEvent raw;
     while (true) {
       absl::StatusOr<bool> more = (*reader)->Next(&raw);
       if (!more.ok() || !*more) break;
-      if (ParseLogEvent(raw).ok()) out->push_back(std::move(raw));
+      if (parser.Parse(raw, &event).ok()) out->push_back(std::move(raw));
     }
     return out;
   }();
@@ -66,10 +68,11 @@ void RunOverEvents(benchmark::State& state, Step&& step) {
   state.counters["events"] = static_cast<double>(events.size());
 }
 
-void Run(benchmark::State& state, LogJsonParser parser, bool convert) {
-  LogEvent event;  // reused, as replay does (one per thread)
+void Run(benchmark::State& state, bool convert) {
+  LogEventParser parser;  // one per thread, as a replay's worker keeps
+  LogEvent event;         // reused
   RunOverEvents(state, [&](const RawLogEvent& raw) {
-    if (!ParseLogEvent(raw, parser, &event).ok()) return false;
+    if (!parser.Parse(raw, &event).ok()) return false;
     if (convert) {
       LogEventConversion conversion = ContextFromLogEvent(event);
       benchmark::DoNotOptimize(conversion);
@@ -79,40 +82,23 @@ void Run(benchmark::State& state, LogJsonParser parser, bool convert) {
   });
 }
 
-// ConvertLogEvent into one reused conversion, as a replay's worker does.
-void RunConvert(benchmark::State& state, LogJsonParser parser) {
+// Convert into one reused conversion, as a replay's worker does.
+void BM_ConvertLogEvent(benchmark::State& state) {
+  LogEventParser parser;
   LogEventConversion conversion;
   RunOverEvents(state, [&](const RawLogEvent& raw) {
-    if (!ConvertLogEvent(raw, {}, &conversion, parser).ok()) return false;
+    if (!parser.Convert(raw, {}, &conversion).ok()) return false;
     benchmark::DoNotOptimize(conversion);
     return true;
   });
 }
 
-void BM_ConvertLogEventTape(benchmark::State& state) { RunConvert(state, LogJsonParser::kTape); }
-void BM_ConvertLogEventOnDemand(benchmark::State& state) {
-  RunConvert(state, LogJsonParser::kOnDemand);
-}
+void BM_ParseLogEvent(benchmark::State& state) { Run(state, false); }
+void BM_ParseAndConvert(benchmark::State& state) { Run(state, true); }
 
-void BM_ParseLogEventTape(benchmark::State& state) { Run(state, LogJsonParser::kTape, false); }
-void BM_ParseAndConvertTape(benchmark::State& state) { Run(state, LogJsonParser::kTape, true); }
-void BM_ParseLogEventOnDemand(benchmark::State& state) {
-  Run(state, LogJsonParser::kOnDemand, false);
-}
-void BM_ParseLogEventDom(benchmark::State& state) { Run(state, LogJsonParser::kDom, false); }
-void BM_ParseAndConvertOnDemand(benchmark::State& state) {
-  Run(state, LogJsonParser::kOnDemand, true);
-}
-void BM_ParseAndConvertDom(benchmark::State& state) { Run(state, LogJsonParser::kDom, true); }
-
-BENCHMARK(BM_ParseLogEventTape);
-BENCHMARK(BM_ParseLogEventOnDemand);
-BENCHMARK(BM_ParseLogEventDom);
-BENCHMARK(BM_ParseAndConvertTape);
-BENCHMARK(BM_ParseAndConvertOnDemand);
-BENCHMARK(BM_ParseAndConvertDom);
-BENCHMARK(BM_ConvertLogEventTape);
-BENCHMARK(BM_ConvertLogEventOnDemand);
+BENCHMARK(BM_ParseLogEvent);
+BENCHMARK(BM_ParseAndConvert);
+BENCHMARK(BM_ConvertLogEvent);
 
 }  // namespace
 }  // namespace verdict

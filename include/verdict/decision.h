@@ -117,8 +117,29 @@ struct Trace {
   std::vector<PolicyTrace> policies;
 };
 
-// One `policy-sim eval --output jsonl` line (docs/interfaces.md §3), without
-// the trailing newline. `actions` is the winning rule's actions verbatim.
+// The JSON forms of a Decision, all written by DecisionToJson (strings
+// escaped alike; invalid UTF-8 replaced, never an error).
+enum class DecisionJsonForm {
+  // One `policy-sim eval --output jsonl` line (docs/interfaces.md §3):
+  // {"id": ..., "policyType": ..., "blocked": ..., "policy": {"id", "name"}
+  // | null, "rule": ... | null, "outcome"?, "actions"?, "idpProvider"?};
+  // `actions` is the winning rule's actions verbatim.
+  kEvalLine,
+  // The summary reports that compare decisions print (policy-sim diff,
+  // replay), compact: {"blocked":false,"blockingZone"?:id,"outcome":"ALLOW"
+  // |null,"policy":id|null,"policyName"?:..,"rule":id|null,"ruleName"?:..}.
+  kSummary,
+  // The ids alone (eval's combined outcome): {"policy": id|null, "rule":
+  // id|null, "blocked": false, "outcome": "ALLOW"|null}.
+  kIds,
+};
+
+// `decision` in `form`, without a trailing newline. `context_id` is the
+// "id" of kEvalLine (unused by the other forms).
+std::string DecisionToJson(const Decision& decision, DecisionJsonForm form,
+                           std::string_view context_id = {});
+
+// DecisionToJson(decision, DecisionJsonForm::kEvalLine, context_id).
 std::string DecisionToJsonLine(std::string_view context_id, const Decision& decision);
 
 // A human-readable multi-line rendering of a trace, for --explain.

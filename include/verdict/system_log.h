@@ -8,7 +8,9 @@
 //                    (gzip or plain) into one raw event at a time, streaming;
 //   ParseLogEvent    raw event text → LogEvent (the fields Verdict reads, typed);
 //   ContextFromLogEvent  LogEvent → SignOnContext + RecordedOutcome (cannot fail).
-// ConvertLogEvents() runs the three over a whole input and keeps the totals.
+// LogEventParser does the last two for many events with reused buffers;
+// ConvertLogEvents() runs all three over a whole input on the calling thread,
+// and ContextStream (verdict/context_stream.h) on all cores.
 // The field mapping and what is inferred rather than documented is in
 // docs/semantics.md ("System Log → context") and lib/logs/log_context.cc.
 #ifndef VERDICT_SYSTEM_LOG_H_
@@ -56,7 +58,7 @@ enum class LogFormat {
 };
 
 // Bytes LogReader keeps allocated (capacity) after each event's text, so the
-// on-demand parser can read past the end with SIMD loads without copying the
+// JSON parser can read past the end with SIMD loads without copying the
 // event (simdjson's SIMDJSON_PADDING; checked where simdjson is included).
 inline constexpr size_t kLogEventPadding = 64;
 
@@ -201,33 +203,17 @@ struct LogEvent {
   friend bool operator==(const LogEvent&, const LogEvent&) = default;
 };
 
-// The implementations of ParseLogEvent. All read the same fields into the
-// same LogEvent and accept or reject the same inputs
-// (tests/logs/log_event_parser_test.cc):
-//   kTape      the default: simdjson's DOM parser (compiled for the CPU it runs
-//              on) builds its tape, and the fields are read from the tape; the
-//              rare event the tape cannot be read from exactly as nlohmann
-//              reads it (invalid JSON, non-integer numbers whose text is kept,
-//              ...) is read by kOnDemand instead;
-//   kOnDemand  simdjson's on-demand API: one validating walk, no tree;
-//   kDom       nlohmann/json: the reference, and for comparison.
-enum class LogJsonParser { kOnDemand, kDom, kTape };
-
-// Parses one event. InvalidArgument (naming the JSON syntax error and its
-// byte offset within the event) when the text is not a JSON object, is not
-// valid JSON (anywhere, including fields that are not read), or nests deeper
-// than 256 levels. Field values of unexpected types are ignored rather than
-// rejected: the System Log is "not a data contract". Never throws.
-absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text, const LogEventPosition& position = {},
-                                       LogJsonParser parser = LogJsonParser::kTape);
-// The same for an event from LogReader: its padding lets the simdjson parsers
-// read the text in place (any other text is copied into a padded buffer).
-absl::StatusOr<LogEvent> ParseLogEvent(const RawLogEvent& raw,
-                                       LogJsonParser parser = LogJsonParser::kTape);
-// The same into *event, reusing the buffers of its strings: for a loop over
-// many events with one LogEvent per thread, it saves most of the per-event
-// allocations. *event is unspecified after an error.
-absl::Status ParseLogEvent(const RawLogEvent& raw, LogJsonParser parser, LogEvent* event);
+// Parses one event. InvalidArgument (naming the JSON syntax error and, where
+// it can be located, its byte offset within the event) when the text is not
+// a JSON object, is not valid JSON (anywhere, including fields that are not
+// read), or nests deeper than 256 levels. Field values of unexpected types are
+// ignored rather than rejected: the System Log is "not a data contract".
+// Never throws. Each call sets up a parser (a few hundred kB): a loop over
+// many events keeps a LogEventParser instead.
+absl::StatusOr<LogEvent> ParseLogEvent(std::string_view text,
+                                       const LogEventPosition& position = {});
+// The same for an event from LogReader.
+absl::StatusOr<LogEvent> ParseLogEvent(const RawLogEvent& raw);
 
 // True for the event types that become contexts: policy.evaluate_sign_on,
 // user.session.start, user.authentication.sso, user.authentication.auth_via_mfa,
@@ -303,25 +289,52 @@ struct LogEventConversion {
 // events convert too, with whatever fields they carry. Cannot fail.
 LogEventConversion ContextFromLogEvent(const LogEvent& event,
                                        const LogConversionOptions& options = {});
-// The same into *out, reusing the buffers of the conversion *out held before:
-// for a loop converting many events on one thread (a replay keeps one per
-// thread), it saves most of the per-event allocations. The result is exactly
-// that of the function above.
+// The same into *out, reusing the buffers of the conversion *out held before
+// (its strings and vectors are refilled, not reallocated). The result is
+// exactly that of the function above.
 void ContextFromLogEvent(const LogEvent& event, const LogConversionOptions& options,
                          LogEventConversion* out);
 
-// Parses one event from LogReader and, when it is a sign-on event
-// (IsSignOnEventType), converts it into *out, reusing the buffers *out held:
-// the result is exactly ParseLogEvent then ContextFromLogEvent, for a loop
-// over many events (a replay calls it for every event, one conversion per
-// slot). With kTape the fields the conversion reads go straight from
-// simdjson's tape into the conversion, without a LogEvent in between (the
-// events the tape cannot read go through a LogEvent). True when converted;
-// false for a well-formed event of another type (*out is then unspecified);
-// ParseLogEvent's error for a malformed one. Never throws.
-absl::StatusOr<bool> ConvertLogEvent(const RawLogEvent& raw, const LogConversionOptions& options,
-                                     LogEventConversion* out,
-                                     LogJsonParser parser = LogJsonParser::kTape);
+// ---------------------------------------------------------------- many events
+
+// Parses events and converts sign-on events one after another, keeping its
+// buffers from one event to the next: simdjson's parser (validating, compiled
+// for the CPU it runs on), the views of the fields the conversion reads, and
+// the place-name lookups already made. A replay keeps one per worker thread.
+// Setting one up costs a few hundred kB; after the first events a call
+// allocates next to nothing.
+//
+// Not thread-safe: one per thread (it is movable, so a vector of them can be
+// handed out, one per worker; a moved-from parser may only be assigned to or
+// destroyed). Its results do not depend on what it read before: they are
+// those of ParseLogEvent() and ContextFromLogEvent(). Never throws (but
+// std::bad_alloc).
+class LogEventParser {
+ public:
+  LogEventParser();
+  ~LogEventParser();
+  LogEventParser(LogEventParser&&) noexcept;
+  LogEventParser& operator=(LogEventParser&&) noexcept;
+
+  // ParseLogEvent() into *event, reusing the buffers of the LogEvent it held.
+  // Text from LogReader (with kLogEventPadding bytes of capacity after it) is
+  // read in place; other text is copied once. *event is unspecified after an
+  // error.
+  absl::Status Parse(const RawLogEvent& raw, LogEvent* event);
+
+  // Parses `raw` and, when it is a sign-on event (IsSignOnEventType),
+  // converts it into *out, reusing the buffers *out held: exactly
+  // ParseLogEvent() then ContextFromLogEvent(), without a LogEvent in between
+  // (the fields go from simdjson's tape into the conversion). True when
+  // converted; false for a well-formed event of another type (*out is then
+  // unspecified); ParseLogEvent()'s error for a malformed one.
+  absl::StatusOr<bool> Convert(const RawLogEvent& raw, const LogConversionOptions& options,
+                               LogEventConversion* out);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // ---------------------------------------------------------------- whole input
 

@@ -39,7 +39,9 @@ bool TypeHasOutcome(PolicyType type) {
   return type == PolicyType::kOktaSignOn || type == PolicyType::kAccessPolicy;
 }
 
-std::string DecisionToJsonLine(std::string_view context_id, const Decision& decision) {
+namespace {
+
+std::string EvalLine(std::string_view context_id, const Decision& decision) {
   std::string out = absl::StrCat("{\"id\": ", Quote(context_id),
                                  ", \"policyType\": ", Quote(PolicyTypeName(decision.type)),
                                  ", \"blocked\": ", decision.blocked ? "true" : "false");
@@ -71,6 +73,56 @@ std::string DecisionToJsonLine(std::string_view context_id, const Decision& deci
   }
   out += "}";
   return out;
+}
+
+std::string Summary(const Decision& decision) {
+  const auto id_or_null = [](const auto* item) {
+    return item == nullptr ? std::string("null") : Quote(item->id);
+  };
+  const std::string_view outcome = OutcomeName(decision.outcome);
+  std::string out = absl::StrCat("{\"blocked\":", decision.blocked ? "true" : "false");
+  if (decision.blocking_zone != nullptr) {
+    absl::StrAppend(&out, ",\"blockingZone\":", Quote(decision.blocking_zone->id));
+  }
+  absl::StrAppend(&out, ",\"outcome\":", outcome.empty() ? std::string("null") : Quote(outcome),
+                  ",\"policy\":", id_or_null(decision.policy));
+  if (decision.policy != nullptr) {
+    absl::StrAppend(&out, ",\"policyName\":", Quote(decision.policy->name));
+  }
+  absl::StrAppend(&out, ",\"rule\":", id_or_null(decision.rule));
+  if (decision.rule != nullptr) absl::StrAppend(&out, ",\"ruleName\":", Quote(decision.rule->name));
+  out += "}";
+  return out;
+}
+
+std::string Ids(const Decision& decision) {
+  const auto id_or_null = [](const auto* item) {
+    return item == nullptr ? std::string("null") : Quote(item->id);
+  };
+  const std::string_view outcome = OutcomeName(decision.outcome);
+  return absl::StrCat(
+      "{\"policy\": ", id_or_null(decision.policy), ", \"rule\": ", id_or_null(decision.rule),
+      ", \"blocked\": ", decision.blocked ? "true" : "false",
+      ", \"outcome\": ", outcome.empty() ? std::string("null") : Quote(outcome), "}");
+}
+
+}  // namespace
+
+std::string DecisionToJson(const Decision& decision, DecisionJsonForm form,
+                           std::string_view context_id) {
+  switch (form) {
+    case DecisionJsonForm::kEvalLine:
+      return EvalLine(context_id, decision);
+    case DecisionJsonForm::kSummary:
+      return Summary(decision);
+    case DecisionJsonForm::kIds:
+      return Ids(decision);
+  }
+  return "";
+}
+
+std::string DecisionToJsonLine(std::string_view context_id, const Decision& decision) {
+  return EvalLine(context_id, decision);
 }
 
 std::string TraceToText(const Trace& trace) {

@@ -660,45 +660,39 @@ std::string RegionCodeUncached(std::string_view country_code, std::string_view n
   return "";
 }
 
-// A log names a few hundred places at most, each thousands of times:
-// results are kept per thread (the lookups normalise and allocate), bounded
-// so that unusual input cannot grow them without limit.
-class PlaceMemo {
- public:
-  template <typename Compute>
-  std::string Get(std::string_view key_view, Compute compute) {
-    const absl::string_view key(key_view.data(), key_view.size());
-    if (const auto it = memo_.find(key); it != memo_.end()) return it->second;
-    std::string value = compute();
-    // Place names are short; an odd long one is looked up, not kept.
-    if (key.size() > kMaxKeyBytes) return value;
-    if (memo_.size() >= kMaxEntries) memo_.clear();
-    memo_.emplace(std::string(key), value);
-    return value;
-  }
-
- private:
-  static constexpr size_t kMaxEntries = 4096;
-  static constexpr size_t kMaxKeyBytes = 128;
-  absl::flat_hash_map<std::string, std::string> memo_;
-};
-
 }  // namespace
 
-std::string CountryCode(std::string_view name_or_code) {
-  thread_local PlaceMemo memo;
-  return memo.Get(name_or_code, [&] { return CountryCodeUncached(name_or_code); });
-}
+std::string CountryCode(std::string_view name_or_code) { return CountryCodeUncached(name_or_code); }
 
 std::string RegionCode(std::string_view country_code, std::string_view name_or_code) {
-  thread_local PlaceMemo memo;
-  thread_local std::string key;
+  return RegionCodeUncached(country_code, name_or_code);
+}
+
+template <typename Compute>
+std::string PlaceCodeCache::Memo::Get(std::string_view key_view, Compute compute) {
+  // Place names are short; an odd long one is looked up, not kept.
+  constexpr size_t kMaxKeyBytes = 128;
+  constexpr size_t kMaxEntries = 4096;
+  const absl::string_view key(key_view.data(), key_view.size());
+  if (const auto it = map_.find(key); it != map_.end()) return it->second;
+  std::string value = compute();
+  if (key.size() > kMaxKeyBytes) return value;
+  if (map_.size() >= kMaxEntries) map_.clear();
+  map_.emplace(std::string(key), value);
+  return value;
+}
+
+std::string PlaceCodeCache::Country(std::string_view name_or_code) {
+  return countries_.Get(name_or_code, [&] { return CountryCodeUncached(name_or_code); });
+}
+
+std::string PlaceCodeCache::Region(std::string_view country_code, std::string_view name_or_code) {
   // Length-prefixed, so no two (country, name) pairs share a key.
-  key.clear();
-  absl::StrAppend(&key, country_code.size(), ":",
+  key_.clear();
+  absl::StrAppend(&key_, country_code.size(), ":",
                   absl::string_view(country_code.data(), country_code.size()),
                   absl::string_view(name_or_code.data(), name_or_code.size()));
-  return memo.Get(key, [&] { return RegionCodeUncached(country_code, name_or_code); });
+  return regions_.Get(key_, [&] { return RegionCodeUncached(country_code, name_or_code); });
 }
 
 }  // namespace verdict::logs

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "absl/container/flat_hash_map.h"
+
 namespace verdict::logs {
 
 // "US" for "United States", "United States of America", "USA", "us", "US".
@@ -23,6 +25,31 @@ std::string CountryCode(std::string_view name_or_code);
 // in "CC-XXX" form with the right country is accepted for any country. ""
 // when unknown.
 std::string RegionCode(std::string_view country_code, std::string_view name_or_code);
+
+// CountryCode and RegionCode with the answers kept: a log names a few hundred
+// places at most, each thousands of times, and a lookup normalises the name
+// and allocates. Bounded, so unusual input cannot grow it without limit. Not
+// thread-safe: one per thread, owned by whoever converts events there
+// (LogEventParser).
+class PlaceCodeCache {
+ public:
+  // The same answers as CountryCode() and RegionCode().
+  std::string Country(std::string_view name_or_code);
+  std::string Region(std::string_view country_code, std::string_view name_or_code);
+
+ private:
+  class Memo {
+   public:
+    template <typename Compute>
+    std::string Get(std::string_view key, Compute compute);
+
+   private:
+    absl::flat_hash_map<std::string, std::string> map_;
+  };
+  Memo countries_;
+  Memo regions_;
+  std::string key_;  // the region lookup's key, its buffer reused
+};
 
 // Lower case ASCII, Latin accents folded, punctuation as single spaces,
 // "st" → "saint", "&" → "and". Exposed for tests.

@@ -13,16 +13,32 @@ namespace verdict::logs {
 
 using nlohmann::json;
 
-absl::StatusOr<json> ParseJsonText(std::string_view text) {
+namespace {
+
+// nlohmann's message without its "[json.exception.parse_error.101] " tag:
+// "parse error at line 1, column 7: ...".
+absl::Status SyntaxError(const json::exception& e) {
+  std::string message = e.what();
+  if (const size_t p = message.find("] "); p != std::string::npos && message[0] == '[') {
+    message = message.substr(p + 2);
+  }
+  return absl::InvalidArgumentError(message);
+}
+
+}  // namespace
+
+absl::StatusOr<json> ParseJsonText(std::string_view text, size_t* error_offset) {
   try {
     return json::parse(text.begin(), text.end());
-  } catch (const json::exception& e) {
-    // "[json.exception.parse_error.101] parse error at line 1, column 7: ..."
-    std::string message = e.what();
-    if (const size_t p = message.find("] "); p != std::string::npos && message[0] == '[') {
-      message = message.substr(p + 2);
+  } catch (const json::parse_error& e) {
+    if (error_offset != nullptr) {
+      // parse_error::byte counts the bytes read, the offending one included.
+      *error_offset = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
     }
-    return absl::InvalidArgumentError(message);
+    return SyntaxError(e);
+  } catch (const json::exception& e) {
+    if (error_offset != nullptr) *error_offset = text.size();
+    return SyntaxError(e);
   }
 }
 
@@ -50,6 +66,8 @@ std::string AnyText(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
+std::string DoubleText(double value) { return json(value).dump(); }
+
 std::optional<bool> BoolValue(const json* j) {
   if (j == nullptr) return std::nullopt;
   if (j->is_boolean()) return j->get<bool>();
@@ -72,12 +90,14 @@ std::optional<int64_t> IntFromText(std::string_view text) {
 
 std::optional<int64_t> IntValue(const json* j) {
   if (j == nullptr) return std::nullopt;
-  if (j->is_number_integer()) return j->get<int64_t>();
+  // Unsigned first: is_number_integer() holds for unsigned numbers too, and
+  // get<int64_t>() would wrap one above INT64_MAX.
   if (j->is_number_unsigned()) {
     const uint64_t v = j->get<uint64_t>();
     if (v <= static_cast<uint64_t>(INT64_MAX)) return static_cast<int64_t>(v);
     return std::nullopt;
   }
+  if (j->is_number_integer()) return j->get<int64_t>();
   if (j->is_string()) return IntFromText(j->get_ref<const std::string&>());
   return std::nullopt;
 }
@@ -95,6 +115,21 @@ int NestingDepth(std::string_view text) {
     }
   }
   return deepest;
+}
+
+size_t DeeperThan(std::string_view text, int max_depth) {
+  int depth = 0;
+  JsonStringTracker strings;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (!strings.Structural(c)) continue;
+    if (c == '{' || c == '[') {
+      if (++depth > max_depth) return i;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
 }
 
 }  // namespace verdict::logs

@@ -13,8 +13,10 @@
 namespace verdict::logs {
 
 // Parses `text` as one JSON value. InvalidArgument with nlohmann's message
-// (which names the byte offset) on a syntax error.
-absl::StatusOr<nlohmann::json> ParseJsonText(std::string_view text);
+// (which names the byte offset) on a syntax error; then *error_offset (when
+// not null) is the 0-based offset of the byte at which nlohmann found the
+// text invalid (text.size() when it ended too early).
+absl::StatusOr<nlohmann::json> ParseJsonText(std::string_view text, size_t* error_offset = nullptr);
 
 // The member `key` of object `j`; nullptr when `j` is not an object, the key
 // is absent or its value is null.
@@ -25,6 +27,10 @@ const nlohmann::json* Member(const nlohmann::json* j, std::string_view key);
 std::string ScalarText(const nlohmann::json* j);
 // Strings as they are; anything else as compact JSON text ("" for null).
 std::string AnyText(const nlohmann::json& j);
+
+// nlohmann's JSON text of a number it holds as a double ("1.5", "64500.0",
+// "1e+30"): what ScalarText and AnyText write for a non-integer number.
+std::string DoubleText(double value);
 
 // Booleans; the strings "true"/"false" (any case) too.
 std::optional<bool> BoolValue(const nlohmann::json* j);
@@ -63,6 +69,10 @@ struct JsonStringTracker {
 // The deepest nesting of objects and arrays in `text` (1 for "{}", 0 for a
 // scalar), counting brackets outside strings; for any text, valid or not.
 int NestingDepth(std::string_view text);
+
+// The offset of the first '{' or '[' (outside strings) that opens a level
+// deeper than `max_depth`; std::string_view::npos when there is none.
+size_t DeeperThan(std::string_view text, int max_depth);
 
 }  // namespace verdict::logs
 

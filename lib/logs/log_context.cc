@@ -16,7 +16,6 @@
 #include "lib/logs/iso3166.h"
 #include "lib/logs/java_map.h"
 #include "lib/logs/json_util.h"
-#include "lib/logs/log_event_parsers.h"
 #include "lib/logs/log_event_view.h"
 #include "lib/logs/security_conditions.h"
 #include "verdict/system_log.h"
@@ -123,7 +122,7 @@ void MapUser(const LogEventView& e, const LogConversionOptions& options, LogEven
   }
 }
 
-void MapNetwork(const LogEventView& e, LogEventConversion* out) {
+void MapNetwork(const LogEventView& e, logs::PlaceCodeCache* places, LogEventConversion* out) {
   SignOnContext& c = out->context;
   // request.ipChain is client first ("clientIp, proxy1, proxy2"), as the
   // context's ipChain; client.ipAddress only when there is no chain.
@@ -147,14 +146,16 @@ void MapNetwork(const LogEventView& e, LogEventConversion* out) {
 
   // Names → ISO codes; an unknown name leaves geo to the databases.
   if (!e.country.empty()) {
-    const std::string country = logs::CountryCode(e.country);
+    const std::string country =
+        places != nullptr ? places->Country(e.country) : logs::CountryCode(e.country);
     if (country.empty()) {
       out->notes.push_back(
           absl::StrCat("country \"", AV(e.country), "\" is not in the ISO 3166 table"));
     } else {
       ContextGeo geo{country, ""};
       if (!e.state.empty()) {
-        geo.region = logs::RegionCode(country, e.state);
+        geo.region = places != nullptr ? places->Region(country, e.state)
+                                       : logs::RegionCode(country, e.state);
         if (geo.region.empty()) {
           out->notes.push_back(absl::StrCat("region \"", AV(e.state), "\" of ", country,
                                             " is not in the ISO 3166-2 table"));
@@ -592,7 +593,7 @@ void ResetKeepingBuffers(LogEventConversion* out) {
 namespace logs {
 
 void ContextFromLogEventView(const LogEventView& e, const LogConversionOptions& options,
-                             LogEventConversion* conversion) {
+                             LogEventConversion* conversion, PlaceCodeCache* places) {
   ResetKeepingBuffers(conversion);
   LogEventConversion& out = *conversion;
   SignOnContext& c = out.context;
@@ -606,7 +607,7 @@ void ContextFromLogEventView(const LogEventView& e, const LogConversionOptions& 
   MapUser(e, options, &out);
   // The groups of a reused conversion are kept for MapUser to assign over.
   if (!out.memberships_found) c.user.groups.clear();
-  MapNetwork(e, &out);
+  MapNetwork(e, places, &out);
   MapRiskAndBehaviors(e, &out);
   MapDevice(e, &out);
 
@@ -639,84 +640,15 @@ void ContextFromLogEventView(const LogEventView& e, const LogConversionOptions& 
 
 void ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options,
                          LogEventConversion* conversion) {
-  thread_local logs::LogEventView view;  // its containers' buffers kept per thread
+  logs::LogEventView view;
   logs::ViewOf(e, &view);
-  logs::ContextFromLogEventView(view, options, conversion);
+  logs::ContextFromLogEventView(view, options, conversion, /*places=*/nullptr);
 }
 
 LogEventConversion ContextFromLogEvent(const LogEvent& e, const LogConversionOptions& options) {
   LogEventConversion out;
   ContextFromLogEvent(e, options, &out);
   return out;
-}
-
-absl::StatusOr<bool> ConvertLogEvent(const RawLogEvent& raw, const LogConversionOptions& options,
-                                     LogEventConversion* out, LogJsonParser parser) {
-  thread_local LogEvent event;  // for what is not read through a view
-  absl::Status parsed;
-  if (parser == LogJsonParser::kTape) {
-    std::string_view text = raw.text;
-    size_t capacity = raw.text.capacity();
-    // Not from LogReader: a copy with the padding.
-    if (capacity < text.size() + kLogEventPadding) text = logs::PaddedCopy(text, &capacity);
-    // This thread's view of the event on its tape (valid until its next parse).
-    thread_local logs::LogEventView view;
-    if (logs::ReadLogEventViewTape(text, capacity, raw.position, &view)) {
-      if (!IsSignOnEventType(view.event_type)) return false;
-      logs::ContextFromLogEventView(view, options, out);
-      return true;
-    }
-    // What the tape cannot read as nlohmann does (malformed events among
-    // them): the on-demand reading, as ParseLogEvent's tape reading does.
-    parsed = logs::ParseLogEventOnDemand(text, capacity, raw.position, &event);
-  } else {
-    parsed = ParseLogEvent(raw, parser, &event);
-  }
-  if (!parsed.ok()) return parsed;
-  if (!IsSignOnEventType(event.event_type)) return false;
-  ContextFromLogEvent(event, options, out);
-  return true;
-}
-
-absl::Status ConvertLogEvents(LogReader& reader, const LogConversionOptions& options,
-                              const LogContextCallback& on_context, IssueList* issues,
-                              LogTotals* totals) {
-  LogTotals local;
-  LogTotals& t = totals != nullptr ? *totals : local;
-  RawLogEvent raw;
-  auto malformed = [&](std::string message) {
-    ++t.malformed;
-    if (issues == nullptr) return;
-    Issue issue;
-    issue.severity = Issue::Severity::kError;
-    issue.code = "log.malformed";
-    issue.file = reader.name();
-    issue.message = absl::StrCat(raw.position.ToString(), ": ", message);
-    issues->push_back(std::move(issue));
-  };
-  while (true) {
-    absl::StatusOr<bool> more = reader.Next(&raw);
-    if (!more.ok()) return more.status();
-    if (!*more) return absl::OkStatus();
-    ++t.read;
-    if (raw.truncated) {
-      malformed("the input ends inside this event (or it exceeds the size limit)");
-      continue;
-    }
-    LogEventConversion conversion;
-    absl::StatusOr<bool> converted = ConvertLogEvent(raw, options, &conversion);
-    if (!converted.ok()) {
-      malformed(std::string(converted.status().message()));
-      continue;
-    }
-    if (!*converted) {
-      ++t.skipped;
-      continue;
-    }
-    ++t.converted;
-    if (!conversion.memberships_found) ++t.without_memberships;
-    if (on_context) on_context(std::move(conversion), raw.position);
-  }
 }
 
 }  // namespace verdict

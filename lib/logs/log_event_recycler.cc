@@ -62,11 +62,6 @@ T& TakeSpare(std::vector<T>* v, std::vector<T>* spare) {
 
 }  // namespace
 
-LogEventRecycler& LogEventRecycler::ThisThread() {
-  thread_local LogEventRecycler recycler;
-  return recycler;
-}
-
 void LogEventRecycler::Keep(std::string&& s) { KeepOne(std::move(s), &strings_); }
 void LogEventRecycler::Keep(LogTarget&& target) { KeepOne(std::move(target), &targets_); }
 void LogEventRecycler::Keep(LogBehavior&& behavior) { KeepOne(std::move(behavior), &behaviors_); }

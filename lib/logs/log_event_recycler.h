@@ -1,7 +1,8 @@
-// Spare parts for the one LogEvent per thread that a log replay reuses: the
-// strings, vector elements and map nodes of the previous event, kept with
-// their buffers so reading the next event into them does not allocate (the
-// allocator was a fifth of a replay's time; docs/performance.md).
+// Spare parts for a LogEvent reused from event to event (LogEventParser::
+// Parse): the strings, vector elements and map nodes of the previous event,
+// kept with their buffers so reading the next event into them does not
+// allocate (the allocator was a fifth of a replay's time;
+// docs/performance.md). Owned by its parser; not thread-safe.
 #ifndef VERDICT_LIB_LOGS_LOG_EVENT_RECYCLER_H_
 #define VERDICT_LIB_LOGS_LOG_EVENT_RECYCLER_H_
 
@@ -18,9 +19,6 @@ using StringMap = std::map<std::string, std::string, std::less<>>;
 
 class LogEventRecycler {
  public:
-  // This thread's recycler.
-  static LogEventRecycler& ThisThread();
-
   // Empties *e for the next event (as a default-constructed LogEvent),
   // keeping the buffers of its strings and containers.
   void Reset(LogEvent* e);

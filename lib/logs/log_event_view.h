@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/container/inlined_vector.h"
+#include "lib/logs/iso3166.h"
 #include "verdict/system_log.h"
 
 namespace verdict::logs {
@@ -115,8 +116,9 @@ struct LogEventView {
 // A view of `event`'s fields (valid while `event` is unchanged).
 void ViewOf(const LogEvent& event, LogEventView* view);
 
-// Text a view points to that is not in the JSON parser's buffers (numbers
-// written as text): kept until Clear(), its strings' buffers reused after.
+// Text a view points to that is not in the JSON parser's buffers (numbers,
+// and objects inside debugData, written as text): kept until Clear(), its
+// strings' buffers reused after.
 class ViewTextStore {
  public:
   std::string_view Keep(std::string text) {
@@ -135,6 +137,13 @@ class ViewTextStore {
 // The element-building calls of EventReading (lib/logs/log_event_reading.h)
 // for a LogEventView; LogEventRecycler is their LogEvent counterpart.
 struct LogEventViewParts {
+  ViewTextStore* texts;  // the caller's: text the view shows that the parser does not hold
+
+  // Keeps `text` for the view (until texts->Clear()).
+  std::string_view Keep(std::string text) { return texts->Keep(std::move(text)); }
+  std::string_view& MapSlot(FlatStringMap* map, std::string_view key) { return map->Slot(key); }
+  void Erase(FlatStringMap* map, std::string_view key) { map->Erase(key); }
+  void Clear(FlatStringMap* map) { map->clear(); }
   LogTargetView& AddTarget(std::vector<LogTargetView>* v) { return v->emplace_back(); }
   LogBehaviorView& AddBehavior(std::vector<LogBehaviorView>* v) { return v->emplace_back(); }
   std::string_view& AddString(absl::InlinedVector<std::string_view, 4>* v) {
@@ -146,9 +155,11 @@ struct LogEventViewParts {
   }
 };
 
-// Converts the event the view shows (see ContextFromLogEvent).
+// Converts the event the view shows (see ContextFromLogEvent). `places`
+// (may be null: every name is looked up) keeps the place names already
+// looked up; the caller's, one per thread.
 void ContextFromLogEventView(const LogEventView& event, const LogConversionOptions& options,
-                             LogEventConversion* out);
+                             LogEventConversion* out, PlaceCodeCache* places);
 
 }  // namespace verdict::logs
 

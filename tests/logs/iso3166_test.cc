@@ -29,6 +29,20 @@ TEST_P(Iso3166Test, Maps) {
   }
 }
 
+// The cache a parser keeps gives the lookups' answers, the first time and
+// when it answers from memory.
+TEST_P(Iso3166Test, CachedAsLookedUp) {
+  const Case& c = GetParam();
+  PlaceCodeCache cache;
+  for (int round = 0; round < 2; ++round) {
+    const std::string country = cache.Country(c.country);
+    EXPECT_EQ(country, c.want_country) << c.country << ", round " << round;
+    if (!c.region.empty()) {
+      EXPECT_EQ(cache.Region(country, c.region), c.want_region) << c.region << ", round " << round;
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Cases, Iso3166Test,
     ::testing::Values(
@@ -85,6 +99,22 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<Case>& info) { return info.param.name; });
 
 TEST(Iso3166, TableHoldsEveryIsoCountry) { EXPECT_EQ(CountryTableSize(), 249); }
+
+// Past its bound the cache starts over, and long names are looked up without
+// being kept: the answers never change.
+TEST(Iso3166, CacheStaysRightPastItsBounds) {
+  PlaceCodeCache cache;
+  for (int i = 0; i < 10000; ++i) {
+    const std::string name = i % 2 == 0 ? "Germany" : "Place " + std::to_string(i);
+    ASSERT_EQ(cache.Country(name), i % 2 == 0 ? "DE" : "") << name;
+  }
+  const std::string long_name = std::string(300, 'x') + " Germany";
+  EXPECT_EQ(cache.Country(long_name), CountryCode(long_name));
+  // One name in two countries is two entries.
+  EXPECT_EQ(cache.Region("US", "California"), "US-CA");
+  EXPECT_EQ(cache.Region("DE", "California"), "");
+  EXPECT_EQ(cache.Region("US", "California"), "US-CA");
+}
 
 TEST(Iso3166, RegionWithoutCountryIsAbsent) { EXPECT_EQ(RegionCode("", "California"), ""); }
 

@@ -1,6 +1,9 @@
-// The simdjson readings (tape, the default, and on-demand) against the DOM
-// parser (nlohmann): the same LogEvent for every event of every fixture, and
-// the same accept/reject for a table of malformed and odd events.
+// LogEventParser (simdjson's tape, the one production reading) against the
+// test oracles: the nlohmann reading (the reference) and simdjson's on-demand
+// walk. The same LogEvent for every event of every fixture, the same
+// accept/reject for a table of malformed and odd events, the values the tape
+// holds otherwise than nlohmann read as nlohmann reads them, and the words of
+// the rejections.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -8,7 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
-#include "lib/logs/log_event_parsers.h"
+#include "tests/support/log_event_oracles.h"
 #include "tests/support/log_events.h"
 #include "verdict/system_log.h"
 
@@ -49,12 +52,12 @@ std::string Describe(const LogEvent& e) {
   return out;
 }
 
-// Parses `text` with all three parsers; they must agree. Returns whether the
-// event was accepted.
+// Parses `text` with the production parser and both oracles; they must
+// agree. Returns whether the event was accepted.
 bool ExpectSameParse(const std::string& text, const std::string& label) {
-  absl::StatusOr<LogEvent> dom = ParseLogEvent(text, {}, LogJsonParser::kDom);
-  absl::StatusOr<LogEvent> on_demand = ParseLogEvent(text, {}, LogJsonParser::kOnDemand);
-  absl::StatusOr<LogEvent> tape = ParseLogEvent(text, {}, LogJsonParser::kTape);
+  absl::StatusOr<LogEvent> dom = testing::ParseLogEventDom(text);
+  absl::StatusOr<LogEvent> on_demand = testing::ParseLogEventOnDemand(text);
+  absl::StatusOr<LogEvent> tape = ParseLogEvent(text);
   EXPECT_EQ(dom.ok(), on_demand.ok())
       << label << "\nDOM: " << dom.status() << "\non-demand: " << on_demand.status()
       << "\ntext: " << text;
@@ -88,11 +91,10 @@ TEST(LogEventParsers, SameEventsForEveryFixture) {
   size_t files = 0;
   size_t accepted = 0;
   size_t rejected = 0;
-  size_t accepted_on_demand = 0;  // accepted events the tape left to on-demand
-  // One LogEvent per reading reused across every event of every file, as a
-  // replay does: nothing of one event may leak into the next.
-  LogEvent reused_tape;
-  LogEvent reused_on_demand;
+  // One parser and one LogEvent reused across every event of every file, as
+  // a replay's worker does: nothing of one event may leak into the next.
+  LogEventParser parser;
+  LogEvent reused;
   for (const fs::directory_entry& entry : fs::directory_iterator(dir)) {
     const std::string name = entry.path().filename().string();
     if (name.find("memberships") != std::string::npos) continue;
@@ -105,40 +107,33 @@ TEST(LogEventParsers, SameEventsForEveryFixture) {
       const std::string label = absl::StrCat(name, ": ", raw.position.ToString());
       // The reader's events are read in place (padding in their capacity).
       ASSERT_GE(raw.text.capacity(), raw.text.size() + kLogEventPadding) << label;
-      const size_t fallbacks_before = logs::TapeFallbacksOnThisThread();
-      absl::StatusOr<LogEvent> tape = ParseLogEvent(raw);  // the default
-      const bool tape_fell_back = logs::TapeFallbacksOnThisThread() != fallbacks_before;
-      absl::StatusOr<LogEvent> on_demand = ParseLogEvent(raw, LogJsonParser::kOnDemand);
-      absl::StatusOr<LogEvent> dom = ParseLogEvent(raw, LogJsonParser::kDom);
+      absl::StatusOr<LogEvent> tape = ParseLogEvent(raw);
+      absl::StatusOr<LogEvent> on_demand = testing::ParseLogEventOnDemand(raw.text, raw.position);
+      absl::StatusOr<LogEvent> dom = testing::ParseLogEventDom(raw.text, raw.position);
+      const absl::Status reused_status = parser.Parse(raw, &reused);
       ASSERT_EQ(tape.ok(), dom.ok()) << label << " " << tape.status() << " / " << dom.status();
       ASSERT_EQ(on_demand.ok(), dom.ok())
           << label << " " << on_demand.status() << " / " << dom.status();
+      ASSERT_EQ(reused_status.ok(), dom.ok()) << label << " " << reused_status;
       if (!dom.ok()) {
         ++rejected;
-        EXPECT_TRUE(tape_fell_back) << label << ": a rejected event is worded by on-demand";
+        EXPECT_EQ(reused_status, tape.status()) << label;
         continue;
       }
       ++accepted;
-      if (tape_fell_back) ++accepted_on_demand;
       EXPECT_EQ(Describe(*dom), Describe(*tape)) << label;
       EXPECT_TRUE(*dom == *tape) << label;
       EXPECT_EQ(Describe(*dom), Describe(*on_demand)) << label;
       EXPECT_TRUE(*dom == *on_demand) << label;
       EXPECT_EQ(dom->position, raw.position) << label;
-      ASSERT_TRUE(ParseLogEvent(raw, LogJsonParser::kTape, &reused_tape).ok()) << label;
-      EXPECT_EQ(Describe(*dom), Describe(reused_tape)) << label << " (reused LogEvent)";
-      EXPECT_TRUE(*dom == reused_tape) << label;
-      ASSERT_TRUE(ParseLogEvent(raw, LogJsonParser::kOnDemand, &reused_on_demand).ok()) << label;
-      EXPECT_TRUE(*dom == reused_on_demand) << label << " (reused LogEvent)";
+      EXPECT_EQ(Describe(*dom), Describe(reused)) << label << " (reused LogEvent)";
+      EXPECT_TRUE(*dom == reused) << label;
     }
   }
   // signon-events.json, signon-events.jsonl, org-signon.jsonl, org-export.jsonl.gz.
   EXPECT_GE(files, 4u);
   EXPECT_GT(accepted, 5000u);
   EXPECT_GE(rejected, 9u);  // the malformed lines the fixtures hold on purpose
-  // The comparison above is of the tape reading, not of its fallback: Okta's
-  // events (string debugData, integer numbers) are read from the tape.
-  EXPECT_LT(accepted_on_demand * 100, accepted) << accepted_on_demand << " of " << accepted;
 }
 
 TEST(LogEventParsers, SameAcceptAndRejectForMalformedEvents) {
@@ -148,62 +143,117 @@ TEST(LogEventParsers, SameAcceptAndRejectForMalformedEvents) {
     SCOPED_TRACE(c.name);
     EXPECT_EQ(ExpectSameParse(c.text, c.name), c.accepted) << c.name;
   }
-  // The same table through one reused LogEvent per reading, twice over (so
+  // The same table through one reused parser and LogEvent, twice over (so
   // each case follows a different one the second time): the odd shapes
   // (duplicate keys, wrong types, nulls) must not leave anything behind.
-  LogEvent reused_tape;
-  LogEvent reused_on_demand;
+  LogEventParser parser;
+  LogEvent reused;
   for (int round = 0; round < 2; ++round) {
     for (size_t i = 0; i < cases.size(); ++i) {
       const Case& c = round == 0 ? cases[i] : cases[cases.size() - 1 - i];
-      if (!c.accepted) continue;
       RawLogEvent raw;
       raw.text.reserve(c.text.size() + kLogEventPadding);
       raw.text = c.text;
-      absl::StatusOr<LogEvent> dom = ParseLogEvent(c.text, {}, LogJsonParser::kDom);
+      const absl::Status status = parser.Parse(raw, &reused);
+      EXPECT_EQ(status.ok(), c.accepted) << c.name << ": " << status;
+      if (!c.accepted) continue;
+      absl::StatusOr<LogEvent> dom = testing::ParseLogEventDom(c.text);
       ASSERT_TRUE(dom.ok()) << c.name;
-      ASSERT_TRUE(ParseLogEvent(raw, LogJsonParser::kTape, &reused_tape).ok()) << c.name;
-      EXPECT_EQ(Describe(*dom), Describe(reused_tape))
-          << c.name << " (reused, round " << round << ")";
-      ASSERT_TRUE(ParseLogEvent(raw, LogJsonParser::kOnDemand, &reused_on_demand).ok()) << c.name;
-      EXPECT_EQ(Describe(*dom), Describe(reused_on_demand))
-          << c.name << " (reused, round " << round << ")";
+      EXPECT_EQ(Describe(*dom), Describe(reused)) << c.name << " (reused, round " << round << ")";
     }
   }
 }
 
-// Which events the tape reading hands to the on-demand walk: only those it
-// cannot read as nlohmann does, so the table above tests the tape itself.
-TEST(LogEventParsers, TapeFallsBackOnlyWhereItMust) {
-  auto falls_back = [](const std::string& text) {
-    const size_t before = logs::TapeFallbacksOnThisThread();
-    (void)ParseLogEvent(text, {}, LogJsonParser::kTape);
-    return logs::TapeFallbacksOnThisThread() != before;
+// The values simdjson's tape holds otherwise than nlohmann, read as nlohmann
+// reads them (once, these events went to another reading).
+TEST(LogEventParsers, ValuesTheTapeHoldsOtherwiseReadAsNlohmannDoes) {
+  struct Case {
+    std::string name;
+    std::string field;  // a member of the event
+    std::string debug_key;
+    std::string want_debug;  // debugData[debug_key]
   };
-  EXPECT_FALSE(falls_back(Event(R"("published":"2026-11-28T12:00:00.000Z")")));
-  EXPECT_FALSE(falls_back(Event(R"("securityContext":{"asNumber":64500,"isProxy":"TRUE"})")));
-  EXPECT_FALSE(falls_back(Event(R"("debugContext":{"debugData":{"s":"x","i":-3,"z":null}})")));
-  EXPECT_FALSE(falls_back("\xEF\xBB\xBF" + Event(R"("x":1)")));
-  EXPECT_FALSE(falls_back(Event(R"("x":[[[[{"a":[1.5e3]}]]]])")));  // unread values
-  // Text that only nlohmann's serialisation gives, and invalid JSON.
-  EXPECT_TRUE(falls_back(Event(R"("debugContext":{"debugData":{"o":{"b":1}}})")));
-  EXPECT_TRUE(falls_back(Event(R"("debugContext":{"debugData":{"n":1.50}})")));
-  EXPECT_TRUE(falls_back(Event(R"("securityContext":{"asNumber":64500.0})")));
-  EXPECT_TRUE(falls_back(Event(R"("x":tru)")));
-  // Deeper than the tape parser is allocated for: on-demand applies the
-  // 256-level limit.
-  EXPECT_TRUE(
-      falls_back(Event(absl::StrCat(R"("x":)", std::string(100, '['), std::string(100, ']')))));
+  const std::vector<Case> cases = {
+      {"decimal", R"("debugContext":{"debugData":{"n":1.50}})", "n", "1.5"},
+      {"integral double", R"("debugContext":{"debugData":{"n":64500.0}})", "n", "64500.0"},
+      {"exponent", R"("debugContext":{"debugData":{"n":1E2}})", "n", "100.0"},
+      {"large exponent", R"("debugContext":{"debugData":{"n":1e30}})", "n", "1e+30"},
+      {"underflow", R"("debugContext":{"debugData":{"n":1e-400}})", "n", "0.0"},
+      {"negative zero", R"("debugContext":{"debugData":{"n":-0.0}})", "n", "-0.0"},
+      {"integer negative zero", R"("debugContext":{"debugData":{"n":-0}})", "n", "0"},
+      {"above INT64_MAX", R"("debugContext":{"debugData":{"n":18446744073709551615}})", "n",
+       "18446744073709551615"},
+      {"beyond 64 bits", R"("debugContext":{"debugData":{"n":123456789012345678901234567890}})",
+       "n", "1.2345678901234568e+29"},
+      {"below INT64_MIN", R"("debugContext":{"debugData":{"n":-9223372036854775809}})", "n",
+       "-9.223372036854776e+18"},
+      {"object, keys sorted, the last duplicate wins",
+       R"("debugContext":{"debugData":{"o":{"b":[1, 2.0, "\u00e9"],"a":null,"b":true}}})", "o",
+       R"({"a":null,"b":true})"},
+      {"array", R"("debugContext":{"debugData":{"a":[ {"x":-1}, [], 1.0 ]}})", "a",
+       R"([{"x":-1},[],1.0])"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    absl::StatusOr<LogEvent> e = ParseLogEvent(Event(c.field));
+    ASSERT_TRUE(e.ok()) << e.status();
+    const auto it = e->debug_data.find(c.debug_key);
+    ASSERT_NE(it, e->debug_data.end());
+    EXPECT_EQ(it->second, c.want_debug);
+    absl::StatusOr<LogEvent> dom = testing::ParseLogEventDom(Event(c.field));
+    ASSERT_TRUE(dom.ok()) << dom.status();
+    EXPECT_TRUE(*dom == *e) << Describe(*dom) << "\n---\n" << Describe(*e);
+  }
+  // Numbers nlohmann does not hold as a signed 64-bit integer are no AS
+  // number, and their text elsewhere is nlohmann's.
+  for (const std::string number :
+       {"64500.0", "9223372036854775808", "123456789012345678901234567890", "1e3"}) {
+    const std::string text = Event(
+        absl::StrCat(R"("securityContext":{"asNumber":)", number, R"(},"published":)", number));
+    absl::StatusOr<LogEvent> e = ParseLogEvent(text);
+    ASSERT_TRUE(e.ok()) << number << ": " << e.status();
+    EXPECT_FALSE(e->as_number.has_value()) << number;
+    absl::StatusOr<LogEvent> dom = testing::ParseLogEventDom(text);
+    ASSERT_TRUE(dom.ok());
+    EXPECT_EQ(e->published, dom->published) << number;
+  }
 }
 
-TEST(LogEventParsers, RejectionsNameTheProblem) {
-  absl::StatusOr<LogEvent> e = ParseLogEvent(R"({"uuid":"x","a":[1,,2]})");
-  ASSERT_FALSE(e.ok());
-  EXPECT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_NE(e.status().message().find("invalid JSON"), std::string_view::npos) << e.status();
-  e = ParseLogEvent("[1]");
-  ASSERT_FALSE(e.ok());
-  EXPECT_EQ(e.status().message(), "an event is a JSON object, not array");
+// The words of a rejection: simdjson's, and where it can be located, the
+// byte (within the event) at which the text goes wrong.
+TEST(LogEventParsers, RejectionsNameTheProblemAndWhere) {
+  struct Case {
+    std::string name;
+    std::string text;
+    std::string want;
+  };
+  const std::vector<Case> cases = {
+      {"double comma", R"({"uuid":"x","a":[1,,2]})",
+       "invalid JSON near byte 19: The JSON document has an improper structure: missing or "
+       "superfluous commas, braces, missing keys, etc."},
+      {"bad literal", R"({"uuid":"x","a":tru})",
+       "invalid JSON near byte 19: Problem while parsing an atom starting with the letter 't'"},
+      {"too deep",
+       absl::StrCat(R"({"uuid":"d","x":)", std::string(300, '['), std::string(300, ']'), "}"),
+       "invalid JSON near byte 271: The JSON document was too deep (too many nested objects and "
+       "arrays)"},
+      {"ends early", R"({"uuid":"x","a":[1,2)",
+       "invalid JSON: JSON document ended early in the middle of an object or array."},
+      {"unclosed string", R"({"uuid": "broken)",
+       "invalid JSON: A string is opened, but never closed."},
+      {"not UTF-8", "{\"uuid\":\"caf\xE9\"}", "invalid JSON: The input is not valid UTF-8"},
+      {"array", "[1]", "an event is a JSON object, not array"},
+      {"boolean", "true", "an event is a JSON object, not boolean"},
+      {"big number", "123456789012345678901234567890", "an event is a JSON object, not number"},
+  };
+  for (const Case& c : cases) {
+    absl::StatusOr<LogEvent> e = ParseLogEvent(c.text);
+    ASSERT_FALSE(e.ok()) << c.name;
+    EXPECT_EQ(e.status().code(), absl::StatusCode::kInvalidArgument) << c.name;
+    EXPECT_EQ(e.status().message(), c.want) << c.name;
+    // The reference rejects it too.
+    EXPECT_FALSE(testing::ParseLogEventDom(c.text).ok()) << c.name;
+  }
 }
 
 TEST(LogEventParsers, ReadsSecurityConditions) {

@@ -7,10 +7,8 @@
 #include <fstream>
 #include <functional>
 #include <istream>
-#include <memory>
 #include <optional>
 #include <ostream>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "verdict/context.h"
+#include "verdict/context_stream.h"
 #include "verdict/decision.h"
 #include "verdict/engine.h"
 #include "verdict/issue.h"
@@ -69,11 +68,6 @@ bool StdoutIsTerminal();
 // A JSON string literal for `text` (invalid UTF-8 replaced, never throws).
 std::string JsonQuote(std::string_view text);
 
-// Consumes "--name value" or "--name=value" at args[*i]. Returns nullopt when
-// args[*i] is not this flag; sets *missing when the value is absent.
-std::optional<std::string> TakeFlagValue(const std::vector<std::string>& args, size_t* i,
-                                         std::string_view name, bool* missing);
-
 // Columns padded to their widest cell (width counted in UTF-8 code points).
 // A row may carry free text printed below it, unpadded (traces, errors).
 class TextTable {
@@ -95,7 +89,8 @@ class TextTable {
   std::vector<Entry> entries_;
 };
 
-// ---------------------------------------------------------------- replay, diff, test, explain
+// ---------------------------------------------------------------- replay, diff, test, explain,
+// contexts
 
 bool StderrIsTerminal();
 
@@ -108,93 +103,34 @@ bool PrintIssues(const IssueList& issues, std::string_view prefix = "");
 std::shared_ptr<const CompiledPolicySet> LoadSnapshotOrReport(const std::string& directory,
                                                               std::string_view prefix = "");
 
-// One context from a contexts file or a System Log, with where it came from.
-// A System Log event's whole conversion is kept (what Okta recorded, whether
-// memberships were found); a context line fills only `context`.
-struct SourcedContext : LogEventConversion {
-  SourcedContext() = default;
-  SourcedContext(const SourcedContext&) = default;
-  SourcedContext(SourcedContext&&) = default;
-  SourcedContext& operator=(const SourcedContext&) = default;
-  SourcedContext& operator=(SourcedContext&&) = default;
-  // Virtual: the reader owns commands' derived items (ContextHandlers::
-  // make_item) through pointers to this base.
-  virtual ~SourcedContext() = default;
+// "read 10: 8 evaluated, 2 skipped (not sign-on events), 0 malformed", and
+// how many contexts had no group memberships when some had none.
+std::string TotalsText(const ContextStreamTotals& totals);
 
-  std::string where;  // "line 3" or the log position
-};
-
-// Every input item is exactly one of evaluated, skipped or malformed.
-struct InputTotals {
-  uint64_t read = 0;
-  uint64_t evaluated = 0;  // contexts produced
-  uint64_t skipped = 0;    // log events that are not sign-on events
-  uint64_t malformed = 0;  // unparsable lines / events (reported on stderr)
-  uint64_t without_memberships = 0;
-  // "read 10: 8 evaluated, 2 skipped (not sign-on events), 0 malformed"
-  std::string ToString() const;
-};
-
-struct ContextInput {
-  std::string contexts_path;                         // JSON Lines of contexts, or
-  std::string logs_path;                             // a System Log export (array, JSONL, gzip)
-  const MembershipMap* memberships = nullptr;        // for logs
-  const Snapshot* snapshot = nullptr;                // its users/ folder, for logs
-  std::string progress_label;                        // shown on a terminal
-  LogJsonParser json_parser = LogJsonParser::kTape;  // for logs
-  bool map_plain_files = true;                       // for logs: --no-mmap clears it
-};
-
-// The contexts of a batch, in input order. They are the reader's: kept (and
-// refilled) from batch to batch, so a callback may change them but must not
-// keep pointers to them.
-using ContextBatchCallback = std::function<void(std::span<SourcedContext* const> batch)>;
-
-// What a command does with the contexts it reads.
-struct ContextHandlers {
-  // Makes the storage of one context: a plain SourcedContext when unset. A
-  // command that keeps results per context makes a type derived from
-  // SourcedContext (and casts back to it in its handlers).
-  std::function<std::unique_ptr<SourcedContext>()> make_item;
-  // Optional. Runs on the worker threads for each context right after it is
-  // read and converted, concurrently and in any order: a command's
-  // per-context work (an evaluation) then runs on the core that built the
-  // context, while it is in that core's cache, and in the same parallel pass.
-  std::function<void(SourcedContext& item)> on_context;
-  // Runs on the calling thread with a batch's contexts in input order, after
-  // their on_context calls.
-  ContextBatchCallback on_batch;
-};
-
-// Streams the input in batches (input order) to the handlers, so memory
-// stays bounded by the batch size. Malformed items are reported on stderr
-// with their line/offset and counted. Shows a progress bar on stderr when it
-// is a terminal. An error only when the input cannot be opened or read to
-// the end.
-absl::Status ReadContextsInBatches(const ContextInput& input, const ContextHandlers& handlers,
-                                   InputTotals* totals, size_t batch_size = 4096);
-// The same with only an in-order batch callback.
-absl::Status ReadContextsInBatches(const ContextInput& input, const ContextBatchCallback& on_batch,
-                                   InputTotals* totals, size_t batch_size = 4096);
-
-// Runs fn(0..n-1) over all cores (std::thread::hardware_concurrency()), or
-// over SetMaxThreads(n) threads when set (--jobs N; 1 = the calling thread).
-void ParallelFor(size_t n, const std::function<void(size_t)>& fn);
-void SetMaxThreads(size_t n);
+// Reports a malformed input item on stderr, where it is and why:
+// "error: FILE: line 3: ... (skipped)".
+void ReportMalformed(const MalformedInput& malformed);
 
 // A progress line on stderr, redrawn at most ~10 times a second, only when
-// stderr is a terminal: events, events/s and, when the input size is known,
-// percent and ETA.
-class Progress {
+// stderr is a terminal: items, items/s and, when the input size is known,
+// percent and ETA. Give Callback() to ContextStreamOptions::progress.
+class ProgressLine {
  public:
-  Progress(std::string label, uint64_t total_bytes);
-  ~Progress();
-  void Update(uint64_t events, uint64_t bytes_done);
+  explicit ProgressLine(std::string label);
+  ~ProgressLine();
+  ProgressLine(const ProgressLine&) = delete;
+  ProgressLine& operator=(const ProgressLine&) = delete;
+
+  // Redraws the line (the callback does this; valid while this object lives).
+  void Update(const ContextStreamProgress& progress);
+  std::function<void(const ContextStreamProgress&)> Callback() {
+    return [this](const ContextStreamProgress& p) { Update(p); };
+  }
+  // Clears the line, once, before anything else is printed.
   void Finish();
 
  private:
   std::string label_;
-  uint64_t total_bytes_;
   bool enabled_;
   bool finished_ = false;
   int64_t start_ns_;
@@ -208,9 +144,6 @@ std::optional<int> PermissivenessRank(const Decision& decision);
 // "Sales (00p1) / Catch-all (0pr2) / CHALLENGE", "blocked by zone X (nzo1)",
 // "no matching policy".
 std::string DescribeDecision(const Decision& decision);
-
-// {"blocked":..,"policy":id|null,"policyName":..,"rule":..,"ruleName":..,"outcome":..|null}
-std::string DecisionJson(const Decision& decision);
 
 }  // namespace verdict::cli
 

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/flags.h"
+#include "verdict/context_stream.h"
 #include "verdict/system_log.h"
 
 namespace verdict::cli {
@@ -36,11 +39,6 @@ const char kContextsUsage[] =
     "Exit status: 0 done; 2 arguments, snapshot or input unusable;\n"
     "3 some events were malformed.\n";
 
-int UsageError(std::string_view message) {
-  std::cerr << "error: " << message << "\n\n" << kContextsUsage;
-  return kExitUnusable;
-}
-
 }  // namespace
 
 int RunContexts(const std::vector<std::string>& args) {
@@ -48,33 +46,15 @@ int RunContexts(const std::vector<std::string>& args) {
   std::string snapshot_dir;
   std::string memberships_path;
   std::string out_path = "-";
-  bool map_plain_files = true;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kContextsUsage;
-      return kExitOk;
-    }
-    bool missing = false;
-    if (auto v = TakeFlagValue(args, &i, "--logs", &missing)) {
-      if (missing) return UsageError("--logs needs a file");
-      logs = *v;
-    } else if (arg == "--no-mmap") {
-      map_plain_files = false;
-    } else if (auto v = TakeFlagValue(args, &i, "--snapshot", &missing)) {
-      if (missing) return UsageError("--snapshot needs a directory");
-      snapshot_dir = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--memberships", &missing)) {
-      if (missing) return UsageError("--memberships needs a file");
-      memberships_path = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--out", &missing)) {
-      if (missing) return UsageError("--out needs a file or '-'");
-      out_path = *v;
-    } else {
-      return UsageError(absl::StrCat("unknown argument '", arg, "'"));
-    }
-  }
-  if (logs.empty()) return UsageError("--logs is required");
+  bool no_mmap = false;
+  FlagParser flags(kContextsUsage);
+  flags.String("--logs", "--logs needs a file", &logs);
+  flags.Switch("--no-mmap", &no_mmap);
+  flags.String("--snapshot", "--snapshot needs a directory", &snapshot_dir);
+  flags.String("--memberships", "--memberships needs a file", &memberships_path);
+  flags.String("--out", "--out needs a file or '-'", &out_path);
+  if (std::optional<int> exit = flags.Parse(args)) return *exit;
+  if (logs.empty()) return flags.UsageError("--logs is required");
 
   std::shared_ptr<const CompiledPolicySet> snapshot;
   if (!snapshot_dir.empty()) {
@@ -101,21 +81,27 @@ int RunContexts(const std::vector<std::string>& args) {
     out = &file;
   }
 
-  ContextInput input;
-  input.logs_path = logs;
-  input.map_plain_files = map_plain_files;
-  input.memberships = memberships_path.empty() ? nullptr : &memberships;
-  input.snapshot = snapshot ? &snapshot->snapshot() : nullptr;
-  input.progress_label = "contexts";
-  InputTotals totals;
-  absl::Status status = ReadContextsInBatches(
-      input,
-      [&](std::span<SourcedContext* const> batch) {
-        for (const SourcedContext* item : batch) *out << WriteContextJson(item->context) << '\n';
-      },
-      &totals);
+  ProgressLine progress("contexts");
+  ContextStreamOptions options;
+  options.log_reader.map_plain_files = !no_mmap;
+  options.conversion.memberships = memberships_path.empty() ? nullptr : &memberships;
+  options.conversion.snapshot = snapshot ? &snapshot->snapshot() : nullptr;
+  options.progress = progress.Callback();
+  absl::StatusOr<std::unique_ptr<ContextStream>> stream =
+      ContextStream::Open(ContextSource::kSystemLog, logs, options);
+  absl::Status status = stream.status();
+  if (stream.ok()) {
+    ContextHandlers<NoResult> handlers;
+    handlers.in_order = [&](StreamedContext& item, NoResult&) {
+      *out << WriteContextJson(item.conversion.context) << '\n';
+    };
+    handlers.on_malformed = ReportMalformed;
+    status = (*stream)->Run(handlers);
+  }
+  progress.Finish();
   out->flush();
-  std::cerr << "contexts: " << totals.ToString() << '\n';
+  std::cerr << "contexts: " << TotalsText(stream.ok() ? (*stream)->totals() : ContextStreamTotals())
+            << '\n';
   if (!status.ok()) {
     std::cerr << "error: --logs " << status.message() << '\n';
     return kExitUnusable;
@@ -124,7 +110,7 @@ int RunContexts(const std::vector<std::string>& args) {
     std::cerr << "error: writing " << out_path << " failed\n";
     return kExitFailure;
   }
-  return totals.malformed > 0 ? kExitBadContexts : kExitOk;
+  return (*stream)->totals().malformed > 0 ? kExitBadContexts : kExitOk;
 }
 
 }  // namespace verdict::cli

@@ -4,6 +4,8 @@
 #include "tools/policy-sim/diff.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -18,6 +20,8 @@
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/flags.h"
+#include "verdict/context_stream.h"
 #include "verdict/decision.h"
 #include "verdict/engine.h"
 #include "verdict/system_log.h"
@@ -63,64 +67,31 @@ struct DiffFlags {
   std::string logs;
   std::string memberships;
   bool json = false;
-  int examples = 3;
-  bool map_plain_files = true;
+  int64_t examples = 3;
+  int64_t jobs = 0;  // 0: every core
+  bool no_mmap = false;
 };
 
-int UsageError(std::string_view message) {
-  std::cerr << "error: " << message << "\n\n" << kDiffUsage;
-  return kExitUnusable;
-}
-
 std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* flags) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kDiffUsage;
-      return kExitOk;
-    }
-    bool missing = false;
-    if (auto v = TakeFlagValue(args, &i, "--before", &missing)) {
-      if (missing) return UsageError("--before needs a directory");
-      flags->before = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--after", &missing)) {
-      if (missing) return UsageError("--after needs a directory");
-      flags->after = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--contexts", &missing)) {
-      if (missing) return UsageError("--contexts needs a file or '-'");
-      flags->contexts = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--logs", &missing)) {
-      if (missing) return UsageError("--logs needs a file");
-      flags->logs = *v;
-    } else if (arg == "--no-mmap") {
-      flags->map_plain_files = false;
-    } else if (auto v = TakeFlagValue(args, &i, "--memberships", &missing)) {
-      if (missing) return UsageError("--memberships needs a file");
-      flags->memberships = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--output", &missing)) {
-      if (missing || (*v != "text" && *v != "json")) {
-        return UsageError("--output needs text or json");
-      }
-      flags->json = *v == "json";
-    } else if (auto v = TakeFlagValue(args, &i, "--jobs", &missing)) {
-      if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos ||
-          std::stoi(*v) < 1) {
-        return UsageError("--jobs needs a number of threads (1 or more)");
-      }
-      SetMaxThreads(static_cast<size_t>(std::stoi(*v)));
-    } else if (auto v = TakeFlagValue(args, &i, "--examples", &missing)) {
-      if (missing || v->empty() || v->find_first_not_of("0123456789") != std::string::npos) {
-        return UsageError("--examples needs a number");
-      }
-      flags->examples = std::stoi(*v);
-    } else {
-      return UsageError(absl::StrCat("unknown argument '", arg, "'"));
-    }
-  }
-  if (flags->before.empty()) return UsageError("--before is required");
-  if (flags->after.empty()) return UsageError("--after is required");
+  FlagParser parser(kDiffUsage);
+  parser.String("--before", "--before needs a directory", &flags->before);
+  parser.String("--after", "--after needs a directory", &flags->after);
+  parser.String("--contexts", "--contexts needs a file or '-'", &flags->contexts);
+  parser.String("--logs", "--logs needs a file", &flags->logs);
+  parser.Switch("--no-mmap", &flags->no_mmap);
+  parser.String("--memberships", "--memberships needs a file", &flags->memberships);
+  parser.Value("--output", "--output needs text or json", [flags](const std::string& v) {
+    if (v != "text" && v != "json") return std::string("--output needs text or json");
+    flags->json = v == "json";
+    return std::string();
+  });
+  parser.Int("--jobs", "--jobs needs a number of threads (1 or more)", 1, INT32_MAX, &flags->jobs);
+  parser.Int("--examples", "--examples needs a number", 0, INT32_MAX, &flags->examples);
+  if (std::optional<int> exit = parser.Parse(args)) return exit;
+  if (flags->before.empty()) return parser.UsageError("--before is required");
+  if (flags->after.empty()) return parser.UsageError("--after is required");
   if (flags->contexts.empty() == flags->logs.empty()) {
-    return UsageError("exactly one of --contexts and --logs is required");
+    return parser.UsageError("exactly one of --contexts and --logs is required");
   }
   return std::nullopt;
 }
@@ -161,9 +132,9 @@ struct Change {
   Decision after;
 };
 
-// A context of the diff with its changed decisions, kept with it from the
-// worker that evaluates it to the in-order report.
-struct DiffItem : SourcedContext {
+// What the diff finds for one context, on the worker that evaluates it, for
+// the in-order report.
+struct ContextDiff {
   uint64_t decisions = 0;  // evaluated (one per policy type)
   std::vector<Change> changes;
 };
@@ -211,80 +182,81 @@ int RunDiff(const std::vector<std::string>& args) {
   const CompiledPolicySet& old_engine = *old_set;
   const CompiledPolicySet& new_engine = *new_set;
 
-  ContextInput input;
-  input.contexts_path = flags.contexts;
-  input.logs_path = flags.logs;
-  input.map_plain_files = flags.map_plain_files;
-  input.memberships = flags.memberships.empty() ? nullptr : &memberships;
-  input.snapshot = &old_engine.snapshot();
-  input.progress_label = "diff";
-
   uint64_t decisions = 0;
   uint64_t changed = 0;
   uint64_t by_direction[3] = {0, 0, 0};
   std::vector<Group> groups;  // first-seen order
   std::map<std::tuple<PolicyType, DecisionKey, DecisionKey>, size_t> group_index;
   bool first_change = true;
-  InputTotals totals;
 
   if (flags.json) std::cout << "{\"changes\": [";
-  ContextHandlers handlers;
-  handlers.make_item = [] { return std::make_unique<DiffItem>(); };
+  ContextHandlers<ContextDiff> handlers;
   // On the workers: both evaluations of each context as soon as it is built.
-  handlers.on_context = [&](SourcedContext& base) {
-    DiffItem& item = static_cast<DiffItem&>(base);  // made by make_item
+  handlers.on_context = [&](StreamedContext& item, ContextDiff& diff) {
+    const SignOnContext& context = item.conversion.context;
     const std::vector<PolicyType>& types =
-        item.context.policy_types.empty() ? all_types : item.context.policy_types;
-    item.decisions = types.size();
-    item.changes.clear();
+        context.policy_types.empty() ? all_types : context.policy_types;
+    diff.decisions = types.size();
+    diff.changes.clear();
     for (PolicyType type : types) {
-      const Decision a = old_engine.Evaluate(item.context, type);
-      const Decision b = new_engine.Evaluate(item.context, type);
-      if (KeyOf(a) != KeyOf(b)) item.changes.push_back({type, a, b});
+      const Decision a = old_engine.Evaluate(context, type);
+      const Decision b = new_engine.Evaluate(context, type);
+      if (KeyOf(a) != KeyOf(b)) diff.changes.push_back({type, a, b});
     }
   };
   // In input order: groups, counts, the JSON list.
-  handlers.on_batch = [&](std::span<SourcedContext* const> batch) {
-    for (SourcedContext* base : batch) {
-      const DiffItem& item = static_cast<const DiffItem&>(*base);
-      decisions += item.decisions;
-      const std::string& id = item.context.id;
-      for (const Change& c : item.changes) {
-        ++changed;
-        const Direction direction = Classify(c.before, c.after);
-        ++by_direction[static_cast<int>(direction)];
-        auto key = std::make_tuple(c.type, KeyOf(c.before), KeyOf(c.after));
-        auto [it, inserted] = group_index.emplace(key, groups.size());
-        if (inserted) {
-          groups.push_back({c.type,
-                            DescribeDecision(c.before),
-                            DescribeDecision(c.after),
-                            DecisionJson(c.before),
-                            DecisionJson(c.after),
-                            direction,
-                            0,
-                            {}});
-        }
-        Group& g = groups[it->second];
-        ++g.count;
-        if (static_cast<int>(g.examples.size()) < flags.examples) g.examples.push_back(id);
-        if (flags.json) {
-          std::cout << (first_change ? "\n  " : ",\n  ") << "{\"id\": " << JsonQuote(id)
-                    << ", \"policyType\": " << JsonQuote(PolicyTypeName(c.type))
-                    << ", \"direction\": " << JsonQuote(DirectionName(direction))
-                    << ", \"before\": " << DecisionJson(c.before)
-                    << ", \"after\": " << DecisionJson(c.after) << "}";
-          first_change = false;
-        }
+  handlers.in_order = [&](StreamedContext& item, ContextDiff& diff) {
+    decisions += diff.decisions;
+    const std::string& id = item.conversion.context.id;
+    for (const Change& c : diff.changes) {
+      ++changed;
+      const Direction direction = Classify(c.before, c.after);
+      ++by_direction[static_cast<int>(direction)];
+      auto key = std::make_tuple(c.type, KeyOf(c.before), KeyOf(c.after));
+      auto [it, inserted] = group_index.emplace(key, groups.size());
+      if (inserted) {
+        groups.push_back({c.type,
+                          DescribeDecision(c.before),
+                          DescribeDecision(c.after),
+                          DecisionToJson(c.before, DecisionJsonForm::kSummary),
+                          DecisionToJson(c.after, DecisionJsonForm::kSummary),
+                          direction,
+                          0,
+                          {}});
+      }
+      Group& g = groups[it->second];
+      ++g.count;
+      if (static_cast<int64_t>(g.examples.size()) < flags.examples) g.examples.push_back(id);
+      if (flags.json) {
+        std::cout << (first_change ? "\n  " : ",\n  ") << "{\"id\": " << JsonQuote(id)
+                  << ", \"policyType\": " << JsonQuote(PolicyTypeName(c.type))
+                  << ", \"direction\": " << JsonQuote(DirectionName(direction))
+                  << ", \"before\": " << DecisionToJson(c.before, DecisionJsonForm::kSummary)
+                  << ", \"after\": " << DecisionToJson(c.after, DecisionJsonForm::kSummary) << "}";
+        first_change = false;
       }
     }
   };
-  absl::Status status = ReadContextsInBatches(input, handlers, &totals);
+  handlers.on_malformed = ReportMalformed;
+
+  ProgressLine progress("diff");
+  ContextStreamOptions options;
+  options.threads = static_cast<size_t>(flags.jobs);
+  options.log_reader.map_plain_files = !flags.no_mmap;
+  options.conversion.memberships = flags.memberships.empty() ? nullptr : &memberships;
+  options.conversion.snapshot = &old_engine.snapshot();
+  options.progress = progress.Callback();
+  const bool logs = !flags.logs.empty();
+  absl::StatusOr<std::unique_ptr<ContextStream>> stream =
+      ContextStream::Open(logs ? ContextSource::kSystemLog : ContextSource::kContextLines,
+                          logs ? flags.logs : flags.contexts, options);
+  absl::Status status = stream.ok() ? (*stream)->Run(handlers) : stream.status();
+  progress.Finish();
+  const ContextStreamTotals totals = stream.ok() ? (*stream)->totals() : ContextStreamTotals();
   if (!status.ok()) {
     if (flags.json) std::cout << "]}\n";
-    std::cerr << "error: " << (flags.logs.empty() ? "--contexts " : "--logs ") << status.message()
-              << '\n';
-    std::cerr << "totals: " << totals.ToString() << '\n';
+    std::cerr << "error: " << (logs ? "--logs " : "--contexts ") << status.message() << '\n';
+    std::cerr << "totals: " << TotalsText(totals) << '\n';
     return kExitUnusable;
   }
 
@@ -311,7 +283,7 @@ int RunDiff(const std::vector<std::string>& args) {
                              {"text", summary}}},
                            {"totals",
                             {{"read", totals.read},
-                             {"evaluated", totals.evaluated},
+                             {"evaluated", totals.contexts},
                              {"skipped", totals.skipped},
                              {"malformed", totals.malformed},
                              {"withoutMemberships", totals.without_memberships}}}};
@@ -333,7 +305,7 @@ int RunDiff(const std::vector<std::string>& args) {
       std::cout << "\n";
     }
     std::cout << summary << "\n";
-    std::cout << "input: " << totals.ToString() << "\n";
+    std::cout << "input: " << TotalsText(totals) << "\n";
   }
   std::cout.flush();
   if (!std::cout) {

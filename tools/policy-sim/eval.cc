@@ -19,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
 #include "verdict/engine.h"
@@ -82,82 +83,55 @@ struct EvalFlags {
   bool use_reference = false;
 };
 
-int UsageError(std::string_view message) {
-  std::cerr << "error: " << message << "\n\n" << kEvalUsage;
-  return kExitUnusable;
-}
-
-// Returns the exit status on a usage error, nullopt when the flags are good.
+// Returns the exit status after --help or a usage error, nullopt when the
+// flags are good.
 std::optional<int> ParseFlags(const std::vector<std::string>& args, EvalFlags* flags) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kEvalUsage;
-      return kExitOk;
-    }
-    if (arg == "--explain") {
-      flags->explain = true;
-      continue;
-    }
-    if (arg == "--sessions") {
-      flags->sessions = true;
-      continue;
-    }
-    if (arg == "--engine=reference" || arg == "--engine=compiled") {
-      flags->use_reference = arg == "--engine=reference";
-      continue;
-    }
-    if (arg == "--engine") {
-      if (i + 1 >= args.size() || (args[i + 1] != "reference" && args[i + 1] != "compiled")) {
-        return UsageError("--engine needs 'compiled' or 'reference'");
-      }
-      flags->use_reference = args[++i] == "reference";
-      continue;
-    }
-    if (arg == "--combined") {
-      flags->combined = true;
-      continue;
-    }
-    bool missing = false;
-    if (auto v = TakeFlagValue(args, &i, "--snapshot", &missing)) {
-      if (missing) return UsageError("--snapshot needs a directory");
-      flags->snapshot = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--contexts", &missing)) {
-      if (missing) return UsageError("--contexts needs a file or '-'");
-      flags->contexts = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--output", &missing)) {
-      if (missing) return UsageError("--output needs jsonl, json or table");
-      if (*v == "jsonl") {
-        flags->output = OutputFormat::kJsonl;
-      } else if (*v == "json") {
-        flags->output = OutputFormat::kJson;
-      } else if (*v == "table") {
-        flags->output = OutputFormat::kTable;
-      } else {
-        return UsageError(
-            absl::StrCat("--output: unknown format '", *v, "' (expected jsonl, json or table)"));
-      }
-    } else if (auto v = TakeFlagValue(args, &i, "--geoip", &missing)) {
-      if (missing) return UsageError("--geoip needs a directory");
-      flags->geoip = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--types", &missing)) {
-      if (missing) return UsageError("--types needs a comma-separated list of policy types");
-      std::vector<PolicyType> types;
-      for (const std::string& name : SplitList(*v)) {
-        std::optional<PolicyType> type = ParsePolicyType(name);
-        if (!type.has_value()) {
-          return UsageError(absl::StrCat("--types: unknown policy type '", name, "'"));
-        }
-        types.push_back(*type);
-      }
-      if (types.empty()) return UsageError("--types needs at least one policy type");
-      flags->types = std::move(types);
-    } else {
-      return UsageError(absl::StrCat("unknown argument '", arg, "'"));
-    }
-  }
-  if (flags->snapshot.empty()) return UsageError("--snapshot is required");
-  if (flags->contexts.empty()) return UsageError("--contexts is required");
+  FlagParser parser(kEvalUsage);
+  parser.Switch("--explain", &flags->explain);
+  parser.Switch("--sessions", &flags->sessions);
+  parser.Switch("--combined", &flags->combined);
+  parser.Value("--engine", "--engine needs 'compiled' or 'reference'",
+               [flags](const std::string& v) -> std::string {
+                 if (v != "reference" && v != "compiled") {
+                   return "--engine needs 'compiled' or 'reference'";
+                 }
+                 flags->use_reference = v == "reference";
+                 return "";
+               });
+  parser.String("--snapshot", "--snapshot needs a directory", &flags->snapshot);
+  parser.String("--contexts", "--contexts needs a file or '-'", &flags->contexts);
+  parser.Value("--output", "--output needs jsonl, json or table",
+               [flags](const std::string& v) -> std::string {
+                 if (v == "jsonl") {
+                   flags->output = OutputFormat::kJsonl;
+                 } else if (v == "json") {
+                   flags->output = OutputFormat::kJson;
+                 } else if (v == "table") {
+                   flags->output = OutputFormat::kTable;
+                 } else {
+                   return absl::StrCat("--output: unknown format '", v,
+                                       "' (expected jsonl, json or table)");
+                 }
+                 return "";
+               });
+  parser.String("--geoip", "--geoip needs a directory", &flags->geoip);
+  parser.Value("--types", "--types needs a comma-separated list of policy types",
+               [flags](const std::string& v) -> std::string {
+                 std::vector<PolicyType> types;
+                 for (const std::string& name : SplitList(v)) {
+                   std::optional<PolicyType> type = ParsePolicyType(name);
+                   if (!type.has_value()) {
+                     return absl::StrCat("--types: unknown policy type '", name, "'");
+                   }
+                   types.push_back(*type);
+                 }
+                 if (types.empty()) return "--types needs at least one policy type";
+                 flags->types = std::move(types);
+                 return "";
+               });
+  if (std::optional<int> exit = parser.Parse(args)) return exit;
+  if (flags->snapshot.empty()) return parser.UsageError("--snapshot is required");
+  if (flags->contexts.empty()) return parser.UsageError("--contexts is required");
   return std::nullopt;
 }
 
@@ -193,24 +167,12 @@ std::string DecisionLineWithExtras(const SignOnContext& context, const Decision&
   return line;
 }
 
-// One side of the combined outcome: {"policy": id|null, "rule": id|null,
-// "outcome": "ALLOW"|...|null}.
-std::string SideJson(const Decision& decision) {
-  const auto id_or_null = [](const auto* item) {
-    return item == nullptr ? std::string("null") : JsonQuote(item->id);
-  };
-  const std::string_view outcome = OutcomeName(decision.outcome);
-  return absl::StrCat(
-      "{\"policy\": ", id_or_null(decision.policy), ", \"rule\": ", id_or_null(decision.rule),
-      ", \"blocked\": ", decision.blocked ? "true" : "false",
-      ", \"outcome\": ", outcome.empty() ? std::string("null") : JsonQuote(outcome), "}");
-}
-
 // Part A §A1.6: {"globalSession": {...}, "app": {...}, "outcome": ...}.
 std::string CombinedJson(const Decision& global_session, const Decision& app) {
   const std::string_view outcome = OutcomeName(CombineIdentityEngineOutcome(global_session, app));
   return absl::StrCat(
-      "{\"globalSession\": ", SideJson(global_session), ", \"app\": ", SideJson(app),
+      "{\"globalSession\": ", DecisionToJson(global_session, DecisionJsonForm::kIds),
+      ", \"app\": ", DecisionToJson(app, DecisionJsonForm::kIds),
       ", \"outcome\": ", outcome.empty() ? std::string("null") : JsonQuote(outcome), "}");
 }
 

@@ -13,6 +13,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
 #include "verdict/reference_evaluator.h"
@@ -36,11 +37,6 @@ const char kExplainUsage[] =
     "\n"
     "Exit status: 0 explained; 2 snapshot, arguments or context unusable.\n";
 
-int UsageError(std::string_view message) {
-  std::cerr << "error: " << message << "\n\n" << kExplainUsage;
-  return kExitUnusable;
-}
-
 void Explain(const SignOnContext& context, const ReferenceEvaluator& evaluator,
              const Snapshot& snapshot, const std::vector<PolicyType>& only) {
   std::vector<PolicyType> types =
@@ -61,32 +57,21 @@ int RunExplain(const std::vector<std::string>& args) {
   std::string snapshot_dir;
   std::string context_path;
   std::vector<PolicyType> only;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kExplainUsage;
-      return kExitOk;
-    }
-    bool missing = false;
-    if (auto v = TakeFlagValue(args, &i, "--snapshot", &missing)) {
-      if (missing) return UsageError("--snapshot needs a directory");
-      snapshot_dir = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--context", &missing)) {
-      if (missing) return UsageError("--context needs a file or '-'");
-      context_path = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--types", &missing)) {
-      if (missing) return UsageError("--types needs a list of policy types");
-      for (const std::string& name : SplitList(*v)) {
-        std::optional<PolicyType> t = ParsePolicyType(name);
-        if (!t) return UsageError(absl::StrCat("--types: unknown policy type '", name, "'"));
-        only.push_back(*t);
-      }
-    } else {
-      return UsageError(absl::StrCat("unknown argument '", arg, "'"));
-    }
-  }
-  if (snapshot_dir.empty()) return UsageError("--snapshot is required");
-  if (context_path.empty()) return UsageError("--context is required");
+  FlagParser flags(kExplainUsage);
+  flags.String("--snapshot", "--snapshot needs a directory", &snapshot_dir);
+  flags.String("--context", "--context needs a file or '-'", &context_path);
+  flags.Value("--types", "--types needs a list of policy types",
+              [&only](const std::string& v) -> std::string {
+                for (const std::string& name : SplitList(v)) {
+                  std::optional<PolicyType> t = ParsePolicyType(name);
+                  if (!t) return absl::StrCat("--types: unknown policy type '", name, "'");
+                  only.push_back(*t);
+                }
+                return "";
+              });
+  if (std::optional<int> exit = flags.Parse(args)) return *exit;
+  if (snapshot_dir.empty()) return flags.UsageError("--snapshot is required");
+  if (context_path.empty()) return flags.UsageError("--context is required");
 
   std::string text;
   if (context_path == "-") {

@@ -1,6 +1,7 @@
 // `policy-sim logs pull`: System Log events appended to a JSON Lines file,
 // resumable through FILE.cursor. The work is verdict::PullLogs.
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,45 +43,24 @@ const char kLogsPullUsage[] =
 int RunLogsPull(const std::vector<std::string>& args) {
   pull_internal::CommonFlags common;
   LogsPullOptions options;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kLogsPullUsage;
-      return kExitOk;
+  using pull_internal::MissingValue;
+  FlagParser flags(kLogsPullUsage);
+  pull_internal::AddCommonFlags(&flags, &common);
+  flags.String("--out", MissingValue("--out"), &options.out_file);
+  flags.String("--since", MissingValue("--since"), &options.since);
+  flags.String("--until", MissingValue("--until"), &options.until);
+  flags.String("--filter", MissingValue("--filter"), &options.filter);
+  flags.String("--q", MissingValue("--q"), &options.q);
+  flags.String("--after", MissingValue("--after"), &options.after);
+  flags.Value("--limit", MissingValue("--limit"), [&options](const std::string& v) {
+    if (!absl::SimpleAtoi(v, &options.limit) || options.limit < 1 || options.limit > 1000) {
+      return std::string("--limit: want a number from 1 to 1000");
     }
-    std::string error;
-    bool missing = false;
-    if (pull_internal::TakeCommonFlag(args, &i, &common, &error)) {
-      // handled
-    } else if (auto v = TakeFlagValue(args, &i, "--out", &missing)) {
-      options.out_file = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--since", &missing)) {
-      options.since = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--until", &missing)) {
-      options.until = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--filter", &missing)) {
-      options.filter = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--q", &missing)) {
-      options.q = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--after", &missing)) {
-      options.after = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--limit", &missing)) {
-      if (!missing &&
-          (!absl::SimpleAtoi(*v, &options.limit) || options.limit < 1 || options.limit > 1000)) {
-        error = "--limit: want a number from 1 to 1000";
-      }
-    } else {
-      error = absl::StrCat("unknown argument '", arg, "'");
-    }
-    if (missing) error = absl::StrCat(arg, ": missing value");
-    if (!error.empty()) {
-      std::cerr << "error: " << error << "\n\n" << kLogsPullUsage;
-      return kExitUnusable;
-    }
-  }
+    return std::string();
+  });
+  if (std::optional<int> exit = flags.Parse(args)) return *exit;
   if (common.org.empty() || options.out_file.empty()) {
-    std::cerr << "error: --org and --out are required\n\n" << kLogsPullUsage;
-    return kExitUnusable;
+    return flags.UsageError("--org and --out are required");
   }
   auto credential = CredentialFromEnvironmentOrFile(common.bearer_token_file);
   if (!credential.ok()) {

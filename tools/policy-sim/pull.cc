@@ -57,33 +57,31 @@ bool g_progress_shown = false;
 
 }  // namespace
 
-bool TakeCommonFlag(const std::vector<std::string>& args, size_t* i, CommonFlags* flags,
-                    std::string* error) {
-  bool missing = false;
-  auto value_of = [&](std::string_view name) { return TakeFlagValue(args, i, name, &missing); };
-  if (auto v = value_of("--org")) {
-    flags->org = *v;
-  } else if (auto v = value_of("--bearer-token-file")) {
-    flags->bearer_token_file = *v;
-  } else if (auto v = value_of("--ca-file")) {
-    flags->http.ca_file = *v;
-  } else if (auto v = value_of("--timeout")) {
+std::string MissingValue(std::string_view flag) {
+  return absl::StrCat(absl::string_view(flag.data(), flag.size()), ": missing value");
+}
+
+void AddCommonFlags(FlagParser* parser, CommonFlags* flags) {
+  parser->String("--org", MissingValue("--org"), &flags->org);
+  parser->String("--bearer-token-file", MissingValue("--bearer-token-file"),
+                 &flags->bearer_token_file);
+  parser->String("--ca-file", MissingValue("--ca-file"), &flags->http.ca_file);
+  parser->Value("--timeout", MissingValue("--timeout"), [flags](const std::string& v) {
     double seconds = 0;
-    if (!missing && (!absl::SimpleAtod(*v, &seconds) || seconds <= 0)) {
-      *error = "--timeout: want a positive number of seconds";
+    if (!absl::SimpleAtod(v, &seconds) || seconds <= 0) {
+      return std::string("--timeout: want a positive number of seconds");
     }
     flags->http.request_timeout = absl::Seconds(seconds);
-  } else if (auto v = value_of("--max-retries")) {
+    return std::string();
+  });
+  parser->Value("--max-retries", MissingValue("--max-retries"), [flags](const std::string& v) {
     int n = 0;
-    if (!missing && (!absl::SimpleAtoi(*v, &n) || n < 0 || n > 20)) {
-      *error = "--max-retries: want a number from 0 to 20";
+    if (!absl::SimpleAtoi(v, &n) || n < 0 || n > 20) {
+      return std::string("--max-retries: want a number from 0 to 20");
     }
     flags->http.max_retries = n;
-  } else {
-    return false;
-  }
-  if (missing) *error = absl::StrCat(args[*i], ": missing value");
-  return true;
+    return std::string();
+  });
 }
 
 const std::atomic<bool>* InstallInterruptHandler() {
@@ -158,33 +156,13 @@ int RunPull(const std::vector<std::string>& args) {
   CommonFlags common;
   std::string out;
   std::string memberships_log;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kPullUsage;
-      return kExitOk;
-    }
-    std::string error;
-    bool missing = false;
-    if (pull_internal::TakeCommonFlag(args, &i, &common, &error)) {
-      // handled
-    } else if (auto v = TakeFlagValue(args, &i, "--out", &missing)) {
-      out = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--with-memberships", &missing)) {
-      memberships_log = *v;
-    } else {
-      error = absl::StrCat("unknown argument '", arg, "'");
-    }
-    if (missing) error = absl::StrCat(arg, ": missing value");
-    if (!error.empty()) {
-      std::cerr << "error: " << error << "\n\n" << kPullUsage;
-      return kExitUnusable;
-    }
-  }
-  if (common.org.empty() || out.empty()) {
-    std::cerr << "error: --org and --out are required\n\n" << kPullUsage;
-    return kExitUnusable;
-  }
+  FlagParser flags(kPullUsage);
+  pull_internal::AddCommonFlags(&flags, &common);
+  flags.String("--out", pull_internal::MissingValue("--out"), &out);
+  flags.String("--with-memberships", pull_internal::MissingValue("--with-memberships"),
+               &memberships_log);
+  if (std::optional<int> exit = flags.Parse(args)) return *exit;
+  if (common.org.empty() || out.empty()) return flags.UsageError("--org and --out are required");
   auto credential = CredentialFromEnvironmentOrFile(common.bearer_token_file);
   if (!credential.ok()) {
     std::cerr << "error: " << credential.status().message() << "\n";

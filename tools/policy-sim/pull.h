@@ -7,8 +7,10 @@
 #include <atomic>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "tools/policy-sim/flags.h"
 #include "verdict/okta_client.h"
 
 namespace verdict::cli {
@@ -36,10 +38,11 @@ struct CommonFlags {
   HttpOptions http;
 };
 
-// Consumes args[*i] when it is a common flag. Returns false when it is not;
-// sets *error (a message) when it is but its value is unusable.
-bool TakeCommonFlag(const std::vector<std::string>& args, size_t* i, CommonFlags* flags,
-                    std::string* error);
+// Declares the common flags on `parser`, to be stored in *flags.
+void AddCommonFlags(FlagParser* parser, CommonFlags* flags);
+
+// "--out: missing value", the message of a flag given without its value.
+std::string MissingValue(std::string_view flag);
 
 // SIGINT/SIGTERM set this flag (pass it as HttpOptions::cancel).
 const std::atomic<bool>* InstallInterruptHandler();

@@ -5,11 +5,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/flags.h"
 #include "tools/policy-sim/synth.h"
 #include "verdict/synth.h"
 
@@ -30,37 +34,24 @@ int RunSelftest(const std::vector<std::string>& args) {
   int64_t cases = 0;
   uint64_t seed = 1;
   std::string out = "selftest-failure";
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      std::cout << kUsage;
-      return kExitOk;
-    }
-    if (i + 1 >= args.size()) {
-      std::cerr << "error: " << a << " needs a value\n\n" << kUsage;
-      return kExitUnusable;
-    }
-    const std::string& v = args[++i];
-    bool ok = true;
-    if (a == "--cases") {
-      ok = absl::SimpleAtoi(v, &cases) && cases > 0;
-    } else if (a == "--seed") {
-      ok = absl::SimpleAtoi(v, &seed);
-    } else if (a == "--out") {
-      out = v;
-    } else {
-      std::cerr << "error: unknown option '" << a << "'\n\n" << kUsage;
-      return kExitUnusable;
-    }
-    if (!ok) {
-      std::cerr << "error: " << a << ": invalid value '" << v << "'\n";
-      return kExitUnusable;
-    }
-  }
-  if (cases <= 0) {
-    std::cerr << "error: --cases N is required\n\n" << kUsage;
-    return kExitUnusable;
-  }
+  FlagParser::Options style;
+  style.unknown = "unknown option";
+  style.usage_after_bad_value = false;
+  FlagParser flags(kUsage, style);
+  auto invalid = [](std::string_view flag, const std::string& v) {
+    return absl::StrCat(absl::string_view(flag.data(), flag.size()), ": invalid value '", v, "'");
+  };
+  flags.Value("--cases", "--cases needs a value", [&](const std::string& v) {
+    if (!absl::SimpleAtoi(v, &cases) || cases <= 0) return invalid("--cases", v);
+    return std::string();
+  });
+  flags.Value("--seed", "--seed needs a value", [&](const std::string& v) {
+    if (!absl::SimpleAtoi(v, &seed)) return invalid("--seed", v);
+    return std::string();
+  });
+  flags.String("--out", "--out needs a value", &out);
+  if (std::optional<int> exit = flags.Parse(args)) return *exit;
+  if (cases <= 0) return flags.UsageError("--cases N is required");
   const synth::DiffReport report = synth::RunDifferential(cases, seed, 1);
   std::cout << "selftest: " << report.orgs << " orgs, " << report.comparisons << " comparisons ("
             << report.blocked << " blocked, " << report.decided << " decided by a rule), "

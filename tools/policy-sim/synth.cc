@@ -2,14 +2,20 @@
 // directory, and optionally a JSON Lines file of random contexts for it.
 #include "tools/policy-sim/synth.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <fstream>
+#include <functional>
 #include <iostream>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/flags.h"
 #include "verdict/snapshot.h"
 #include "verdict/synth.h"
 
@@ -30,52 +36,42 @@ int RunSynth(const std::vector<std::string>& args) {
   synth::OrgOptions o;
   std::string out;
   int64_t contexts = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    if (a == "-h" || a == "--help") {
-      std::cout << kUsage;
-      return kExitOk;
-    }
-    if (i + 1 >= args.size()) {
-      std::cerr << "error: " << a << " needs a value\n\n" << kUsage;
-      return kExitUnusable;
-    }
-    const std::string& v = args[++i];
-    int64_t n = 0;
+  FlagParser::Options style;
+  style.unknown = "unknown option";
+  style.usage_after_bad_value = false;
+  FlagParser flags(kUsage, style);
+  auto needs_value = [](std::string_view flag) {
+    return absl::StrCat(absl::string_view(flag.data(), flag.size()), " needs a value");
+  };
+  auto not_a_number = [](std::string_view flag, const std::string& v) {
+    return absl::StrCat(absl::string_view(flag.data(), flag.size()), ": not a valid number: '", v,
+                        "'");
+  };
+  flags.String("--out", needs_value("--out"), &out);
+  flags.Value("--seed", needs_value("--seed"), [&](const std::string& v) {
     uint64_t u = 0;
-    bool ok = true;
-    if (a == "--out") {
-      out = v;
-    } else if (a == "--seed") {
-      ok = absl::SimpleAtoi(v, &u);
-      o.seed = u;
-    } else if ((ok = absl::SimpleAtoi(v, &n) && n >= 0 && n <= 100000000)) {
-      if (a == "--policies") {
-        o.policies = static_cast<int>(n);
-      } else if (a == "--rules-per-policy") {
-        o.rules_per_policy = static_cast<int>(std::max<int64_t>(n, 1));
-      } else if (a == "--zones") {
-        o.zones = static_cast<int>(n);
-      } else if (a == "--cidrs") {
-        o.cidrs = static_cast<int>(n);
-      } else if (a == "--groups") {
-        o.groups = static_cast<int>(n);
-      } else if (a == "--contexts") {
-        contexts = n;
-      } else {
-        std::cerr << "error: unknown option '" << a << "'\n\n" << kUsage;
-        return kExitUnusable;
-      }
-    }
-    if (!ok) {
-      std::cerr << "error: " << a << ": not a valid number: '" << v << "'\n";
-      return kExitUnusable;
-    }
-  }
-  if (out.empty()) {
-    std::cerr << "error: --out DIR is required\n\n" << kUsage;
-    return kExitUnusable;
-  }
+    if (!absl::SimpleAtoi(v, &u)) return not_a_number("--seed", v);
+    o.seed = u;
+    return std::string();
+  });
+  // The sizes: whole numbers from 0 to 100,000,000.
+  auto size = [&](std::string_view flag, std::function<void(int64_t)> set) {
+    flags.Value(std::string(flag), needs_value(flag), [=](const std::string& v) {
+      int64_t n = 0;
+      if (!absl::SimpleAtoi(v, &n) || n < 0 || n > 100000000) return not_a_number(flag, v);
+      set(n);
+      return std::string();
+    });
+  };
+  size("--policies", [&](int64_t n) { o.policies = static_cast<int>(n); });
+  size("--rules-per-policy",
+       [&](int64_t n) { o.rules_per_policy = static_cast<int>(std::max<int64_t>(n, 1)); });
+  size("--zones", [&](int64_t n) { o.zones = static_cast<int>(n); });
+  size("--cidrs", [&](int64_t n) { o.cidrs = static_cast<int>(n); });
+  size("--groups", [&](int64_t n) { o.groups = static_cast<int>(n); });
+  size("--contexts", [&](int64_t n) { contexts = n; });
+  if (std::optional<int> exit = flags.Parse(args)) return *exit;
+  if (out.empty()) return flags.UsageError("--out DIR is required");
   const Snapshot org = synth::GenerateOrg(o);
   if (absl::Status s = synth::WriteSnapshotDir(org, out); !s.ok()) {
     std::cerr << "error: " << s.message() << "\n";

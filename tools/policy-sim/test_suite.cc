@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "nlohmann/json.hpp"
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
 #include "verdict/reference_evaluator.h"
@@ -46,11 +47,6 @@ const char kTestUsage[] =
     "\n"
     "Exit status: 0 every case passes; 1 some case fails or cannot run;\n"
     "2 suite, snapshot or arguments unusable.\n";
-
-int UsageError(std::string_view message) {
-  std::cerr << "error: " << message << "\n\n" << kTestUsage;
-  return kExitUnusable;
-}
 
 using Json = nlohmann::json;
 
@@ -228,28 +224,16 @@ int RunTestSuite(const std::vector<std::string>& args) {
   std::string suite_path;
   std::string snapshot_dir;
   std::string junit;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& arg = args[i];
-    if (arg == "-h" || arg == "--help") {
-      std::cout << kTestUsage;
-      return kExitOk;
-    }
-    bool missing = false;
-    if (auto v = TakeFlagValue(args, &i, "--snapshot", &missing)) {
-      if (missing) return UsageError("--snapshot needs a directory");
-      snapshot_dir = *v;
-    } else if (auto v = TakeFlagValue(args, &i, "--junit", &missing)) {
-      if (missing) return UsageError("--junit needs a file");
-      junit = *v;
-    } else if (!arg.empty() && arg[0] == '-') {
-      return UsageError(absl::StrCat("unknown argument '", arg, "'"));
-    } else if (suite_path.empty()) {
-      suite_path = arg;
-    } else {
-      return UsageError("only one SUITE file");
-    }
-  }
-  if (suite_path.empty()) return UsageError("SUITE is required");
+  FlagParser flags(kTestUsage);
+  flags.String("--snapshot", "--snapshot needs a directory", &snapshot_dir);
+  flags.String("--junit", "--junit needs a file", &junit);
+  flags.Positional([&](const std::string& arg) -> std::string {
+    if (!suite_path.empty()) return "only one SUITE file";
+    suite_path = arg;
+    return "";
+  });
+  if (std::optional<int> exit = flags.Parse(args)) return *exit;
+  if (suite_path.empty()) return flags.UsageError("SUITE is required");
 
   std::ifstream in(suite_path, std::ios::binary);
   if (!in) {

@@ -1,14 +1,15 @@
-// ConvertLogEvent, the replay's path (the tape read into views, converted
-// without a LogEvent), against the reference path: nlohmann's LogEvent, then
-// ContextFromLogEvent. The same conversion, the same accept/skip/reject, for
-// every fixture event and every odd event, through one reused conversion.
+// LogEventParser::Convert, the replay's path (the tape read into views,
+// converted without a LogEvent), against the reference path: the nlohmann
+// oracle's LogEvent, then ContextFromLogEvent. The same conversion, the same
+// accept/skip/reject, for every fixture event and every odd event, through
+// one reused parser and conversion.
 #include <filesystem>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "lib/logs/log_event_parsers.h"
+#include "tests/support/log_event_oracles.h"
 #include "tests/support/log_events.h"
 #include "verdict/system_log.h"
 
@@ -22,7 +23,7 @@ using testing::DescribeConversion;
 // event; the parse error for a malformed one.
 absl::StatusOr<std::optional<LogEventConversion>> Reference(const RawLogEvent& raw,
                                                             const LogConversionOptions& options) {
-  absl::StatusOr<LogEvent> event = ParseLogEvent(raw.text, raw.position, LogJsonParser::kDom);
+  absl::StatusOr<LogEvent> event = testing::ParseLogEventDom(raw.text, raw.position);
   if (!event.ok()) return event.status();
   if (!IsSignOnEventType(event->event_type)) return std::nullopt;
   return ContextFromLogEvent(*event, options);
@@ -31,12 +32,12 @@ absl::StatusOr<std::optional<LogEventConversion>> Reference(const RawLogEvent& r
 // Converts `raw` with `parser` into *reused and compares with the reference.
 // Returns 1 when it was converted, 0 when skipped or rejected.
 int ExpectSameConversion(const RawLogEvent& raw, const LogConversionOptions& options,
-                         LogJsonParser parser, LogEventConversion* reused,
+                         LogEventParser* parser, LogEventConversion* reused,
                          const std::string& label) {
   absl::StatusOr<std::optional<LogEventConversion>> expected = Reference(raw, options);
-  absl::StatusOr<bool> converted = ConvertLogEvent(raw, options, reused, parser);
-  EXPECT_EQ(converted.ok(), expected.ok()) << label << "\nreference: " << expected.status()
-                                           << "\nConvertLogEvent: " << converted.status();
+  absl::StatusOr<bool> converted = parser->Convert(raw, options, reused);
+  EXPECT_EQ(converted.ok(), expected.ok())
+      << label << "\nreference: " << expected.status() << "\nConvert: " << converted.status();
   if (!converted.ok() || !expected.ok()) return 0;
   EXPECT_EQ(*converted, expected->has_value()) << label;
   if (!*converted || !expected->has_value()) return 0;
@@ -61,7 +62,7 @@ std::vector<RawLogEvent> FixtureEvents() {
       EXPECT_TRUE(more.ok()) << more.status();
       if (!more.ok() || !*more) break;
       // Moved, not copied: a copy of the text would lose the padding in its
-      // capacity, and ConvertLogEvent would then read a padded copy instead.
+      // capacity, and Convert would then read a padded copy instead.
       if (!raw.truncated) out.push_back(std::move(raw));
       raw = RawLogEvent();
     }
@@ -69,7 +70,7 @@ std::vector<RawLogEvent> FixtureEvents() {
   return out;
 }
 
-TEST(ConvertLogEvent, SameConversionAsTheReferenceForEveryFixtureEvent) {
+TEST(LogEventParserConvert, SameConversionAsTheReferenceForEveryFixtureEvent) {
   const std::vector<RawLogEvent> events = FixtureEvents();
   ASSERT_GT(events.size(), 5000u);
   for (const RawLogEvent& raw : events) {
@@ -80,35 +81,20 @@ TEST(ConvertLogEvent, SameConversionAsTheReferenceForEveryFixtureEvent) {
   ASSERT_TRUE(memberships.ok()) << memberships.status();
   LogConversionOptions options;
   options.memberships = &*memberships;
-  for (LogJsonParser parser :
-       {LogJsonParser::kTape, LogJsonParser::kOnDemand, LogJsonParser::kDom}) {
-    LogEventConversion reused;
-    size_t converted = 0;
-    const size_t fallbacks_before = logs::TapeFallbacksOnThisThread();
-    const size_t view_reads_before = logs::TapeViewReadsOnThisThread();
-    // Forwards then backwards: each event follows a different one.
-    for (int round = 0; round < 2; ++round) {
-      for (size_t k = 0; k < events.size(); ++k) {
-        const RawLogEvent& raw = events[round == 0 ? k : events.size() - 1 - k];
-        converted += ExpectSameConversion(
-            raw, options, parser, &reused,
-            absl::StrCat(raw.position.ToString(), " parser ", static_cast<int>(parser)));
-      }
-    }
-    EXPECT_GT(converted, 2 * 4000u);
-    if (parser == LogJsonParser::kTape) {
-      // The views, not their fallback, were compared: every event was read
-      // into a view but the malformed fixture lines (rejected, and worded by
-      // the on-demand reading) and a few odd events.
-      const size_t view_reads = logs::TapeViewReadsOnThisThread() - view_reads_before;
-      const size_t fallbacks = logs::TapeFallbacksOnThisThread() - fallbacks_before;
-      EXPECT_EQ(view_reads + fallbacks, 2 * events.size());
-      EXPECT_LT(fallbacks * 100, view_reads) << fallbacks << " of " << 2 * events.size();
+  LogEventParser parser;
+  LogEventConversion reused;
+  size_t converted = 0;
+  // Forwards then backwards: each event follows a different one.
+  for (int round = 0; round < 2; ++round) {
+    for (size_t k = 0; k < events.size(); ++k) {
+      const RawLogEvent& raw = events[round == 0 ? k : events.size() - 1 - k];
+      converted += ExpectSameConversion(raw, options, &parser, &reused, raw.position.ToString());
     }
   }
+  EXPECT_GT(converted, 2 * 4000u);
 }
 
-TEST(ConvertLogEvent, SameConversionAsTheReferenceForOddEvents) {
+TEST(LogEventParserConvert, SameConversionAsTheReferenceForOddEvents) {
   std::vector<testing::OddLogEvent> cases = testing::OddLogEvents();
   // Besides the shared table: shapes that only the views store differently
   // (numbers and booleans written as text, duplicate and null detail
@@ -135,41 +121,58 @@ TEST(ConvertLogEvent, SameConversionAsTheReferenceForOddEvents) {
        true},
   };
   cases.insert(cases.end(), more.begin(), more.end());
+  LogEventParser parser;
   LogEventConversion reused;
   int converted = 0;
-  const size_t view_reads_before = logs::TapeViewReadsOnThisThread();
   for (int round = 0; round < 2; ++round) {
     for (size_t i = 0; i < cases.size(); ++i) {
       const testing::OddLogEvent& c = round == 0 ? cases[i] : cases[cases.size() - 1 - i];
       RawLogEvent raw;
       raw.text.reserve(c.text.size() + kLogEventPadding);
       raw.text = c.text;
-      converted += ExpectSameConversion(raw, {}, LogJsonParser::kTape, &reused,
+      converted += ExpectSameConversion(raw, {}, &parser, &reused,
                                         absl::StrCat(c.name, " (round ", round, ")"));
-      // Malformed events are rejected by ConvertLogEvent as by ParseLogEvent.
-      EXPECT_EQ(ConvertLogEvent(raw, {}, &reused).ok(), c.accepted) << c.name;
+      // Malformed events are rejected by Convert as by ParseLogEvent.
+      EXPECT_EQ(parser.Convert(raw, {}, &reused).ok(), c.accepted) << c.name;
     }
   }
   EXPECT_GT(converted, 2 * 35);
-  // Most odd events are read into views (the rest: invalid JSON, numbers or
-  // objects whose nlohmann text is kept).
-  EXPECT_GT(logs::TapeViewReadsOnThisThread() - view_reads_before, 2 * 25u);
 }
 
 // An event without padding after it (not from LogReader) is converted too,
-// through a view of a padded copy.
-TEST(ConvertLogEvent, TextWithoutPadding) {
+// through a padded copy.
+TEST(LogEventParserConvert, TextWithoutPadding) {
   RawLogEvent raw;
   raw.text = testing::Event(R"("client":{"ipAddress":"192.0.2.1"})");
   raw.text.shrink_to_fit();
+  ASSERT_LT(raw.text.capacity(), raw.text.size() + kLogEventPadding);
+  LogEventParser parser;
   LogEventConversion out;
-  const size_t view_reads_before = logs::TapeViewReadsOnThisThread();
-  absl::StatusOr<bool> converted = ConvertLogEvent(raw, {}, &out);
-  EXPECT_EQ(logs::TapeViewReadsOnThisThread(), view_reads_before + 1);
+  absl::StatusOr<bool> converted = parser.Convert(raw, {}, &out);
   ASSERT_TRUE(converted.ok()) << converted.status();
   EXPECT_TRUE(*converted);
   ASSERT_EQ(out.context.ip_chain.size(), 1u);
   EXPECT_EQ(out.context.ip_chain[0].ToString(), "192.0.2.1");
+}
+
+// Parsers are independent: two of them, used in turn, give what one gives.
+TEST(LogEventParserConvert, ParsersDoNotShareState) {
+  const std::vector<RawLogEvent> events = FixtureEvents();
+  ASSERT_FALSE(events.empty());
+  LogEventParser one;
+  LogEventParser a;
+  LogEventParser b;
+  LogEventConversion from_one;
+  LogEventConversion from_pair;
+  for (size_t k = 0; k < events.size() && k < 600; ++k) {
+    absl::StatusOr<bool> want = one.Convert(events[k], {}, &from_one);
+    absl::StatusOr<bool> got = (k % 2 == 0 ? a : b).Convert(events[k], {}, &from_pair);
+    ASSERT_EQ(want.ok(), got.ok()) << events[k].position.ToString();
+    if (!want.ok() || !*want) continue;
+    ASSERT_TRUE(*got);
+    EXPECT_EQ(testing::DescribeConversion(from_pair), testing::DescribeConversion(from_one))
+        << events[k].position.ToString();
+  }
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
-// ParseLogEvent with simdjson's on-demand API: one forward walk over the
-// event that reads the fields of LogEvent as it meets them and validates
+// A test oracle (tests/support/log_event_oracles.h), once a production
+// reading: ParseLogEvent with simdjson's on-demand API, one forward walk over
+// the event that reads the fields of LogEvent as it meets them and validates
 // every other value, without building a tree. It must give exactly what the
-// DOM parser (log_event.cc) gives — tests/logs/log_event_parser_test.cc
-// compares the two — so:
+// nlohmann reading (log_event_dom.cc) gives — tests/logs/log_event_parser_test.cc
+// compares them — so:
 //   * every value is consumed by a validating read (Skip() for the ones not
 //     needed): on-demand only checks what it is asked to read, and the DOM
 //     parser rejects invalid JSON anywhere in the event;
@@ -24,12 +25,23 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/logs/json_util.h"
-#include "lib/logs/log_event_parsers.h"
 #include "lib/logs/log_event_reading.h"
 #include "lib/logs/log_event_recycler.h"
+#include "tests/support/log_event_oracles.h"
 
-namespace verdict::logs {
+namespace verdict::testing {
+namespace ondemand {
 namespace {
+
+using logs::AnyText;
+using logs::BoolFromText;
+using logs::EventReading;
+using logs::IntFromText;
+using logs::JsonKind;
+using logs::kMaxLogEventDepth;
+using logs::LogEventRecycler;
+using logs::ParseJsonText;
+using logs::StringMap;
 
 namespace od = simdjson::ondemand;
 using simdjson::error_code;
@@ -306,7 +318,7 @@ struct OnDemandApi {
   using Value = od::value;
   template <typename Fn>
   static error_code Fields(od::value v, int depth, Fn&& fn) {
-    return logs::Fields(v, depth, std::forward<Fn>(fn));
+    return ondemand::Fields(v, depth, std::forward<Fn>(fn));
   }
   template <typename Fn>
   static error_code Fields(od::object root, int depth, Fn&& fn) {
@@ -314,9 +326,9 @@ struct OnDemandApi {
   }
   template <typename Fn>
   static error_code Elements(od::value v, int depth, bool* is_array, Fn&& fn) {
-    return logs::Elements(v, depth, is_array, std::forward<Fn>(fn));
+    return ondemand::Elements(v, depth, is_array, std::forward<Fn>(fn));
   }
-  static error_code Skip(od::value v, int depth) { return logs::Skip(v, depth); }
+  static error_code Skip(od::value v, int depth) { return ondemand::Skip(v, depth); }
   static error_code Kind(od::value v, JsonKind* kind) {
     od::json_type type;
     SIMDJSON_TRY(v.type().get(type));
@@ -326,7 +338,7 @@ struct OnDemandApi {
                                             : JsonKind::kOther;
     return SUCCESS;
   }
-  static error_code ScalarText(od::value v, int depth, std::string* out) {
+  static error_code ScalarText(od::value v, int depth, std::string* out, LogEventRecycler*) {
     return OdScalarText(v, depth, out);
   }
   static error_code BoolValue(od::value v, int depth, std::optional<bool>* out) {
@@ -335,8 +347,8 @@ struct OnDemandApi {
   static error_code IntValue(od::value v, int depth, std::optional<int64_t>* out) {
     return OdIntValue(v, depth, out);
   }
-  static error_code StringMapValue(od::value v, int depth, StringMap* out) {
-    return logs::StringMapValue(v, depth, out);
+  static error_code StringMapValue(od::value v, int depth, StringMap* out, LogEventRecycler*) {
+    return ondemand::StringMapValue(v, depth, out);
   }
 };
 
@@ -358,29 +370,17 @@ std::string_view TypeName(od::json_type type) {
   return "value";
 }
 
-}  // namespace
-
-absl::StatusOr<LogEvent> ParseLogEventOnDemand(std::string_view text, size_t capacity,
-                                               const LogEventPosition& position) {
-  LogEvent e;
-  if (absl::Status status = ParseLogEventOnDemand(text, capacity, position, &e); !status.ok()) {
-    return status;
-  }
-  return e;
-}
-
-absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
-                                   const LogEventPosition& position, LogEvent* out) {
-  // One parser per thread: it keeps its buffers (sized to the largest event
-  // seen) from one event to the next.
-  thread_local od::parser parser;
+absl::Status Parse(std::string_view text, size_t capacity, const LogEventPosition& position,
+                   LogEvent* out) {
+  od::parser parser;
+  LogEventRecycler recycler;
   const char* const begin = text.data();
   // nlohmann skips a UTF-8 byte order mark at the start; simdjson does not.
   if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") {
     text.remove_prefix(3);
     capacity -= 3;
   }
-  LogEventRecycler::ThisThread().Reset(out);
+  recycler.Reset(out);
   LogEvent& e = *out;
   e.position = position;
   od::document doc;
@@ -398,7 +398,7 @@ absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
     od::object root;
     err = doc.get_object().get(root);
     if (err == SUCCESS) {
-      EventReading<OnDemandApi> reading{&e, &LogEventRecycler::ThisThread(), {}, {}};
+      EventReading<OnDemandApi> reading{&e, &recycler, {}, {}};
       err = reading.Root(root);
       if (err == SUCCESS) {
         // After the root object only whitespace may follow.
@@ -416,8 +416,25 @@ absl::Status ParseLogEventOnDemand(std::string_view text, size_t capacity,
     return absl::InvalidArgumentError(
         absl::StrCat("invalid JSON", where, ": ", simdjson::error_message(err)));
   }
-  FinishLogEvent(&e);
+  logs::FinishLogEvent(&e);
   return absl::OkStatus();
 }
 
-}  // namespace verdict::logs
+}  // namespace
+}  // namespace ondemand
+
+absl::StatusOr<LogEvent> ParseLogEventOnDemand(std::string_view text,
+                                               const LogEventPosition& position) {
+  // simdjson reads up to kLogEventPadding bytes past the end of the text.
+  std::string padded(text.size() + kLogEventPadding, ' ');
+  padded.replace(0, text.size(), text);
+  LogEvent event;
+  if (absl::Status status = ondemand::Parse(std::string_view(padded.data(), text.size()),
+                                            padded.size(), position, &event);
+      !status.ok()) {
+    return status;
+  }
+  return event;
+}
+
+}  // namespace verdict::testing
