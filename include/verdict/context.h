@@ -66,6 +66,12 @@ struct SignOnContext {
   std::string app_id;                    // empty = no app
   ContextUser user;
   std::vector<IpAddress> ip_chain;  // client first, the hop connecting to Okta last
+  // "The client is in exactly these zones" (zone ids), instead of an IP
+  // chain: the form of Okta's policy simulation (policyContext.zones.ids).
+  // nullopt: zones come from ip_chain. Given, only listed ACTIVE zones hold
+  // the client (docs/semantics.md, "Zones given by id"). JSON `zones`; a
+  // context gives zones or an IP chain, not both.
+  std::optional<std::vector<std::string>> zones;
   // Client-IP attributes. nullopt = not given (the geo databases may supply it).
   std::optional<ContextGeo> geo;
   std::optional<uint32_t> asn;

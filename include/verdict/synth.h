@@ -50,6 +50,12 @@ Snapshot GenerateOrg(const OrgOptions& options);
 // `count` contexts for `org`, deterministic in `seed`.
 std::vector<SignOnContext> GenerateContexts(const Snapshot& org, int count, uint64_t seed);
 
+// Turns `context` into the zones-by-id form of Okta's simulation
+// (SignOnContext::zones): no IP chain, 0–3 of `org`'s zones (blocklist, exempt,
+// inactive and system zones included) and now and then an id `org` lacks.
+// Deterministic in `seed`.
+void ToZoneForm(const Snapshot& org, uint64_t seed, SignOnContext* context);
+
 // Writes `org` as a snapshot directory in the Management API's JSON shape
 // (manifest.json, zones.json, policies/<TYPE>.json, rules/<policyId>.json,
 // policy-mappings/<policyId>.json, apps.json, behaviors.json, groups.json), loadable by

@@ -95,6 +95,7 @@ class Compiler {
       info.ip = z.type == ZoneType::kIp;
       info.blocklist = z.usage == ZoneUsage::kBlocklist;
       info.all_zones_eligible = facts().AllZonesCovers(z);
+      d_.zone_ids.try_emplace(z.id, i);
       if (info.all_zones_eligible) d_.all_zones_eligible[i / 64] |= uint64_t{1} << (i % 64);
       if (!z.active) continue;
       if (info.ip) {

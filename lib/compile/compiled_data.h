@@ -218,6 +218,7 @@ struct CompiledData {
   uint32_t block_exempt_id = kNone;
 
   // Key ids shared by every type.
+  StringIds zone_ids;  // zone id -> index into zones (the first of an id)
   StringIds group_ids;
   StringIds user_ids;
   StringIds idp_ids;

@@ -732,6 +732,46 @@ bool ClientInDynamicZone(const NetworkZone& zone, const SignOnContext& ctx, std:
   return true;
 }
 
+namespace {
+bool Listed(const SignOnContext& ctx, std::string_view zone_id) {
+  return ctx.zones.has_value() && Contains(*ctx.zones, zone_id);
+}
+}  // namespace
+
+bool InListedZone(const NetworkZone& zone, const SignOnContext& ctx, std::string* why) {
+  const bool listed = Listed(ctx, zone.id);
+  if (why != nullptr) {
+    *why = !listed       ? absl::StrCat(zone.name, " is not among the context's zones")
+           : zone.active ? absl::StrCat(zone.name, " is among the context's zones")
+                         : absl::StrCat(zone.name, " is among the context's zones but INACTIVE");
+  }
+  return listed && zone.active;
+}
+
+const NetworkZone* ListedBlockingZone(const SnapshotFacts& facts, const SignOnContext& ctx,
+                                      Notes* notes) {
+  const NetworkZone* blocker = nullptr;
+  for (const NetworkZone& zone : facts.snapshot().zones) {
+    if (zone.usage == ZoneUsage::kBlocklist && InListedZone(zone, ctx, nullptr)) {
+      blocker = &zone;
+      break;
+    }
+  }
+  if (blocker == nullptr) return nullptr;
+  const NetworkZone* exempt = facts.default_exempt_zone();
+  if (exempt != nullptr && InListedZone(*exempt, ctx, nullptr)) {
+    if (notes != nullptr) {
+      notes->push_back(absl::StrCat("the context's zones include blocklist ", blocker->name,
+                                    " but also ", exempt->name, ": exempt"));
+    }
+    return nullptr;
+  }
+  if (notes != nullptr) {
+    notes->push_back(absl::StrCat("the context's zones include blocklist ", blocker->name));
+  }
+  return blocker;
+}
+
 bool FactorDue(const SignOnAction& s, const SignOnContext& ctx, Notes* notes) {
   if (!s.require_factor) return false;
   switch (s.factor_prompt_mode) {

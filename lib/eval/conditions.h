@@ -137,6 +137,17 @@ bool EntityRiskHolds(const Conditions& c, const SignOnContext& ctx, Verdicts* v)
 // look at the zone's status. `why` (may be null) receives the reason.
 bool ClientInDynamicZone(const NetworkZone& zone, const SignOnContext& ctx, std::string* why);
 
+// A context that gives its zones by id (SignOnContext::zones): is the client
+// in `zone`? Only a listed ACTIVE zone holds it.
+bool InListedZone(const NetworkZone& zone, const SignOnContext& ctx, std::string* why);
+
+// The blocklist for such a context: the first ACTIVE BLOCKLIST zone (in
+// snapshot order) it lists, unless it also lists an ACTIVE
+// DefaultExemptIpZone (the client's address is then exempt); null when not
+// blocked. `notes` (may be null) says why.
+const NetworkZone* ListedBlockingZone(const SnapshotFacts& facts, const SignOnContext& ctx,
+                                      Notes* notes);
+
 // ---------------------------------------------------------------- outcome
 
 // Part A §A3 "factor due": is the rule's factor prompted now? Never without

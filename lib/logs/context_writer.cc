@@ -57,6 +57,7 @@ std::string WriteContextJson(const SignOnContext& c) {
     for (const IpAddress& ip : c.ip_chain) chain.push_back(ip.ToString());
     j["ipChain"] = std::move(chain);
   }
+  if (c.zones) j["zones"] = *c.zones;
   if (c.geo) {
     Json geo = Json::object();
     if (!c.geo->country.empty()) geo["country"] = c.geo->country;

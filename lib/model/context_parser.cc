@@ -216,6 +216,17 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
       }
     }
   }
+  if (const Json* zones = w.Array(c, "zones", "")) {
+    ctx->zones.emplace();
+    for (size_t i = 0; i < zones->size(); ++i) {
+      std::string id;
+      if (w.StringValue((*zones)[i], Ptr("/zones", i), &id)) ctx->zones->push_back(std::move(id));
+    }
+    if (!ctx->ip_chain.empty()) {
+      w.Error("context.zones_and_ip", "/zones",
+              "give the client's zones or its IP chain (\"ip\"/\"ipChain\"), not both");
+    }
+  }
   if (const Json* geo = w.Object(c, "geo", "")) {
     ContextGeo g;
     w.String(*geo, "country", "/geo", &g.country);

@@ -118,8 +118,12 @@ DiffReport RunDifferential(int64_t comparisons, uint64_t seed, int max_mismatche
     const int64_t left = (comparisons - report.comparisons + 4) / 5;
     const int count =
         static_cast<int>(std::min<int64_t>(contexts_per_org, std::max<int64_t>(left, 1)));
-    const std::vector<SignOnContext> contexts =
+    std::vector<SignOnContext> contexts =
         GenerateContexts(compiled_org, count, seed * 7919 + static_cast<uint64_t>(index));
+    // One context in eight gives its zones by id, as Okta's simulation does.
+    for (size_t i = 0; i < contexts.size(); i += 8) {
+      ToZoneForm(compiled_org, seed * 31 + static_cast<uint64_t>(index) * 1009 + i, &contexts[i]);
+    }
     for (const SignOnContext& ctx : contexts) {
       for (PolicyType type : kTypes) {
         const Decision want = reference.Evaluate(ctx, type);

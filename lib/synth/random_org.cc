@@ -1003,6 +1003,16 @@ std::vector<SignOnContext> GenerateContexts(const Snapshot& org, int count, uint
   return out;
 }
 
+void ToZoneForm(const Snapshot& org, uint64_t seed, SignOnContext* context) {
+  Rng rng(seed);
+  context->ip_chain.clear();
+  context->zones.emplace();
+  for (uint64_t n = rng.Below(4); n > 0 && !org.zones.empty(); --n) {
+    context->zones->push_back(org.zones[rng.Below(org.zones.size())].id);
+  }
+  if (rng.Chance(10)) context->zones->push_back("nzoNotInThisOrg");
+}
+
 absl::Status WriteSnapshotDir(const Snapshot& org, const std::string& directory) {
   namespace fs = std::filesystem;
   std::error_code ec;
@@ -1086,6 +1096,7 @@ std::string ContextToJson(const SignOnContext& c) {
                                              : ip.ToString());
   }
   if (!chain.empty()) j["ipChain"] = chain;
+  if (c.zones) j["zones"] = *c.zones;
   if (c.geo) {
     Json g = {{"country", c.geo->country}};
     if (!c.geo->region.empty()) g["region"] = c.geo->region;
@@ -1185,6 +1196,10 @@ Snapshot ShrinkOrg(const Snapshot& org, const std::vector<std::string>& policy_i
   for (const NetworkZone& z : org.zones) {
     bool keep = z.system || z.usage == ZoneUsage::kBlocklist || zone_ids.count(z.id) > 0 ||
                 (all_zones && z.usage == ZoneUsage::kPolicy) || z.type != ZoneType::kIp;
+    if (context.zones) {
+      keep = keep ||
+             std::find(context.zones->begin(), context.zones->end(), z.id) != context.zones->end();
+    }
     for (const IpAddress& ip : context.ip_chain) {
       for (const auto* list : {&z.gateways, &z.proxies}) {
         for (const IpRange& r : *list) keep = keep || r.Contains(ip);

@@ -357,6 +357,21 @@ class A2_Network : public ::testing::Test {
     s_.policies[0].rules = {MakeRule("0prNet", 1, c), MakeRule("0prDefault", 99)};
     return Winner(s_, UserContext({}, chain));
   }
+  // The same, for a context that gives its zones by id (no IP); the
+  // compiled engine must agree.
+  std::string WithZones(NetworkCondition n, std::vector<std::string> zones) {
+    Conditions c;
+    c.network = n;
+    s_.policies[0].rules = {MakeRule("0prNet", 1, c), MakeRule("0prDefault", 99)};
+    SignOnContext ctx = UserContext({});
+    ctx.zones = std::move(zones);
+    const std::string reference = Winner(s_, ctx);
+    auto compiled = Compile(s_);
+    EXPECT_TRUE(compiled.ok());
+    const Decision fast = (*compiled)->Evaluate(ctx, kSignOn);
+    EXPECT_EQ(fast.rule != nullptr ? fast.rule->id : "", reference) << "engines disagree";
+    return reference;
+  }
   static NetworkCondition Zone(std::vector<std::string> in, std::vector<std::string> out = {}) {
     return NetworkIn(std::move(in), std::move(out)).network.value();
   }
@@ -424,6 +439,22 @@ TEST_F(A2_Network, RenamedSystemZonesAreFoundByWhatTheyAre) {
   s_.zones[1].name = "DefaultExemptIpZone";
   EXPECT_EQ(With(on, {"198.51.100.5"}), "0prDefault");
   EXPECT_EQ(With(Zone({"ALL_ZONES"}), {"198.51.100.200"}), "0prNet");
+}
+
+// Okta's simulation gives "the client is in these zones" instead of an IP:
+// exactly the listed ACTIVE zones hold the client.
+TEST_F(A2_Network, ZonesGivenById) {
+  EXPECT_EQ(WithZones(Zone({"nzoOffice"}), {"nzoOffice"}), "0prNet");
+  EXPECT_EQ(WithZones(Zone({"nzoOffice"}), {"nzoLab"}), "0prDefault");
+  EXPECT_EQ(WithZones(Zone({"nzoOffice"}), {}), "0prDefault");
+  EXPECT_EQ(WithZones(Zone({"nzoOff"}), {"nzoOff"}), "0prDefault");  // INACTIVE holds nobody
+  EXPECT_EQ(WithZones(Zone({}, {"nzoOffice"}), {"nzoLab", "nzoGone"}), "0prNet");
+  EXPECT_EQ(WithZones(Zone({"ALL_ZONES"}), {"nzoLab"}), "0prNet");
+  EXPECT_EQ(WithZones(Zone({"ALL_ZONES"}), {"nzoExempt"}), "0prDefault");
+  NetworkCondition on;
+  on.connection = NetworkConnection::kOnNetwork;
+  EXPECT_EQ(WithZones(on, {"nzoLegacy"}), "0prNet");
+  EXPECT_EQ(WithZones(on, {"nzoOffice"}), "0prDefault");
 }
 
 TEST_F(A2_Network, InactiveOrMissingZoneMatchesNothing) {
@@ -617,6 +648,38 @@ TEST(B3_5_ExemptZone, RenamedExemptZoneStillExempts) {
   ASSERT_TRUE(compiled.ok());
   EXPECT_FALSE((*compiled)->Evaluate(UserContext({}, {"1.1.1.1"}), kSignOn).blocked);
   EXPECT_TRUE((*compiled)->Evaluate(UserContext({}, {"1.1.1.2"}), kSignOn).blocked);
+}
+
+// A context giving its zones by id is blocked by a listed ACTIVE blocklist
+// zone, unless it also lists the exempt zone.
+TEST(B3_5_ExemptZone, ZonesGivenByIdBlockUnlessExempt) {
+  Snapshot s;
+  NetworkZone block = IpZone("nzoBlock", "Known bad", {"1.1.1.0/24"}, {}, ZoneUsage::kBlocklist);
+  NetworkZone off = IpZone("nzoOldBlock", "Retired", {}, {}, ZoneUsage::kBlocklist);
+  off.active = false;
+  NetworkZone exempt = IpZone("nzoExempt", "DefaultExemptIpZone", {"1.1.1.1/32"});
+  exempt.system = true;
+  exempt.use_as_exempt_list = true;
+  s.zones = {block, off, exempt};
+  s.policies = {DefaultPolicy()};
+  auto compiled = Compile(s);
+  ASSERT_TRUE(compiled.ok());
+  struct Case {
+    std::vector<std::string> zones;
+    bool blocked;
+  };
+  for (const Case& c :
+       {Case{{"nzoBlock"}, true}, Case{{"nzoBlock", "nzoExempt"}, false},
+        Case{{"nzoOldBlock"}, false}, Case{{"nzoExempt"}, false}, Case{{}, false}}) {
+    SignOnContext ctx = UserContext({});
+    ctx.zones = c.zones;
+    const Decision ref = ReferenceEvaluator(s).Evaluate(ctx, kSignOn);
+    EXPECT_EQ(ref.blocked, c.blocked) << ::testing::PrintToString(c.zones);
+    if (c.blocked) {
+      EXPECT_EQ(ref.blocking_zone, &s.zones[0]);
+    }
+    EXPECT_EQ((*compiled)->Evaluate(ctx, kSignOn).blocked, c.blocked);
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -71,6 +71,7 @@ void ExpectSame(const SignOnContext& a, const SignOnContext& b) {
   EXPECT_EQ(a.policy_types, b.policy_types);
   EXPECT_EQ(a.app_id, b.app_id);
   EXPECT_EQ(a.has_user(), b.has_user());
+  EXPECT_EQ(a.zones, b.zones);
   EXPECT_EQ(a.user.id, b.user.id);
   EXPECT_EQ(a.user.login, b.user.login);
   EXPECT_EQ(a.user.status, b.user.status);
@@ -169,6 +170,16 @@ TEST(WriteContextJson, RoundTripsMinimalContexts) {
   back = ParseContext(WriteContextJson(not_proxy));
   ASSERT_TRUE(back.ok()) << back.status();
   ExpectSame(not_proxy, *back);
+
+  SignOnContext by_zone;
+  by_zone.zones = std::vector<std::string>{"nzo1", "nzo2"};
+  back = ParseContext(WriteContextJson(by_zone));
+  ASSERT_TRUE(back.ok()) << back.status();
+  ExpectSame(by_zone, *back);
+  by_zone.zones->clear();  // "in no zone" differs from "zones not given"
+  back = ParseContext(WriteContextJson(by_zone));
+  ASSERT_TRUE(back.ok()) << back.status();
+  ExpectSame(by_zone, *back);
 }
 
 // Every fixture event's context survives writing and reading back.

@@ -10,6 +10,7 @@ namespace verdict {
 namespace {
 
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
 IpAddress Ip(const std::string& text) { return *IpAddress::Parse(text); }
@@ -136,6 +137,22 @@ TEST(ContextParserTest, UserPresenceFollowsWhatTheContextSays) {
   EXPECT_FALSE(built.has_user());
   built.user.groups = {"00g1"};
   EXPECT_TRUE(built.has_user());
+}
+
+TEST(ContextParserTest, ZonesGivenByIdInsteadOfAnIp) {
+  absl::StatusOr<SignOnContext> c = ParseContext(R"({"zones": ["nzo1", "nzo2"]})");
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_TRUE(c->zones.has_value());
+  EXPECT_THAT(*c->zones, ElementsAre("nzo1", "nzo2"));
+  EXPECT_TRUE(c->ip_chain.empty());
+  absl::StatusOr<SignOnContext> empty = ParseContext(R"({"zones": []})");
+  ASSERT_TRUE(empty.ok());
+  EXPECT_TRUE(empty->zones.has_value() && empty->zones->empty());
+  EXPECT_FALSE(ParseContext("{}")->zones.has_value());
+  absl::StatusOr<SignOnContext> both = ParseContext(R"({"zones": ["nzo1"], "ip": "10.0.0.1"})");
+  ASSERT_FALSE(both.ok());
+  EXPECT_THAT(std::string(both.status().message()), HasSubstr("/zones: give the client's zones"));
+  EXPECT_FALSE(ParseContext(R"({"zones": ["nzo1", 7]})").ok());
 }
 
 TEST(ContextParserTest, IpShorthandNullsAndDrift) {

@@ -109,6 +109,31 @@ class Evaluation final : public ZoneMembership {
   // ---------------------------------------------------------- zones
 
   void ComputeZoneSet() {
+    if (ctx_.zones) {
+      ListedZoneSet();
+    } else {
+      ChainAndClientZoneSet();
+    }
+    in_legacy_ = d_.legacy_zone != kNone && TestBit(zone_bits_, d_.legacy_zone);
+    any_all_zones_ = false;
+    for (uint32_t w = 0; w < d_.zone_words; ++w) {
+      if (zone_bits_[w] & d_.all_zones_eligible[w]) {
+        any_all_zones_ = true;
+        break;
+      }
+    }
+  }
+
+  // A context that gives its zones by id: the listed ACTIVE zones
+  // (InListedZone of lib/eval/conditions.h).
+  void ListedZoneSet() {
+    for (const std::string& id : *ctx_.zones) {
+      auto it = d_.zone_ids.find(Sv(id));
+      if (it != d_.zone_ids.end() && d_.zones[it->second].active) SetBit(zone_bits_, it->second);
+    }
+  }
+
+  void ChainAndClientZoneSet() {
     const uint32_t zone_count = static_cast<uint32_t>(d_.zones.size());
     const size_t n = ctx_.ip_chain.size();
     if (n > 0) {
@@ -168,14 +193,6 @@ class Evaluation final : public ZoneMembership {
       SetBit(zone_bits_, z);
     }
     test(d_.dynamic_other);
-    in_legacy_ = d_.legacy_zone != kNone && TestBit(zone_bits_, d_.legacy_zone);
-    any_all_zones_ = false;
-    for (uint32_t w = 0; w < d_.zone_words; ++w) {
-      if (zone_bits_[w] & d_.all_zones_eligible[w]) {
-        any_all_zones_ = true;
-        break;
-      }
-    }
   }
 
   bool Exempt(ZoneIpMatch m) const {
@@ -198,6 +215,10 @@ class Evaluation final : public ZoneMembership {
   // Part A §A2 blocklist; the first blocklist zone (in snapshot order) with
   // any hit, or kNone when not blocked.
   uint32_t BlockingZone() const {
+    if (ctx_.zones) {
+      const NetworkZone* z = ListedBlockingZone(*d_.facts, ctx_, nullptr);
+      return z == nullptr ? kNone : static_cast<uint32_t>(z - d_.snapshot.zones.data());
+    }
     if (!d_.has_ip_blocklist && d_.dynamic_blocklist_zones.empty()) return kNone;
     uint32_t first = kNone;
     bool any = false;

@@ -73,6 +73,7 @@ class WalkedZones : public internal::ZoneMembership {
   bool InZone(const NetworkZone& zone, std::string* why) const override {
     std::string unused;
     std::string* reason = why != nullptr ? why : &unused;
+    if (ctx_.zones) return internal::InListedZone(zone, ctx_, reason);
     if (!zone.active) {
       *reason = absl::StrCat(zone.name, " is INACTIVE");
       return false;
@@ -193,6 +194,7 @@ class Evaluation {
   // limit), or the client attributes in an ACTIVE dynamic BLOCKLIST zone,
   // blocks — unless every blocklisted chain IP is in DefaultExemptIpZone.
   const NetworkZone* BlockingZone() {
+    if (ctx_.zones) return internal::ListedBlockingZone(facts_, ctx_, notes());
     const NetworkZone* exempt = facts_.default_exempt_zone();
     if (exempt != nullptr && !exempt->active) exempt = nullptr;
     auto is_exempt = [&](IpAddress ip) {
