@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test: the suite in build/,
-# the installed CMake package consumed by tests/cmake_package, the suite again
+# the installed CMake package consumed by tests/cmake_package, the shared
+# library and the C API from C (pkg-config), Python, Rust and LuaJIT in nginx
+# (bindings/, docs/embedding.md), the suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, the
 # expression fuzzer for a bounded time, and the benchmarks once as a smoke
 # test. Exits non-zero on the first failure.

@@ -92,7 +92,7 @@ def curl(port, path, headers=()):
                          text=True, check=False)
     if run.returncode != 0:
         return None, "curl exit %d %s" % (run.returncode, run.stderr)
-    lines = run.stdout.split("\r\n")
+    lines = run.stdout.splitlines()
     status = int(lines[0].split()[1])
     headers_out = {}
     for h in lines[1:]:

@@ -60,16 +60,15 @@ def test_evaluate_json_is_byte_identical_to_policy_sim_eval(engine):
 
 
 def test_decide_agrees_with_evaluate_on_the_sign_on_policy(engine):
+    outcomes = set()
     compared = 0
     for line in context_lines():
         ctx = json.loads(line)
-        user = ctx.get("user", {})
-        if set(ctx) - {"id", "policyTypes", "user", "ip", "ipChain", "app"} or \
-                set(user) - {"id", "groups", "login", "status"} or \
-                "OKTA_SIGN_ON" not in ctx.get("policyTypes", ["OKTA_SIGN_ON"]):
+        if "OKTA_SIGN_ON" not in ctx.get("policyTypes", ["OKTA_SIGN_ON"]):
             continue
+        user = ctx.get("user", {})
         chain = ctx.get("ipChain") or ([ctx["ip"]] if "ip" in ctx else None)
-        # The builder fills only these fields; evaluate the same reduced context.
+        # The context reduced to the fields decide() sets; both paths get it.
         reduced = {"id": ctx["id"], "policyTypes": ["OKTA_SIGN_ON"],
                    "user": {"id": user.get("id", ""), "groups": user.get("groups", [])}}
         if chain:
@@ -84,8 +83,10 @@ def test_decide_agrees_with_evaluate_on_the_sign_on_policy(engine):
         assert got["policy_id"] == (want["policy"] or {}).get("id")
         assert got["rule_name"] == (want["rule"] or {}).get("name")
         assert got["actions"] == want.get("actions")
+        outcomes.add(got["outcome"])
         compared += 1
-    assert compared > 20
+    assert compared > 100
+    assert {"ALLOW", "DENY", "CHALLENGE"} <= outcomes
 
 
 @pytest.mark.parametrize("context,pointer", [
