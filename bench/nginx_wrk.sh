@@ -2,7 +2,9 @@
 # The LuaJIT-in-nginx decision under load: wrk on loopback against
 # bindings/lua/nginx.conf, `location = /plain` (return 200, no check) and
 # `location /` (the Verdict check, then return 200), in the same run.
-#   bench/nginx_wrk.sh PREFIX [SECONDS] [CONNECTIONS]
+#   bench/nginx_wrk.sh PREFIX [SECONDS] [CONNECTIONS] [ROUNDS]
+# ROUNDS (default 3) alternates the two locations, so both see the same
+# machine load.
 # PREFIX: a `cmake --install` prefix. Needs Debian's nginx,
 # libnginx-mod-http-lua, lua-resty-core and wrk (scripts/install-deps.sh --test).
 set -euo pipefail
@@ -10,6 +12,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 prefix="$(cd "$1" && pwd)"
 seconds="${2:-10}"
 connections="${3:-32}"
+rounds="${4:-3}"
 
 work="$(mktemp -d)"
 chmod 755 "${work}"
@@ -39,11 +42,11 @@ echo "check: $(curl -s -o /dev/null -w '%{http_code}' "${headers[@]}" "http://12
      "$(curl -s -D - -o /dev/null "${headers[@]}" "http://127.0.0.1:${port}/" | grep -i '^x-verdict-outcome')"
 echo "machine: $(nproc) cores, $(lscpu | sed -n 's/^Model name: *//p'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "wrk -t2 -c${connections} -d${seconds}s --latency, nginx worker_processes 2"
-for location in /plain /; do
-  echo "--- ${location}"
+for round in $(seq "${rounds}"); do for location in /plain /; do
+  echo "--- round ${round}: ${location}"
   wrk -t2 -c"${connections}" -d"${seconds}s" --latency "${headers[@]}" \
-    "http://127.0.0.1:${port}${location}" | grep -E 'Requests/sec|Latency|50%|90%|99%|Non-2xx'
-done
+    "http://127.0.0.1:${port}${location}" | grep -E 'Requests/sec|Latency|50%|90%|99%|Non-2xx|Socket errors'
+done; done
 if grep -q '\[error\]' "${work}/logs/error.log"; then
   cat "${work}/logs/error.log" >&2
   exit 1

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   verdict_result* result = verdict_result_new();
 
   verdict_context_reset(ctx);
+  verdict_context_set_id(ctx, "req-1", 5);
   verdict_context_set_user_id(ctx, argv[2], strlen(argv[2]));
   verdict_context_add_group(ctx, argv[3], strlen(argv[3]));
   if (verdict_context_add_ip_list(ctx, argv[4], strlen(argv[4])) != VERDICT_OK) {

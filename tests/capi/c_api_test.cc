@@ -164,7 +164,7 @@ TEST(CApiTest, MalformedContextIsAnErrorObjectNamingThePointer) {
       {R"({"user": {"groups": "00g1"}})", "/user/groups"},
       {R"({"risk": {"level": "EXTREME"}})", "/risk/level"},
       {R"({"policyTypes": ["NOPE"]})", "/policyTypes/0"},
-      {"{\"id\": ", "JSON"},
+      {"{\"id\": ", "byte 8"},
       {"[1, 2]", "object"},
   };
   for (const Case& c : cases) {
