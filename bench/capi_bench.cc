@@ -5,12 +5,18 @@
 // snapshot directory, 512 GenerateContexts contexts), one OKTA_SIGN_ON
 // decision per iteration, contexts in rotation:
 //   BM_CApiCxxEvaluate       CompiledPolicySet::Evaluate on a prebuilt
-//                            SignOnContext (the C++ call, the baseline)
+//                            SignOnContext (the C++ call alone)
+//   BM_CApiCxxFillAndEvaluate  the same after refilling a reused
+//                            SignOnContext from the request's strings (what
+//                            a C++ gateway does per request)
 //   BM_CApiEvaluateBuilder   verdict_context_reset + the setters from the
 //                            request's strings + verdict_evaluate + reading
 //                            outcome and rule id (a gateway's request path)
 //   BM_CApiEvaluateJson      verdict_evaluate_json on the context's JSON +
 //                            verdict_free (parse, evaluate, format)
+//   BM_CApiJsonParseOnly, BM_CApiJsonFormatOnly: ParseContext alone and
+//                            DecisionToJsonLine alone, to say where the JSON
+//                            path's time goes
 // All three evaluate the same context (reduced to the fields the builder
 // sets) and check the rule id against the C++ answer in the loop.
 #include <unistd.h>
@@ -30,7 +36,10 @@
 #include "benchmark/benchmark.h"
 #include "verdict/c_api.h"
 #include "verdict/context.h"
+#include "verdict/decision.h"
 #include "verdict/engine.h"
+#include "verdict/ip_address.h"
+#include "verdict/policy_type.h"
 #include "verdict/synth.h"
 
 namespace verdict {
@@ -185,6 +194,64 @@ void BM_CApiCxxEvaluate(benchmark::State& state) {
 }
 BENCHMARK(BM_CApiCxxEvaluate)->Arg(0)->Arg(10000);
 
+// The C++ equivalent of the builder path: one reused SignOnContext refilled
+// in place from the request's strings (strings assigned into their capacity,
+// addresses parsed), then Evaluate. The like-for-like baseline of
+// BM_CApiEvaluateBuilder.
+void BM_CApiCxxFillAndEvaluate(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  if (!in.ok) return state.SkipWithError("inputs unavailable");
+  SignOnContext c;
+  c.policy_types = {PolicyType::kOktaSignOn};
+  size_t i = 0;
+  for (auto _ : state) {
+    const Request& r = in.requests[i];
+    c.id = r.id;
+    c.app_id = r.app;
+    c.user.id = r.user;
+    c.user.groups.resize(r.groups.size());
+    for (size_t g = 0; g < r.groups.size(); ++g) c.user.groups[g] = r.groups[g];
+    c.ip_chain.clear();
+    for (const std::string& ip : r.ips) {
+      absl::StatusOr<IpAddress> address = IpAddress::Parse(ip);
+      if (address.ok()) c.ip_chain.push_back(*address);
+    }
+    if (!r.country.empty() || !r.region.empty()) {
+      ContextGeo& geo = c.geo.emplace();
+      geo.country = r.country;
+      geo.region = r.region;
+    } else {
+      c.geo.reset();
+    }
+    c.asn = r.asn;
+    c.device.platform_type = r.platform;
+    c.device.os_type = r.os;
+    c.device.registered = r.registered < 0 ? std::nullopt : std::optional<bool>(r.registered == 1);
+    c.device.managed = r.managed < 0 ? std::nullopt : std::optional<bool>(r.managed == 1);
+    c.device.assurance.resize(r.assurance.size());
+    for (size_t a = 0; a < r.assurance.size(); ++a) c.device.assurance[a] = r.assurance[a];
+    c.risk_level = r.risk.empty() ? std::nullopt : ParseRiskLevel(r.risk);
+    c.behaviors.resize(r.behaviors.size());
+    for (size_t b = 0; b < r.behaviors.size(); ++b) c.behaviors[b] = r.behaviors[b];
+    c.auth_type = r.auth_type;
+    c.identity_provider_type = r.idp_type;
+    c.identity_provider_id = r.idp_id;
+    if (r.time.has_value()) {
+      c.time = absl::FromUnixSeconds(*r.time);
+    } else {
+      c.time.reset();
+    }
+    const Decision d = in.set->Evaluate(c, PolicyType::kOktaSignOn);
+    if (!SameRule(in.expected_rule[i], d.rule != nullptr ? d.rule->id.c_str() : nullptr)) {
+      state.SkipWithError("wrong rule");
+    }
+    benchmark::DoNotOptimize(d);
+    i = (i + 1) % in.requests.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CApiCxxFillAndEvaluate)->Arg(0)->Arg(10000);
+
 void BM_CApiEvaluateBuilder(benchmark::State& state) {
   const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
   if (!in.ok) return state.SkipWithError("inputs unavailable");
@@ -193,10 +260,11 @@ void BM_CApiEvaluateBuilder(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     const Request& r = in.requests[i];
+    // A gateway sets what the request has.
     verdict_context_reset(ctx);
     verdict_context_set_id(ctx, r.id.data(), r.id.size());
-    verdict_context_set_app(ctx, r.app.data(), r.app.size());
-    verdict_context_set_user_id(ctx, r.user.data(), r.user.size());
+    if (!r.app.empty()) verdict_context_set_app(ctx, r.app.data(), r.app.size());
+    if (!r.user.empty()) verdict_context_set_user_id(ctx, r.user.data(), r.user.size());
     for (const std::string& g : r.groups) verdict_context_add_group(ctx, g.data(), g.size());
     for (const std::string& ip : r.ips) verdict_context_add_ip(ctx, ip.data(), ip.size());
     if (!r.country.empty() || !r.region.empty()) {
@@ -204,18 +272,24 @@ void BM_CApiEvaluateBuilder(benchmark::State& state) {
                               r.region.size());
     }
     if (r.asn.has_value()) verdict_context_set_asn(ctx, *r.asn);
-    verdict_context_set_device_platform(ctx, r.platform.data(), r.platform.size(), r.os.data(),
-                                        r.os.size());
-    verdict_context_set_device_registered(ctx, r.registered);
-    verdict_context_set_device_managed(ctx, r.managed);
+    if (!r.platform.empty() || !r.os.empty()) {
+      verdict_context_set_device_platform(ctx, r.platform.data(), r.platform.size(), r.os.data(),
+                                          r.os.size());
+    }
+    if (r.registered >= 0) verdict_context_set_device_registered(ctx, r.registered);
+    if (r.managed >= 0) verdict_context_set_device_managed(ctx, r.managed);
     for (const std::string& a : r.assurance) {
       verdict_context_add_device_assurance(ctx, a.data(), a.size());
     }
-    verdict_context_set_risk(ctx, r.risk.data(), r.risk.size());
+    if (!r.risk.empty()) verdict_context_set_risk(ctx, r.risk.data(), r.risk.size());
     for (const std::string& b : r.behaviors) verdict_context_add_behavior(ctx, b.data(), b.size());
-    verdict_context_set_auth_type(ctx, r.auth_type.data(), r.auth_type.size());
-    verdict_context_set_identity_provider(ctx, r.idp_type.data(), r.idp_type.size(),
-                                          r.idp_id.data(), r.idp_id.size());
+    if (r.auth_type != "ANY") {
+      verdict_context_set_auth_type(ctx, r.auth_type.data(), r.auth_type.size());
+    }
+    if (r.idp_type != "OKTA" || !r.idp_id.empty()) {
+      verdict_context_set_identity_provider(ctx, r.idp_type.data(), r.idp_type.size(),
+                                            r.idp_id.data(), r.idp_id.size());
+    }
     if (r.time.has_value()) verdict_context_set_time(ctx, *r.time);
     if (verdict_evaluate(in.engine, ctx, VERDICT_POLICY_OKTA_SIGN_ON, result) != VERDICT_OK ||
         !SameRule(in.expected_rule[i], verdict_result_rule_id(result, 0))) {
@@ -247,6 +321,39 @@ void BM_CApiEvaluateJson(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<int64_t>(bytes));
 }
 BENCHMARK(BM_CApiEvaluateJson)->Arg(0)->Arg(10000);
+
+// Where the JSON path's time goes: ParseContext alone, and the decision
+// line alone (DecisionToJsonLine), on the same contexts.
+void BM_CApiJsonParseOnly(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  if (!in.ok) return state.SkipWithError("inputs unavailable");
+  size_t i = 0;
+  for (auto _ : state) {
+    absl::StatusOr<SignOnContext> c = ParseContext(in.json[i]);
+    if (!c.ok()) state.SkipWithError("parse failed");
+    benchmark::DoNotOptimize(c);
+    i = (i + 1) % in.json.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CApiJsonParseOnly)->Arg(0)->Arg(10000);
+
+void BM_CApiJsonFormatOnly(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  if (!in.ok) return state.SkipWithError("inputs unavailable");
+  std::vector<Decision> decisions;
+  for (const SignOnContext& c : in.contexts) {
+    decisions.push_back(in.set->Evaluate(c, PolicyType::kOktaSignOn));
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    std::string line = DecisionToJsonLine(in.contexts[i].id, decisions[i]);
+    benchmark::DoNotOptimize(line);
+    i = (i + 1) % decisions.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CApiJsonFormatOnly)->Arg(0)->Arg(10000);
 
 }  // namespace
 }  // namespace verdict

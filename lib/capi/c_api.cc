@@ -59,6 +59,13 @@ static_assert(static_cast<int>(verdict::Outcome::kNone) == VERDICT_OUTCOME_NONE 
 namespace verdict::capi {
 namespace {
 
+// Replaces `*out` with `value` in its own capacity. clear() + append() is a
+// bounds check and a copy; assign() goes through the general _M_replace.
+void Assign(std::string* out, std::string_view value) {
+  out->clear();
+  out->append(value.data(), value.size());
+}
+
 // A list of strings that keeps the strings it held: Clear() moves them to a
 // spare pool (moving a string does not allocate) and Add() takes one back and
 // assigns into its capacity, so refilling a list no longer than before, with
@@ -78,7 +85,7 @@ class StringList {
     } else {
       list_->push_back(std::move(spare_.back()));
       spare_.pop_back();
-      list_->back().assign(value.data(), value.size());
+      Assign(&list_->back(), value);
     }
   }
 
@@ -120,8 +127,8 @@ std::string_view View(const char* text, size_t len) {
 }
 
 void AssignUpper(std::string* out, std::string_view value) {
-  out->assign(value.data(), value.size());
-  absl::AsciiStrToUpper(out);
+  Assign(out, value);
+  for (char& ch : *out) ch = absl::ascii_toupper(static_cast<unsigned char>(ch));
 }
 
 std::string_view StatusMessage(const absl::Status& status) {
@@ -140,8 +147,22 @@ struct Served {
   std::vector<PolicyType> types;  // set->snapshot().Types()
 };
 
+std::atomic<uint64_t> next_engine_id{1};
+
 struct Engine {
+  // Unique for the life of the process (an address may be reused).
+  const uint64_t id = next_engine_id.fetch_add(1, std::memory_order_relaxed);
   std::atomic<std::shared_ptr<const Served>> served;
+  // Bumped (read-modify-write, so concurrent reloads form one release
+  // sequence) after each swap. A result holding the set of the current
+  // generation reuses it: one plain load instead of the atomic shared_ptr's
+  // lock and reference count, which every evaluating thread would write.
+  std::atomic<uint64_t> generation{0};
+
+  void Publish(std::shared_ptr<const Served> next) {
+    served.store(std::move(next), std::memory_order_release);
+    generation.fetch_add(1, std::memory_order_acq_rel);
+  }
 };
 
 // Loads and compiles a snapshot with its type list. The error names the
@@ -172,54 +193,72 @@ struct Context {
     error.assign(message.data(), message.size());
     return code;
   }
+  // Which groups of fields a setter has touched since the last Reset, so a
+  // reset clears only those (the rest of SignOnContext is never set by the
+  // builder and keeps its default).
+  enum Field : uint32_t {
+    kId = 1u << 0,
+    kPolicyTypes = 1u << 1,
+    kApp = 1u << 2,
+    kUser = 1u << 3,
+    kGroups = 1u << 4,
+    kProfile = 1u << 5,
+    kIpChain = 1u << 6,
+    kGeo = 1u << 7,
+    kAsn = 1u << 8,
+    kProxyType = 1u << 9,
+    kDevice = 1u << 10,
+    kAssurance = 1u << 11,
+    kRisk = 1u << 12,
+    kBehaviors = 1u << 13,
+    kAuthType = 1u << 14,
+    kIdentityProvider = 1u << 15,
+    kTime = 1u << 16,
+  };
+  uint32_t dirty = 0;
+
   void Reset() {
     SignOnContext& c = context;
-    c.id.clear();
-    c.policy_types.clear();
-    c.app_id.clear();
-    c.user.id.clear();
-    c.user.login.clear();
-    c.user.status.clear();
-    c.user.type.clear();
-    c.user.provider.assign("OKTA");
-    c.user.provider_id.clear();
-    groups.Clear();
-    c.user.profile.clear();
-    c.ip_chain.clear();
-    c.geo.reset();
-    c.asn.reset();
-    c.proxy_type.reset();
-    c.ip_service_categories.clear();
-    c.device.platform_type.clear();
-    c.device.os_type.clear();
-    c.device.registered.reset();
-    c.device.managed.reset();
-    c.device.remembered.reset();
-    c.device.rooted.reset();
-    c.device.trust_level.clear();
-    assurance.Clear();
-    c.risk_level.reset();
-    c.entity_risk.reset();
-    behaviors.Clear();
-    c.auth_type.assign("ANY");
-    c.identity_provider_type.assign("OKTA");
-    c.identity_provider_id.clear();
-    c.client_id.clear();
-    c.grant_type.clear();
-    c.scopes.clear();
-    c.login_identifier.clear();
-    c.session.created_at.reset();
-    c.session.last_activity.reset();
-    c.session.last_factor_verification.reset();
-    c.session.amr.clear();
-    c.time.reset();
-    c.threat_suspected.reset();
+    const uint32_t d = dirty;
+    if (d & kId) c.id.clear();
+    if (d & kPolicyTypes) c.policy_types.clear();
+    if (d & kApp) c.app_id.clear();
+    if (d & kUser) {
+      c.user.id.clear();
+      c.user.login.clear();
+      c.user.status.clear();
+      c.user.type.clear();
+    }
+    if (d & kGroups) groups.Clear();
+    if (d & kProfile) c.user.profile.clear();
+    if (d & kIpChain) c.ip_chain.clear();
+    if (d & kGeo) c.geo.reset();
+    if (d & kAsn) c.asn.reset();
+    if (d & kProxyType) c.proxy_type.reset();
+    if (d & kDevice) {
+      c.device.platform_type.clear();
+      c.device.os_type.clear();
+      c.device.registered.reset();
+      c.device.managed.reset();
+    }
+    if (d & kAssurance) assurance.Clear();
+    if (d & kRisk) c.risk_level.reset();
+    if (d & kBehaviors) behaviors.Clear();
+    if (d & kAuthType) c.auth_type.assign("ANY");
+    if (d & kIdentityProvider) {
+      c.identity_provider_type.assign("OKTA");
+      c.identity_provider_id.clear();
+    }
+    if (d & kTime) c.time.reset();
+    dirty = 0;
     error.clear();
   }
 };
 
 struct Result {
   std::shared_ptr<const Served> served;  // keeps the decisions' snapshot alive
+  uint64_t engine_id = 0;                // the engine and generation `served` came from
+  uint64_t generation = 0;
   std::array<Decision, kPolicyTypeCount> decisions;
   size_t count = 0;
   std::string context_id;
@@ -233,6 +272,7 @@ struct verdict_engine : verdict::capi::Engine {};
 struct verdict_context : verdict::capi::Context {};
 struct verdict_result : verdict::capi::Result {};
 
+using verdict::capi::Assign;
 using verdict::capi::AssignUpper;
 using verdict::capi::Av;
 using verdict::capi::View;
@@ -279,6 +319,7 @@ int SetTristate(verdict_context* context, int value,
     } else {
       slot = value == 1;
     }
+    c.dirty |= verdict_context::kDevice;
     return VERDICT_OK;
   });
 }
@@ -308,7 +349,7 @@ verdict_engine* verdict_engine_open(const char* snapshot_dir, char** error) {
       return nullptr;
     }
     auto* engine = new verdict_engine();
-    engine->served.store(*std::move(served));
+    engine->Publish(*std::move(served));
     return engine;
   } catch (const std::bad_alloc&) {
     verdict::capi::SetError(error, "out of memory");
@@ -331,7 +372,7 @@ int verdict_engine_reload(verdict_engine* engine, const char* snapshot_dir, char
       verdict::capi::SetError(error, verdict::capi::StatusMessage(served.status()));
       return snapshot_dir == nullptr ? VERDICT_ERR_ARGUMENT : VERDICT_ERR_SNAPSHOT;
     }
-    engine->served.store(*std::move(served), std::memory_order_release);
+    engine->Publish(*std::move(served));
     return VERDICT_OK;
   } catch (const std::bad_alloc&) {
     verdict::capi::SetError(error, "out of memory");
@@ -415,8 +456,10 @@ const char* verdict_context_errmsg(const verdict_context* context) {
 }
 
 int verdict_context_set_id(verdict_context* context, const char* id, size_t len) {
-  return StringSetter(context, id, len, "/id",
-                      [](verdict_context& c, std::string_view v) { c.context.id.assign(v); });
+  return StringSetter(context, id, len, "/id", [](verdict_context& c, std::string_view v) {
+    Assign(&c.context.id, v);
+    c.dirty |= verdict_context::kId;
+  });
 }
 
 int verdict_context_add_policy_type(verdict_context* context, int policy_type) {
@@ -426,41 +469,55 @@ int verdict_context_add_policy_type(verdict_context* context, int policy_type) {
                     absl::StrCat("/policyTypes: unknown policy type ", policy_type));
     }
     c.context.policy_types.push_back(static_cast<verdict::PolicyType>(policy_type));
+    c.dirty |= verdict_context::kPolicyTypes;
     return VERDICT_OK;
   });
 }
 
 int verdict_context_set_app(verdict_context* context, const char* app_id, size_t len) {
-  return StringSetter(context, app_id, len, "/app/id",
-                      [](verdict_context& c, std::string_view v) { c.context.app_id.assign(v); });
+  return StringSetter(context, app_id, len, "/app/id", [](verdict_context& c, std::string_view v) {
+    Assign(&c.context.app_id, v);
+    c.dirty |= verdict_context::kApp;
+  });
 }
 
 int verdict_context_set_user_id(verdict_context* context, const char* id, size_t len) {
-  return StringSetter(context, id, len, "/user/id",
-                      [](verdict_context& c, std::string_view v) { c.context.user.id.assign(v); });
+  return StringSetter(context, id, len, "/user/id", [](verdict_context& c, std::string_view v) {
+    Assign(&c.context.user.id, v);
+    c.dirty |= verdict_context::kUser;
+  });
 }
 
 int verdict_context_set_user_login(verdict_context* context, const char* login, size_t len) {
-  return StringSetter(
-      context, login, len, "/user/login",
-      [](verdict_context& c, std::string_view v) { c.context.user.login.assign(v); });
+  return StringSetter(context, login, len, "/user/login",
+                      [](verdict_context& c, std::string_view v) {
+                        Assign(&c.context.user.login, v);
+                        c.dirty |= verdict_context::kUser;
+                      });
 }
 
 int verdict_context_set_user_status(verdict_context* context, const char* status, size_t len) {
-  return StringSetter(
-      context, status, len, "/user/status",
-      [](verdict_context& c, std::string_view v) { AssignUpper(&c.context.user.status, v); });
+  return StringSetter(context, status, len, "/user/status",
+                      [](verdict_context& c, std::string_view v) {
+                        AssignUpper(&c.context.user.status, v);
+                        c.dirty |= verdict_context::kUser;
+                      });
 }
 
 int verdict_context_set_user_type(verdict_context* context, const char* type_id, size_t len) {
-  return StringSetter(
-      context, type_id, len, "/user/type",
-      [](verdict_context& c, std::string_view v) { c.context.user.type.assign(v); });
+  return StringSetter(context, type_id, len, "/user/type",
+                      [](verdict_context& c, std::string_view v) {
+                        Assign(&c.context.user.type, v);
+                        c.dirty |= verdict_context::kUser;
+                      });
 }
 
 int verdict_context_add_group(verdict_context* context, const char* group_id, size_t len) {
   return StringSetter(context, group_id, len, "/user/groups",
-                      [](verdict_context& c, std::string_view v) { c.groups.Add(v); });
+                      [](verdict_context& c, std::string_view v) {
+                        c.groups.Add(v);
+                        c.dirty |= verdict_context::kGroups;
+                      });
 }
 
 int verdict_context_set_user_profile(verdict_context* context, const char* key, size_t key_len,
@@ -470,7 +527,8 @@ int verdict_context_set_user_profile(verdict_context* context, const char* key, 
       return c.Fail(VERDICT_ERR_ARGUMENT, "/user/profile: NULL string");
     }
     std::string& slot = c.context.user.profile[std::string(View(key, key_len))];
-    slot.assign(View(value, value_len));
+    Assign(&slot, View(value, value_len));
+    c.dirty |= verdict_context::kProfile;
     return VERDICT_OK;
   });
 }
@@ -487,6 +545,7 @@ int verdict_context_add_ip(verdict_context* context, const char* ip, size_t len)
                     absl::StrCat("/ipChain/", index, ": ", address.status().message()));
     }
     c.context.ip_chain.push_back(*address);
+    c.dirty |= verdict_context::kIpChain;
     return VERDICT_OK;
   });
 }
@@ -520,6 +579,7 @@ int verdict_context_add_ip_list(verdict_context* context, const char* list, size
       if (comma == std::string_view::npos) break;
       rest.remove_prefix(comma + 1);
     }
+    c.dirty |= verdict_context::kIpChain;
     return VERDICT_OK;
   });
 }
@@ -541,6 +601,7 @@ int verdict_context_set_geo(verdict_context* context, const char* country, size_
     } else if (geo.country.empty() && dash != std::string::npos) {
       geo.country.assign(geo.region, 0, dash);
     }
+    c.dirty |= verdict_context::kGeo;
     return VERDICT_OK;
   });
 }
@@ -548,6 +609,7 @@ int verdict_context_set_geo(verdict_context* context, const char* country, size_
 int verdict_context_set_asn(verdict_context* context, uint32_t asn) {
   return Setter(context, [&](verdict_context& c) {
     c.context.asn = asn;
+    c.dirty |= verdict_context::kAsn;
     return VERDICT_OK;
   });
 }
@@ -565,6 +627,7 @@ int verdict_context_set_proxy_type(verdict_context* context, const char* proxy_t
       return c.Fail(VERDICT_ERR_CONTEXT, absl::StrCat("/proxyType: unknown proxy type \"", Av(v),
                                                       "\" (expected TOR, ANONYMIZER or null)"));
     }
+    c.dirty |= verdict_context::kProxyType;
     return VERDICT_OK;
   });
 }
@@ -578,6 +641,7 @@ int verdict_context_set_device_platform(verdict_context* context, const char* pl
     AssignUpper(&c.context.device.platform_type, View(platform_type, type_len));
     AssignUpper(&c.context.device.os_type, View(os, os_len));
     if (c.context.device.os_type == "OSX") c.context.device.os_type.assign("MACOS");
+    c.dirty |= verdict_context::kDevice;
     return VERDICT_OK;
   });
 }
@@ -594,7 +658,10 @@ int verdict_context_set_device_managed(verdict_context* context, int managed) {
 int verdict_context_add_device_assurance(verdict_context* context, const char* policy_id,
                                          size_t len) {
   return StringSetter(context, policy_id, len, "/device/assurance",
-                      [](verdict_context& c, std::string_view v) { c.assurance.Add(v); });
+                      [](verdict_context& c, std::string_view v) {
+                        c.assurance.Add(v);
+                        c.dirty |= verdict_context::kAssurance;
+                      });
 }
 
 int verdict_context_set_risk(verdict_context* context, const char* level, size_t len) {
@@ -611,13 +678,17 @@ int verdict_context_set_risk(verdict_context* context, const char* level, size_t
                                                       "\" (expected LOW, MEDIUM or HIGH)"));
     }
     c.context.risk_level = parsed;
+    c.dirty |= verdict_context::kRisk;
     return VERDICT_OK;
   });
 }
 
 int verdict_context_add_behavior(verdict_context* context, const char* behavior, size_t len) {
   return StringSetter(context, behavior, len, "/behaviors",
-                      [](verdict_context& c, std::string_view v) { c.behaviors.Add(v); });
+                      [](verdict_context& c, std::string_view v) {
+                        c.behaviors.Add(v);
+                        c.dirty |= verdict_context::kBehaviors;
+                      });
 }
 
 int verdict_context_set_auth_type(verdict_context* context, const char* auth_type, size_t len) {
@@ -628,6 +699,7 @@ int verdict_context_set_auth_type(verdict_context* context, const char* auth_typ
                         } else {
                           AssignUpper(&c.context.auth_type, v);
                         }
+                        c.dirty |= verdict_context::kAuthType;
                       });
 }
 
@@ -643,7 +715,8 @@ int verdict_context_set_identity_provider(verdict_context* context, const char* 
     } else {
       AssignUpper(&c.context.identity_provider_type, t);
     }
-    c.context.identity_provider_id.assign(View(idp_id, id_len));
+    Assign(&c.context.identity_provider_id, View(idp_id, id_len));
+    c.dirty |= verdict_context::kIdentityProvider;
     return VERDICT_OK;
   });
 }
@@ -651,6 +724,7 @@ int verdict_context_set_identity_provider(verdict_context* context, const char* 
 int verdict_context_set_time(verdict_context* context, int64_t unix_seconds) {
   return Setter(context, [&](verdict_context& c) {
     c.context.time = absl::FromUnixSeconds(unix_seconds);
+    c.dirty |= verdict_context::kTime;
     return VERDICT_OK;
   });
 }
@@ -674,11 +748,17 @@ int verdict_evaluate(verdict_engine* engine, const verdict_context* context, int
     return VERDICT_ERR_ARGUMENT;
   }
   try {
-    // Copy-assigning a shared_ptr swaps reference counts: no allocation.
-    result->served = engine->served.load(std::memory_order_acquire);
+    // The engine's current set, reloaded only when a reload has published a
+    // new one since this result last looked (no allocation either way).
+    const uint64_t generation = engine->generation.load(std::memory_order_acquire);
+    if (result->engine_id != engine->id || result->generation != generation) {
+      result->served = engine->served.load(std::memory_order_acquire);
+      result->engine_id = engine->id;
+      result->generation = generation;
+    }
     const verdict::CompiledPolicySet& set = *result->served->set;
     const verdict::SignOnContext& ctx = context->context;
-    result->context_id.assign(ctx.id);
+    Assign(&result->context_id, ctx.id);
     if (policy_type != VERDICT_POLICY_ALL) {
       result->decisions[0] = set.Evaluate(ctx, static_cast<verdict::PolicyType>(policy_type));
       result->count = 1;

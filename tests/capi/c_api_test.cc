@@ -257,17 +257,22 @@ bool Fill(const verdict::SignOnContext& c, verdict_context* ctx) {
       (c.time.has_value() && absl::ToUnixNanos(*c.time) % 1000000000 != 0)) {
     return false;
   }
+  // Only what the context has, as a gateway would: whatever an earlier
+  // context set must be gone after the reset.
   const auto set = [](int status) { EXPECT_EQ(status, VERDICT_OK); };
+  const auto str = [&](auto setter, const std::string& v) {
+    if (!v.empty()) set(setter(ctx, v.data(), v.size()));
+  };
   set(verdict_context_reset(ctx));
-  set(verdict_context_set_id(ctx, c.id.data(), c.id.size()));
+  str(verdict_context_set_id, c.id);
   for (verdict::PolicyType t : c.policy_types) {
     set(verdict_context_add_policy_type(ctx, static_cast<int>(t)));
   }
-  set(verdict_context_set_app(ctx, c.app_id.data(), c.app_id.size()));
-  set(verdict_context_set_user_id(ctx, c.user.id.data(), c.user.id.size()));
-  set(verdict_context_set_user_login(ctx, c.user.login.data(), c.user.login.size()));
-  set(verdict_context_set_user_status(ctx, c.user.status.data(), c.user.status.size()));
-  set(verdict_context_set_user_type(ctx, c.user.type.data(), c.user.type.size()));
+  str(verdict_context_set_app, c.app_id);
+  str(verdict_context_set_user_id, c.user.id);
+  str(verdict_context_set_user_login, c.user.login);
+  str(verdict_context_set_user_status, c.user.status);
+  str(verdict_context_set_user_type, c.user.type);
   for (const std::string& g : c.user.groups)
     set(verdict_context_add_group(ctx, g.data(), g.size()));
   for (const auto& [key, value] : c.user.profile) {
@@ -287,12 +292,17 @@ bool Fill(const verdict::SignOnContext& c, verdict_context* ctx) {
         *c.proxy_type == verdict::ProxyType::kNone ? "" : verdict::ProxyTypeName(*c.proxy_type);
     set(verdict_context_set_proxy_type(ctx, name.data(), name.size()));
   }
-  set(verdict_context_set_device_platform(ctx, c.device.platform_type.data(),
-                                          c.device.platform_type.size(), c.device.os_type.data(),
-                                          c.device.os_type.size()));
-  const auto tri = [](const std::optional<bool>& b) { return b.has_value() ? (*b ? 1 : 0) : -1; };
-  set(verdict_context_set_device_registered(ctx, tri(c.device.registered)));
-  set(verdict_context_set_device_managed(ctx, tri(c.device.managed)));
+  if (!c.device.platform_type.empty() || !c.device.os_type.empty()) {
+    set(verdict_context_set_device_platform(ctx, c.device.platform_type.data(),
+                                            c.device.platform_type.size(), c.device.os_type.data(),
+                                            c.device.os_type.size()));
+  }
+  if (c.device.registered.has_value()) {
+    set(verdict_context_set_device_registered(ctx, *c.device.registered ? 1 : 0));
+  }
+  if (c.device.managed.has_value()) {
+    set(verdict_context_set_device_managed(ctx, *c.device.managed ? 1 : 0));
+  }
   for (const std::string& a : c.device.assurance) {
     set(verdict_context_add_device_assurance(ctx, a.data(), a.size()));
   }
@@ -302,10 +312,12 @@ bool Fill(const verdict::SignOnContext& c, verdict_context* ctx) {
   }
   for (const std::string& b : c.behaviors)
     set(verdict_context_add_behavior(ctx, b.data(), b.size()));
-  set(verdict_context_set_auth_type(ctx, c.auth_type.data(), c.auth_type.size()));
-  set(verdict_context_set_identity_provider(
-      ctx, c.identity_provider_type.data(), c.identity_provider_type.size(),
-      c.identity_provider_id.data(), c.identity_provider_id.size()));
+  if (c.auth_type != "ANY") str(verdict_context_set_auth_type, c.auth_type);
+  if (c.identity_provider_type != "OKTA" || !c.identity_provider_id.empty()) {
+    set(verdict_context_set_identity_provider(
+        ctx, c.identity_provider_type.data(), c.identity_provider_type.size(),
+        c.identity_provider_id.data(), c.identity_provider_id.size()));
+  }
   if (c.time.has_value()) set(verdict_context_set_time(ctx, absl::ToUnixSeconds(*c.time)));
   return true;
 }
@@ -387,6 +399,53 @@ TEST(CApiTest, BuilderEvaluatesOneTypeAndHeaderChains) {
   // The JSON path's OKTA_SIGN_ON line is the builder's.
   EXPECT_EQ(Freed(verdict_result_json(result.get(), 0)).str() + "\n",
             first_line.substr(0, first_line.find('\n') + 1));
+}
+
+// A reset context decides as {} does, whatever was set before.
+TEST(CApiTest, ResetForgetsEveryField) {
+  EnginePtr engine = Open(kOrg);
+  ASSERT_NE(engine, nullptr);
+  ContextPtr ctx(verdict_context_new());
+  ResultPtr result(verdict_result_new());
+  const auto decisions = [&] {
+    EXPECT_EQ(verdict_evaluate(engine.get(), ctx.get(), VERDICT_POLICY_ALL, result.get()),
+              VERDICT_OK);
+    std::string out;
+    for (size_t i = 0; i < verdict_result_count(result.get()); ++i) {
+      out += Freed(verdict_result_json(result.get(), i)).str() + "\n";
+    }
+    return out;
+  };
+  const std::string empty = decisions();
+  EXPECT_EQ(empty, EvaluateJson(engine.get(), "{}"));
+  // Every setter, with values that change decisions in the fixture org
+  // (a blocklisted address, quarantine group, HIGH risk, ...).
+  const std::string xff = "203.0.113.235, 192.0.2.10";
+  ASSERT_EQ(verdict_context_set_id(ctx.get(), "x", 1), VERDICT_OK);
+  ASSERT_EQ(verdict_context_add_policy_type(ctx.get(), VERDICT_POLICY_PASSWORD), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_app(ctx.get(), "0oa1", 4), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_user_id(ctx.get(), "00uKim000000000000g7", 20), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_user_login(ctx.get(), "kim@acme.example", 16), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_user_status(ctx.get(), "suspended", 9), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_user_type(ctx.get(), "oty1", 4), VERDICT_OK);
+  ASSERT_EQ(verdict_context_add_group(ctx.get(), "00gQuarantine00000g7", 20), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_user_profile(ctx.get(), "department", 10, "Sales", 5), VERDICT_OK);
+  ASSERT_EQ(verdict_context_add_ip_list(ctx.get(), xff.data(), xff.size()), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_geo(ctx.get(), "AU", 2, "NSW", 3), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_asn(ctx.get(), 64496), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_proxy_type(ctx.get(), "TOR", 3), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_device_platform(ctx.get(), "MOBILE", 6, "IOS", 3), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_device_registered(ctx.get(), 1), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_device_managed(ctx.get(), 0), VERDICT_OK);
+  ASSERT_EQ(verdict_context_add_device_assurance(ctx.get(), "dae1", 4), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_risk(ctx.get(), "HIGH", 4), VERDICT_OK);
+  ASSERT_EQ(verdict_context_add_behavior(ctx.get(), "New IP", 6), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_auth_type(ctx.get(), "RADIUS", 6), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_identity_provider(ctx.get(), "IDP", 3, "0oaIdp", 6), VERDICT_OK);
+  ASSERT_EQ(verdict_context_set_time(ctx.get(), 1795953600), VERDICT_OK);
+  ASSERT_NE(decisions(), empty);
+  ASSERT_EQ(verdict_context_reset(ctx.get()), VERDICT_OK);
+  EXPECT_EQ(decisions(), empty);
 }
 
 // After a warm-up, reset + fill + evaluate + accessors allocate nothing.
