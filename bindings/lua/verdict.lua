@@ -25,6 +25,7 @@ int verdict_engine_reload(verdict_engine* engine, const char* snapshot_dir, char
 char* verdict_evaluate_json(verdict_engine* engine, const char* context_json, size_t len);
 void verdict_free(void* p);
 void verdict_engine_close(verdict_engine* engine);
+char* verdict_engine_warnings(verdict_engine* engine);
 int verdict_policy_type_from_name(const char* name, size_t len);
 const char* verdict_outcome_name(int outcome);
 verdict_context* verdict_context_new(void);
@@ -101,6 +102,16 @@ function Engine:reload(snapshot_dir)
   local status = lib.verdict_engine_reload(self.handle, snapshot_dir or self.snapshot_dir, box)
   if status ~= 0 then return nil, take_error(box) end
   return true
+end
+
+-- The served snapshot's warnings ("file: pointer: message" lines), a string
+-- ("" when there are none).
+function Engine:warnings()
+  local out = lib.verdict_engine_warnings(self.handle)
+  if out == C_NULL then return nil, "out of memory" end
+  local text = ffi.string(out)
+  lib.verdict_free(out)
+  return text
 end
 
 -- The JSON path: a §2 context as JSON in, the §3 lines out (a string with one

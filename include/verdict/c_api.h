@@ -123,6 +123,13 @@ VERDICT_EXPORT char* verdict_evaluate_json(verdict_engine* engine, const char* c
 /* Frees a string this API returned (and `*error` strings). NULL is a no-op. */
 VERDICT_EXPORT void verdict_free(void* p);
 
+/* The warnings of the snapshot the engine currently serves (dangling ids,
+ * expressions that do not compile, ...), one per line as "file: pointer:
+ * message", or "" when there are none; what `policy-sim eval` prints as
+ * "warning: ..." on stderr. NULL for a NULL engine or when memory ran out.
+ * The caller frees it with verdict_free. Thread-safe. */
+VERDICT_EXPORT char* verdict_engine_warnings(verdict_engine* engine);
+
 /* Frees the engine. Results still holding decisions keep their snapshot
  * alive until they are freed or reused. NULL is a no-op. The caller makes
  * sure no other thread is using the engine. */
@@ -291,6 +298,15 @@ VERDICT_EXPORT const char* verdict_result_actions_json(const verdict_result* res
 /* The decision as one §3 line (no newline), with the context's id as given
  * to verdict_evaluate. Allocates; free with verdict_free. NULL out of range. */
 VERDICT_EXPORT char* verdict_result_json(const verdict_result* result, size_t i);
+
+/* The combined Identity Engine outcome (the global session policy and the
+ * app sign-in policy together: DENY if either denies, else CHALLENGE if
+ * either challenges, else ALLOW — docs/semantics.md Part A §A1.6), when the
+ * result holds both an OKTA_SIGN_ON and an ACCESS_POLICY decision (evaluate
+ * with VERDICT_POLICY_ALL and both types); VERDICT_OUTCOME_NONE when either
+ * side decided nothing; -1 when the result does not hold both or the
+ * context has no app (as `policy-sim eval` adds "combined" only then). */
+VERDICT_EXPORT int verdict_result_combined_outcome(const verdict_result* result);
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -33,6 +33,7 @@
 #include "verdict/ip_address.h"
 #include "verdict/issue.h"
 #include "verdict/policy_type.h"
+#include "verdict/session.h"
 
 #ifndef VERDICT_VERSION_STRING
 #error "VERDICT_VERSION_STRING is defined by CMakeLists.txt from project(VERSION)"
@@ -145,6 +146,7 @@ std::string_view StatusMessage(const absl::Status& status) {
 struct Served {
   std::shared_ptr<const CompiledPolicySet> set;
   std::vector<PolicyType> types;  // set->snapshot().Types()
+  std::string warnings;           // the load's and compile's, one per line
 };
 
 std::atomic<uint64_t> next_engine_id{1};
@@ -169,11 +171,15 @@ struct Engine {
 // file and JSON pointer (LoadAndCompile's status).
 absl::StatusOr<std::shared_ptr<const Served>> Load(const char* snapshot_dir) {
   if (snapshot_dir == nullptr) return absl::InvalidArgumentError("snapshot_dir is NULL");
+  IssueList issues;
   absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set =
-      LoadAndCompile(snapshot_dir, nullptr);
+      LoadAndCompile(snapshot_dir, &issues);
   if (!set.ok()) return set.status();
   auto served = std::make_shared<Served>();
   served->types = (*set)->snapshot().Types();
+  for (const Issue& issue : issues) {
+    if (!issue.is_error()) absl::StrAppend(&served->warnings, issue.ToString(), "\n");
+  }
   served->set = *std::move(set);
   return std::shared_ptr<const Served>(std::move(served));
 }
@@ -262,6 +268,7 @@ struct Result {
   std::array<Decision, kPolicyTypeCount> decisions;
   size_t count = 0;
   std::string context_id;
+  bool has_app = false;  // the combined outcome needs an app
 
   const Decision* At(size_t i) const { return i < count ? &decisions[i] : nullptr; }
 };
@@ -405,6 +412,17 @@ char* verdict_evaluate_json(verdict_engine* engine, const char* context_json, si
     return verdict::capi::CopyOut(out);
   } catch (...) {
     return verdict::capi::CopyOut("{\"error\": \"internal error\"}\n");
+  }
+}
+
+char* verdict_engine_warnings(verdict_engine* engine) {
+  if (engine == nullptr) return nullptr;
+  try {
+    const std::shared_ptr<const verdict::capi::Served> served =
+        engine->served.load(std::memory_order_acquire);
+    return verdict::capi::CopyOut(served->warnings);
+  } catch (...) {
+    return nullptr;
   }
 }
 
@@ -759,6 +777,7 @@ int verdict_evaluate(verdict_engine* engine, const verdict_context* context, int
     const verdict::CompiledPolicySet& set = *result->served->set;
     const verdict::SignOnContext& ctx = context->context;
     Assign(&result->context_id, ctx.id);
+    result->has_app = !ctx.app_id.empty();
     if (policy_type != VERDICT_POLICY_ALL) {
       result->decisions[0] = set.Evaluate(ctx, static_cast<verdict::PolicyType>(policy_type));
       result->count = 1;
@@ -831,6 +850,19 @@ const char* verdict_result_actions_json(const verdict_result* result, size_t i) 
   const verdict::Decision* d = DecisionAt(result, i);
   if (d == nullptr || d->rule == nullptr) return nullptr;
   return d->rule->actions_json.empty() ? "{}" : d->rule->actions_json.c_str();
+}
+
+int verdict_result_combined_outcome(const verdict_result* result) {
+  if (result == nullptr || !result->has_app) return -1;
+  const verdict::Decision* global_session = nullptr;
+  const verdict::Decision* app = nullptr;
+  for (size_t i = 0; i < result->count; ++i) {
+    const verdict::Decision& d = result->decisions[i];
+    if (d.type == verdict::PolicyType::kOktaSignOn) global_session = &d;
+    if (d.type == verdict::PolicyType::kAccessPolicy) app = &d;
+  }
+  if (global_session == nullptr || app == nullptr) return -1;
+  return static_cast<int>(verdict::CombineIdentityEngineOutcome(*global_session, *app));
 }
 
 char* verdict_result_json(const verdict_result* result, size_t i) {

@@ -20,6 +20,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "tests/support/alloc_counter.h"
 #include "tests/support/subprocess.h"
 #include "verdict/context.h"
@@ -148,6 +149,14 @@ TEST(CApiTest, EvaluateJsonPrintsWhatPolicySimEvalPrints) {
   std::string api;
   for (const std::string& line : FixtureLines()) api += EvaluateJson(engine.get(), line);
   EXPECT_EQ(api, cli.out);
+  // The snapshot's warnings are those the CLI prints on stderr.
+  std::string want_warnings;
+  for (const std::string& line : verdict_test::Lines(cli.err)) {
+    if (line.rfind("warning: ", 0) == 0) want_warnings += line.substr(9) + "\n";
+  }
+  EXPECT_FALSE(want_warnings.empty()) << "the fixture org has warnings (a priority tie)";
+  EXPECT_EQ(Freed(verdict_engine_warnings(engine.get())).str(), want_warnings);
+  EXPECT_EQ(verdict_engine_warnings(nullptr), nullptr);
   // The fixtures include combined Identity Engine lines; both paths print them.
   EXPECT_THAT(api, HasSubstr("\"combined\": "));
 }
@@ -335,6 +344,7 @@ TEST(CApiTest, BuilderDecidesFixtureContextsAsTheEngine) {
   ResultPtr result(verdict_result_new());
   int compared = 0;
   int skipped = 0;
+  int combined_compared = 0;
   for (const std::string& line : FixtureLines()) {
     absl::StatusOr<verdict::SignOnContext> c = verdict::ParseContext(line);
     ASSERT_TRUE(c.ok()) << line;
@@ -372,11 +382,33 @@ TEST(CApiTest, BuilderDecidesFixtureContextsAsTheEngine) {
       EXPECT_EQ(zone == nullptr ? "" : std::string(zone),
                 want.blocked && want.blocking_zone != nullptr ? want.blocking_zone->id : "");
     }
+    // The combined outcome is the one the JSON path (the CLI) prints.
+    const int combined = verdict_result_combined_outcome(result.get());
+    const nlohmann::json* printed = nullptr;
+    nlohmann::json lines = nlohmann::json::array();
+    for (const std::string& l : verdict_test::Lines(EvaluateJson(engine.get(), line))) {
+      lines.push_back(nlohmann::json::parse(l));
+    }
+    for (const nlohmann::json& l : lines) {
+      if (l.contains("combined")) printed = &l["combined"]["outcome"];
+    }
+    // Both types evaluated for a context with an app, exactly when the JSON
+    // path prints "combined".
+    if (printed == nullptr) {
+      EXPECT_EQ(combined, -1) << line;
+    } else {
+      const char* name = verdict_outcome_name(combined);
+      EXPECT_EQ(name == nullptr ? std::string("<none>") : std::string(name),
+                printed->is_null() ? std::string() : printed->get<std::string>())
+          << line;
+      ++combined_compared;
+    }
     ++compared;
   }
   // Most fixture contexts are expressible; the rest use session, OAuth or
   // ITP fields the builder leaves to the JSON path.
   EXPECT_GT(compared, 200) << "skipped " << skipped;
+  EXPECT_GT(combined_compared, 0);
 }
 
 TEST(CApiTest, BuilderEvaluatesOneTypeAndHeaderChains) {

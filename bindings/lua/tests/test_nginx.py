@@ -155,6 +155,9 @@ def gateway():
         shutil.rmtree(work, ignore_errors=True)
         # Any Lua error in a worker is a failure, even if requests passed.
         assert "[error]" not in log, log
+        # Each worker logged the snapshot's warnings (the fixture org has a
+        # priority tie) through engine:warnings().
+        assert "verdict: snapshot warnings:" in log and "/priority: priority" in log, log
 
 
 def test_statuses_and_headers_are_policy_sim_decisions(gateway):

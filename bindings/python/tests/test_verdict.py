@@ -54,6 +54,15 @@ def test_evaluate_decides_every_fixture_context_as_policy_sim_eval(engine):
         assert g == w
 
 
+def test_warnings_are_those_policy_sim_prints(engine):
+    run = subprocess.run([POLICY_SIM, "eval", "--snapshot", str(ORG), "--contexts", "-"],
+                         input="", capture_output=True, text=True, check=True)
+    want = [line[len("warning: "):] for line in run.stderr.splitlines()
+            if line.startswith("warning: ")]
+    assert want, "the fixture org has warnings"
+    assert engine.warnings() == want
+
+
 def test_evaluate_json_is_byte_identical_to_policy_sim_eval(engine):
     want = policy_sim_eval(ORG, CONTEXTS)
     assert "".join(engine.evaluate_json(line) for line in context_lines()) == want

@@ -56,6 +56,7 @@ class _Lib:
         proto("verdict_engine_open", c_void_p, c_char_p, ctypes.POINTER(out_str))
         proto("verdict_engine_reload", c_int, c_void_p, c_char_p, ctypes.POINTER(out_str))
         proto("verdict_evaluate_json", out_str, c_void_p, c_char_p, c_size_t)
+        proto("verdict_engine_warnings", out_str, c_void_p)
         proto("verdict_free", None, c_void_p)
         proto("verdict_engine_close", None, c_void_p)
         proto("verdict_policy_type_from_name", c_int, c_char_p, c_size_t)
@@ -143,6 +144,11 @@ class Engine:
 
     def __exit__(self, *exc):
         self.close()
+
+    def warnings(self):
+        """The served snapshot's warnings ("file: pointer: message"), a list."""
+        text = self._lib.take(self._lib.verdict_engine_warnings(self._handle))
+        return [line for line in (text or "").splitlines() if line]
 
     def reload(self, snapshot_dir=None):
         """Swaps in a newly compiled snapshot (default: the same directory).
