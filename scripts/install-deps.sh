@@ -5,7 +5,7 @@
 #   scripts/install-deps.sh          build + demo (scripts/demo.sh)
 #   scripts/install-deps.sh --test   also the runtimes the bindings are tested
 #                                    against (scripts/test.sh): nginx with the
-#                                    lua module, pytest, wrk, curl
+#                                    lua module, pytest, wrk, curl, Go (cgo)
 set -euo pipefail
 
 PACKAGES=(
@@ -19,7 +19,7 @@ PACKAGES=(
 )
 TEST_PACKAGES=(
   nginx libnginx-mod-http-lua lua-resty-core lua-resty-lrucache
-  python3-pytest wrk curl
+  python3-pytest wrk curl golang-go
 )
 for arg in "$@"; do
   case "${arg}" in

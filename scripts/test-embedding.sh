@@ -68,7 +68,8 @@ else
 fi
 if command -v go >/dev/null 2>&1; then
   (cd docs/examples/go && PKG_CONFIG_PATH="${prefix}/lib/pkgconfig" \
-     LD_LIBRARY_PATH="${prefix}/lib" GO111MODULE=off go run main.go "${root}/fixtures/org")
+     LD_LIBRARY_PATH="${prefix}/lib" GO111MODULE=off GOCACHE="${tmp}/gocache" \
+     GOPATH="${tmp}/gopath" go run main.go "${root}/fixtures/org")
 else
   echo "go not installed: Go example skipped"
 fi

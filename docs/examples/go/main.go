@@ -1,7 +1,7 @@
 // Decide from Go through the C API with cgo; pkg-config finds libverdict.
-// docs/embedding.md shows this file; scripts/test.sh builds and runs it when
-// a Go toolchain is installed:
-//   PKG_CONFIG_PATH=/opt/verdict/lib/pkgconfig go run main.go fixtures/org
+// docs/embedding.md shows this file; scripts/test.sh builds and runs it:
+//
+//	PKG_CONFIG_PATH=/opt/verdict/lib/pkgconfig go run main.go fixtures/org
 package main
 
 /*
