@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian packages Verdict needs to build and test. Skips apt
-# entirely when every package is already installed, so repeat runs are fast.
+# Installs the Debian packages Verdict needs to build (and, with --test, to
+# run every test). Skips apt entirely when every package is already
+# installed, so repeat runs are fast.
+#   scripts/install-deps.sh          build + demo (scripts/demo.sh)
+#   scripts/install-deps.sh --test   also the runtimes the bindings are tested
+#                                    against (scripts/test.sh): nginx with the
+#                                    lua module, pytest, wrk, curl, Go (cgo)
 set -euo pipefail
 
 PACKAGES=(
@@ -12,6 +17,19 @@ PACKAGES=(
   libsimdjson-dev
   clang libclang-rt-14-dev
 )
+TEST_PACKAGES=(
+  nginx libnginx-mod-http-lua lua-resty-core lua-resty-lrucache
+  python3-pytest wrk curl golang-go
+)
+for arg in "$@"; do
+  case "${arg}" in
+    --test) PACKAGES+=("${TEST_PACKAGES[@]}") ;;
+    *)
+      echo "usage: scripts/install-deps.sh [--test]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs dependencies, builds, and runs every test: the suite in build/,
-# the installed CMake package consumed by tests/cmake_package, the suite again
+# the installed CMake package consumed by tests/cmake_package, the shared
+# library and the C API from C (pkg-config), Python, Rust and LuaJIT in nginx
+# (bindings/, docs/embedding.md), the suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, the
 # expression fuzzer for a bounded time, and the benchmarks once as a smoke
 # test. Exits non-zero on the first failure.
@@ -12,7 +14,7 @@ jobs="${JOBS:-2}"
 step() { printf '\n==> %s\n' "$*"; }
 
 step "dependencies"
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --test
 
 step "build (build/)"
 bash scripts/build.sh
@@ -35,6 +37,17 @@ if ldd "${tmp}/consumer/verdict_consumer" | grep -E 'libcurl|libsimdjson|libz\.s
   exit 1
 fi
 "${tmp}/consumer/verdict_tools_consumer"
+# The same example through libverdict.so (the exported C++ API) and the C
+# example through the CMake package.
+LD_LIBRARY_PATH="${tmp}/prefix/lib" "${tmp}/consumer/verdict_shared_consumer" fixtures/org |
+  grep -q '"policyType": "OKTA_SIGN_ON"'
+LD_LIBRARY_PATH="${tmp}/prefix/lib" "${tmp}/consumer/verdict_c_consumer" fixtures/org \
+  00uMia000000000000g7 00gLegacyApps00000g7 192.0.2.99
+
+# The C API and its bindings against the installed prefix (own script, so it
+# can be run alone: scripts/test-embedding.sh PREFIX).
+chmod 755 "${tmp}"
+bash scripts/test-embedding.sh "${tmp}/prefix"
 
 step "build (build-asan/, ASan + UBSan)"
 bash scripts/build.sh --sanitize

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "verdict/export.h"
 #include "verdict/ip_address.h"
 #include "verdict/policy_type.h"
 
@@ -112,7 +113,7 @@ struct SignOnContext {
 // Parses one context object (docs/interfaces.md §2). On failure the status
 // message names the JSON pointer ("/ipChain/1: invalid IPv4 address ...").
 // Unknown fields are ignored. Never throws.
-absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text);
+VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text);
 
 }  // namespace verdict
 

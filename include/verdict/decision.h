@@ -14,15 +14,16 @@
 #include <vector>
 
 #include "verdict/context.h"
+#include "verdict/export.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
 
 enum class Outcome { kNone, kAllow, kDeny, kChallenge };
-std::string_view OutcomeName(Outcome outcome);  // "ALLOW", "DENY", "CHALLENGE", ""
+VERDICT_EXPORT std::string_view OutcomeName(Outcome outcome);  // "ALLOW", "DENY", "CHALLENGE", ""
 
 // True for the types whose decision carries an access outcome (Part A §A3).
-bool TypeHasOutcome(PolicyType type);
+VERDICT_EXPORT bool TypeHasOutcome(PolicyType type);
 
 struct Decision {
   PolicyType type = PolicyType::kOktaSignOn;
@@ -136,14 +137,15 @@ enum class DecisionJsonForm {
 
 // `decision` in `form`, without a trailing newline. `context_id` is the
 // "id" of kEvalLine (unused by the other forms).
-std::string DecisionToJson(const Decision& decision, DecisionJsonForm form,
-                           std::string_view context_id = {});
+VERDICT_EXPORT std::string DecisionToJson(const Decision& decision, DecisionJsonForm form,
+                                          std::string_view context_id = {});
 
 // DecisionToJson(decision, DecisionJsonForm::kEvalLine, context_id).
-std::string DecisionToJsonLine(std::string_view context_id, const Decision& decision);
+VERDICT_EXPORT std::string DecisionToJsonLine(std::string_view context_id,
+                                              const Decision& decision);
 
 // A human-readable multi-line rendering of a trace, for --explain.
-std::string TraceToText(const Trace& trace);
+VERDICT_EXPORT std::string TraceToText(const Trace& trace);
 
 }  // namespace verdict
 

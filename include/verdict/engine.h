@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
+#include "verdict/export.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
@@ -26,7 +27,7 @@ class ReferenceEvaluator;
 
 // An immutable compiled policy set. Safe for concurrent use by any number of
 // threads; not copyable (share it through the shared_ptr Compile returns).
-class CompiledPolicySet {
+class VERDICT_EXPORT CompiledPolicySet {
  public:
   ~CompiledPolicySet();
   CompiledPolicySet(const CompiledPolicySet&) = delete;
@@ -69,19 +70,19 @@ class CompiledPolicySet {
 // condition never matches. Fails (InvalidArgument) only on a snapshot the
 // engine cannot represent faithfully; the loader has already rejected
 // malformed input. Cost: linear in the snapshot (see docs/performance.md).
-absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot,
-                                                                 IssueList* issues);
+VERDICT_EXPORT absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot,
+                                                                                IssueList* issues);
 // The same, discarding warnings.
-absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot);
+VERDICT_EXPORT absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot);
 
 // LoadSnapshot then Compile: every issue of both goes to `issues` (may be
 // null). The error of whichever failed (file + JSON pointer), else the set.
-absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> LoadAndCompile(
+VERDICT_EXPORT absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> LoadAndCompile(
     std::string_view directory, IssueList* issues, const LoadOptions& options = {});
 
 // Holds the current compiled set for embedders and swaps in new ones without
 // blocking evaluators (hot reload). Thread-safe.
-class Engine {
+class VERDICT_EXPORT Engine {
  public:
   Engine() = default;
   explicit Engine(std::shared_ptr<const CompiledPolicySet> initial);

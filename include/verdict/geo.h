@@ -14,6 +14,7 @@
 #include "absl/status/statusor.h"
 #include "verdict/client_ip.h"
 #include "verdict/context.h"
+#include "verdict/export.h"
 #include "verdict/ip_address.h"
 #include "verdict/issue.h"
 #include "verdict/snapshot.h"
@@ -52,7 +53,7 @@ struct GeoAttributes {
 
 // Immutable after Open(); Lookup() is const and safe from any number of
 // threads (libmaxminddb reads the memory-mapped file without shared state).
-class GeoResolver {
+class VERDICT_EXPORT GeoResolver {
  public:
   ~GeoResolver();
   GeoResolver(const GeoResolver&) = delete;

@@ -12,10 +12,11 @@
 
 #include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
+#include "verdict/export.h"
 
 namespace verdict {
 
-class IpAddress {
+class VERDICT_EXPORT IpAddress {
  public:
   IpAddress() = default;
 
@@ -55,11 +56,11 @@ struct IpRange {
 
 // Parses "a.b.c.d/n" (n ≤ 32) or "x::y/n" (n ≤ 128); host bits are masked off
 // (Part A: "1.2.3.4/24" is "1.2.3.0/24"). A bare address is a /32 or /128.
-absl::StatusOr<IpRange> ParseCidr(std::string_view text);
+VERDICT_EXPORT absl::StatusOr<IpRange> ParseCidr(std::string_view text);
 
 // Parses "first-last" (inclusive, same family, first ≤ last; "a-a" is one
 // address). A bare address is accepted as a one-address range.
-absl::StatusOr<IpRange> ParseIpRange(std::string_view text);
+VERDICT_EXPORT absl::StatusOr<IpRange> ParseIpRange(std::string_view text);
 
 }  // namespace verdict
 

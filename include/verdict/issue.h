@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
+#include "verdict/export.h"
+
 namespace verdict {
 
-struct Issue {
+struct VERDICT_EXPORT Issue {
   enum class Severity { kWarning, kError };
   Severity severity = Severity::kError;
   // A stable machine-readable code, e.g. "json.syntax", "zone.bad_cidr",
@@ -29,7 +31,7 @@ struct Issue {
 
 using IssueList = std::vector<Issue>;
 
-bool HasErrors(const IssueList& issues);
+VERDICT_EXPORT bool HasErrors(const IssueList& issues);
 
 }  // namespace verdict
 

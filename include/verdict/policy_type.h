@@ -8,6 +8,8 @@
 #include <optional>
 #include <string_view>
 
+#include "verdict/export.h"
+
 namespace verdict {
 
 enum class PolicyType {
@@ -29,20 +31,20 @@ enum class PolicyType {
 inline constexpr int kPolicyTypeCount = 14;
 
 // "OKTA_SIGN_ON" etc. Exact, upper case (the API never varies these).
-std::optional<PolicyType> ParsePolicyType(std::string_view name);
-std::string_view PolicyTypeName(PolicyType type);
+VERDICT_EXPORT std::optional<PolicyType> ParsePolicyType(std::string_view name);
+VERDICT_EXPORT std::string_view PolicyTypeName(PolicyType type);
 // The rule `type` Okta uses for a policy type ("SIGN_ON" for OKTA_SIGN_ON,
 // "RESOURCE_ACCESS" for OAUTH_AUTHORIZATION_POLICY, the policy type otherwise).
-std::string_view RuleTypeName(PolicyType type);
+VERDICT_EXPORT std::string_view RuleTypeName(PolicyType type);
 
 enum class RiskLevel { kLow, kMedium, kHigh };
 // "LOW"/"MEDIUM"/"HIGH", case-insensitive.
-std::optional<RiskLevel> ParseRiskLevel(std::string_view text);
-std::string_view RiskLevelName(RiskLevel level);
+VERDICT_EXPORT std::optional<RiskLevel> ParseRiskLevel(std::string_view text);
+VERDICT_EXPORT std::string_view RiskLevelName(RiskLevel level);
 
 // How the client IP connects: a Tor exit, another anonymizer, or neither.
 enum class ProxyType { kNone, kTor, kAnonymizer };
-std::string_view ProxyTypeName(ProxyType type);  // "TOR", "ANONYMIZER", "NONE"
+VERDICT_EXPORT std::string_view ProxyTypeName(ProxyType type);  // "TOR", "ANONYMIZER", "NONE"
 
 }  // namespace verdict
 

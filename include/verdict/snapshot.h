@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "verdict/export.h"
 #include "verdict/ip_address.h"
 #include "verdict/issue.h"
 #include "verdict/policy_type.h"
@@ -359,7 +360,7 @@ struct Manifest {
   std::string source;
 };
 
-struct Snapshot {
+struct VERDICT_EXPORT Snapshot {
   std::string directory;
   Manifest manifest;
   std::vector<NetworkZone> zones;
@@ -403,8 +404,8 @@ struct LoadOptions {
 // appended to `issues` (which may be null), each with file and JSON pointer.
 // Returns InvalidArgument naming the first error when any issue is an error;
 // warnings alone leave the snapshot usable. Never throws.
-absl::StatusOr<Snapshot> LoadSnapshot(std::string_view directory, IssueList* issues,
-                                      const LoadOptions& options = {});
+VERDICT_EXPORT absl::StatusOr<Snapshot> LoadSnapshot(std::string_view directory, IssueList* issues,
+                                                     const LoadOptions& options = {});
 
 }  // namespace verdict
 

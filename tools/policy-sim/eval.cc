@@ -22,6 +22,7 @@
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
+#include "verdict/decision_lines.h"
 #include "verdict/engine.h"
 #include "verdict/geo.h"
 #include "verdict/issue.h"
@@ -152,30 +153,6 @@ struct DecisionExtras {
   std::string combined_json;
 };
 
-// The decision line with the extras appended as "session" / "combined" keys:
-// the contract's keys are untouched.
-std::string DecisionLineWithExtras(const SignOnContext& context, const Decision& decision,
-                                   const DecisionExtras& extras) {
-  std::string line = DecisionToJsonLine(context.id, decision);
-  if (extras.session_json.empty() && extras.combined_json.empty()) return line;
-  if (!line.empty() && line.back() == '}') line.pop_back();
-  if (!extras.session_json.empty()) absl::StrAppend(&line, ", \"session\": ", extras.session_json);
-  if (!extras.combined_json.empty()) {
-    absl::StrAppend(&line, ", \"combined\": ", extras.combined_json);
-  }
-  line.push_back('}');
-  return line;
-}
-
-// Part A §A1.6: {"globalSession": {...}, "app": {...}, "outcome": ...}.
-std::string CombinedJson(const Decision& global_session, const Decision& app) {
-  const std::string_view outcome = OutcomeName(CombineIdentityEngineOutcome(global_session, app));
-  return absl::StrCat(
-      "{\"globalSession\": ", DecisionToJson(global_session, DecisionJsonForm::kIds),
-      ", \"app\": ", DecisionToJson(app, DecisionJsonForm::kIds),
-      ", \"outcome\": ", outcome.empty() ? std::string("null") : JsonQuote(outcome), "}");
-}
-
 // Where decisions go. One implementation per --output format.
 class Sink {
  public:
@@ -212,7 +189,9 @@ class JsonlSink : public Sink {
  public:
   void OnDecision(const SignOnContext& context, int, const Decision& decision, const Trace* trace,
                   const DecisionExtras& extras) override {
-    std::cout << DecisionLineWithExtras(context, decision, extras) << '\n';
+    std::cout << DecisionLineWithExtras(context.id, decision, extras.session_json,
+                                        extras.combined_json)
+              << '\n';
     if (trace != nullptr) {
       std::cout.flush();  // keep stdout and stderr in order on a terminal
       ExplainToStderr(context, decision, *trace);
@@ -227,7 +206,8 @@ class JsonArraySink : public Sink {
  public:
   void OnDecision(const SignOnContext& context, int, const Decision& decision, const Trace* trace,
                   const DecisionExtras& extras) override {
-    Element(DecisionLineWithExtras(context, decision, extras));
+    Element(
+        DecisionLineWithExtras(context.id, decision, extras.session_json, extras.combined_json));
     if (trace != nullptr) {
       std::cout.flush();
       ExplainToStderr(context, decision, *trace);
@@ -319,28 +299,18 @@ class TableSink : public Sink {
   std::array<int, 4> by_outcome_{};
 };
 
-// The types evaluated for `context`: its own list, else the snapshot's,
-// narrowed to --types when given.
+// The types evaluated for `context` (TypesToEvaluate: its own list, else the
+// snapshot's), narrowed to --types when given.
 std::vector<PolicyType> TypesFor(const SignOnContext& context,
                                  const std::vector<PolicyType>& snapshot_types,
                                  const std::optional<std::vector<PolicyType>>& only) {
-  const std::vector<PolicyType>& all =
-      context.policy_types.empty() ? snapshot_types : context.policy_types;
-  if (!only.has_value()) return all;
+  const absl::Span<const PolicyType> all = TypesToEvaluate(context, snapshot_types);
+  if (!only.has_value()) return std::vector<PolicyType>(all.begin(), all.end());
   std::vector<PolicyType> out;
   for (PolicyType t : all) {
-    for (PolicyType o : *only) {
-      if (t == o) {
-        out.push_back(t);
-        break;
-      }
-    }
+    if (std::find(only->begin(), only->end(), t) != only->end()) out.push_back(t);
   }
   return out;
-}
-
-bool Contains(const std::vector<PolicyType>& types, PolicyType type) {
-  return std::find(types.begin(), types.end(), type) != types.end();
 }
 
 }  // namespace
@@ -426,13 +396,12 @@ int RunEval(const std::vector<std::string>& args) {
     const std::vector<PolicyType> types = TypesFor(*context, snapshot_types, flags.types);
     // The combined Identity Engine outcome needs both decisions; --combined
     // evaluates the one the type list leaves out (it is not printed).
-    const bool has_type_sign_on = Contains(types, PolicyType::kOktaSignOn);
-    const bool has_type_access = Contains(types, PolicyType::kAccessPolicy);
-    const bool combine =
-        !context->app_id.empty() && ((has_type_sign_on && has_type_access) ||
-                                     (flags.combined && (has_type_sign_on || has_type_access)));
+    const std::optional<PolicyType> combined_on =
+        CombinedOutcomeLine(*context, types, flags.combined);
     std::optional<Decision> global_session;
-    if (combine) global_session = evaluator.Evaluate(*context, PolicyType::kOktaSignOn, nullptr);
+    if (combined_on.has_value()) {
+      global_session = evaluator.Evaluate(*context, PolicyType::kOktaSignOn, nullptr);
+    }
     for (PolicyType type : types) {
       Trace trace;
       const Decision decision =
@@ -441,12 +410,11 @@ int RunEval(const std::vector<std::string>& args) {
       if (flags.sessions && type == PolicyType::kOktaSignOn) {
         extras.session_json = SessionToJson(*context, ComputeSession(*context, decision));
       }
-      if (combine && (type == PolicyType::kAccessPolicy ||
-                      (type == PolicyType::kOktaSignOn && !has_type_access))) {
+      if (combined_on == type) {
         const Decision app = type == PolicyType::kAccessPolicy
                                  ? decision
                                  : evaluator.Evaluate(*context, PolicyType::kAccessPolicy, nullptr);
-        extras.combined_json = CombinedJson(*global_session, app);
+        extras.combined_json = CombinedOutcomeJson(*global_session, app);
       }
       sink->OnDecision(*context, reader.line_number(), decision, flags.explain ? &trace : nullptr,
                        extras);

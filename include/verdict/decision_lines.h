@@ -1,0 +1,58 @@
+// What `policy-sim eval --output jsonl` prints for one context, as library
+// functions, so every embedding (the C API's verdict_evaluate_json, the
+// Python and Lua bindings over it) prints the same lines as the CLI.
+#ifndef VERDICT_DECISION_LINES_H_
+#define VERDICT_DECISION_LINES_H_
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/types/span.h"
+#include "verdict/context.h"
+#include "verdict/decision.h"
+#include "verdict/engine.h"
+#include "verdict/export.h"
+#include "verdict/policy_type.h"
+
+namespace verdict {
+
+// The policy types evaluated for `context`: its `policyTypes` in their order,
+// else `snapshot_types` (Snapshot::Types(): every type the snapshot has, in
+// PolicyType order). A view of one of the two; allocates nothing.
+VERDICT_EXPORT absl::Span<const PolicyType> TypesToEvaluate(
+    const SignOnContext& context, absl::Span<const PolicyType> snapshot_types);
+
+// Whether the combined Identity Engine outcome (Part A §A1.6) accompanies
+// this context's decisions, and on which type's line: nullopt when not. It
+// does when the context has an app and `types` holds both OKTA_SIGN_ON and
+// ACCESS_POLICY — or, with `force` (eval --combined), either of them; it goes
+// on the ACCESS_POLICY line when that is printed, else on OKTA_SIGN_ON's.
+VERDICT_EXPORT std::optional<PolicyType> CombinedOutcomeLine(const SignOnContext& context,
+                                                             absl::Span<const PolicyType> types,
+                                                             bool force);
+
+// The combined outcome as eval prints it: {"globalSession": {"policy", "rule",
+// "blocked", "outcome"}, "app": {...}, "outcome": "ALLOW"|"DENY"|"CHALLENGE"|null}.
+VERDICT_EXPORT std::string CombinedOutcomeJson(const Decision& global_session, const Decision& app);
+
+// DecisionToJsonLine with extra keys after the contract's: `"session": ...`
+// and `"combined": ...` (JSON objects; an empty view leaves the key out).
+VERDICT_EXPORT std::string DecisionLineWithExtras(std::string_view context_id,
+                                                  const Decision& decision,
+                                                  std::string_view session_json,
+                                                  std::string_view combined_json);
+
+// Appends to `out` every line `policy-sim eval --output jsonl` prints for
+// `context` with its default flags (compiled engine, no --types, --sessions,
+// --combined or --geoip), each ending in '\n': one §3 line per type of
+// TypesToEvaluate, the combined outcome where CombinedOutcomeLine puts it.
+// `snapshot_types` is set.snapshot().Types(), computed once by the caller.
+// Thread-safe (the set is shared, `out` is the caller's).
+VERDICT_EXPORT void AppendDecisionLines(const CompiledPolicySet& set, const SignOnContext& context,
+                                        absl::Span<const PolicyType> snapshot_types,
+                                        std::string* out);
+
+}  // namespace verdict
+
+#endif  // VERDICT_DECISION_LINES_H_
