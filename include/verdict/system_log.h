@@ -57,14 +57,10 @@ enum class LogFormat {
   kJsonStream,  // whitespace-separated JSON values (a pretty-printed object)
 };
 
-// Bytes LogReader keeps allocated (capacity) after each event's text, so the
-// JSON parser can read past the end with SIMD loads without copying the
-// event (simdjson's SIMDJSON_PADDING; checked where simdjson is included).
-inline constexpr size_t kLogEventPadding = 64;
-
 struct RawLogEvent {
-  // The event's JSON text exactly as in the input; LogReader leaves at least
-  // kLogEventPadding bytes of capacity after it.
+  // The event's JSON text exactly as in the input. LogReader leaves room
+  // (capacity) after it so LogEventParser reads it in place; text made
+  // elsewhere is copied once.
   std::string text;
   LogEventPosition position;
   // The input ended inside this event (it cannot parse).
@@ -317,8 +313,7 @@ class LogEventParser {
   LogEventParser& operator=(LogEventParser&&) noexcept;
 
   // ParseLogEvent() into *event, reusing the buffers of the LogEvent it held.
-  // Text from LogReader (with kLogEventPadding bytes of capacity after it) is
-  // read in place; other text is copied once. *event is unspecified after an
+  // Text from LogReader is read in place; other text is copied once. *event is unspecified after an
   // error.
   absl::Status Parse(const RawLogEvent& raw, LogEvent* event);
 

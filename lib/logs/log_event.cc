@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/logs/json_util.h"
+#include "lib/logs/log_event_padding.h"
 #include "lib/logs/log_event_reading.h"
 #include "lib/logs/security_conditions.h"
 #include "verdict/system_log.h"

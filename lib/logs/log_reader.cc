@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "lib/logs/json_util.h"
+#include "lib/logs/log_event_padding.h"
 #include "verdict/system_log.h"
 
 namespace verdict {

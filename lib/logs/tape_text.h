@@ -12,6 +12,8 @@
 #include <string>
 #include <string_view>
 
+#include "lib/logs/log_event_padding.h"
+
 namespace verdict::logs {
 
 // nlohmann's compact text of an object or array on the tape (json_util's

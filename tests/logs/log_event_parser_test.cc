@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "gtest/gtest.h"
+#include "lib/logs/log_event_padding.h"
 #include "tests/support/log_event_oracles.h"
 #include "tests/support/log_events.h"
 #include "verdict/system_log.h"

@@ -25,6 +25,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "lib/logs/json_util.h"
+#include "lib/logs/log_event_padding.h"
 #include "lib/logs/log_event_reading.h"
 #include "lib/logs/log_event_recycler.h"
 #include "tests/support/log_event_oracles.h"

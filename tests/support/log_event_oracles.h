@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "lib/logs/log_event_padding.h"
 #include "verdict/system_log.h"
 
 namespace verdict::testing {
