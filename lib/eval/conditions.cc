@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "lib/eval/ip_service_categories.h"
 
 namespace verdict::internal {
 namespace {
@@ -83,15 +84,22 @@ bool ProxyCriterionMatches(ZoneProxyCriterion criterion, ProxyType proxy) {
   return false;
 }
 
-// DYNAMIC_V2 service categories. The context's own categories count, and its
-// proxyType implies the anonymizer categories.
+// DYNAMIC_V2 service categories: a listed category holds the client when it
+// names one of the client IP's services, or is an umbrella holding one
+// (ip_service_categories.h); the context's proxyType stands for an unnamed
+// service of its kind.
 bool CategoryMatches(const std::vector<std::string>& categories, const SignOnContext& ctx) {
-  const ProxyType proxy = ContextProxy(ctx);
+  const std::optional<IpServiceKind> implied = KindOfProxyType(ContextProxy(ctx));
   for (const std::string& cat : categories) {
-    if (ContainsIgnoreCase(ctx.ip_service_categories, cat)) return true;
-    if (cat == "ALL_ANONYMIZERS" && proxy != ProxyType::kNone) return true;
-    if (cat == "ANONYMIZER_TOR" && proxy == ProxyType::kTor) return true;
-    if (cat == "ALL_ANONYMIZERS_EXCEPT_TOR" && proxy == ProxyType::kAnonymizer) return true;
+    for (const std::string& service : ctx.ip_service_categories) {
+      if (absl::EqualsIgnoreCase(service, cat)) return true;
+      if (UmbrellaHolds(cat, KindOfIpService(service))) return true;
+    }
+    if (!implied) continue;
+    if (UmbrellaHolds(cat, *implied)) return true;
+    if (*implied == IpServiceKind::kTor && absl::EqualsIgnoreCase(cat, "ANONYMIZER_TOR")) {
+      return true;
+    }
   }
   return false;
 }

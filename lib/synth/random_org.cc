@@ -252,7 +252,9 @@ class OrgGenerator {
       if (rng_.Chance(40)) {
         z.ip_service_categories.push_back(
             Pick(rng_, std::vector<std::string>{"ALL_ANONYMIZERS", "ANONYMIZER_TOR",
-                                                "ALL_ANONYMIZERS_EXCEPT_TOR", "VPN_PROVIDER"}));
+                                                "ALL_ANONYMIZERS_EXCEPT_TOR", "VPN_PROVIDER",
+                                                "ALL_PROXIES_VPNS", "ALL_IP_SERVICES", "NORD_VPN",
+                                                "OXYLABS_PROXY"}));
       }
       if (rng_.Chance(30)) z.locations_exclude.push_back({Pick(rng_, kCountries), ""});
       if (rng_.Chance(20)) z.asns_exclude.push_back(Pick(rng_, kAsns));
@@ -695,7 +697,11 @@ class ContextGenerator {
     }
     if (rng_.Chance(60)) c.asn = Pick(rng_, kAsns);
     if (rng_.Chance(40)) c.proxy_type = static_cast<ProxyType>(rng_.Below(3));
-    if (rng_.Chance(10)) c.ip_service_categories = {"VPN_PROVIDER"};
+    if (rng_.Chance(10)) {
+      c.ip_service_categories = {Pick(rng_, std::vector<std::string>{
+                                              "VPN_PROVIDER", "NORD_VPN", "oxylabs_proxy",
+                                              "ANONYMIZER_TOR", "APPLE_ICLOUD_RELAY_PROXY"})};
+    }
     if (rng_.Chance(70)) c.risk_level = static_cast<RiskLevel>(rng_.Below(3));
     for (uint64_t n = rng_.Below(3); n > 0; --n) {
       const Behavior& b = Pick(rng_, org_.behaviors.empty() ? kNoBehaviors : org_.behaviors);

@@ -499,6 +499,72 @@ NetworkZone V2Zone(std::vector<std::string> categories_in, std::vector<ZoneLocat
   return z;
 }
 
+// IP service categories (docs/semantics.md, "IP service categories"): a
+// zone's category holds the client when it names one of the client IP's
+// services or is an umbrella holding one; the context's proxyType stands for
+// an unnamed service of its kind. Hand-derived from the table of the
+// semantics page, not from the code.
+struct CategoryCase {
+  std::string zone_category;
+  std::vector<std::string> services;  // the context's ipServiceCategories
+  std::optional<ProxyType> proxy;
+  bool want_in;
+};
+
+TEST(A2_IpServiceCategories, UmbrellasHoldTheirServices) {
+  const std::vector<CategoryCase> cases = {
+      // A service is in its own category, whatever the case of its spelling.
+      {"NORD_VPN", {"NORD_VPN"}, std::nullopt, true},
+      {"NORD_VPN", {"nord_vpn"}, std::nullopt, true},
+      {"NORD_VPN", {"MULLVAD_VPN"}, std::nullopt, false},
+      // ALL_PROXIES_VPNS: VPNs and proxies, not Tor.
+      {"ALL_PROXIES_VPNS", {"NORD_VPN"}, std::nullopt, true},
+      {"ALL_PROXIES_VPNS", {"OXYLABS_PROXY"}, std::nullopt, true},
+      {"ALL_PROXIES_VPNS", {"ANONYMIZER_TOR"}, std::nullopt, false},
+      {"ALL_PROXIES_VPNS", {}, ProxyType::kAnonymizer, true},
+      {"ALL_PROXIES_VPNS", {}, ProxyType::kTor, false},
+      // ALL_ANONYMIZERS: every VPN and proxy, and Tor.
+      {"ALL_ANONYMIZERS", {"APPLE_ICLOUD_RELAY_PROXY"}, std::nullopt, true},
+      {"ALL_ANONYMIZERS", {"ANONYMIZER_TOR"}, std::nullopt, true},
+      {"ALL_ANONYMIZERS", {}, ProxyType::kTor, true},
+      {"ALL_ANONYMIZERS", {"SOME_NEW_SERVICE"}, std::nullopt, false},
+      // ALL_ANONYMIZERS_EXCEPT_TOR.
+      {"ALL_ANONYMIZERS_EXCEPT_TOR", {"SURFSHARK_VPN"}, std::nullopt, true},
+      {"ALL_ANONYMIZERS_EXCEPT_TOR", {"ANONYMIZER_TOR"}, std::nullopt, false},
+      {"ALL_ANONYMIZERS_EXCEPT_TOR", {}, ProxyType::kAnonymizer, true},
+      {"ALL_ANONYMIZERS_EXCEPT_TOR", {}, ProxyType::kTor, false},
+      // ALL_IP_SERVICES: any service at all, known or not.
+      {"ALL_IP_SERVICES", {"SOME_NEW_SERVICE"}, std::nullopt, true},
+      {"ALL_IP_SERVICES", {"ANONYMIZER_TOR"}, std::nullopt, true},
+      {"ALL_IP_SERVICES", {}, ProxyType::kAnonymizer, true},
+      // Tor through proxyType alone.
+      {"ANONYMIZER_TOR", {}, ProxyType::kTor, true},
+      {"ANONYMIZER_TOR", {}, ProxyType::kAnonymizer, false},
+      // No service and not a proxy: in no category.
+      {"ALL_IP_SERVICES", {}, ProxyType::kNone, false},
+      {"ALL_IP_SERVICES", {}, std::nullopt, false},
+  };
+  for (const CategoryCase& c : cases) {
+    Snapshot s;
+    NetworkZone z = DynamicZone("nzoV2", "V2", {});
+    z.type = ZoneType::kDynamicV2;
+    z.ip_service_categories = {c.zone_category};
+    s.zones = {z};
+    s.policies = {DefaultPolicy()};
+    s.policies[0].rules = {MakeRule("0prIn", 1, NetworkIn({"nzoV2"})),
+                           MakeRule("0prDefault", 99)};
+    SignOnContext ctx = UserContext({}, {"203.0.113.7"});
+    ctx.ip_service_categories = c.services;
+    ctx.proxy_type = c.proxy;
+    const std::string where = c.zone_category + " vs " + ::testing::PrintToString(c.services);
+    EXPECT_EQ(Winner(s, ctx), c.want_in ? "0prIn" : "0prDefault") << where;
+    auto compiled = Compile(s);
+    ASSERT_TRUE(compiled.ok());
+    const Decision fast = (*compiled)->Evaluate(ctx, kSignOn);
+    EXPECT_EQ(fast.rule != nullptr && fast.rule->id == "0prIn", c.want_in) << where;
+  }
+}
+
 const ContextGeo kUsCa{"US", "US-CA"};
 const ContextGeo kUsNy{"US", "US-NY"};
 const ContextGeo kDe{"DE", ""};
