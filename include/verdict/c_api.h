@@ -200,6 +200,13 @@ VERDICT_EXPORT int verdict_context_add_group(verdict_context* context, const cha
 VERDICT_EXPORT int verdict_context_set_user_profile(verdict_context* context, const char* key,
                                                     size_t key_len, const char* value,
                                                     size_t value_len);
+/* `user.profile[key] = <value>` where `json` is one JSON value of any type
+ * (7, true, null, ["a","b"], "text"): the Expression Language compares it
+ * with its type (user.profile.level > 5). VERDICT_ERR_CONTEXT if it is not
+ * JSON. Allocates. */
+VERDICT_EXPORT int verdict_context_set_user_profile_json(verdict_context* context, const char* key,
+                                                         size_t key_len, const char* json,
+                                                         size_t json_len);
 /* Appends one address (IPv4 or IPv6) to `ipChain` (client first, the hop
  * nearest the gateway last). VERDICT_ERR_CONTEXT if it is not an address. */
 VERDICT_EXPORT int verdict_context_add_ip(verdict_context* context, const char* ip, size_t len);

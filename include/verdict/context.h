@@ -15,6 +15,7 @@
 #include "verdict/export.h"
 #include "verdict/ip_address.h"
 #include "verdict/policy_type.h"
+#include "verdict/profile_value.h"
 
 namespace verdict {
 
@@ -26,8 +27,8 @@ struct ContextUser {
   std::string provider = "OKTA";  // credential provider: OKTA | ACTIVE_DIRECTORY | LDAP | ...
   std::string provider_id;        // directory integration id
   std::vector<std::string> groups;
-  // user.profile: string values as they are; other JSON values as JSON text.
-  std::map<std::string, std::string, std::less<>> profile;
+  // user.profile, each value with its JSON type.
+  Profile profile;
 };
 
 struct ContextGeo {

@@ -20,6 +20,7 @@
 #include "verdict/ip_address.h"
 #include "verdict/issue.h"
 #include "verdict/policy_type.h"
+#include "verdict/profile_value.h"
 
 namespace verdict {
 
@@ -349,8 +350,7 @@ struct LinkedObjectDefinition {
 struct SnapshotUser {
   std::string id;
   std::string status;
-  // String values as they are; other JSON values as JSON text.
-  std::map<std::string, std::string, std::less<>> profile;
+  Profile profile;  // each value with its JSON type
 };
 
 struct Manifest {

@@ -25,6 +25,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "lib/model/json_walker.h"
 #include "nlohmann/json.hpp"
 #include "verdict/context.h"
 #include "verdict/decision.h"
@@ -538,14 +539,37 @@ int verdict_context_add_group(verdict_context* context, const char* group_id, si
                       });
 }
 
+int verdict_context_set_user_profile_json(verdict_context* context, const char* key, size_t key_len,
+                                          const char* json, size_t json_len) {
+  return Setter(context, [&](verdict_context& c) {
+    if ((key == nullptr && key_len != 0) || (json == nullptr && json_len != 0)) {
+      return c.Fail(VERDICT_ERR_ARGUMENT, "/user/profile: NULL string");
+    }
+    verdict::IssueList issues;
+    std::optional<verdict::model_internal::Json> value =
+        verdict::model_internal::ParseJson(View(json, json_len), "", &issues);
+    const std::string ptr = absl::StrCat("/user/profile/", absl::string_view(key, key_len));
+    if (!value.has_value()) {
+      return c.Fail(VERDICT_ERR_CONTEXT,
+                    absl::StrCat(ptr, ": ", issues.empty() ? "not JSON" : issues[0].message));
+    }
+    c.context.user.profile[std::string(View(key, key_len))] =
+        verdict::model_internal::ToProfileValue(*value);
+    c.dirty |= verdict_context::kProfile;
+    return VERDICT_OK;
+  });
+}
+
 int verdict_context_set_user_profile(verdict_context* context, const char* key, size_t key_len,
                                      const char* value, size_t value_len) {
   return Setter(context, [&](verdict_context& c) {
     if ((key == nullptr && key_len != 0) || (value == nullptr && value_len != 0)) {
       return c.Fail(VERDICT_ERR_ARGUMENT, "/user/profile: NULL string");
     }
-    std::string& slot = c.context.user.profile[std::string(View(key, key_len))];
-    Assign(&slot, View(value, value_len));
+    verdict::ProfileValue& slot = c.context.user.profile[std::string(View(key, key_len))];
+    slot.type = verdict::ProfileValue::Type::kString;
+    slot.items.clear();
+    Assign(&slot.text, View(value, value_len));
     c.dirty |= verdict_context::kProfile;
     return VERDICT_OK;
   });

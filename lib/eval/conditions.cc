@@ -560,7 +560,7 @@ bool UserIdentifierHolds(const UserIdentifierCondition& u, const ConditionProgra
   absl::string_view subject;
   if (u.type == "ATTRIBUTE") {
     auto it = ctx.user.profile.find(u.attribute);
-    if (it != ctx.user.profile.end()) subject = it->second;
+    if (it != ctx.user.profile.end()) subject = it->second.text;
   } else {
     subject = !ctx.login_identifier.empty() ? ctx.login_identifier : ctx.user.login;
   }

@@ -150,6 +150,33 @@ struct Value {
   bool is_error() const { return kind == Kind::kError; }
 };
 
+// A profile attribute as the value of its JSON type: numbers compare as
+// numbers, booleans as booleans, arrays are lists (which allocate), null is
+// null; strings are borrowed; an object has no Expression Language value
+// (its JSON text, as a string).
+Value OfProfile(const ProfileValue& p) {
+  switch (p.type) {
+    case ProfileValue::Type::kString:
+    case ProfileValue::Type::kObject:
+      return Value::Borrow(p.text);
+    case ProfileValue::Type::kNumber: {
+      double d = 0;
+      return absl::SimpleAtod(p.text, &d) ? Value::Number(d) : Value::Borrow(p.text);
+    }
+    case ProfileValue::Type::kBoolean:
+      return Value::Bool(p.text == "true");
+    case ProfileValue::Type::kNull:
+      return Value::Null();
+    case ProfileValue::Type::kArray: {
+      std::vector<Value> items;
+      items.reserve(p.items.size());
+      for (const ProfileValue& item : p.items) items.push_back(OfProfile(item));
+      return Value::List(std::move(items));
+    }
+  }
+  return Value::Null();
+}
+
 const char* KindName(Value::Kind k) {
   switch (k) {
     case Value::Kind::kNull:
@@ -364,7 +391,7 @@ class Evaluator {
         if (!ctx_.has_user()) return Value::Null();
         const std::string& name = p_.strings[n.str];
         auto it = ctx_.user.profile.find(name);
-        if (it != ctx_.user.profile.end()) return Value::Borrow(it->second);
+        if (it != ctx_.user.profile.end()) return OfProfile(it->second);
         if (name == "login") return StrOrNull(ctx_.user.login);
         return Value::Null();
       }
@@ -768,7 +795,7 @@ class Evaluator {
     const SnapshotUser& u = *v.object;
     if (v.object_is_profile) {
       auto it = u.profile.find(name);
-      return it == u.profile.end() ? Value::Null() : Value::Borrow(it->second);
+      return it == u.profile.end() ? Value::Null() : OfProfile(it->second);
     }
     if (name == "id") return Value::Borrow(u.id);
     if (name == "status") return StrOrNull(u.status);

@@ -14,6 +14,22 @@ std::string TimeText(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d%ET%H:%M:%E*SZ", t, absl::UTCTimeZone());
 }
 
+// A profile value back as the JSON value it was read from.
+Json ProfileJson(const ProfileValue& v) {
+  switch (v.type) {
+    case ProfileValue::Type::kString:
+      return v.text;
+    case ProfileValue::Type::kArray: {
+      Json array = Json::array();
+      for (const ProfileValue& item : v.items) array.push_back(ProfileJson(item));
+      return array;
+    }
+    default:
+      // Numbers, booleans, null and objects keep their JSON text.
+      return Json::parse(v.text, nullptr, /*allow_exceptions=*/false);
+  }
+}
+
 Json Strings(const std::vector<std::string>& values) {
   Json out = Json::array();
   for (const std::string& v : values) out.push_back(v);
@@ -44,7 +60,7 @@ std::string WriteContextJson(const SignOnContext& c) {
     user["groups"] = Strings(u.groups);
     if (!u.profile.empty()) {
       Json profile = Json::object();
-      for (const auto& [key, value] : u.profile) profile[key] = value;
+      for (const auto& [key, value] : u.profile) profile[key] = ProfileJson(value);
       user["profile"] = std::move(profile);
     }
     j["user"] = std::move(user);

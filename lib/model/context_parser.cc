@@ -96,7 +96,7 @@ void ParseUser(Walker& w, const Json& u, const std::string& p, ContextUser* out)
   w.StringList(u, "groups", p, &out->groups);
   if (const Json* profile = w.Object(u, "profile", p)) {
     for (auto it = profile->begin(); it != profile->end(); ++it) {
-      out->profile[it.key()] = it->is_string() ? it->get<std::string>() : model_internal::Dump(*it);
+      out->profile[it.key()] = model_internal::ToProfileValue(*it);
     }
   }
 }

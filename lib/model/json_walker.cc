@@ -162,6 +162,29 @@ std::optional<Json> ParseJson(std::string_view text, std::string_view file, Issu
   return std::nullopt;
 }
 
+ProfileValue ToProfileValue(const Json& value) {
+  switch (value.type()) {
+    case Json::value_t::string:
+      return ProfileValue(value.get<std::string>());
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned:
+    case Json::value_t::number_float:
+      return ProfileValue::Number(Dump(value));
+    case Json::value_t::boolean:
+      return ProfileValue::Boolean(value.get<bool>());
+    case Json::value_t::null:
+      return ProfileValue::Null();
+    case Json::value_t::array: {
+      std::vector<ProfileValue> items;
+      items.reserve(value.size());
+      for (const Json& item : value) items.push_back(ToProfileValue(item));
+      return ProfileValue::Array(std::move(items), Dump(value));
+    }
+    default:
+      return ProfileValue::Object(Dump(value));
+  }
+}
+
 std::string_view JsonTypeName(const Json& value) {
   switch (value.type()) {
     case Json::value_t::null:

@@ -17,6 +17,7 @@
 #include "absl/types/span.h"
 #include "nlohmann/json.hpp"
 #include "verdict/issue.h"
+#include "verdict/profile_value.h"
 
 namespace verdict::model_internal {
 
@@ -56,6 +57,9 @@ std::string Ptr(std::string_view base, size_t index);
 
 // The value compactly serialised; invalid UTF-8 is replaced, never thrown.
 std::string Dump(const Json& value);
+
+// A JSON value as a profile attribute's value, keeping its type.
+ProfileValue ToProfileValue(const Json& value);
 
 // "\"text\"" with quotes and control bytes escaped, for messages; cut after
 // kMaxQuotedBytes ("\"...\"...").

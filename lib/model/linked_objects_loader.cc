@@ -80,7 +80,7 @@ void LoadUser(const SnapshotFiles& files, const std::string& dir_id, Snapshot* s
   if (const Json* profile = w.Object(*json, "profile", "")) {
     for (const auto& [key, value] : profile->items()) {
       if (value.is_null()) continue;
-      user.profile[key] = value.is_string() ? value.get<std::string>() : Dump(value);
+      user.profile[key] = ToProfileValue(value);
     }
   }
   snap->users[user.id] = std::move(user);

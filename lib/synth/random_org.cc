@@ -698,8 +698,8 @@ class ContextGenerator {
     if (rng_.Chance(60)) c.asn = Pick(rng_, kAsns);
     if (rng_.Chance(40)) c.proxy_type = static_cast<ProxyType>(rng_.Below(3));
     if (rng_.Chance(10)) {
-      c.ip_service_categories = {Pick(rng_, std::vector<std::string>{
-                                              "VPN_PROVIDER", "NORD_VPN", "oxylabs_proxy",
+      c.ip_service_categories = {
+          Pick(rng_, std::vector<std::string>{"VPN_PROVIDER", "NORD_VPN", "oxylabs_proxy",
                                               "ANONYMIZER_TOR", "APPLE_ICLOUD_RELAY_PROXY"})};
     }
     if (rng_.Chance(70)) c.risk_level = static_cast<RiskLevel>(rng_.Below(3));
@@ -1091,7 +1091,15 @@ std::string ContextToJson(const SignOnContext& c) {
     if (!c.user.status.empty()) u["status"] = c.user.status;
     if (!c.user.type.empty()) u["type"] = c.user.type;
     if (!c.user.provider_id.empty()) u["providerId"] = c.user.provider_id;
-    if (!c.user.profile.empty()) u["profile"] = c.user.profile;
+    if (!c.user.profile.empty()) {
+      Json profile = Json::object();
+      for (const auto& [key, value] : c.user.profile) {
+        profile[key] = value.type == ProfileValue::Type::kString
+                           ? Json(value.text)
+                           : Json::parse(value.text, nullptr, /*allow_exceptions=*/false);
+      }
+      u["profile"] = std::move(profile);
+    }
     j["user"] = u;
   }
   Json chain = Json::array();

@@ -285,7 +285,13 @@ bool Fill(const verdict::SignOnContext& c, verdict_context* ctx) {
   for (const std::string& g : c.user.groups)
     set(verdict_context_add_group(ctx, g.data(), g.size()));
   for (const auto& [key, value] : c.user.profile) {
-    set(verdict_context_set_user_profile(ctx, key.data(), key.size(), value.data(), value.size()));
+    if (value.type == verdict::ProfileValue::Type::kString) {
+      set(verdict_context_set_user_profile(ctx, key.data(), key.size(), value.text.data(),
+                                           value.text.size()));
+    } else {
+      set(verdict_context_set_user_profile_json(ctx, key.data(), key.size(), value.text.data(),
+                                                value.text.size()));
+    }
   }
   for (const verdict::IpAddress& ip : c.ip_chain) {
     const std::string text = ip.ToString();

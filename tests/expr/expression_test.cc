@@ -420,6 +420,39 @@ TEST(ExpressionLimitsTest, BuiltBytesAreBounded) {
   EXPECT_NE(why.find("out of range"), std::string::npos) << why;
 }
 
+// Profile attributes keep their JSON types, and the Expression Language
+// compares them as such (a number is not the string of its digits).
+TEST(ExpressionTest, TypedProfileAttributes) {
+  absl::StatusOr<SignOnContext> c = ParseContext(
+      R"({"user": {"id": "00u1", "profile": {"level": 7, "ratio": 0.5, "active": true,
+          "tags": ["a", "b", 3], "nick": null, "title": "7"}}})");
+  ASSERT_TRUE(c.ok()) << c.status();
+  struct Case {
+    const char* expr;
+    bool want;
+  };
+  for (const Case& t :
+       {Case{"user.profile.level > 5", true}, Case{"user.profile.level == 7", true},
+        Case{"user.profile.level < 7", false}, Case{"user.profile.ratio < 1", true},
+        Case{"user.profile.active == true", true}, Case{"user.profile.active", true},
+        Case{"user.profile.tags.contains('b')", true}, Case{"user.profile.tags.contains(3)", true},
+        Case{"user.profile.tags.size() == 3", true}, Case{"user.profile.nick == null", true},
+        // "7" is a string: equal to the string, never to the number.
+        Case{"user.profile.title == '7'", true}, Case{"user.profile.title == 7", false},
+        Case{"user.profile.level == '7'", false}}) {
+    auto e = CompileExpression(t.expr);
+    ASSERT_TRUE(e.ok()) << t.expr << ": " << e.status();
+    std::string why;
+    EXPECT_EQ((*e)->EvaluateBool(*c, ExpressionData(), &why), t.want) << t.expr << " → " << why;
+  }
+  // A number compared with a string is a type error (false), not a match.
+  auto mixed = CompileExpression("user.profile.level > '5'");
+  ASSERT_TRUE(mixed.ok());
+  std::string why;
+  EXPECT_FALSE((*mixed)->EvaluateBool(*c, ExpressionData(), &why));
+  EXPECT_FALSE(why.empty());
+}
+
 TEST(ExpressionTest, NoUserAndWhy) {
   SignOnContext c;
   auto e = CompileExpression("user.profile.department == 'Engineering'");

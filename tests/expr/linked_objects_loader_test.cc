@@ -47,7 +47,7 @@ TEST(LinkedObjectsLoader, ReadsTheApiLayout) {
   const SnapshotUser& boss = s->users.at("00uBoss");
   EXPECT_EQ(boss.status, "ACTIVE");
   EXPECT_EQ(boss.profile.at("email"), "boss@example.com");
-  EXPECT_EQ(boss.profile.at("level"), "7");
+  EXPECT_TRUE(boss.profile.at("level") == ProfileValue::Number("7"));
   EXPECT_EQ(boss.profile.count("nick"), 0u);
 }
 

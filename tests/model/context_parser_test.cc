@@ -64,8 +64,9 @@ TEST(ContextParserTest, EveryFieldOfTheContract) {
   EXPECT_EQ(c->user.provider_id, "0oaAd");
   EXPECT_THAT(c->user.groups, ElementsAre("00g1", "00g2"));
   EXPECT_EQ(c->user.profile.at("department"), "Sales");
-  EXPECT_EQ(c->user.profile.at("level"), "3");
-  EXPECT_EQ(c->user.profile.at("tags"), "[\"a\"]");
+  // Profile values keep their JSON types.
+  EXPECT_TRUE(c->user.profile.at("level") == ProfileValue::Number("3"));
+  EXPECT_TRUE(c->user.profile.at("tags") == ProfileValue::Array({"a"}, "[\"a\"]"));
   EXPECT_THAT(c->ip_chain, ElementsAre(Ip("203.0.113.7"), Ip("198.51.100.2")));
   ASSERT_TRUE(c->geo.has_value());
   EXPECT_EQ(c->geo->country, "US");
