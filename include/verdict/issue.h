@@ -4,6 +4,7 @@
 #define VERDICT_ISSUE_H_
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "verdict/export.h"
@@ -30,6 +31,13 @@ struct VERDICT_EXPORT Issue {
 };
 
 using IssueList = std::vector<Issue>;
+
+// `text` from untrusted input (snapshot content, file names, a server's error
+// text) made safe for a terminal: C0 controls and DEL as \xNN, C1 controls
+// (U+0080–U+009F, CSI among them) as \u00NN, bytes that are not UTF-8 as
+// \xNN; everything else as it is. Issue::ToString() and every excerpt or
+// quoted value in a message go through it.
+std::string EscapeControlCharacters(std::string_view text);
 
 VERDICT_EXPORT bool HasErrors(const IssueList& issues);
 

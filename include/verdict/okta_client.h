@@ -27,6 +27,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "verdict/issue.h"
 
 namespace verdict {
 
@@ -185,10 +186,8 @@ absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options);
 // shorter than 4 characters are left alone rather than mangle the text).
 std::string RedactSecret(std::string_view text, std::string_view secret);
 
-// `text` from the server (ids, error summaries) made safe for a terminal: C0
-// and C1 control characters and DEL as \xNN (so ESC, BEL and CSI never reach
-// it raw). Applied to every message the pullers return.
-std::string EscapeControlCharacters(std::string_view text);
+// Messages the pullers return have the server's text escaped for a terminal
+// with EscapeControlCharacters (verdict/issue.h).
 
 }  // namespace verdict
 

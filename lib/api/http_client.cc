@@ -34,27 +34,6 @@ std::string RedactSecret(std::string_view text, std::string_view secret) {
                              {{absl::string_view(secret.data(), secret.size()), "[REDACTED]"}});
 }
 
-std::string EscapeControlCharacters(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    // C1 controls arrive in UTF-8 as 0xC2 0x80..0x9F (0x9B is a CSI).
-    const bool c1 = c == 0xC2 && i + 1 < text.size() &&
-                    static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
-                    static_cast<unsigned char>(text[i + 1]) <= 0x9F;
-    if (c < 0x20 || c == 0x7F) {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else if (c1) {
-      absl::StrAppendFormat(&out, "\\u%04x", static_cast<unsigned char>(text[i + 1]));
-      ++i;
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
-}
-
 namespace api {
 namespace {
 
@@ -558,9 +537,11 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
         } else {
           result.value = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
           if (result.value.is_discarded()) {
-            failure = absl::DataLossError(
-                absl::StrCat("response body is not valid JSON (", response->body.size(),
-                             " bytes, starting ", model_internal::Excerpt(response->body), ")"));
+            failure = absl::DataLossError(absl::StrCat(
+                "response body is not valid JSON (", response->body.size(), " bytes, starting ",
+                // Redacted before it is cut: a token cut in two
+                // would no longer be found by the final Redact().
+                model_internal::Excerpt(Redact(response->body)), ")"));
           }
         }
         if (failure.ok()) {
@@ -577,7 +558,8 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
       if (failure.ok()) {
         // An HTTP error: build the message from Okta's error object.
         std::string error_code;
-        std::string described = DescribeErrorBody(response->body, &error_code);
+        // Redacted before DescribeErrorBody cuts it to an excerpt.
+        std::string described = DescribeErrorBody(Redact(response->body), &error_code);
         std::string message = absl::StrCat("HTTP ", status);
         if (const std::string phrase = ReasonPhrase(status); !phrase.empty()) {
           absl::StrAppend(&message, " ", phrase);
@@ -630,6 +612,12 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
   }
 }
 
+std::string HttpClient::AbsoluteUrl(std::string_view path_or_url) const {
+  const absl::string_view u(path_or_url.data(), path_or_url.size());
+  if (absl::StartsWith(u, "/") && !absl::StartsWith(u, "//")) return absl::StrCat(origin_, u);
+  return std::string(path_or_url);
+}
+
 ApiResult HttpClient::GetAllPages(std::string_view path,
                                   const std::function<void(int pages, int64_t items)>& on_page) {
   ApiResult all;
@@ -660,12 +648,9 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
     if (on_page) on_page(all.pages, static_cast<int64_t>(all.value.size()));
     if (one.next_url.empty()) return all;
     // Compared absolute: a page may be named by its path or its full URL.
-    auto absolute = [&](const std::string& u) {
-      return absl::StartsWith(u, "/") && !absl::StartsWith(u, "//") ? origin_ + u : u;
-    };
-    seen.emplace(absolute(url), all.pages);
+    seen.emplace(AbsoluteUrl(url), all.pages);
     url = one.next_url;
-    if (auto again = seen.find(absolute(url)); again != seen.end()) {
+    if (auto again = seen.find(AbsoluteUrl(url)); again != seen.end()) {
       all.status = absl::DataLossError(absl::StrCat("GET ", shown, ": the next link of page ",
                                                     all.pages, " returns to page ", again->second,
                                                     " (a pagination cycle); stopping"));

@@ -66,6 +66,11 @@ class HttpClient {
   // "https://acme.okta.com" (scheme, host and port; no trailing slash).
   const std::string& origin() const { return origin_; }
 
+  // `path_or_url` as the absolute URL GetJson would request: a path ("/...")
+  // joined to the origin, anything else as it is. For comparing pages named
+  // either way (a first page by path, Okta's next links absolute).
+  std::string AbsoluteUrl(std::string_view path_or_url) const;
+
   // GETs `path_or_url` (a path such as "/api/v1/zones" is joined to the
   // origin; an absolute URL must share the origin) and parses the JSON body,
   // with retries. One page only.

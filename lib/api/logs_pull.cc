@@ -220,10 +220,10 @@ absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options) {
     ++report.pages;
 
     const std::string next = result.next_url;
-    fetched.insert(url);
+    fetched.insert(client.AbsoluteUrl(url));
     // Events are appended as they come, so a next link back to any page
     // already fetched (A→B→A) would append them again: a cycle ends the run.
-    if (!next.empty() && n > 0 && fetched.contains(next)) {
+    if (!next.empty() && n > 0 && fetched.contains(client.AbsoluteUrl(next))) {
       status = absl::DataLossError(
           "GET /api/v1/logs: the next link returns to a page already fetched (a pagination "
           "cycle); stopping");

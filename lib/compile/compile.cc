@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "lib/compile/compiled_data.h"
+#include "lib/compile/condition_kinds.h"
 #include "lib/compile/snapshot_facts.h"
 #include "verdict/engine.h"
 
@@ -30,12 +31,7 @@ bool IsGroupPolicyType(PolicyType type) {
 bool NeverMatches(const Conditions& c) { return !c.unknown_keys.empty(); }
 
 // Conditions without a bitset dimension, checked exactly for candidates.
-bool HasRareConditions(const Conditions& c) {
-  return c.users || c.groups || c.auth_provider || c.user_status || c.user_type || c.app ||
-         c.apps || c.platform || c.device || c.context || c.user_identifier || c.grant_types ||
-         c.scopes || c.clients || c.mdm_enrollment || c.entity_risk || c.risk_detection_types ||
-         c.el_condition;
-}
+bool HasRareConditions(const Conditions& c) { return HasUnindexedConditions(c); }
 
 // True when the condition set holds for every context (so the policy needs
 // no check of its own). Conservative: false when unsure.
@@ -260,7 +256,7 @@ class Compiler {
   }
 
   CompiledNetwork CompileNetwork(const NetworkCondition& n) const {
-    const ResolvedNetwork& resolved = facts().Resolve(n);
+    const ResolvedNetwork& resolved = *facts().Resolve(n);  // n is the snapshot's
     CompiledNetwork c;
     c.include_nonempty = !resolved.include.empty();
     for (const ResolvedNetwork::Entry& e : resolved.include) {

@@ -78,12 +78,20 @@ ConditionPrograms CompileConditions(const Conditions& c, const std::string& file
   return out;
 }
 
+bool AnySystemZone(const std::vector<NetworkZone>& zones) {
+  for (const NetworkZone& z : zones) {
+    if (z.system) return true;
+  }
+  return false;
+}
+
 // The system zones are found by what they are, not by their names, which
 // admins may change (docs/semantics.md, "System zones"): DefaultExemptIpZone
 // is the system zone with useAsExemptList true (SPEC#NetworkZone
 // useAsExemptList; HELP-EXEMPT). Payloads that predate the field: the system
-// IP zone of that name; hand-made snapshots without `system`: the zone of that
-// name (*chosen*). The first match in snapshot order.
+// IP zone of that name. Only a snapshot with no system zone at all (made by
+// hand, without `system`) falls back to the name alone (*chosen*): in a real
+// payload a user zone that merely carries the name is not the exempt list.
 const NetworkZone* FindDefaultExemptZone(const std::vector<NetworkZone>& zones) {
   for (const NetworkZone& z : zones) {
     if (z.system && z.use_as_exempt_list.value_or(false)) return &z;
@@ -94,25 +102,32 @@ const NetworkZone* FindDefaultExemptZone(const std::vector<NetworkZone>& zones) 
       return &z;
     }
   }
+  if (AnySystemZone(zones)) return nullptr;
   for (const NetworkZone& z : zones) {
-    if (!z.system && z.name == kDefaultExemptIpZone) return &z;
+    if (z.name == kDefaultExemptIpZone) return &z;
   }
   return nullptr;
 }
 
 // LegacyIpZone is the system IP zone of POLICY usage that is not the exempt
-// zone (the other system IP zone, BlockedIpZone, has BLOCKLIST usage; HELP-IPZ,
-// SPEC#NetworkZone.system); for hand-made snapshots without `system`, the zone
-// of that name (*chosen*).
+// list (the other system IP zone, BlockedIpZone, has BLOCKLIST usage;
+// HELP-IPZ, SPEC#NetworkZone.system). Should two qualify (an exempt zone
+// renamed in a payload without useAsExemptList), the one named LegacyIpZone;
+// with no system zone at all, the zone of that name (*chosen*).
 const NetworkZone* FindLegacyIpZone(const std::vector<NetworkZone>& zones,
                                     const NetworkZone* exempt) {
+  const NetworkZone* first = nullptr;
   for (const NetworkZone& z : zones) {
-    if (z.system && z.type == ZoneType::kIp && z.usage == ZoneUsage::kPolicy && &z != exempt) {
-      return &z;
+    if (!z.system || z.type != ZoneType::kIp || z.usage != ZoneUsage::kPolicy || &z == exempt ||
+        z.use_as_exempt_list.value_or(false)) {
+      continue;
     }
+    if (z.name == kLegacyIpZone) return &z;
+    if (first == nullptr) first = &z;
   }
+  if (first != nullptr || AnySystemZone(zones)) return first;
   for (const NetworkZone& z : zones) {
-    if (!z.system && z.name == kLegacyIpZone) return &z;
+    if (z.name == kLegacyIpZone) return &z;
   }
   return nullptr;
 }
@@ -141,7 +156,12 @@ ResolvedNetwork ResolveNetwork(
 }  // namespace
 
 SnapshotFacts::SnapshotFacts(const Snapshot& snapshot)
-    : snapshot_(snapshot), expression_data_(snapshot) {}
+    : snapshot_(snapshot), expression_data_(snapshot) {
+  const absl::Status foreign =
+      absl::FailedPreconditionError("the condition is not part of the compiled snapshot (a copy?)");
+  foreign_programs_.el_error = foreign;
+  foreign_programs_.platform_os_error = foreign;
+}
 
 std::unique_ptr<const SnapshotFacts> SnapshotFacts::Build(const Snapshot& snapshot,
                                                           IssueList* issues) {
@@ -198,8 +218,10 @@ std::unique_ptr<const SnapshotFacts> SnapshotFacts::Build(const Snapshot& snapsh
 }
 
 const ConditionPrograms& SnapshotFacts::ProgramsOf(const Conditions& conditions) const {
-  auto it = programs_.find(&conditions);
-  return it == programs_.end() ? no_programs_ : it->second;
+  if (auto it = programs_.find(&conditions); it != programs_.end()) return it->second;
+  // No programs: either the conditions have no expression (then none of
+  // these errors is read), or they are not this snapshot's.
+  return foreign_programs_;
 }
 
 absl::Span<const std::shared_ptr<const CompiledExpression>> SnapshotFacts::IdpCriteriaOf(
@@ -209,9 +231,9 @@ absl::Span<const std::shared_ptr<const CompiledExpression>> SnapshotFacts::IdpCr
   return it->second;
 }
 
-const ResolvedNetwork& SnapshotFacts::Resolve(const NetworkCondition& network) const {
+const ResolvedNetwork* SnapshotFacts::Resolve(const NetworkCondition& network) const {
   auto it = networks_.find(&network);
-  return it == networks_.end() ? unresolved_ : it->second;
+  return it == networks_.end() ? nullptr : &it->second;
 }
 
 bool SnapshotFacts::IsEveryoneGroup(std::string_view group_id) const {

@@ -66,13 +66,16 @@ class SnapshotFacts {
   const ExpressionData& expression_data() const { return expression_data_; }
 
   // The compiled expressions of `conditions` (an object of this snapshot);
-  // empty programs when it has none.
+  // empty programs when it has none. For an object of another snapshot (a
+  // copy), programs whose errors make every expression condition fail:
+  // never a silent match.
   const ConditionPrograms& ProgramsOf(const Conditions& conditions) const;
   // The providerExpressions of an IDP_DISCOVERY rule, parallel to its
   // matchCriteria (null where malformed); empty for other rules.
   absl::Span<const std::shared_ptr<const CompiledExpression>> IdpCriteriaOf(const Rule& rule) const;
-  // `network` (an object of this snapshot) with its zones looked up.
-  const ResolvedNetwork& Resolve(const NetworkCondition& network) const;
+  // `network` (an object of this snapshot) with its zones looked up; null
+  // for an object of another snapshot (the condition then never holds).
+  const ResolvedNetwork* Resolve(const NetworkCondition& network) const;
 
   // Okta's Everyone group holds every user (docs/semantics.md A1 #5): the
   // OAuth spelling "EVERYONE", and the groups.json entry of type BUILT_IN
@@ -107,9 +110,8 @@ class SnapshotFacts {
   absl::flat_hash_map<std::string, const Behavior*> behavior_definitions_;
   const NetworkZone* legacy_ip_zone_ = nullptr;
   const NetworkZone* default_exempt_zone_ = nullptr;
-  // Answers for objects that are not part of this snapshot.
-  ConditionPrograms no_programs_;
-  ResolvedNetwork unresolved_;
+  // The answer for conditions that are not part of this snapshot.
+  ConditionPrograms foreign_programs_;
 };
 
 }  // namespace verdict::internal

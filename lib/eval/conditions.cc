@@ -165,7 +165,6 @@ bool OsExpressionHolds(const PlatformEntry& e, const CompiledExpression* os,
 bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionScope scope,
                     Verdicts* v) {
   const SignOnContext& ctx = in.context;
-  const bool indexed = scope != ConditionScope::kNotIndexed;
   bool ok = true;
   // When tracing, evaluate all of them, so the trace shows every verdict.
   auto check = [&](bool result) {
@@ -180,20 +179,37 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
     if (!check(false)) return false;
   }
   const bool skip_group_include = scope == ConditionScope::kAllButGroupInclude;
-  if (indexed && c.people && !check(PeopleHolds(*c.people, in, skip_group_include, v))) {
+  // Whether this call checks `kind` (the compiled engine's indexes answer
+  // the indexed kinds when it asks for kNotIndexed).
+  auto checks = [&](ConditionKind kind) {
+    return scope != ConditionScope::kNotIndexed || !IsIndexed(kind);
+  };
+  auto programs = [&]() -> const ConditionPrograms& { return in.facts.ProgramsOf(c); };
+  // The order of the trace (and of the short circuit): as Okta's payloads
+  // list them, the reference evaluator's order since the first release.
+  if (checks(ConditionKind::kPeople) && c.people &&
+      !check(PeopleHolds(*c.people, in, skip_group_include, v))) {
     return false;
   }
   if (c.users && !check(IncludeExcludeHolds("users", *c.users, ctx.user.id, ctx.has_user(), v))) {
     return false;
   }
   if (c.groups && !check(GroupsHold(*c.groups, in, v))) return false;
-  if (indexed && c.network && !check(NetworkHolds(*c.network, in, v))) return false;
-  if (indexed && c.auth_context && !check(AuthContextHolds(*c.auth_context, ctx, v))) {
+  if (checks(ConditionKind::kNetwork) && c.network && !check(NetworkHolds(*c.network, in, v))) {
     return false;
   }
-  if (indexed && c.risk && !check(BehaviorsHold(*c.risk, in, v))) return false;
-  if (indexed && c.risk_score && !check(RiskScoreHolds(*c.risk_score, ctx, v))) return false;
-  if (indexed && c.identity_provider &&
+  if (checks(ConditionKind::kAuthContext) && c.auth_context &&
+      !check(AuthContextHolds(*c.auth_context, ctx, v))) {
+    return false;
+  }
+  if (checks(ConditionKind::kRiskBehaviors) && c.risk && !check(BehaviorsHold(*c.risk, in, v))) {
+    return false;
+  }
+  if (checks(ConditionKind::kRiskScore) && c.risk_score &&
+      !check(RiskScoreHolds(*c.risk_score, ctx, v))) {
+    return false;
+  }
+  if (checks(ConditionKind::kIdentityProvider) && c.identity_provider &&
       !check(IdentityProviderHolds(*c.identity_provider, ctx, v))) {
     return false;
   }
@@ -207,24 +223,21 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
   if (c.apps && !check(IncludeExcludeHolds("apps", *c.apps, ctx.app_id, !ctx.app_id.empty(), v))) {
     return false;
   }
-  if (c.platform || c.user_identifier || c.el_condition) {
-    const ConditionPrograms& programs = in.facts.ProgramsOf(c);
-    if (c.platform && !check(PlatformHolds(*c.platform, programs, in, v))) return false;
-    if (c.user_identifier && !check(UserIdentifierHolds(*c.user_identifier, programs, ctx, v))) {
-      return false;
-    }
-    if (c.el_condition && !check(ElConditionHolds(*c.el_condition, programs, in, v))) {
-      return false;
-    }
-  }
+  if (c.platform && !check(PlatformHolds(*c.platform, programs(), in, v))) return false;
   if (c.device && !check(DeviceHolds(*c.device, "device", ctx, v))) return false;
   if (c.context && !check(DeviceHolds(*c.context, "context", ctx, v))) return false;
+  if (c.user_identifier && !check(UserIdentifierHolds(*c.user_identifier, programs(), ctx, v))) {
+    return false;
+  }
   if (c.grant_types && !check(IncludeExcludeHolds("grantTypes", *c.grant_types, ctx.grant_type,
                                                   !ctx.grant_type.empty(), v))) {
     return false;
   }
   if (c.scopes && !check(ScopesHold(*c.scopes, ctx, v))) return false;
   if (c.clients && !check(ClientsHold(*c.clients, ctx, v))) return false;
+  if (c.el_condition && !check(ElConditionHolds(*c.el_condition, programs(), in, v))) {
+    return false;
+  }
   if (c.mdm_enrollment && !check(MdmEnrollmentHolds(*c.mdm_enrollment, ctx, v))) return false;
   if ((c.entity_risk || c.risk_detection_types) && !check(EntityRiskHolds(c, ctx, v))) {
     return false;
@@ -332,7 +345,13 @@ bool NetworkHolds(const NetworkCondition& n, const ConditionInputs& in, Verdicts
     case NetworkConnection::kZone:
       break;
   }
-  const ResolvedNetwork& resolved = in.facts.Resolve(n);
+  const ResolvedNetwork* resolved_or_null = in.facts.Resolve(n);
+  if (resolved_or_null == nullptr) {
+    Record(v, "network", false,
+           [] { return "the condition is not part of the compiled snapshot: never holds"; });
+    return false;
+  }
+  const ResolvedNetwork& resolved = *resolved_or_null;
   std::string why;
   std::string* wp = v != nullptr ? &why : nullptr;
   if (!resolved.include.empty()) {

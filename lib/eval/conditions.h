@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "lib/compile/condition_kinds.h"
 #include "lib/compile/snapshot_facts.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
@@ -56,8 +57,8 @@ enum class ConditionScope {
   // MFA_ENROLL): people.groups.include chose the policy and is not a
   // condition on top of that.
   kAllButGroupInclude,
-  // The conditions the compiled engine's indexes do not answer: all but
-  // people, network, authContext, risk, riskScore and identityProvider.
+  // The conditions the compiled engine's indexes do not answer (those whose
+  // kind IsIndexed() says false, lib/compile/condition_kinds.h).
   kNotIndexed,
 };
 

@@ -265,7 +265,7 @@ class Evaluator {
       case Op::kMember: {
         Value v = Eval(Arg(n, 0));
         if (v.is_error()) return v;
-        if (v.kind == Value::Kind::kObject) return Member(v, p_.strings[n.str]);
+        if (v.kind == Value::Kind::kObject) return Member(n, v, p_.strings[n.str]);
         return Value::Error(
             n.col, absl::StrCat("no property '", p_.strings[n.str], "' on ", KindName(v.kind)));
       }
@@ -322,6 +322,14 @@ class Evaluator {
  private:
   uint32_t Arg(const Node& n, uint32_t i) const { return p_.args[n.first_arg + i]; }
 
+  // A profile attribute's value (OfProfile), an array's items charged.
+  Value Profile(const Node& n, const ProfileValue& p) {
+    if (p.type == ProfileValue::Type::kArray) {
+      if (Value over = Charge(n, p.items.size() * sizeof(Value)); over.is_error()) return over;
+    }
+    return OfProfile(p);
+  }
+
   // Accounts `bytes` about to be built (a string, list items) against the
   // program's budget; an error value once the evaluation would exceed it.
   // Null on success.
@@ -370,7 +378,9 @@ class Evaluator {
   static Value StrOrNull(std::string_view s) {
     return s.empty() ? Value::Null() : Value::Borrow(s);
   }
-  static Value StrList(const std::vector<std::string>& items) {
+  // A list of the context's strings (borrowed), charged to the budget.
+  Value StrList(const Node& n, const std::vector<std::string>& items) {
+    if (Value over = Charge(n, items.size() * sizeof(Value)); over.is_error()) return over;
     std::vector<Value> out;
     out.reserve(items.size());
     for (const std::string& s : items) out.push_back(Value::Borrow(s));
@@ -391,7 +401,7 @@ class Evaluator {
         if (!ctx_.has_user()) return Value::Null();
         const std::string& name = p_.strings[n.str];
         auto it = ctx_.user.profile.find(name);
-        if (it != ctx_.user.profile.end()) return OfProfile(it->second);
+        if (it != ctx_.user.profile.end()) return Profile(n, it->second);
         if (name == "login") return StrOrNull(ctx_.user.login);
         return Value::Null();
       }
@@ -399,6 +409,9 @@ class Evaluator {
         if (!ctx_.risk_level) return Value::Null();
         return Value::Borrow(verdict::RiskLevelName(*ctx_.risk_level));
       case Attr::kBehaviors: {
+        if (Value over = Charge(n, ctx_.behaviors.size() * sizeof(Value)); over.is_error()) {
+          return over;
+        }
         std::vector<Value> out;
         out.reserve(ctx_.behaviors.size());
         for (const std::string& b : ctx_.behaviors) {
@@ -413,9 +426,9 @@ class Evaluator {
       case Attr::kDevicePlatform:
         return StrOrNull(ctx_.device.os_type);
       case Attr::kDeviceAssurance:
-        return StrList(ctx_.device.assurance);
+        return StrList(n, ctx_.device.assurance);
       case Attr::kSessionAmr:
-        return StrList(ctx_.session.amr);
+        return StrList(n, ctx_.session.amr);
       case Attr::kLoginIdentifier:
         return StrOrNull(!ctx_.login_identifier.empty() ? std::string_view(ctx_.login_identifier)
                                                         : std::string_view(ctx_.user.login));
@@ -535,7 +548,9 @@ class Evaluator {
         if (collect) out.push_back(Value::Borrow(id));
       }
     });
-    return collect ? Value::List(std::move(out)) : Value::Bool(any);
+    if (!collect) return Value::Bool(any);
+    if (Value over = Charge(n, out.size() * sizeof(Value)); over.is_error()) return over;
+    return Value::List(std::move(out));
   }
 
   Value ClassicGroup(const Node& n) {
@@ -738,7 +753,8 @@ class Evaluator {
         double d = 0;
         if (self.kind == Value::Kind::kNumber) {
           d = self.number;
-        } else if (!is_str || !absl::SimpleAtod(std::string(s), &d) || !std::isfinite(d)) {
+        } else if (!is_str || !absl::SimpleAtod(absl::string_view(s.data(), s.size()), &d) ||
+                   !std::isfinite(d)) {
           return Value::Error(n.col, "not a number");
         }
         return Value::Number(n.fn == Fn::kToInteger ? std::trunc(d) : d);
@@ -783,6 +799,7 @@ class Evaluator {
     const std::vector<const SnapshotUser*>* users = data_.LinkedUsers(ctx_.user.id, name.str());
     if (users == nullptr || users->empty()) return Value::Null();
     if (data_.IsPrimaryRelationship(name.str())) return Value::Object(users->front(), false);
+    if (Value over = Charge(n, users->size() * sizeof(Value)); over.is_error()) return over;
     std::vector<Value> out;
     out.reserve(users->size());
     for (const SnapshotUser* u : *users) out.push_back(Value::Object(u, false));
@@ -791,11 +808,11 @@ class Evaluator {
 
   // A property of a linked user: id, status, profile, profile.<attr>; any
   // other property (created, ...) is not in the snapshot model: null.
-  static Value Member(const Value& v, std::string_view name) {
+  Value Member(const Node& n, const Value& v, std::string_view name) {
     const SnapshotUser& u = *v.object;
     if (v.object_is_profile) {
       auto it = u.profile.find(name);
-      return it == u.profile.end() ? Value::Null() : OfProfile(it->second);
+      return it == u.profile.end() ? Value::Null() : Profile(n, it->second);
     }
     if (name == "id") return Value::Borrow(u.id);
     if (name == "status") return StrOrNull(u.status);
@@ -918,7 +935,12 @@ class Evaluator {
       case Fn::kToString: {
         if (!is_time) return bad("toString");
         const absl::TimeZone zone = absl::FixedTimeZone(self.zone_offset);
-        if (n.str >= 0) return Value::Own(absl::FormatTime(p_.strings[n.str], self.time, zone));
+        if (n.str >= 0) {
+          // The rule's own format: the result is as long as it makes it.
+          std::string formatted = absl::FormatTime(p_.strings[n.str], self.time, zone);
+          if (Value over = Charge(n, formatted.size()); over.is_error()) return over;
+          return Value::Own(std::move(formatted));
+        }
         return Value::Own(absl::FormatTime(
             self.zone_offset == 0 ? "%Y-%m-%dT%H:%M:%E3SZ" : "%Y-%m-%dT%H:%M:%E3S%Ez", self.time,
             zone));

@@ -31,18 +31,15 @@ std::string StripNlohmannPrefix(std::string_view what) {
 // nlohmann quotes the text it read before an error ("last read: '...'",
 // "number overflow parsing '...'"): input content, which may be anything. A
 // message carries at most a short, escaped excerpt of it.
-std::string BoundExcerpts(std::string message) {
-  for (std::string_view marker : {"last read: '", "parsing '"}) {
-    const size_t start = message.find(marker);
-    if (start == std::string::npos) continue;
-    const size_t body = start + marker.size();
-    const size_t end = message.rfind('\'');
-    if (end == std::string::npos || end < body) continue;
-    message = absl::StrCat(message.substr(0, start), Av(marker.substr(0, marker.size() - 1)),
-                           Excerpt(std::string_view(message).substr(body, end - body)),
-                           message.substr(end + 1));
-  }
-  return message;
+std::string BoundExcerpts(std::string message, const std::string& last_token) {
+  // nlohmann quotes the token it read, exactly as it passes it to the SAX
+  // handler: replace that quotation (wherever it sits; a "; expected ..."
+  // may follow it) with a short escaped excerpt.
+  const std::string quoted = absl::StrCat("'", last_token, "'");
+  const size_t at = last_token.empty() ? std::string::npos : message.find(quoted);
+  if (at == std::string::npos) return message;
+  return absl::StrCat(message.substr(0, at), Excerpt(last_token),
+                      message.substr(at + quoted.size()));
 }
 
 // "byte 7 (line 1, column 7)" for a 1-based byte offset into `text`.
@@ -69,21 +66,24 @@ class PositionedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
       : nlohmann::detail::json_sax_dom_parser<Json>(result, /*allow_exceptions=*/false) {}
 
   template <class Exception>
-  bool parse_error(size_t position, const std::string& /*last_token*/, const Exception& ex) {
+  bool parse_error(size_t position, const std::string& last_token, const Exception& ex) {
     failed_ = true;
     position_ = position;
     what_ = ex.what();
+    last_token_ = last_token;
     return false;
   }
 
   bool failed() const { return failed_; }
   size_t position() const { return position_; }
   const std::string& what() const { return what_; }
+  const std::string& last_token() const { return last_token_; }
 
  private:
   bool failed_ = false;
   size_t position_ = 0;
   std::string what_;
+  std::string last_token_;
 };
 
 }  // namespace
@@ -115,21 +115,23 @@ std::optional<size_t> FindExcessiveNesting(std::string_view text, int max_depth)
   return std::nullopt;
 }
 
-std::string Excerpt(std::string_view text, size_t max_bytes) {
+namespace {
+// `text` with `quote` and backslashes escaped, then escaped for a terminal.
+std::string EscapeQuoted(std::string_view text, char quote) {
   std::string out;
-  const size_t n = std::min(text.size(), max_bytes);
-  for (size_t i = 0; i < n; ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '\'' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else {
-      out += static_cast<char>(c);
-    }
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c == quote || c == '\\') out += '\\';
+    out += c;
   }
-  return absl::StrCat("'", out, text.size() > max_bytes ? "'..." : "'");
+  return EscapeControlCharacters(out);
+}
+}  // namespace
+
+std::string Excerpt(std::string_view text, size_t max_bytes) {
+  const bool cut = text.size() > max_bytes;
+  return absl::StrCat("'", EscapeQuoted(text.substr(0, std::min(text.size(), max_bytes)), '\''),
+                      cut ? "'..." : "'");
 }
 
 std::optional<Json> ParseJson(std::string_view text, std::string_view file, IssueList* issues) {
@@ -149,7 +151,7 @@ std::optional<Json> ParseJson(std::string_view text, std::string_view file, Issu
       return result;
     }
     message = absl::StrCat(Position(text, parser.position()), ": ",
-                           BoundExcerpts(StripNlohmannPrefix(parser.what())));
+                           BoundExcerpts(StripNlohmannPrefix(parser.what()), parser.last_token()));
   }
   if (issues != nullptr) {
     Issue issue;
@@ -229,22 +231,11 @@ std::string Dump(const Json& value) {
 }
 
 std::string Quoted(std::string_view text) {
-  std::string out = "\"";
   // Values quoted in messages come from the input: at most kMaxQuotedBytes.
   const bool cut = text.size() > kMaxQuotedBytes;
-  if (cut) text = text.substr(0, kMaxQuotedBytes);
-  for (unsigned char c : text) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20 || c == 0x7f) {
-      absl::StrAppendFormat(&out, "\\x%02x", c);
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += cut ? "\"..." : "\"";
-  return out;
+  return absl::StrCat("\"",
+                      EscapeQuoted(text.substr(0, std::min(text.size(), kMaxQuotedBytes)), '"'),
+                      cut ? "\"..." : "\"");
 }
 
 std::string NormalizeRegion(std::string_view country, std::string_view region) {

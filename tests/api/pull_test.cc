@@ -299,6 +299,21 @@ TEST_F(PullTest, RateLimitWaitsAreBoundedPerRequest) {
   ExpectNoLeftovers();
 }
 
+// A malformed body that carries the token where the excerpt cuts: the token is
+// redacted before the body is cut, so not even a prefix of it is printed.
+TEST_F(PullTest, TokenCutByAnExcerptIsStillRedacted) {
+  const std::string token = kToken;
+  server_->AddFault(
+      "/api/v1/zones",
+      Fault::Of(Fault::Kind::kBody).Times(-1).Body(std::string(30, 'x') + token + " not json"));
+  auto report = PullSnapshot(Options());
+  ASSERT_FALSE(report.ok());
+  const std::string message(report.status().message());
+  EXPECT_TRUE(absl::StrContains(message, "not valid JSON")) << message;
+  EXPECT_FALSE(absl::StrContains(message, token.substr(0, 6))) << message;
+  EXPECT_TRUE(absl::StrContains(message, "[REDACTED]")) << message;
+}
+
 TEST_F(PullTest, ResponseOverTheBodyCapIsRefused) {
   PullOptions options = Options();
   options.http.max_body_bytes = 100;
@@ -549,6 +564,31 @@ TEST_F(PullLogsTest, PaginationCycleStopsWithoutDuplicates) {
     EXPECT_TRUE(targets.insert(r.target).second) << "fetched twice: " << r.target;
   }
   EXPECT_EQ(targets.size(), 3u);
+}
+
+// The same cycle with absolute next links (as Okta sends them) against a
+// first page requested by path: pages are compared as absolute URLs.
+TEST_F(PullLogsTest, PaginationCycleWithAbsoluteLinks) {
+  const std::string base = server_->url();
+  server_->AddFault(
+      "/api/v1/logs?since",
+      Fault::Of(Fault::Kind::kLink).Link("<" + base + "/api/v1/logs?after=p0>; rel=\"next\""));
+  server_->AddFault(
+      "/api/v1/logs?after=p0",
+      Fault::Of(Fault::Kind::kLink)
+          .Times(-1)
+          .Link("<" + base +
+                "/api/v1/logs?since=2025-03-14T00%3A00%3A00.000Z&limit=2>; rel=\"next\""));
+  LogsPullOptions options = LogsOptions();
+  options.until.clear();
+  options.limit = 2;
+  auto report = PullLogs(options);
+  ASSERT_FALSE(report.ok()) << "the second page links back to the first";
+  EXPECT_TRUE(absl::StrContains(report.status().message(), "pagination cycle")) << report.status();
+  std::set<std::string> targets;
+  for (const auto& r : server_->requests()) {
+    EXPECT_TRUE(targets.insert(r.target).second) << "fetched twice: " << r.target;
+  }
 }
 
 TEST_F(PullLogsTest, CursorOfAnotherQueryIsRefused) {
