@@ -9,11 +9,13 @@
 #include <cstddef>
 #include <memory>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
 #include "verdict/export.h"
+#include "verdict/issue.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
@@ -50,6 +52,13 @@ class VERDICT_EXPORT CompiledPolicySet {
 
   // The snapshot this set was compiled from (owned by the set).
   const Snapshot& snapshot() const;
+
+  // The conditions that read the user's group memberships beyond Everyone
+  // (people.groups, groups, Expression Language calling user.isMemberOf and
+  // friends), as file + JSON pointer, in snapshot order. A context whose
+  // memberships are unknown (a System Log event without --memberships)
+  // cannot be decided faithfully where any of them is; empty when none.
+  const std::vector<SnapshotLocation>& GroupMembershipReaders() const;
 
   // Heap bytes held by the compiled structures (IP index, rule lists, masks),
   // not counting the snapshot itself. For capacity planning and benchmarks.

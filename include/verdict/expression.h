@@ -101,6 +101,11 @@ class CompiledExpression {
 
   const std::string& text() const;
 
+  // True when the expression reads the user's group memberships
+  // (user.isMemberOf, user.getGroups, the classic isMemberOfGroup* aliases):
+  // a context without memberships cannot be decided by it.
+  bool ReadsGroupMemberships() const;
+
  private:
   std::unique_ptr<const expr::Program> program_;
 };

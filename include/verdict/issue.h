@@ -32,6 +32,13 @@ struct VERDICT_EXPORT Issue {
 
 using IssueList = std::vector<Issue>;
 
+// A place in a snapshot: the file relative to the snapshot directory and the
+// RFC 6901 JSON pointer inside it (the form Issue uses).
+struct SnapshotLocation {
+  std::string file;
+  std::string pointer;
+};
+
 // `text` from untrusted input (snapshot content, file names, a server's error
 // text) made safe for a terminal: C0 controls and DEL as \xNN, C1 controls
 // (U+0080–U+009F, CSI among them) as \u00NN, bytes that are not UTF-8 as

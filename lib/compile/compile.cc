@@ -557,6 +557,10 @@ const internal::SnapshotFacts& CompiledPolicySet::facts() const { return *data_-
 
 size_t CompiledPolicySet::MemoryBytes() const { return data_->MemoryBytes(); }
 
+const std::vector<SnapshotLocation>& CompiledPolicySet::GroupMembershipReaders() const {
+  return data_->facts->group_membership_readers();
+}
+
 absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> Compile(Snapshot snapshot) {
   return Compile(std::move(snapshot), nullptr);
 }

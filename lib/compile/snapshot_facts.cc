@@ -1,5 +1,6 @@
 #include "lib/compile/snapshot_facts.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -180,10 +181,32 @@ std::unique_ptr<const SnapshotFacts> SnapshotFacts::Build(const Snapshot& snapsh
     if (g.type == "BUILT_IN" && g.name == "Everyone") f->everyone_.insert(g.id);
   }
 
+  auto names_a_group = [&](const IdList& ids) {
+    for (const std::vector<std::string>* list : {&ids.include, &ids.exclude}) {
+      for (const std::string& id : *list) {
+        if (!f->everyone_.contains(id)) return true;
+      }
+    }
+    return false;
+  };
+  auto reads_groups = [](const std::shared_ptr<const CompiledExpression>& e) {
+    return e != nullptr && e->ReadsGroupMemberships();
+  };
   auto add_conditions = [&](const Conditions& c, const std::string& file,
                             const std::string& pointer) {
+    auto reader = [&](std::string_view where) {
+      f->group_membership_readers_.push_back(
+          {file, absl::StrCat(pointer, "/conditions/", Sv(where))});
+    };
+    if (c.people && names_a_group(c.people->groups)) reader("people/groups");
+    if (c.groups && names_a_group(*c.groups)) reader("groups");
     if (c.el_condition || c.user_identifier || c.platform) {
-      f->programs_.emplace(&c, CompileConditions(c, file, pointer, issues));
+      const ConditionPrograms& programs =
+          f->programs_.emplace(&c, CompileConditions(c, file, pointer, issues)).first->second;
+      if (reads_groups(programs.el)) reader("elCondition/condition");
+      if (std::any_of(programs.platform_os.begin(), programs.platform_os.end(), reads_groups)) {
+        reader("platform");
+      }
     }
     if (c.network) f->networks_.emplace(&*c.network, ResolveNetwork(*c.network, zone_ids));
     if (c.risk) {
@@ -209,6 +232,11 @@ std::unique_ptr<const SnapshotFacts> SnapshotFacts::Build(const Snapshot& snapsh
           Warn(issues, rule.file,
                absl::StrCat(rule.pointer, "/actions/idp/matchCriteria/", i, "/providerExpression"),
                compiled.status());
+        }
+        if (compiled.ok() && (*compiled)->ReadsGroupMemberships()) {
+          f->group_membership_readers_.push_back(
+              {rule.file, absl::StrCat(rule.pointer, "/actions/idp/matchCriteria/", i,
+                                       "/providerExpression")});
         }
         criteria.push_back(compiled.ok() ? *std::move(compiled) : nullptr);
       }

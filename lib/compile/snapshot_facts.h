@@ -93,6 +93,13 @@ class SnapshotFacts {
   // which admins may change; null when the snapshot has none.
   const NetworkZone* legacy_ip_zone() const { return legacy_ip_zone_; }
   const NetworkZone* default_exempt_zone() const { return default_exempt_zone_; }
+  // The conditions that read the user's group memberships beyond Everyone
+  // (people.groups, groups, expressions calling isMemberOf and friends), in
+  // snapshot order: a context without memberships cannot be decided there.
+  const std::vector<SnapshotLocation>& group_membership_readers() const {
+    return group_membership_readers_;
+  }
+
   // Whether ALL_ZONES covers `zone`: every POLICY-usage zone except
   // DefaultExemptIpZone (activity is checked where membership is).
   bool AllZonesCovers(const NetworkZone& zone) const;
@@ -108,6 +115,7 @@ class SnapshotFacts {
   absl::flat_hash_map<const NetworkCondition*, ResolvedNetwork> networks_;
   absl::flat_hash_set<std::string> everyone_;
   absl::flat_hash_map<std::string, const Behavior*> behavior_definitions_;
+  std::vector<SnapshotLocation> group_membership_readers_;
   const NetworkZone* legacy_ip_zone_ = nullptr;
   const NetworkZone* default_exempt_zone_ = nullptr;
   // The answer for conditions that are not part of this snapshot.

@@ -735,7 +735,9 @@ bool ClientInDynamicZone(const NetworkZone& zone, const SignOnContext& ctx, std:
   }
   if (!ProxyCriterionMatches(zone.proxy_type, ContextProxy(ctx))) {
     return fail([&] {
-      return absl::StrCat("client proxy type ", Sv(ProxyTypeName(ContextProxy(ctx))),
+      // An unknown proxy type is not "NONE": say what the context gave.
+      return absl::StrCat("client proxy type ",
+                          ctx.proxy_type ? Sv(ProxyTypeName(*ctx.proxy_type)) : "unknown",
                           " does not meet the proxyType of ", zone.name);
     });
   }

@@ -984,6 +984,24 @@ CompiledExpression::~CompiledExpression() = default;
 
 const std::string& CompiledExpression::text() const { return program_->text; }
 
+bool CompiledExpression::ReadsGroupMemberships() const {
+  for (const expr::Node& node : program_->nodes) {
+    if (node.op != expr::Op::kCall) continue;
+    switch (node.fn) {
+      case expr::Fn::kIsMemberOf:
+      case expr::Fn::kGetGroups:
+      case expr::Fn::kIsMemberOfGroupName:
+      case expr::Fn::kIsMemberOfGroupNameStartsWith:
+      case expr::Fn::kIsMemberOfGroupNameContains:
+      case expr::Fn::kIsMemberOfGroup:
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 bool CompiledExpression::EvaluateBool(const SignOnContext& context, const ExpressionData& data,
                                       std::string* why) const {
   expr::Evaluator evaluator(*program_, context, data);

@@ -13,6 +13,8 @@
 
 #include "gtest/gtest.h"
 #include "tests/model/snapshot_dir.h"
+#include "tests/support/model_builder.h"
+#include "verdict/expression.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/synth.h"
 
@@ -207,6 +209,61 @@ TEST(ReferenceFromCompiledSet, SharesTheSetAndAnswersTheSame) {
     }
   }
   EXPECT_GT(decided, 100);
+}
+
+}  // namespace
+}  // namespace verdict
+
+namespace verdict {
+namespace {
+
+using ::verdict::testing::MakePolicy;
+using ::verdict::testing::MakeRule;
+
+Conditions WithExpression(const std::string& text) {
+  Conditions c;
+  c.el_condition = ElCondition{text};
+  return c;
+}
+
+// Which conditions read group memberships: what diff and replay refuse to
+// decide from log events without memberships.
+TEST(GroupMembershipReaders, NamesEveryConditionThatReadsGroupsButNotEveryone) {
+  Snapshot s;
+  s.groups.push_back({"00gEveryone", "Everyone", "BUILT_IN"});
+  Policy everyone =
+      MakePolicy("00pAll", PolicyType::kOktaSignOn, 1, {"00gEveryone"}, {MakeRule("0prAll", 1)});
+  everyone.file = "policies/OKTA_SIGN_ON.json";
+  everyone.pointer = "/0";
+  Policy sales = MakePolicy("00pSales", PolicyType::kOktaSignOn, 2, {"00gSales"},
+                            {MakeRule("0prEl", 1, WithExpression("user.isMemberOfGroupName('X')")),
+                             MakeRule("0prLogin", 2, WithExpression("user.login != ''"))});
+  sales.file = "policies/OKTA_SIGN_ON.json";
+  sales.pointer = "/1";
+  sales.rules[0].file = "rules/00pSales.json";
+  sales.rules[0].pointer = "/0";
+  s.policies = {everyone, sales};
+  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set = Compile(std::move(s));
+  ASSERT_TRUE(set.ok()) << set.status();
+  const std::vector<SnapshotLocation>& readers = (*set)->GroupMembershipReaders();
+  ASSERT_EQ(readers.size(), 2u);
+  EXPECT_EQ(readers[0].file, "policies/OKTA_SIGN_ON.json");
+  EXPECT_EQ(readers[0].pointer, "/1/conditions/people/groups");
+  EXPECT_EQ(readers[1].file, "rules/00pSales.json");
+  EXPECT_EQ(readers[1].pointer, "/0/conditions/elCondition/condition");
+}
+
+TEST(GroupMembershipReaders, ExpressionsSayWhetherTheyReadGroups) {
+  for (const auto& [text, reads] : std::vector<std::pair<std::string, bool>>{
+           {"user.isMemberOf({'group.id': '00g1'})", true},
+           {"isMemberOfGroupNameStartsWith('Eng')", true},
+           {"user.getGroups({'group.profile.name': 'A'}).size() > 0", true},
+           {"user.profile.department == 'Sales'", false},
+           {"security.risk.level == 'HIGH'", false}}) {
+    auto e = CompileExpression(text);
+    ASSERT_TRUE(e.ok()) << text << ": " << e.status();
+    EXPECT_EQ((*e)->ReadsGroupMemberships(), reads) << text;
+  }
 }
 
 }  // namespace

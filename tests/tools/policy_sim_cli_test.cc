@@ -21,6 +21,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/support/subprocess.h"
+#include "verdict/c_api.h"
 
 namespace {
 
@@ -177,17 +178,19 @@ TEST(PolicySimDiff, UsageErrorsExitTwo) {
 
 TEST(PolicySimDiff, AcceptsSystemLogInput) {
   TempDir tmp;
-  RunResult r = RunPolicySim({"diff", "--before", kOrg, "--after", kOrg, "--logs",
-                              (kSource / "fixtures/logs/signon-events.json").string()},
-                             tmp.path());
+  // These events are of another org: no memberships for their users.
+  RunResult r =
+      RunPolicySim({"diff", "--before", kOrg, "--after", kOrg, "--logs",
+                    (kSource / "fixtures/logs/signon-events.json").string(), "--assume-no-groups"},
+                   tmp.path());
   EXPECT_EQ(r.exit_code, 0) << Describe(r);
   EXPECT_THAT(r.out,
               HasSubstr("read 10: 8 evaluated, 2 skipped (not sign-on events), 0 malformed"));
   // Read instead of mapped: the same report.
-  RunResult read =
-      RunPolicySim({"diff", "--before", kOrg, "--after", kOrg, "--logs",
-                    (kSource / "fixtures/logs/signon-events.json").string(), "--no-mmap"},
-                   tmp.path());
+  RunResult read = RunPolicySim(
+      {"diff", "--before", kOrg, "--after", kOrg, "--logs",
+       (kSource / "fixtures/logs/signon-events.json").string(), "--no-mmap", "--assume-no-groups"},
+      tmp.path());
   EXPECT_EQ(read.exit_code, 0) << Describe(read);
   EXPECT_EQ(read.out, r.out);
 }
@@ -257,10 +260,10 @@ TEST(PolicySimTest, UnusableSuiteExitsTwo) {
 
 TEST(PolicySimReplay, TotalsAccountForEveryEventAndMalformedAreLocated) {
   TempDir tmp;
-  RunResult r =
-      RunPolicySim({"replay", "--snapshot", kOrg, "--logs",
-                    (kSource / "fixtures/logs/signon-events.jsonl").string(), "--output", "json"},
-                   tmp.path());
+  RunResult r = RunPolicySim({"replay", "--snapshot", kOrg, "--logs",
+                              (kSource / "fixtures/logs/signon-events.jsonl").string(), "--output",
+                              "json", "--assume-no-groups"},
+                             tmp.path());
   EXPECT_EQ(r.exit_code, 3) << Describe(r);
   EXPECT_THAT(r.err, HasSubstr("line 3"));
   EXPECT_THAT(r.err, HasSubstr("line 6"));
@@ -391,3 +394,152 @@ TEST(PolicySimContexts, WritesOneParsableContextPerSignOnEvent) {
 }
 
 }  // namespace
+
+// ---------------------------------------------------------------- CI gates (issue 16)
+
+// fixtures/org with only the Sales policy's rule changed (org-after's Sales
+// edit without its Default Rule edit): a change that only users in the Sales
+// group can see.
+fs::path SalesOnlyChange(const fs::path& dir) {
+  const fs::path after = dir / "sales-only";
+  fs::copy(kOrg, after, fs::copy_options::recursive);
+  fs::copy_file(kSource / "fixtures/org-after/rules/00pSales0000000000g7.json",
+                after / "rules/00pSales0000000000g7.json", fs::copy_options::overwrite_existing);
+  return after;
+}
+
+TEST(PolicySimDiff, LogsWithoutMembershipsCannotPassAGroupBasedChange) {
+  TempDir tmp;
+  const fs::path after = SalesOnlyChange(tmp.path());
+  const std::string logs = (kSource / "fixtures/logs/org-signon.jsonl").string();
+  const std::vector<std::string> base = {"diff",    "--before",          kOrg,
+                                         "--after", after.string(),      "--logs",
+                                         logs,      "--allow-malformed", "1"};
+  // Log events carry no memberships: every user looks group-less, and the
+  // Sales change is invisible. That must not read as "no change".
+  RunResult r = RunPolicySim(base, tmp.path());
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("have no group memberships"));
+  EXPECT_THAT(r.err, HasSubstr("/conditions/people/groups"));
+  EXPECT_THAT(r.err, HasSubstr("--memberships"));
+  EXPECT_THAT(r.err, HasSubstr("--assume-no-groups"));
+  // Opting in: the group-less reading, which sees no change.
+  std::vector<std::string> assume = base;
+  assume.push_back("--assume-no-groups");
+  r = RunPolicySim(assume, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("0 of "));
+  // With the memberships the change shows, and the gate fails.
+  std::vector<std::string> with = base;
+  with.insert(with.end(),
+              {"--memberships", (kSource / "fixtures/logs/org-memberships.json").string()});
+  r = RunPolicySim(with, tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("more permissive"));
+  // Each group says which condition moved the decision.
+  EXPECT_THAT(r.out, HasSubstr("    why:    under --after, rule "));
+}
+
+TEST(PolicySimDiff, ContextsListTheirGroupsSoNeedNoMemberships) {
+  TempDir tmp;
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  WriteFile(contexts, SuiteContexts({"case-001"}));
+  RunResult r = RunPolicySim(
+      {"diff", "--before", kOrg, "--after", kOrgAfter, "--contexts", contexts.string()},
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+}
+
+TEST(PolicySimDiff, AllowMalformedKeepsTheExitStatusUpToN) {
+  TempDir tmp;
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  WriteFile(contexts, SuiteContexts({"case-001"}) + "{not json\n" + "{\"ip\": 7}\n");
+  std::vector<std::string> args = {"diff",       "--before",       kOrg, "--after", kOrg,
+                                   "--contexts", contexts.string()};
+  EXPECT_EQ(RunPolicySim(args, tmp.path()).exit_code, 3);
+  args.insert(args.end(), {"--allow-malformed", "1"});
+  EXPECT_EQ(RunPolicySim(args, tmp.path()).exit_code, 3);
+  args.back() = "2";
+  EXPECT_EQ(RunPolicySim(args, tmp.path()).exit_code, 0);
+}
+
+TEST(PolicySimReplay, LogsWithoutMembershipsExitTwoUnlessAssumed) {
+  TempDir tmp;
+  const std::vector<std::string> base = {"replay",
+                                         "--snapshot",
+                                         kOrg,
+                                         "--logs",
+                                         (kSource / "fixtures/logs/org-signon.jsonl").string(),
+                                         "--allow-malformed",
+                                         "1"};
+  RunResult r = RunPolicySim(base, tmp.path());
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("have no group memberships"));
+  std::vector<std::string> assume = base;
+  assume.push_back("--assume-no-groups");
+  r = RunPolicySim(assume, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+}
+
+TEST(PolicySimReplay, AllowMalformedOverallAgreementAndFirstDifference) {
+  TempDir tmp;
+  std::vector<std::string> args = {"replay",
+                                   "--snapshot",
+                                   kOrg,
+                                   "--logs",
+                                   (kSource / "fixtures/logs/org-signon.jsonl").string(),
+                                   "--memberships",
+                                   (kSource / "fixtures/logs/org-memberships.json").string()};
+  // One truncated line on purpose: exit 3 without the allowance.
+  RunResult r = RunPolicySim(args, tmp.path());
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("Overall agreement: 92.6% (25 of 27 compared decisions)"));
+  // Each disagreement group names what differs: Okta's Default Policy was
+  // not reached, because a policy before it applies (by the user's groups).
+  EXPECT_THAT(r.out, HasSubstr("    differs:  not reached: policy Quarantined users "
+                               "(00pQuarantine00000g7) comes first and applies here "
+                               "(people.groups.include"));
+  EXPECT_THAT(r.out, HasSubstr("    differs:  not reached: policy Sales (00pSales0000000000g7)"));
+  args.insert(args.end(), {"--allow-malformed", "1", "--min-agreement", "90"});
+  r = RunPolicySim(args, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  args.insert(args.end(), {"--output", "json"});
+  r = RunPolicySim(args, tmp.path());
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const Json out = Json::parse(r.out);
+  EXPECT_EQ(out["overall"]["compared"], 27);
+  EXPECT_EQ(out["overall"]["agree"], 25);
+  for (const Json& g : out["disagreements"]) {
+    EXPECT_THAT(g["firstDifference"].get<std::string>(), HasSubstr("not reached: policy ")) << g;
+  }
+}
+
+TEST(PolicySimContexts, AFailedRunLeavesTheOutputFileAsItWas) {
+  TempDir tmp;
+  const fs::path out = tmp.path() / "contexts.jsonl";
+  WriteFile(out, "previous content\n");
+  // The log cannot be read: the previous file stays, and no temporary is left.
+  RunResult r = RunPolicySim(
+      {"contexts", "--logs", (tmp.path() / "missing.jsonl").string(), "--out", out.string()},
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_EQ(ReadFile(out), "previous content\n");
+  for (const auto& entry : fs::directory_iterator(tmp.path())) {
+    EXPECT_THAT(entry.path().filename().string(), Not(HasSubstr(".tmp-"))) << "left behind";
+  }
+  // A run that succeeds replaces it.
+  r = RunPolicySim({"contexts", "--logs", (kSource / "fixtures/logs/signon-events.json").string(),
+                    "--out", out.string()},
+                   tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(ReadFile(out), Not(HasSubstr("previous content")));
+  EXPECT_EQ(Lines(ReadFile(out)).size(), 8u);
+}
+
+TEST(PolicySim, VersionIsTheLibrarysVersion) {
+  TempDir tmp;
+  RunResult r = RunPolicySim({"--version"}, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_EQ(r.out, std::string("policy-sim ") + verdict_version() + "\n");
+  EXPECT_TRUE(std::regex_match(r.out, std::regex("policy-sim [0-9]+\\.[0-9]+\\.[0-9]+\n")));
+}

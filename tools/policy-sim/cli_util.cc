@@ -1,16 +1,20 @@
 #include "tools/policy-sim/cli_util.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 
@@ -149,6 +153,58 @@ void ReportMalformed(const MalformedInput& malformed) {
             << " (skipped)\n";
 }
 
+AtomicOutputFile::~AtomicOutputFile() {
+  if (!temp_path_.empty() && !committed_) {
+    file_.close();
+    std::remove(temp_path_.c_str());
+  }
+}
+
+absl::Status AtomicOutputFile::Open(const std::string& target) {
+  target_ = target;
+  if (target == "-") return absl::OkStatus();
+  std::string pattern = target + ".tmp-XXXXXX";
+  const int fd = mkstemp(pattern.data());
+  if (fd < 0) {
+    return absl::UnavailableError(
+        absl::StrCat(EscapeControlCharacters(target),
+                     ": cannot create a file beside it: ", std::strerror(errno)));
+  }
+  // mkstemp makes the file 0600; give it the mode a plain create would.
+  const mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
+  close(fd);
+  temp_path_ = pattern;
+  file_.open(temp_path_, std::ios::binary | std::ios::trunc);
+  if (!file_) {
+    std::remove(temp_path_.c_str());
+    temp_path_.clear();
+    return absl::UnavailableError(
+        absl::StrCat(EscapeControlCharacters(target), ": cannot open for writing"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AtomicOutputFile::Commit() {
+  if (temp_path_.empty()) {
+    std::cout.flush();
+    if (!std::cout) return absl::DataLossError("writing to stdout failed");
+    return absl::OkStatus();
+  }
+  file_.close();
+  if (!file_) {
+    return absl::DataLossError(
+        absl::StrCat("writing ", EscapeControlCharacters(target_), " failed (left as it was)"));
+  }
+  if (std::rename(temp_path_.c_str(), target_.c_str()) != 0) {
+    return absl::DataLossError(absl::StrCat("cannot replace ", EscapeControlCharacters(target_),
+                                            ": ", std::strerror(errno)));
+  }
+  committed_ = true;
+  return absl::OkStatus();
+}
+
 namespace {
 
 int64_t NowNs() {
@@ -185,12 +241,103 @@ void ProgressLine::Update(const ContextStreamProgress& progress) {
   }
   absl::StrAppend(&line, "\033[K");
   std::cerr << line << std::flush;
+  drawn_ = true;
+}
+
+void ProgressLine::Clear() {
+  if (!drawn_) return;
+  drawn_ = false;
+  std::cerr << "\r\033[K" << std::flush;
 }
 
 void ProgressLine::Finish() {
   if (!enabled_ || finished_) return;
   finished_ = true;
-  if (last_ns_ != 0) std::cerr << "\r\033[K" << std::flush;
+  Clear();
+}
+
+std::string MissingMembershipsError(uint64_t contexts_without_memberships,
+                                    const std::vector<const CompiledPolicySet*>& sets,
+                                    bool assume_no_groups) {
+  if (contexts_without_memberships == 0 || assume_no_groups) return "";
+  std::vector<std::string> readers;
+  size_t total = 0;
+  for (const CompiledPolicySet* set : sets) {
+    for (const SnapshotLocation& where : set->GroupMembershipReaders()) {
+      ++total;
+      if (readers.size() < 3) readers.push_back(absl::StrCat(where.file, " ", where.pointer));
+    }
+  }
+  if (total == 0) return "";
+  return absl::StrCat(
+      contexts_without_memberships,
+      " context(s) have no group memberships, and the snapshot's conditions read them (",
+      absl::StrJoin(readers, ", "), total > readers.size() ? ", ..." : "",
+      "): their decisions cannot be trusted. Give --memberships FILE (user id or login -> "
+      "group ids), or the snapshot's users/<id>/groups.json (policy-sim pull "
+      "--with-memberships LOGS), or --assume-no-groups to decide them as users in no group "
+      "but Everyone");
+}
+
+std::string FirstConditionThatDiffers(const Trace& trace, std::string_view policy_id,
+                                      std::string_view rule_id) {
+  auto first_failed = [](const std::vector<ConditionVerdict>& conditions) -> std::string {
+    for (const ConditionVerdict& v : conditions) {
+      if (v.matched) continue;
+      return v.detail.empty() ? absl::StrCat(v.condition, " does not hold")
+                              : absl::StrCat(v.condition, " does not hold: ", v.detail);
+    }
+    return "";
+  };
+  auto holds_rule = [&](const PolicyTrace& p) {
+    return std::any_of(p.rules.begin(), p.rules.end(), [&](const RuleTrace& r) {
+      return r.rule != nullptr && r.rule->id == rule_id;
+    });
+  };
+  for (const PolicyTrace& p : trace.policies) {
+    if (p.policy == nullptr) continue;
+    // The recorded policy, or (its id unknown) the one that holds the rule.
+    if (!policy_id.empty() ? p.policy->id != policy_id : rule_id.empty() || !holds_rule(p)) {
+      continue;
+    }
+    const std::string policy_text =
+        absl::StrCat("policy ", p.policy->name, " (", p.policy->id, ")");
+    if (!p.evaluated) return absl::StrCat(policy_text, ": ", p.note);
+    if (!p.applies) {
+      const std::string why = first_failed(p.conditions);
+      return absl::StrCat(policy_text, ": ", why.empty() ? "does not apply" : why);
+    }
+    if (rule_id.empty()) return absl::StrCat(policy_text, ": applies");
+    for (const RuleTrace& r : p.rules) {
+      if (r.rule == nullptr || r.rule->id != rule_id) continue;
+      const std::string rule_text = absl::StrCat("rule ", r.rule->name, " (", r.rule->id, ")");
+      if (!r.evaluated) return absl::StrCat(rule_text, ": ", r.note);
+      if (!r.matched) {
+        const std::string why = first_failed(r.conditions);
+        return absl::StrCat(rule_text, ": ", why.empty() ? "does not match" : why);
+      }
+      return absl::StrCat(rule_text,
+                          ": every condition holds; a rule or policy before it wins by priority");
+    }
+    return absl::StrCat(policy_text, ": has no rule ", Sv(rule_id), " in this snapshot");
+  }
+  // Not reached: a policy before it applied and one of its rules matched. What differs is
+  // then among the conditions of that policy, which held here.
+  for (const PolicyTrace& p : trace.policies) {
+    const bool decided = std::any_of(p.rules.begin(), p.rules.end(),
+                                     [](const RuleTrace& r) { return r.evaluated && r.matched; });
+    if (p.policy == nullptr || !p.applies || !decided) continue;
+    std::string held;
+    for (const ConditionVerdict& v : p.conditions) {
+      if (!v.matched) continue;
+      held = v.detail.empty() ? v.condition : absl::StrCat(v.condition, ": ", v.detail);
+      break;
+    }
+    return absl::StrCat("not reached: policy ", p.policy->name, " (", p.policy->id,
+                        ") comes first and applies here",
+                        held.empty() ? "" : absl::StrCat(" (", held, ")"));
+  }
+  return "";
 }
 
 std::optional<int> PermissivenessRank(const Decision& decision) {

@@ -65,6 +65,31 @@ std::vector<std::string> SplitList(std::string_view text);
 
 bool StdoutIsTerminal();
 
+// An output file written beside its target and renamed over it only by
+// Commit(): a command that fails or is interrupted leaves the target as it
+// was (never truncated, never half-written). "-" writes to stdout directly.
+class AtomicOutputFile {
+ public:
+  AtomicOutputFile() = default;
+  ~AtomicOutputFile();  // removes the temporary file unless committed
+  AtomicOutputFile(const AtomicOutputFile&) = delete;
+  AtomicOutputFile& operator=(const AtomicOutputFile&) = delete;
+
+  // Creates the temporary file (TARGET.tmp-XXXXXX, same directory, so the
+  // rename stays on one file system); the error names the target.
+  absl::Status Open(const std::string& target);
+  std::ostream& stream() { return temp_path_.empty() ? std::cout : file_; }
+  // Flushes, checks every write succeeded, and renames onto the target (or
+  // flushes stdout for "-").
+  absl::Status Commit();
+
+ private:
+  std::string target_;
+  std::string temp_path_;
+  std::ofstream file_;
+  bool committed_ = false;
+};
+
 // A JSON string literal for `text` (invalid UTF-8 replaced, never throws).
 std::string JsonQuote(std::string_view text);
 
@@ -128,14 +153,44 @@ class ProgressLine {
   }
   // Clears the line, once, before anything else is printed.
   void Finish();
+  // ReportMalformed for a stream this line follows: clears the line first
+  // (the next Update draws it again below the message), so a message never
+  // lands in the middle of a half-drawn progress line.
+  std::function<void(const MalformedInput&)> ReportMalformedAbove() {
+    return [this](const MalformedInput& m) {
+      Clear();
+      ReportMalformed(m);
+    };
+  }
 
  private:
+  // Erases the drawn line, if any.
+  void Clear();
+
   std::string label_;
   bool enabled_;
   bool finished_ = false;
+  bool drawn_ = false;
   int64_t start_ns_;
   int64_t last_ns_ = 0;
 };
+
+// When some contexts came without group memberships (System Log events whose
+// user --memberships and the snapshot's users/ folder do not list) and a
+// snapshot's conditions read memberships, those contexts cannot be decided
+// faithfully: the error to print (naming the conditions and the options that
+// supply memberships), unless `assume_no_groups`. Empty when there is none.
+std::string MissingMembershipsError(uint64_t contexts_without_memberships,
+                                    const std::vector<const CompiledPolicySet*>& sets,
+                                    bool assume_no_groups);
+
+// Why the rule `rule_id` (of `policy_id`; either may be empty when unknown)
+// did not decide, from a trace of the same context: the first condition that
+// did not hold, of the policy or of the rule ("rule Catch-all (0pr2):
+// network.include does not hold: ..."), or that it held as well and lost on
+// priority. Empty when the trace does not hold that rule or policy.
+std::string FirstConditionThatDiffers(const Trace& trace, std::string_view policy_id,
+                                      std::string_view rule_id);
 
 // Permissiveness of a decision that has an access level: DENY (and blocked)
 // < CHALLENGE < ALLOW. nullopt for decisions without an outcome.

@@ -70,16 +70,14 @@ int RunContexts(const std::vector<std::string>& args) {
     }
     memberships = *std::move(loaded);
   }
-  std::ofstream file;
-  std::ostream* out = &std::cout;
-  if (out_path != "-") {
-    file.open(out_path, std::ios::binary | std::ios::trunc);
-    if (!file) {
-      std::cerr << "error: --out " << out_path << ": cannot open\n";
-      return kExitUnusable;
-    }
-    out = &file;
+  // Written beside --out and renamed over it only when complete: a failed
+  // run leaves the previous file as it was.
+  AtomicOutputFile file;
+  if (absl::Status opened = file.Open(out_path); !opened.ok()) {
+    std::cerr << "error: --out " << opened.message() << '\n';
+    return kExitUnusable;
   }
+  std::ostream* out = &file.stream();
 
   ProgressLine progress("contexts");
   ContextStreamOptions options;
@@ -95,19 +93,18 @@ int RunContexts(const std::vector<std::string>& args) {
     handlers.in_order = [&](StreamedContext& item, NoResult&) {
       *out << WriteContextJson(item.conversion.context) << '\n';
     };
-    handlers.on_malformed = ReportMalformed;
+    handlers.on_malformed = progress.ReportMalformedAbove();
     status = (*stream)->Run(handlers);
   }
   progress.Finish();
-  out->flush();
   std::cerr << "contexts: " << TotalsText(stream.ok() ? (*stream)->totals() : ContextStreamTotals())
             << '\n';
   if (!status.ok()) {
     std::cerr << "error: --logs " << status.message() << '\n';
-    return kExitUnusable;
+    return kExitUnusable;  // --out is left as it was
   }
-  if (!*out) {
-    std::cerr << "error: writing " << out_path << " failed\n";
+  if (absl::Status written = file.Commit(); !written.ok()) {
+    std::cerr << "error: --out " << written.message() << '\n';
     return kExitFailure;
   }
   return (*stream)->totals().malformed > 0 ? kExitBadContexts : kExitOk;

@@ -24,6 +24,7 @@
 #include "verdict/context_stream.h"
 #include "verdict/decision.h"
 #include "verdict/engine.h"
+#include "verdict/reference_evaluator.h"
 #include "verdict/system_log.h"
 
 namespace verdict::cli {
@@ -49,14 +50,25 @@ const char kDiffUsage[] =
     "                        when the file may be truncated while it is read)\n"
     "  --memberships FILE    user -> groups for --logs (else the users/ folder\n"
     "                        of --before)\n"
+    "  --assume-no-groups    decide log events whose user has no known\n"
+    "                        memberships as a user in no group but Everyone\n"
+    "                        (without it, such events exit 2 when either\n"
+    "                        snapshot's rules read groups)\n"
+    "  --allow-malformed N   up to N malformed inputs do not change the exit\n"
+    "                        status (default 0)\n"
     "  --output FORMAT       text (default) or json (every changed decision,\n"
     "                        by context id)\n"
     "  --examples N          examples shown per group (default 3)\n"
     "  --jobs N              evaluation threads (default: every core)\n"
     "  -h, --help            this help\n"
     "\n"
+    "Each group names the first condition that differs: why the old rule no\n"
+    "longer wins under --after (or the new one did not under --before).\n"
+    "\n"
     "Exit status: 0 no decision changes; 1 some decision changes; 2 snapshots,\n"
-    "arguments or input unusable; 3 no change but some input was malformed.\n";
+    "arguments or input unusable, or log events without group memberships\n"
+    "where rules read them (see --assume-no-groups); 3 no change but more\n"
+    "than --allow-malformed inputs were malformed.\n";
 
 namespace {
 
@@ -70,6 +82,8 @@ struct DiffFlags {
   int64_t examples = 3;
   int64_t jobs = 0;  // 0: every core
   bool no_mmap = false;
+  bool assume_no_groups = false;
+  int64_t allow_malformed = 0;
 };
 
 std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* flags) {
@@ -80,6 +94,9 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* f
   parser.String("--logs", "--logs needs a file", &flags->logs);
   parser.Switch("--no-mmap", &flags->no_mmap);
   parser.String("--memberships", "--memberships needs a file", &flags->memberships);
+  parser.Switch("--assume-no-groups", &flags->assume_no_groups);
+  parser.Int("--allow-malformed", "--allow-malformed needs a number of inputs (0 or more)", 0,
+             INT64_MAX, &flags->allow_malformed);
   parser.Value("--output", "--output needs text or json", [flags](const std::string& v) {
     if (v != "text" && v != "json") return std::string("--output needs text or json");
     flags->json = v == "json";
@@ -148,7 +165,27 @@ struct Group {
   Direction direction;
   uint64_t count = 0;
   std::vector<std::string> examples;
+  std::string first_difference;  // for the group's first context
 };
+
+// Why the decision moved, for one context: the old rule traced under the
+// new snapshot (or, when there was no old rule, the new rule under the old).
+std::string ExplainChange(const SignOnContext& context, const Change& c,
+                          const ReferenceEvaluator& before, const ReferenceEvaluator& after) {
+  if (c.before.blocked != c.after.blocked) {
+    return c.after.blocked ? "--after blocks the client" : "--after no longer blocks the client";
+  }
+  const bool old_rule = c.before.rule != nullptr;
+  const Decision& moved = old_rule ? c.before : c.after;
+  if (moved.rule == nullptr) return "";
+  Trace trace;
+  (old_rule ? after : before).Evaluate(context, c.type, &trace);
+  std::string why = FirstConditionThatDiffers(trace, moved.policy->id, moved.rule->id);
+  if (why.empty()) {
+    why = absl::StrCat("policy ", moved.policy->name, " (", moved.policy->id, ") is not in it");
+  }
+  return absl::StrCat(old_rule ? "under --after, " : "under --before, ", why);
+}
 
 }  // namespace
 
@@ -181,6 +218,8 @@ int RunDiff(const std::vector<std::string>& args) {
 
   const CompiledPolicySet& old_engine = *old_set;
   const CompiledPolicySet& new_engine = *new_set;
+  const ReferenceEvaluator old_explainer(old_set);
+  const ReferenceEvaluator new_explainer(new_set);
 
   uint64_t decisions = 0;
   uint64_t changed = 0;
@@ -222,7 +261,8 @@ int RunDiff(const std::vector<std::string>& args) {
                           DecisionToJson(c.after, DecisionJsonForm::kSummary),
                           direction,
                           0,
-                          {}});
+                          {},
+                          ExplainChange(item.conversion.context, c, old_explainer, new_explainer)});
       }
       Group& g = groups[it->second];
       ++g.count;
@@ -237,9 +277,8 @@ int RunDiff(const std::vector<std::string>& args) {
       }
     }
   };
-  handlers.on_malformed = ReportMalformed;
-
   ProgressLine progress("diff");
+  handlers.on_malformed = progress.ReportMalformedAbove();
   ContextStreamOptions options;
   options.threads = static_cast<size_t>(flags.jobs);
   options.log_reader.map_plain_files = !flags.no_mmap;
@@ -271,7 +310,8 @@ int RunDiff(const std::vector<std::string>& args) {
                             {"after", nlohmann::json::parse(g.after_json)},
                             {"direction", std::string(DirectionName(g.direction))},
                             {"count", g.count},
-                            {"examples", g.examples}});
+                            {"examples", g.examples},
+                            {"firstDifference", g.first_difference}});
     }
     nlohmann::json tail = {{"groups", out_groups},
                            {"summary",
@@ -298,6 +338,7 @@ int RunDiff(const std::vector<std::string>& args) {
                 << DirectionName(g.direction) << ")\n"
                 << "    before: " << g.before_text << "\n"
                 << "    after:  " << g.after_text << "\n";
+      if (!g.first_difference.empty()) std::cout << "    why:    " << g.first_difference << "\n";
       if (!g.examples.empty()) {
         std::cout << "    e.g.    " << absl::StrJoin(g.examples, ", ")
                   << (g.count > g.examples.size() ? ", ..." : "") << "\n";
@@ -312,8 +353,15 @@ int RunDiff(const std::vector<std::string>& args) {
     std::cerr << "error: writing to stdout failed\n";
     return kExitFailure;
   }
+  const std::string missing_memberships = MissingMembershipsError(
+      totals.without_memberships, {old_set.get(), new_set.get()}, flags.assume_no_groups);
+  if (!missing_memberships.empty()) {
+    std::cerr << "error: " << missing_memberships << '\n';
+    return kExitUnusable;
+  }
   if (changed > 0) return kExitFailure;
-  return totals.malformed > 0 ? kExitBadContexts : kExitOk;
+  if (totals.malformed > static_cast<uint64_t>(flags.allow_malformed)) return kExitBadContexts;
+  return kExitOk;
 }
 
 }  // namespace verdict::cli

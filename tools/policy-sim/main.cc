@@ -14,6 +14,10 @@
 #include "tools/policy-sim/synth.h"
 #include "tools/policy-sim/test_suite.h"
 
+#ifndef VERDICT_VERSION_STRING
+#error "VERDICT_VERSION_STRING is defined by CMakeLists.txt from project(VERSION)"
+#endif
+
 namespace {
 
 constexpr char kUsage[] =
@@ -33,7 +37,9 @@ constexpr char kUsage[] =
     "  test    run a regression suite of named cases\n"
     "  explain  the full trace for one context\n"
     "\n"
-    "Run 'policy-sim <command> --help' for the options of a command.\n";
+    "Run 'policy-sim <command> --help' for the options of a command, and\n"
+    "'policy-sim --version' for the version. docs/cli.md documents every\n"
+    "command; docs/interfaces.md the formats they read and write.\n";
 
 }  // namespace
 
@@ -48,6 +54,10 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   if (command == "-h" || command == "--help" || command == "help") {
     std::cout << kUsage;
+    return verdict::cli::kExitOk;
+  }
+  if (command == "--version" || command == "version") {
+    std::cout << "policy-sim " << VERDICT_VERSION_STRING << "\n";
     return verdict::cli::kExitOk;
   }
   if (command == "eval") return verdict::cli::RunEval(args);

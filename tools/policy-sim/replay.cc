@@ -41,6 +41,7 @@
 #include "verdict/engine.h"
 #include "verdict/expression.h"
 #include "verdict/geo.h"
+#include "verdict/reference_evaluator.h"
 #include "verdict/system_log.h"
 
 namespace verdict::cli {
@@ -53,9 +54,9 @@ const char kReplayUsage[] =
     "Evaluates every sign-on event of a System Log export and compares the\n"
     "computed decision with the one Okta recorded (rule id when recorded and\n"
     "not redacted; ALLOW/DENY/CHALLENGE of policy.evaluate_sign_on events).\n"
-    "Prints agreement per policy type, the disagreements grouped by\n"
-    "(recorded rule -> computed rule) with examples, and the active rules no\n"
-    "event reached (coverage).\n"
+    "Prints agreement per policy type and overall, the disagreements grouped\n"
+    "by (recorded rule -> computed rule) with examples and the first condition\n"
+    "that differs, and the active rules no event reached (coverage).\n"
     "\n"
     "  --snapshot DIR        snapshot directory (its users/ folder supplies\n"
     "                        group memberships)\n"
@@ -63,6 +64,9 @@ const char kReplayUsage[] =
     "  --no-mmap             read a plain log file instead of mapping it (use\n"
     "                        when the file may be truncated while it is read)\n"
     "  --memberships FILE    user id or login -> groups (consulted first)\n"
+    "  --assume-no-groups    decide events whose user has no known memberships\n"
+    "                        as a user in no group but Everyone (without it,\n"
+    "                        such events exit 2 when a rule reads groups)\n"
     "  --output FORMAT       text (default) or json\n"
     "  --geoip DIR           MaxMind databases for events without geo/ASN\n"
     "  --examples N          examples per disagreement group (default 3)\n"
@@ -71,6 +75,8 @@ const char kReplayUsage[] =
     "  --fail-on-disagreement  exit 1 when any recorded decision disagrees\n"
     "  --min-agreement PCT   exit 1 when fewer than PCT percent (0-100) of the\n"
     "                        compared decisions agree, or none was compared\n"
+    "  --allow-malformed N   up to N malformed events do not change the exit\n"
+    "                        status (default 0)\n"
     "  --json-parser tape    the System Log parser (simdjson's, fields read from\n"
     "                        its tape); the only one since ondemand and dom were\n"
     "                        removed (accepted for scripts that name it)\n"
@@ -82,8 +88,9 @@ const char kReplayUsage[] =
     "\n"
     "Exit status: 0 replayed (without a gate, disagreements are reported, not\n"
     "failures); 1 a gate (--fail-on-disagreement, --min-agreement) is\n"
-    "breached; 2 arguments, snapshot or input unusable; 3 some events were\n"
-    "malformed (and no gate breached).\n";
+    "breached; 2 arguments, snapshot or input unusable, or events without\n"
+    "group memberships where rules read them (see --assume-no-groups); 3 more\n"
+    "than --allow-malformed events were malformed (and no gate breached).\n";
 
 // The on-demand and nlohmann readings left production (they are test
 // oracles now, tests/support): asking for them is a usage error that says so.
@@ -104,6 +111,8 @@ struct ReplayFlags {
   bool fail_on_disagreement = false;
   std::optional<double> min_agreement;
   bool no_mmap = false;
+  bool assume_no_groups = false;
+  int64_t allow_malformed = 0;
 };
 
 // The exit status after --help or a usage error; nullopt to go on.
@@ -121,6 +130,9 @@ std::optional<int> ParseReplayFlags(const std::vector<std::string>& args, Replay
   parser.Int("--jobs", "--jobs needs a number of threads (1 or more)", 1, INT32_MAX, &flags->jobs);
   parser.Switch("--no-mmap", &flags->no_mmap);
   parser.Switch("--fail-on-disagreement", &flags->fail_on_disagreement);
+  parser.Switch("--assume-no-groups", &flags->assume_no_groups);
+  parser.Int("--allow-malformed", "--allow-malformed needs a number of events (0 or more)", 0,
+             INT64_MAX, &flags->allow_malformed);
   parser.Value("--min-agreement", "--min-agreement needs a percentage from 0 to 100",
                [flags](const std::string& v) {
                  double pct = 0;
@@ -266,6 +278,8 @@ struct Group {
   std::string computed_json;
   uint64_t count = 0;
   std::vector<std::string> examples;
+  // Why the recorded rule did not win, for the group's first event.
+  std::string first_difference;
 };
 
 std::optional<Outcome> ToOutcome(std::optional<Access> access) {
@@ -469,9 +483,32 @@ struct ReplayReport {
   ContextStreamTotals totals;
 };
 
+// Agreement over every policy type.
+struct Overall {
+  uint64_t compared = 0;
+  uint64_t agree = 0;
+  uint64_t disagree = 0;
+  double Percent() const {
+    return 100.0 * static_cast<double>(agree) / static_cast<double>(compared);
+  }
+  std::string PercentText() const {
+    return compared == 0 ? "-" : absl::StrCat(absl::StrFormat("%.1f", Percent()), "%");
+  }
+};
+
+Overall OverallOf(const ReplayReport& report) {
+  Overall o;
+  for (const auto& [type, st] : report.stats) {
+    o.compared += st.compared;
+    o.agree += st.agree;
+    o.disagree += st.disagree;
+  }
+  return o;
+}
+
 // One event's result into the report.
 void TallyEvent(const StreamedContext& item, const EventResult& result, int64_t examples,
-                ConditionCache& cache, ReplayReport* report) {
+                ConditionCache& cache, const ReferenceEvaluator& explainer, ReplayReport* report) {
   TallyConditions(result.checks, item, cache, examples, &report->conditions);
   if (item.conversion.recorded.security_conditions_unreadable) ++report->conditions.unreadable;
   bool recorded_any = false;
@@ -499,7 +536,14 @@ void TallyEvent(const StreamedContext& item, const EventResult& result, int64_t 
                                     RecordedJson(*c.recorded, c.recorded_outcome),
                                     DecisionToJson(c.computed, DecisionJsonForm::kSummary),
                                     0,
+                                    {},
                                     {}});
+          // Once per group, off the hot path: a traced evaluation of the
+          // first event says which condition kept Okta's rule from winning.
+          Trace trace;
+          explainer.Evaluate(item.conversion.context, c.type, &trace);
+          report->groups.back().first_difference =
+              FirstConditionThatDiffers(trace, c.recorded->policy_id, c.recorded->rule_id);
         }
         Group& g = report->groups[it->second];
         ++g.count;
@@ -519,16 +563,16 @@ void TallyEvent(const StreamedContext& item, const EventResult& result, int64_t 
 std::optional<int> ReadAndEvaluate(const ReplayFlags& flags, const ReplayInputs& inputs,
                                    ReplayReport* report) {
   EventEvaluator evaluator(*inputs.engine, inputs.geo.get());
+  const ReferenceEvaluator explainer(inputs.engine);
   ContextHandlers<EventResult> handlers;
   handlers.on_context = [&](StreamedContext& item, EventResult& result) {
     evaluator.Evaluate(item, &result);
   };
   handlers.in_order = [&](StreamedContext& item, EventResult& result) {
-    TallyEvent(item, result, flags.examples, evaluator.conditions(), report);
+    TallyEvent(item, result, flags.examples, evaluator.conditions(), explainer, report);
   };
-  handlers.on_malformed = ReportMalformed;
-
   ProgressLine progress("replay");
+  handlers.on_malformed = progress.ReportMalformedAbove();
   ContextStreamOptions options;
   options.threads = static_cast<size_t>(flags.jobs);
   options.log_reader.map_plain_files = !flags.no_mmap;
@@ -630,13 +674,21 @@ void RenderJson(const ReplayReport& report, const Coverage& coverage) {
                                                     {"notComparable", s.not_comparable}};
   }
   out["agreement"] = agreement;
+  const Overall overall = OverallOf(report);
+  out["overall"] = {
+      {"compared", overall.compared},
+      {"agree", overall.agree},
+      {"disagree", overall.disagree},
+      {"agreementPercent",
+       overall.compared == 0 ? nlohmann::json(nullptr) : nlohmann::json(overall.Percent())}};
   nlohmann::json disagreements = nlohmann::json::array();
   for (const Group& g : report.groups) {
     disagreements.push_back({{"policyType", std::string(PolicyTypeName(g.type))},
                              {"recorded", nlohmann::json::parse(g.recorded_json)},
                              {"computed", nlohmann::json::parse(g.computed_json)},
                              {"count", g.count},
-                             {"examples", g.examples}});
+                             {"examples", g.examples},
+                             {"firstDifference", g.first_difference}});
   }
   out["disagreements"] = disagreements;
   nlohmann::json never = nlohmann::json::array();
@@ -676,7 +728,16 @@ void RenderText(const ReplayReport& report, const Coverage& coverage) {
                   absl::StrCat(s.agree), absl::StrCat(s.disagree), pct,
                   absl::StrCat(s.not_comparable)});
   }
-  if (!report.stats.empty()) table.Print(std::cout);
+  const Overall overall = OverallOf(report);
+  if (!report.stats.empty()) {
+    if (report.stats.size() > 1) {
+      table.AddRow({"all types", absl::StrCat(overall.compared), absl::StrCat(overall.agree),
+                    absl::StrCat(overall.disagree), overall.PercentText(), ""});
+    }
+    table.Print(std::cout);
+    std::cout << "Overall agreement: " << overall.PercentText() << " (" << overall.agree << " of "
+              << overall.compared << " compared decisions)\n";
+  }
   std::cout << "\n";
   if (report.groups.empty()) {
     std::cout << "No disagreements.\n\n";
@@ -685,8 +746,9 @@ void RenderText(const ReplayReport& report, const Coverage& coverage) {
     for (const Group& g : report.groups) {
       std::cout << "  " << g.count << " x " << PolicyTypeName(g.type) << "\n"
                 << "    recorded: " << g.recorded << "\n"
-                << "    computed: " << g.computed << "\n"
-                << "    e.g.      " << absl::StrJoin(g.examples, ", ")
+                << "    computed: " << g.computed << "\n";
+      if (!g.first_difference.empty()) std::cout << "    differs:  " << g.first_difference << "\n";
+      std::cout << "    e.g.      " << absl::StrJoin(g.examples, ", ")
                 << (g.count > g.examples.size() ? ", ..." : "") << "\n\n";
     }
   }
@@ -716,14 +778,7 @@ void RenderText(const ReplayReport& report, const Coverage& coverage) {
 // The exit status: a breached gate (reported on stderr) wins over malformed
 // input.
 int ApplyGates(const ReplayFlags& flags, const ReplayReport& report) {
-  uint64_t compared = 0;
-  uint64_t agree = 0;
-  uint64_t disagree = 0;
-  for (const auto& [type, st] : report.stats) {
-    compared += st.compared;
-    agree += st.agree;
-    disagree += st.disagree;
-  }
+  const auto [compared, agree, disagree] = OverallOf(report);
   bool breached = false;
   if (flags.fail_on_disagreement && disagree > 0) {
     std::cerr << "replay: " << disagree << " of " << compared
@@ -745,7 +800,14 @@ int ApplyGates(const ReplayFlags& flags, const ReplayReport& report) {
     }
   }
   if (breached) return kExitFailure;
-  return report.totals.malformed > 0 ? kExitBadContexts : kExitOk;
+  if (report.totals.malformed > static_cast<uint64_t>(flags.allow_malformed)) {
+    if (flags.allow_malformed > 0) {
+      std::cerr << "replay: " << report.totals.malformed << " malformed events, more than "
+                << "--allow-malformed " << flags.allow_malformed << "\n";
+    }
+    return kExitBadContexts;
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -765,6 +827,12 @@ int RunReplay(const std::vector<std::string>& args) {
   }
   std::cout.flush();
   if (!std::cout) return kExitFailure;
+  const std::string memberships = MissingMembershipsError(
+      report.totals.without_memberships, {inputs.engine.get()}, flags.assume_no_groups);
+  if (!memberships.empty()) {
+    std::cerr << "error: " << memberships << '\n';
+    return kExitUnusable;
+  }
   return ApplyGates(flags, report);
 }
 

@@ -212,10 +212,10 @@ bool WriteJunit(const std::string& path, const std::string& suite_name,
     out << "    </testcase>\n";
   }
   out << "  </testsuite>\n</testsuites>\n";
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file << out.str();
-  file.close();
-  return static_cast<bool>(file);
+  AtomicOutputFile file;
+  if (!file.Open(path).ok()) return false;
+  file.stream() << out.str();
+  return file.Commit().ok();
 }
 
 }  // namespace
