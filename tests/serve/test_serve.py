@@ -250,6 +250,10 @@ def test_authorize_from_headers_appends_connecting_hop(server):
         "X-Forwarded-For": "192.0.2.99", "X-Verdict-User": "00uKim000000000000g7"})
     assert headers["X-Verdict-Outcome"] == want["outcome"]
     assert headers["X-Verdict-Policy"] == want["policy"]["id"]
+    # Envoy's ext_authz appends the original path to the prefix.
+    _, envoy, _ = server.request("GET", "/v1/authorize/app/page?x=1", headers={
+        "X-Forwarded-For": "192.0.2.99", "X-Verdict-User": "00uKim000000000000g7"})
+    assert envoy["X-Verdict-Rule"] == want["rule"]["id"]
     status, _, body = server.request("GET", "/v1/authorize",
                                      headers={"X-Forwarded-For": "300.1.1.1"})
     assert status == 400 and "X-Forwarded-For" in json.loads(body)["error"]

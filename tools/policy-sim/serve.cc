@@ -29,6 +29,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -335,8 +336,9 @@ class Service : public HttpHandler {
     } else if (path == "/v1/evaluate") {
       endpoint = Endpoint::kEvaluate;
       response = Guarded(request, "POST", [&] { return Evaluate(request); });
-    } else if (path == "/v1/authorize") {
+    } else if (path == "/v1/authorize" || absl::StartsWith(Sv(path), "/v1/authorize/")) {
       // Gateways forward the original method (Envoy) or GET (nginx): any.
+      // Envoy's ext_authz appends the original path to path_prefix.
       endpoint = Endpoint::kAuthorize;
       response = Authorize(request);
     } else if (path == "/healthz") {
