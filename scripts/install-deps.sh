@@ -5,7 +5,9 @@
 #   scripts/install-deps.sh          build + demo (scripts/demo.sh)
 #   scripts/install-deps.sh --test   also the runtimes the bindings are tested
 #                                    against (scripts/test.sh): nginx with the
-#                                    lua module, pytest, wrk, curl, Go (cgo)
+#                                    lua module, pytest, wrk, curl, Go (cgo),
+#                                    Node.js + npm (Okta's Node SDK against
+#                                    policy-sim serve, tests/serve)
 set -euo pipefail
 
 PACKAGES=(
@@ -16,10 +18,12 @@ PACKAGES=(
   libmaxmind-db-writer-perl python3
   libsimdjson-dev
   clang libclang-rt-14-dev
+  libboost-dev
 )
 TEST_PACKAGES=(
   nginx libnginx-mod-http-lua lua-resty-core lua-resty-lrucache
   python3-pytest wrk curl golang-go
+  nodejs
 )
 for arg in "$@"; do
   case "${arg}" in
@@ -38,6 +42,12 @@ for pkg in "${PACKAGES[@]}"; do
     missing+=("${pkg}")
   fi
 done
+
+# npm: Debian's package only where no npm came with Node.js (a NodeSource
+# nodejs ships its own and conflicts with Debian's npm).
+if [[ " ${PACKAGES[*]} " == *" nodejs "* ]] && ! command -v npm >/dev/null 2>&1; then
+  missing+=(npm)
+fi
 
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#PACKAGES[@]} packages already installed"

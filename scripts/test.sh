@@ -16,6 +16,10 @@ step() { printf '\n==> %s\n' "$*"; }
 step "dependencies"
 bash scripts/install-deps.sh --test
 
+# Okta's Node SDK for tests/serve, at the version its lockfile pins.
+step "npm ci (tests/serve/node)"
+npm ci --prefix tests/serve/node --no-audit --no-fund
+
 step "build (build/)"
 bash scripts/build.sh
 step "tests (build/)"

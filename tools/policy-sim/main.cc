@@ -11,6 +11,7 @@
 #include "tools/policy-sim/explain.h"
 #include "tools/policy-sim/pull.h"
 #include "tools/policy-sim/replay.h"
+#include "tools/policy-sim/serve.h"
 #include "tools/policy-sim/synth.h"
 #include "tools/policy-sim/test_suite.h"
 
@@ -36,6 +37,7 @@ constexpr char kUsage[] =
     "  diff    decisions that change between two snapshots (CI gate)\n"
     "  test    run a regression suite of named cases\n"
     "  explain  the full trace for one context\n"
+    "  serve   answer over HTTP: Okta's policy simulation, decisions, forward auth\n"
     "\n"
     "Run 'policy-sim <command> --help' for the options of a command, and\n"
     "'policy-sim --version' for the version. docs/cli.md documents every\n"
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
   if (command == "diff") return verdict::cli::RunDiff(args);
   if (command == "test") return verdict::cli::RunTestSuite(args);
   if (command == "explain") return verdict::cli::RunExplain(args);
+  if (command == "serve") return verdict::cli::RunServe(args);
   if (command == "pull") return verdict::cli::RunPull(args);
   if (command == "logs" && !args.empty() && args.front() == "pull") {
     return verdict::cli::RunLogsPull(std::vector<std::string>(args.begin() + 1, args.end()));

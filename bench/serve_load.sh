@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Measures `policy-sim serve` on loopback (docs/performance.md, "policy-sim
+# serve"): wrk -t1 -c16 on /healthz and /v1/authorize in the same run,
+# /v1/evaluate with 100 contexts per request, `policy-sim eval` on the same
+# contexts, and RSS before/after a soak with a reload every 100 ms.
+#   bench/serve_load.sh [SECONDS_PER_RUN] [SOAK_SECONDS]
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+secs="${1:-10}"
+soak="${2:-60}"
+bin=build/policy-sim
+tmp="$(mktemp -d)"
+trap 'kill "${pid}" 2>/dev/null || true; rm -rf "${tmp}"' EXIT
+
+"${bin}" serve --snapshot fixtures/org --listen 127.0.0.1:0 2>"${tmp}/err" &
+pid=$!
+for _ in $(seq 100); do grep -q '^listening' "${tmp}/err" && break; sleep 0.05; done
+url="$(sed -n 's/^listening on //p' "${tmp}/err")"
+rss() { awk '/VmRSS/ {print $2 " kB"}' "/proc/${pid}/status"; }
+
+# One allowed OKTA_SIGN_ON context for authorize; 100 fixture contexts for evaluate.
+ctx="$(grep -m1 '"case-004"' fixtures/contexts.jsonl | base64 -w0 | tr '+/' '-_' | tr -d '=')"
+python3 -c '
+import json,sys
+cs=[json.loads(l) for l in open("fixtures/contexts.jsonl") if l.strip()][:100]
+open(sys.argv[1],"w").write(json.dumps(cs))
+open(sys.argv[2],"w").write("".join(json.dumps(c)+"\n" for c in cs))' \
+  "${tmp}/100.json" "${tmp}/100.jsonl"
+cat > "${tmp}/post.lua" <<LUA
+wrk.method = "POST"
+wrk.body = io.open("${tmp}/100.json"):read("a")
+wrk.headers["Content-Type"] = "application/json"
+LUA
+
+echo "== RSS at start: $(rss)"
+echo "== /healthz"
+wrk -t1 -c16 -d"${secs}s" --latency "${url}/healthz" | grep -E 'Req/Sec|requests in|Requests/sec|50%|99%'
+echo "== /v1/authorize"
+wrk -t1 -c16 -d"${secs}s" --latency -H "X-Verdict-Context: ${ctx}" -H "X-Verdict-Trusted-Hop: none" \
+  "${url}/v1/authorize" | grep -E 'requests in|Requests/sec|50%|99%|Non-2xx'
+echo "== /v1/evaluate, 100 contexts per request"
+decisions="$(curl -s -XPOST --data-binary @"${tmp}/100.json" "${url}/v1/evaluate" |
+  python3 -c 'import json,sys; print(len(json.load(sys.stdin)))')"
+echo "decisions per request: ${decisions}"
+wrk -t1 -c16 -d"${secs}s" --latency -s "${tmp}/post.lua" "${url}/v1/evaluate" |
+  grep -E 'requests in|Requests/sec|50%|99%|Non-2xx'
+echo "== policy-sim eval on the same 100 contexts, 200 times (one process)"
+for _ in $(seq 200); do cat "${tmp}/100.jsonl"; done > "${tmp}/20k.jsonl"
+/usr/bin/time -f "%e s elapsed, %U s user" "${bin}" eval --snapshot fixtures/org \
+  --contexts "${tmp}/20k.jsonl" --output jsonl | wc -l
+
+echo "== soak: ${soak} s of /v1/authorize under wrk with a reload every 100 ms"
+echo "RSS before: $(rss)"
+( end=$((SECONDS + soak)); n=0
+  while [[ ${SECONDS} -lt ${end} ]]; do
+    curl -s -o /dev/null -XPOST "${url}/v1/reload"; n=$((n + 1)); sleep 0.1
+  done; echo "reloads: ${n}" ) &
+reloader=$!
+wrk -t1 -c16 -d"${soak}s" -H "X-Verdict-Context: ${ctx}" -H "X-Verdict-Trusted-Hop: none" \
+  "${url}/v1/authorize" | grep -E 'requests in|Requests/sec|Non-2xx|Socket'
+wait "${reloader}"
+echo "RSS after: $(rss)"
+curl -s "${url}/metrics" | grep -E '^verdict_snapshot_reloads_total|^verdict_requests_total\{endpoint="authorize"'
