@@ -14,6 +14,7 @@
 #include "absl/time/time.h"
 #include "verdict/export.h"
 #include "verdict/ip_address.h"
+#include "verdict/issue.h"
 #include "verdict/policy_type.h"
 #include "verdict/profile_value.h"
 
@@ -115,6 +116,13 @@ struct SignOnContext {
 // message names the JSON pointer ("/ipChain/1: invalid IPv4 address ...").
 // Unknown fields are ignored. Never throws.
 VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text);
+// The same, and each unknown field (a typo such as "ipaddress") is a warning
+// appended to `warnings` (may be null): code "context.unknown_field", its
+// JSON pointer, and "did you mean" when a field of that object is close.
+// Members named "$..." or "_..." (comments) and "verdictLog" are not warned
+// about. Warnings carry no file: the caller knows it.
+VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text,
+                                                          IssueList* warnings);
 
 }  // namespace verdict
 

@@ -30,6 +30,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "verdict/snapshot.h"
 #include "verdict/system_log.h"
 
 namespace verdict {
@@ -75,6 +76,13 @@ struct ContextStreamOptions {
   // goes (after each part of at most `batch_size` items), for a progress
   // display; the stream itself writes nothing anywhere.
   std::function<void(const ContextStreamProgress&)> progress;
+  // kContextLines: the snapshot the contexts are checked against
+  // (CheckContext, verdict/context_check.h) besides the parser's own
+  // unknown-field check; may be null (then only the parser's).
+  const Snapshot* check_against = nullptr;
+  // kContextLines: a context with a warning is malformed (reported through
+  // on_malformed with its warnings, then skipped), for --strict.
+  bool warnings_are_errors = false;
 };
 
 // One input item that became a context.
@@ -102,6 +110,17 @@ struct MalformedInput {
   std::string_view source;   // the input's name (its path; "<stdin>" for a log on stdin)
   std::string_view where;    // "line 3", or the event's position
   std::string_view message;  // what is wrong
+};
+
+// A problem with a context that is still used (an unknown field, a group
+// given by name): reported in input order before the context's in_order.
+// The views are valid during the call.
+struct InputWarning {
+  std::string_view source;   // the input's name
+  std::string_view where;    // "line 3"
+  std::string_view code;     // Issue::code ("context.unknown_field")
+  std::string_view pointer;  // the JSON pointer in the context
+  std::string_view message;
 };
 
 // Every input item is exactly one of contexts, skipped or malformed.
@@ -133,6 +152,9 @@ struct ContextHandlers {
   // Optional. On the calling thread, each malformed item in input order
   // among the in_order calls.
   std::function<void(const MalformedInput& malformed)> on_malformed;
+  // Optional. On the calling thread, each warning of a context (kContextLines
+  // only) just before that context's in_order.
+  std::function<void(const InputWarning& warning)> on_warning;
 };
 
 // For callers that keep nothing per context.
@@ -175,6 +197,7 @@ class ContextStream {
     std::function<void(size_t slot, StreamedContext& context)> on_context;
     std::function<void(size_t slot, StreamedContext& context)> in_order;
     std::function<void(const MalformedInput& malformed)> on_malformed;
+    std::function<void(const InputWarning& warning)> on_warning;
   };
 
   explicit ContextStream(std::unique_ptr<State> state);
@@ -199,6 +222,7 @@ absl::Status ContextStream::Run(const ContextHandlers<Result>& handlers) {
     };
   }
   by_slot.on_malformed = handlers.on_malformed;
+  by_slot.on_warning = handlers.on_warning;
   return RunSlots(by_slot);
 }
 

@@ -593,7 +593,12 @@ absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> LoadAndCompile(
   if (!snapshot.ok()) return snapshot.status();
   absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set =
       Compile(*std::move(snapshot), &compile_issues);
-  if (!set.ok()) return set.status();
+  if (!set.ok()) {
+    if (issues != nullptr) {
+      issues->insert(issues->end(), compile_issues.begin(), compile_issues.end());
+    }
+    return set.status();
+  }
   if (options.warnings_as_errors) {
     for (Issue& issue : compile_issues) {
       if (!issue.is_error()) issue.severity = Issue::Severity::kError;

@@ -31,6 +31,7 @@
 #include "absl/strings/str_cat.h"
 #include "lib/logs/worker_pool.h"
 #include "verdict/context.h"
+#include "verdict/context_check.h"
 
 namespace verdict {
 namespace {
@@ -201,7 +202,8 @@ struct ContextStream::State {
   struct Slot {
     Kind kind = Kind::kContext;
     std::string error;
-    std::string where;  // a malformed item's Where()
+    std::string where;   // a malformed item's Where()
+    IssueList warnings;  // a context line's (kContextLines)
   };
   std::vector<Slot> slots;
   std::vector<StreamedContext> items;
@@ -307,6 +309,12 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
       case Kind::kContext:
         ++totals.contexts;
         if (!items[i].conversion.memberships_found) ++totals.without_memberships;
+        if (handlers.on_warning && !slots[i].warnings.empty()) {
+          slots[i].where = items[i].Where();
+          for (const Issue& w : slots[i].warnings) {
+            handlers.on_warning({name, slots[i].where, w.code, w.pointer, w.message});
+          }
+        }
         if (handlers.in_order) handlers.in_order(i, items[i]);
         break;
     }
@@ -316,6 +324,10 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
 absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
   // Lines are parsed on the calling thread as they are read (a context line
   // is short; the command's work on it is what the workers share).
+  ContextCheckOptions check;
+  check.snapshot = options.check_against;
+  check.warnings_are_errors = options.warnings_are_errors;
+  check.file = name;
   std::string line;
   uint64_t line_number = 0;
   uint64_t ordinal = 0;
@@ -331,7 +343,8 @@ absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
     StreamedContext& item = items[n];
     Slot& slot = slots[n];
     item.position = {ordinal, offset, line_number};
-    absl::StatusOr<SignOnContext> context = ParseContext(line);
+    slot.warnings.clear();
+    absl::StatusOr<SignOnContext> context = ParseAndCheckContext(line, check, &slot.warnings);
     if (context.ok()) {
       slot.kind = Kind::kContext;
       item.conversion.context = *std::move(context);

@@ -1,6 +1,7 @@
 // ParseContext: one context object of docs/interfaces.md §2 → SignOnContext.
 // The same Walker as the snapshot loader checks every type; the first error
 // becomes the status, "<pointer>: <what>".
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,7 +12,9 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
+#include "lib/model/did_you_mean.h"
 #include "lib/model/json_walker.h"
 #include "lib/model/model_parser.h"
 #include "verdict/context.h"
@@ -33,6 +36,44 @@ std::string Upper(std::string_view s) {
 bool IEquals(std::string_view a, std::string_view b) {
   return absl::EqualsIgnoreCase(absl::string_view(a.data(), a.size()),
                                 absl::string_view(b.data(), b.size()));
+}
+
+// Names people reach for that the format spells otherwise (folded: lower
+// case, no '_' or '-'), checked before the edit distance.
+constexpr std::pair<std::string_view, std::string_view> kFieldAliases[] = {
+    {"ipaddress", "ip"},    {"clientip", "ip"},           {"ipaddr", "ip"},
+    {"ips", "ipChain"},     {"xforwardedfor", "ipChain"}, {"country", "geo"},
+    {"groupids", "groups"}, {"riskLevel", "risk"},        {"policytype", "policyTypes"},
+    {"zoneids", "zones"},   {"platform", "device"},       {"application", "app"},
+    {"appid", "app"},       {"userid", "user"},           {"login", "user"},
+    {"timestamp", "time"},  {"published", "time"},        {"behaviours", "behaviors"},
+};
+
+// Warns (code "context.unknown_field") about each member of `obj` that the
+// format does not have: a typo such as "ipaddress" would otherwise leave the
+// context without an IP, and a CI gate would pass for the wrong reason.
+// Members whose names start with '$' or '_' are comments and "verdictLog" is
+// what serve's decision log adds; all are ignored.
+void WarnUnknownFields(Walker& w, const Json& obj, const std::string& p,
+                       const std::vector<std::string_view>& known) {
+  if (!obj.is_object()) return;
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    const std::string& key = it.key();
+    if (key.empty() || key[0] == '$' || key[0] == '_' || key == "verdictLog") continue;
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::string hint;
+    const std::string folded =
+        absl::AsciiStrToLower(absl::StrReplaceAll(key, {{"_", ""}, {"-", ""}}));
+    for (const auto& [alias, meant] : kFieldAliases) {
+      if (absl::AsciiStrToLower(absl::string_view(alias.data(), alias.size())) == folded &&
+          std::find(known.begin(), known.end(), meant) != known.end()) {
+        hint = absl::StrCat(" (did you mean ", Quoted(meant), "?)");
+      }
+    }
+    if (hint.empty()) hint = model_internal::DidYouMean(key, known);
+    w.Warning("context.unknown_field", Ptr(p, key),
+              absl::StrCat("unknown field ", Quoted(key), ": ignored", hint));
+  }
 }
 
 void ParseIp(Walker& w, const Json& value, const std::string& p, std::vector<IpAddress>* out) {
@@ -85,6 +126,8 @@ void ParseIdObject(Walker& w, const Json& obj, std::string_view key, const std::
 }
 
 void ParseUser(Walker& w, const Json& u, const std::string& p, ContextUser* out) {
+  WarnUnknownFields(
+      w, u, p, {"id", "login", "status", "type", "provider", "providerId", "groups", "profile"});
   w.String(u, "id", p, &out->id);
   w.String(u, "login", p, &out->login);
   w.String(u, "status", p, &out->status);
@@ -102,6 +145,9 @@ void ParseUser(Walker& w, const Json& u, const std::string& p, ContextUser* out)
 }
 
 void ParseDevice(Walker& w, const Json& d, const std::string& p, ContextDevice* out) {
+  WarnUnknownFields(
+      w, d, p,
+      {"platform", "registered", "managed", "remembered", "rooted", "trustLevel", "assurance"});
   if (Walker::Has(d, "platform")) {
     const std::string pp = Ptr(p, "platform");
     const Json& platform = d.at("platform");
@@ -170,6 +216,31 @@ void ParseRisk(Walker& w, const Json& v, const std::string& p, std::optional<Ris
 
 void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
   if (!w.ExpectObject(c, "")) return;
+  WarnUnknownFields(w, c, "",
+                    {"id",
+                     "policyTypes",
+                     "app",
+                     "user",
+                     "ipChain",
+                     "ip",
+                     "zones",
+                     "geo",
+                     "asn",
+                     "proxyType",
+                     "ipServiceCategories",
+                     "device",
+                     "risk",
+                     "entityRisk",
+                     "behaviors",
+                     "authType",
+                     "identityProvider",
+                     "client",
+                     "grantType",
+                     "scopes",
+                     "loginIdentifier",
+                     "session",
+                     "time",
+                     "threatSuspected"});
   if (Walker::Has(c, "id")) {
     const Json& id = c.at("id");
     if (id.is_string()) {
@@ -228,6 +299,7 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
     }
   }
   if (const Json* geo = w.Object(c, "geo", "")) {
+    WarnUnknownFields(w, *geo, "/geo", {"country", "region"});
     ContextGeo g;
     w.String(*geo, "country", "/geo", &g.country);
     g.country = Upper(g.country);
@@ -280,6 +352,8 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
   w.StringList(c, "scopes", "", &ctx->scopes);
   w.String(c, "loginIdentifier", "", &ctx->login_identifier);
   if (const Json* session = w.Object(c, "session", "")) {
+    WarnUnknownFields(w, *session, "/session",
+                      {"createdAt", "lastActivity", "lastFactorVerification", "amr"});
     ParseTime(w, *session, "createdAt", "/session", &ctx->session.created_at);
     ParseTime(w, *session, "lastActivity", "/session", &ctx->session.last_activity);
     ParseTime(w, *session, "lastFactorVerification", "/session",
@@ -293,6 +367,10 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
 }  // namespace
 
 absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text) {
+  return ParseContext(json_text, nullptr);
+}
+
+absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text, IssueList* warnings) {
   IssueList issues;
   std::optional<Json> json = model_internal::ParseJson(json_text, "", &issues);
   SignOnContext ctx;
@@ -305,6 +383,7 @@ absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text) {
     return absl::InvalidArgumentError(
         issue.pointer.empty() ? issue.message : absl::StrCat(issue.pointer, ": ", issue.message));
   }
+  if (warnings != nullptr) warnings->insert(warnings->end(), issues.begin(), issues.end());
   return ctx;
 }
 

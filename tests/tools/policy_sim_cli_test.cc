@@ -543,3 +543,73 @@ TEST(PolicySim, VersionIsTheLibrarysVersion) {
   EXPECT_EQ(r.out, std::string("policy-sim ") + verdict_version() + "\n");
   EXPECT_TRUE(std::regex_match(r.out, std::regex("policy-sim [0-9]+\\.[0-9]+\\.[0-9]+\n")));
 }
+
+// fixtures/org without its one warning (two policies share priority 12, on
+// purpose): the same order, priorities made distinct, so --strict accepts it.
+fs::path OrgWithoutWarnings(const fs::path& dir) {
+  const fs::path org = dir / "org-strict";
+  fs::copy(kOrg, org, fs::copy_options::recursive);
+  Json policies = Json::parse(ReadFile(org / "policies/OKTA_SIGN_ON.json"));
+  for (Json& p : policies) {
+    if (p["id"] == "00pRemoteA00000000g7") p["priority"] = 12;
+    if (p["id"] == "00pRemoteB00000000g7") p["priority"] = 13;
+    if (p["id"] == "00pDefaultSignOn00g7") p["priority"] = 14;
+  }
+  WriteFile(org / "policies/OKTA_SIGN_ON.json", policies.dump(2));
+  return org;
+}
+
+TEST(PolicySimStrict, ContextTyposWarnAndStrictMakesThemUnusable) {
+  TempDir tmp;
+  const std::string kOrg = OrgWithoutWarnings(tmp.path()).string();
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  // "ipaddress" leaves the context without an IP; "Quarantine" is a group's
+  // name, not its id.
+  WriteFile(
+      contexts,
+      R"({"id": "typo", "ipaddress": "192.0.2.99", "user": {"id": "00uKim000000000000g7", "groups": ["Quarantine"]}})"
+      "\n");
+  std::vector<std::string> args = {"eval",    "--snapshot",  kOrg, "--contexts", contexts.string(),
+                                   "--types", "OKTA_SIGN_ON"};
+  RunResult r = RunPolicySim(args, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("line 1: /ipaddress: unknown field \"ipaddress\": ignored (did "
+                               "you mean \"ip\"?)"));
+  EXPECT_THAT(r.err, HasSubstr("/user/groups/0: \"Quarantine\" is the name of group"));
+  args.push_back("--strict");
+  r = RunPolicySim(args, tmp.path());
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  EXPECT_THAT(r.out + r.err, HasSubstr("[--strict]"));
+  // The same for diff (checked against --after) and explain.
+  r = RunPolicySim(
+      {"diff", "--before", kOrg, "--after", kOrg, "--contexts", contexts.string(), "--strict"},
+      tmp.path());
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);
+  r = RunPolicySim({"explain", "--snapshot", kOrg, "--context", contexts.string(), "--strict"},
+                   tmp.path());
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+}
+
+TEST(PolicySimStrict, ASnapshotWarningFailsTheGate) {
+  TempDir tmp;
+  // A proposed snapshot whose rule names a zone that does not exist.
+  const std::string kOrg = OrgWithoutWarnings(tmp.path()).string();
+  const fs::path after = tmp.path() / "after";
+  fs::copy(kOrg, after, fs::copy_options::recursive);
+  std::string rules = ReadFile(after / "rules/00pAdmins000000000g7.json");
+  const size_t at = rules.find("\"nzo");
+  ASSERT_NE(at, std::string::npos);
+  rules.replace(at + 1, 3, "nzX");
+  WriteFile(after / "rules/00pAdmins000000000g7.json", rules);
+  const fs::path contexts = tmp.path() / "contexts.jsonl";
+  WriteFile(contexts, SuiteContexts({"case-001"}));
+  std::vector<std::string> args = {"diff",       "--before",       kOrg, "--after", after.string(),
+                                   "--contexts", contexts.string()};
+  RunResult r = RunPolicySim(args, tmp.path());
+  EXPECT_NE(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("warning: --after: rules/00pAdmins000000000g7.json"));
+  args.push_back("--strict");
+  r = RunPolicySim(args, tmp.path());
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("error: --after: rules/00pAdmins000000000g7.json"));
+}

@@ -15,6 +15,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 
@@ -126,15 +127,36 @@ bool PrintIssues(const IssueList& issues, std::string_view prefix) {
 }
 
 std::shared_ptr<const CompiledPolicySet> LoadSnapshotOrReport(const std::string& directory,
-                                                              std::string_view prefix) {
+                                                              std::string_view prefix,
+                                                              bool strict) {
   IssueList issues;
-  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set = LoadAndCompile(directory, &issues);
+  LoadOptions options;
+  options.warnings_as_errors = strict;
+  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set =
+      LoadAndCompile(directory, &issues, options);
   const bool issues_ok = PrintIssues(issues, prefix);
   if (!set.ok()) {
     if (issues_ok) std::cerr << "error: " << prefix << set.status().message() << '\n';
     return nullptr;
   }
   return *std::move(set);
+}
+
+std::string WithStrictHelp(std::string_view usage) {
+  return absl::StrReplaceAll(Sv(usage), {{"{strict}", kStrictHelp}});
+}
+
+void PrintContextWarnings(const IssueList& warnings, std::string_view source,
+                          std::string_view where) {
+  for (const Issue& w : warnings) {
+    ReportWarning({source, where, w.code, w.pointer, w.message});
+  }
+}
+
+void ReportWarning(const InputWarning& warning) {
+  std::cerr << "warning: " << warning.source << ": " << warning.where << ": ";
+  if (!warning.pointer.empty()) std::cerr << warning.pointer << ": ";
+  std::cerr << warning.message << '\n';
 }
 
 std::string TotalsText(const ContextStreamTotals& totals) {

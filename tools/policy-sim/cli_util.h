@@ -124,9 +124,30 @@ bool StderrIsTerminal();
 bool PrintIssues(const IssueList& issues, std::string_view prefix = "");
 
 // Loads and compiles a snapshot (LoadAndCompile), printing every issue of
-// both; null (already reported) when it is unusable.
+// both; null (already reported) when it is unusable. `strict` (--strict):
+// warnings are errors.
 std::shared_ptr<const CompiledPolicySet> LoadSnapshotOrReport(const std::string& directory,
-                                                              std::string_view prefix = "");
+                                                              std::string_view prefix = "",
+                                                              bool strict = false);
+
+// The help text of --strict, the same in every command that has it.
+inline constexpr char kStrictHelp[] =
+    "  --strict              warnings are errors: a snapshot warning (dangling\n"
+    "                        zone, group or behavior id, ...) exits 2; a context\n"
+    "                        warning (unknown field, group given by name, unknown\n"
+    "                        behavior, zone or app) makes that context unusable\n";
+
+// Prints the warnings of one context given on the command line (eval,
+// explain, test): "warning: SOURCE: WHERE: /pointer: message".
+void PrintContextWarnings(const IssueList& warnings, std::string_view source,
+                          std::string_view where);
+
+// `usage` with its "{strict}" placeholder replaced by kStrictHelp.
+std::string WithStrictHelp(std::string_view usage);
+
+// Reports a context's warning on stderr: "warning: FILE: line 3: /ipaddress:
+// unknown field ...".
+void ReportWarning(const InputWarning& warning);
 
 // "read 10: 8 evaluated, 2 skipped (not sign-on events), 0 malformed", and
 // how many contexts had no group memberships when some had none.
@@ -160,6 +181,12 @@ class ProgressLine {
     return [this](const MalformedInput& m) {
       Clear();
       ReportMalformed(m);
+    };
+  }
+  std::function<void(const InputWarning&)> ReportWarningAbove() {
+    return [this](const InputWarning& w) {
+      Clear();
+      ReportWarning(w);
     };
   }
 

@@ -56,6 +56,8 @@ const char kDiffUsage[] =
     "                        snapshot's rules read groups)\n"
     "  --allow-malformed N   up to N malformed inputs do not change the exit\n"
     "                        status (default 0)\n"
+    "{strict}"
+    "                        (contexts are checked against --after)\n"
     "  --output FORMAT       text (default) or json (every changed decision,\n"
     "                        by context id)\n"
     "  --examples N          examples shown per group (default 3)\n"
@@ -84,10 +86,12 @@ struct DiffFlags {
   bool no_mmap = false;
   bool assume_no_groups = false;
   int64_t allow_malformed = 0;
+  bool strict = false;
 };
 
 std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* flags) {
-  FlagParser parser(kDiffUsage);
+  static const std::string usage = WithStrictHelp(kDiffUsage);
+  FlagParser parser(usage);
   parser.String("--before", "--before needs a directory", &flags->before);
   parser.String("--after", "--after needs a directory", &flags->after);
   parser.String("--contexts", "--contexts needs a file or '-'", &flags->contexts);
@@ -95,6 +99,7 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* f
   parser.Switch("--no-mmap", &flags->no_mmap);
   parser.String("--memberships", "--memberships needs a file", &flags->memberships);
   parser.Switch("--assume-no-groups", &flags->assume_no_groups);
+  parser.Switch("--strict", &flags->strict);
   parser.Int("--allow-malformed", "--allow-malformed needs a number of inputs (0 or more)", 0,
              INT64_MAX, &flags->allow_malformed);
   parser.Value("--output", "--output needs text or json", [flags](const std::string& v) {
@@ -194,10 +199,10 @@ int RunDiff(const std::vector<std::string>& args) {
   if (std::optional<int> status = ParseFlags(args, &flags)) return *status;
 
   const std::shared_ptr<const CompiledPolicySet> old_set =
-      LoadSnapshotOrReport(flags.before, "--before: ");
+      LoadSnapshotOrReport(flags.before, "--before: ", flags.strict);
   if (!old_set) return kExitUnusable;
   const std::shared_ptr<const CompiledPolicySet> new_set =
-      LoadSnapshotOrReport(flags.after, "--after: ");
+      LoadSnapshotOrReport(flags.after, "--after: ", flags.strict);
   if (!new_set) return kExitUnusable;
   MembershipMap memberships;
   if (!flags.memberships.empty()) {
@@ -279,12 +284,17 @@ int RunDiff(const std::vector<std::string>& args) {
   };
   ProgressLine progress("diff");
   handlers.on_malformed = progress.ReportMalformedAbove();
+  handlers.on_warning = progress.ReportWarningAbove();
   ContextStreamOptions options;
   options.threads = static_cast<size_t>(flags.jobs);
   options.log_reader.map_plain_files = !flags.no_mmap;
   options.conversion.memberships = flags.memberships.empty() ? nullptr : &memberships;
   options.conversion.snapshot = &old_engine.snapshot();
   options.progress = progress.Callback();
+  // Contexts are written for the proposed snapshot: its groups, zones and
+  // behaviors are the ones a typo would miss.
+  options.check_against = &new_engine.snapshot();
+  options.warnings_are_errors = flags.strict;
   const bool logs = !flags.logs.empty();
   absl::StatusOr<std::unique_ptr<ContextStream>> stream =
       ContextStream::Open(logs ? ContextSource::kSystemLog : ContextSource::kContextLines,

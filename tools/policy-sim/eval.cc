@@ -21,6 +21,7 @@
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
+#include "verdict/context_check.h"
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
 #include "verdict/engine.h"
@@ -60,6 +61,7 @@ const char kEvalUsage[] =
     "                        ACCESS_POLICY for the combined outcome even when\n"
     "                        --types or policyTypes leave one out (the combined\n"
     "                        outcome is always shown when both are evaluated)\n"
+    "{strict}"
     "  -h, --help            this help\n"
     "\n"
     "Exit status: 0 all evaluated; 2 snapshot or arguments unusable;\n"
@@ -82,12 +84,15 @@ struct EvalFlags {
   // The compiled engine answers by default; the reference evaluator (the
   // oracle the engine is proven against) stays reachable.
   bool use_reference = false;
+  bool strict = false;
 };
 
 // Returns the exit status after --help or a usage error, nullopt when the
 // flags are good.
 std::optional<int> ParseFlags(const std::vector<std::string>& args, EvalFlags* flags) {
-  FlagParser parser(kEvalUsage);
+  static const std::string usage = WithStrictHelp(kEvalUsage);
+  FlagParser parser(usage);
+  parser.Switch("--strict", &flags->strict);
   parser.Switch("--explain", &flags->explain);
   parser.Switch("--sessions", &flags->sessions);
   parser.Switch("--combined", &flags->combined);
@@ -320,8 +325,10 @@ int RunEval(const std::vector<std::string>& args) {
   if (std::optional<int> status = ParseFlags(args, &flags)) return *status;
 
   IssueList issues;
+  LoadOptions load_options;
+  load_options.warnings_as_errors = flags.strict;
   absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set =
-      LoadAndCompile(flags.snapshot, &issues);
+      LoadAndCompile(flags.snapshot, &issues, load_options);
   const bool issues_ok = ReportIssues(issues);
   if (!set.ok()) {
     if (issues_ok) std::cerr << "error: " << set.status().message() << '\n';
@@ -380,10 +387,17 @@ int RunEval(const std::vector<std::string>& args) {
   } const evaluator{reference, compiled};
   const bool flush_each = reader.is_stdin();
   bool any_bad_line = false;
+  ContextCheckOptions check;
+  check.snapshot = &snapshot;
+  check.warnings_are_errors = flags.strict;
+  check.file = flags.contexts == "-" ? "<stdin>" : flags.contexts;
+  IssueList warnings;
   std::string line;
   while (reader.Next(&line)) {
     if (IsBlank(line)) continue;
-    absl::StatusOr<SignOnContext> context = ParseContext(line);
+    warnings.clear();
+    absl::StatusOr<SignOnContext> context = ParseAndCheckContext(line, check, &warnings);
+    PrintContextWarnings(warnings, check.file, absl::StrCat("line ", reader.line_number()));
     if (!context.ok()) {
       any_bad_line = true;
       const absl::string_view message = context.status().message();

@@ -15,6 +15,7 @@
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
+#include "verdict/context_check.h"
 #include "verdict/decision.h"
 #include "verdict/reference_evaluator.h"
 
@@ -34,6 +35,7 @@ const char kExplainUsage[] =
     "  --context FILE|-  the context ('-' reads stdin)\n"
     "  --types T1,T2     only these policy types (default: the context's, else\n"
     "                    every type in the snapshot)\n"
+    "{strict}"
     "\n"
     "Exit status: 0 explained; 2 snapshot, arguments or context unusable.\n";
 
@@ -57,7 +59,10 @@ int RunExplain(const std::vector<std::string>& args) {
   std::string snapshot_dir;
   std::string context_path;
   std::vector<PolicyType> only;
-  FlagParser flags(kExplainUsage);
+  bool strict = false;
+  static const std::string usage = WithStrictHelp(kExplainUsage);
+  FlagParser flags(usage);
+  flags.Switch("--strict", &strict);
   flags.String("--snapshot", "--snapshot needs a directory", &snapshot_dir);
   flags.String("--context", "--context needs a file or '-'", &context_path);
   flags.Value("--types", "--types needs a list of policy types",
@@ -84,22 +89,36 @@ int RunExplain(const std::vector<std::string>& args) {
     }
     text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
   }
-  const std::shared_ptr<const CompiledPolicySet> set = LoadSnapshotOrReport(snapshot_dir);
+  const std::shared_ptr<const CompiledPolicySet> set =
+      LoadSnapshotOrReport(snapshot_dir, "", strict);
   if (!set) return kExitUnusable;
   const ReferenceEvaluator evaluator(set);
 
   // One object (any layout) first; else JSON Lines.
+  ContextCheckOptions check;
+  check.snapshot = &set->snapshot();
+  check.warnings_are_errors = strict;
+  check.file = context_path == "-" ? "<stdin>" : context_path;
+  IssueList warnings;
   std::vector<SignOnContext> contexts;
   absl::StatusOr<SignOnContext> whole = ParseContext(text);
   if (whole.ok()) {
-    contexts.push_back(*std::move(whole));
+    absl::StatusOr<SignOnContext> checked = ParseAndCheckContext(text, check, &warnings);
+    PrintContextWarnings(warnings, check.file, "context");
+    if (!checked.ok()) {
+      std::cerr << "error: --context " << check.file << ": " << checked.status().message() << '\n';
+      return kExitUnusable;
+    }
+    contexts.push_back(*std::move(checked));
   } else {
     std::istringstream lines(text);
     int number = 0;
     for (std::string line; std::getline(lines, line);) {
       ++number;
       if (IsBlank(line)) continue;
-      absl::StatusOr<SignOnContext> c = ParseContext(line);
+      warnings.clear();
+      absl::StatusOr<SignOnContext> c = ParseAndCheckContext(line, check, &warnings);
+      PrintContextWarnings(warnings, check.file, absl::StrCat("line ", number));
       if (!c.ok()) {
         std::cerr << "error: --context " << context_path << ": line " << number << ": "
                   << c.status().message() << '\n';

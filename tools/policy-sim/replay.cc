@@ -77,6 +77,7 @@ const char kReplayUsage[] =
     "                        compared decisions agree, or none was compared\n"
     "  --allow-malformed N   up to N malformed events do not change the exit\n"
     "                        status (default 0)\n"
+    "{strict}"
     "  --json-parser tape    the System Log parser (simdjson's, fields read from\n"
     "                        its tape); the only one since ondemand and dom were\n"
     "                        removed (accepted for scripts that name it)\n"
@@ -113,11 +114,14 @@ struct ReplayFlags {
   bool no_mmap = false;
   bool assume_no_groups = false;
   int64_t allow_malformed = 0;
+  bool strict = false;
 };
 
 // The exit status after --help or a usage error; nullopt to go on.
 std::optional<int> ParseReplayFlags(const std::vector<std::string>& args, ReplayFlags* flags) {
-  FlagParser parser(kReplayUsage);
+  static const std::string usage = WithStrictHelp(kReplayUsage);
+  FlagParser parser(usage);
+  parser.Switch("--strict", &flags->strict);
   parser.String("--snapshot", "--snapshot needs a directory", &flags->snapshot);
   parser.String("--logs", "--logs needs a file", &flags->logs);
   parser.String("--memberships", "--memberships needs a file", &flags->memberships);
@@ -162,7 +166,7 @@ struct ReplayInputs {
 // Loads the snapshot (compiled), the memberships and the GeoIP databases,
 // reporting what is wrong; the exit status when something is unusable.
 std::optional<int> LoadInputs(const ReplayFlags& flags, ReplayInputs* inputs) {
-  inputs->engine = LoadSnapshotOrReport(flags.snapshot);
+  inputs->engine = LoadSnapshotOrReport(flags.snapshot, "", flags.strict);
   if (!inputs->engine) return kExitUnusable;
   if (!flags.memberships.empty()) {
     absl::StatusOr<MembershipMap> m = LoadMemberships(flags.memberships);

@@ -20,6 +20,7 @@
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
+#include "verdict/context_check.h"
 #include "verdict/decision.h"
 #include "verdict/reference_evaluator.h"
 
@@ -43,19 +44,22 @@ const char kTestUsage[] =
     "\n"
     "  --snapshot DIR   use this snapshot instead of the suite's \"snapshot\"\n"
     "  --junit FILE     also write JUnit XML\n"
+    "{strict}"
     "  -h, --help       this help\n"
     "\n"
     "Exit status: 0 every case passes; 1 some case fails or cannot run;\n"
-    "2 suite, snapshot or arguments unusable.\n";
+    "2 suite, snapshot or arguments unusable; 3 no case fails, but some\n"
+    "case's context is unusable (malformed, or a warning with --strict).\n";
 
 using Json = nlohmann::json;
 
 struct CaseResult {
   std::string name;
   bool passed = false;
-  bool error = false;   // the case itself is unusable
-  std::string message;  // failure/error summary, one line per mismatch
-  std::string trace;    // for failures
+  bool error = false;        // the case itself is unusable
+  bool bad_context = false;  // ... because its context is (or, --strict, warns)
+  std::string message;       // failure/error summary, one line per mismatch
+  std::string trace;         // for failures
   double seconds = 0;
 };
 
@@ -133,7 +137,8 @@ std::string CaseProblem(const Json& c) {
   return "";
 }
 
-CaseResult RunCase(const Json& c, size_t index, const ReferenceEvaluator& evaluator) {
+CaseResult RunCase(const Json& c, size_t index, const ReferenceEvaluator& evaluator,
+                   const ContextCheckOptions& check) {
   CaseResult r;
   const auto start = std::chrono::steady_clock::now();
   r.name = (c.is_object() && c.contains("name") && c["name"].is_string())
@@ -144,10 +149,13 @@ CaseResult RunCase(const Json& c, size_t index, const ReferenceEvaluator& evalua
     r.message = problem;
     return r;
   }
-  absl::StatusOr<SignOnContext> context =
-      ParseContext(c["context"].dump(-1, ' ', false, Json::error_handler_t::replace));
+  IssueList warnings;
+  absl::StatusOr<SignOnContext> context = ParseAndCheckContext(
+      c["context"].dump(-1, ' ', false, Json::error_handler_t::replace), check, &warnings);
+  PrintContextWarnings(warnings, check.file, r.name);
   if (!context.ok()) {
     r.error = true;
+    r.bad_context = true;
     r.message = absl::StrCat("context: ", context.status().message());
     return r;
   }
@@ -224,7 +232,10 @@ int RunTestSuite(const std::vector<std::string>& args) {
   std::string suite_path;
   std::string snapshot_dir;
   std::string junit;
-  FlagParser flags(kTestUsage);
+  bool strict = false;
+  static const std::string usage = WithStrictHelp(kTestUsage);
+  FlagParser flags(usage);
+  flags.Switch("--strict", &strict);
   flags.String("--snapshot", "--snapshot needs a directory", &snapshot_dir);
   flags.String("--junit", "--junit needs a file", &junit);
   flags.Positional([&](const std::string& arg) -> std::string {
@@ -259,9 +270,15 @@ int RunTestSuite(const std::vector<std::string>& args) {
     if (dir.is_relative()) dir = std::filesystem::path(suite_path).parent_path() / dir;
     snapshot_dir = dir.string();
   }
-  const std::shared_ptr<const CompiledPolicySet> set = LoadSnapshotOrReport(snapshot_dir);
+  const std::shared_ptr<const CompiledPolicySet> set =
+      LoadSnapshotOrReport(snapshot_dir, "", strict);
   if (!set) return kExitUnusable;
   const ReferenceEvaluator evaluator(set);
+  ContextCheckOptions check;
+  check.snapshot = &set->snapshot();
+  check.warnings_are_errors = strict;
+  check.file = suite_path;
+  bool bad_context = false;
 
   std::vector<CaseResult> results;
   const Json& cases = suite["cases"];
@@ -269,7 +286,8 @@ int RunTestSuite(const std::vector<std::string>& args) {
   int failed = 0;
   int errors = 0;
   for (size_t i = 0; i < cases.size(); ++i) {
-    CaseResult r = RunCase(cases[i], i, evaluator);
+    CaseResult r = RunCase(cases[i], i, evaluator, check);
+    bad_context = bad_context || r.bad_context;
     if (r.passed) {
       ++passed;
       std::cout << "PASS  " << r.name << "\n";
@@ -293,7 +311,9 @@ int RunTestSuite(const std::vector<std::string>& args) {
       return kExitUnusable;
     }
   }
-  return (failed > 0 || errors > 0) ? kExitFailure : kExitOk;
+  if (failed > 0) return kExitFailure;
+  if (bad_context) return kExitBadContexts;
+  return errors > 0 ? kExitFailure : kExitOk;
 }
 
 }  // namespace verdict::cli
