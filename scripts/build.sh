@@ -2,6 +2,9 @@
 # Configures and builds Verdict.
 #   scripts/build.sh              → build/       (RelWithDebInfo)
 #   scripts/build.sh --sanitize   → build-asan/  (AddressSanitizer + UBSan)
+#   scripts/build.sh --demo       → build/, only policy-sim and the GeoIP
+#                                   fixtures (no tests, no benchmarks: what
+#                                   scripts/demo.sh runs)
 # JOBS (default 2) sets the parallelism.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -15,26 +18,34 @@ common_args=(-DVERDICT_WERROR=ON)
 if command -v ccache >/dev/null 2>&1; then
   common_args+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 fi
-cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG")
+cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
+            -DVERDICT_BUILD_TESTS=ON -DVERDICT_BUILD_BENCH=ON)
+targets=()
 for arg in "$@"; do
   case "${arg}" in
     --sanitize)
       build_dir=build-asan
       # -O1 keeps sanitizer builds quick to compile and still fast to run.
       cmake_args=(-DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS_DEBUG=-O1 -g1"
-                  -DVERDICT_SANITIZE=ON -DVERDICT_BUILD_BENCH=OFF)
+                  -DVERDICT_SANITIZE=ON -DVERDICT_BUILD_TESTS=ON -DVERDICT_BUILD_BENCH=OFF)
+      ;;
+    --demo)
+      cmake_args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O2 -g1 -DNDEBUG"
+                  -DVERDICT_BUILD_TESTS=OFF -DVERDICT_BUILD_BENCH=OFF
+                  -DVERDICT_WERROR=OFF)  # a user's machine: warnings stay warnings
+      targets=(--target policy-sim verdict_geoip_fixtures)
       ;;
     -h|--help)
-      echo "usage: scripts/build.sh [--sanitize]"
+      echo "usage: scripts/build.sh [--sanitize|--demo]"
       exit 0
       ;;
     *)
       echo "build.sh: unknown argument: ${arg}" >&2
-      echo "usage: scripts/build.sh [--sanitize]" >&2
+      echo "usage: scripts/build.sh [--sanitize|--demo]" >&2
       exit 2
       ;;
   esac
 done
 
 cmake -S . -B "${build_dir}" "${common_args[@]}" "${cmake_args[@]}"
-cmake --build "${build_dir}" -j "${JOBS:-2}"
+cmake --build "${build_dir}" -j "${JOBS:-2}" "${targets[@]}"

@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/install-deps.sh
-bash scripts/build.sh
+# Only what the demo runs: policy-sim and the GeoIP fixtures.
+bash scripts/build.sh --demo
 ./build/policy-sim eval --snapshot fixtures/org --contexts fixtures/contexts.jsonl \
   --geoip build/geoip --output table
 

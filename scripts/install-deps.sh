@@ -10,17 +10,20 @@
 #                                    policy-sim serve, tests/serve)
 set -euo pipefail
 
+# What the library and policy-sim need to build, and the demo to run.
 PACKAGES=(
-  build-essential cmake pkg-config clang-format
+  build-essential cmake pkg-config
   libabsl-dev libre2-dev nlohmann-json3-dev libmaxminddb-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev zlib1g-dev
   libmaxmind-db-writer-perl python3
   libsimdjson-dev
-  clang libclang-rt-14-dev
   libboost-dev
 )
+# The test suite, benchmarks, formatting check and fuzzing (clang), and
+# the runtimes the bindings and the server are tested against.
 TEST_PACKAGES=(
+  clang-format libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev
   nginx libnginx-mod-http-lua lua-resty-core lua-resty-lrucache
   python3-pytest wrk curl golang-go
   nodejs

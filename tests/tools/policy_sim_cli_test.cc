@@ -437,7 +437,8 @@ TEST(PolicySimDiff, LogsWithoutMembershipsCannotPassAGroupBasedChange) {
   EXPECT_EQ(r.exit_code, 1) << Describe(r);
   EXPECT_THAT(r.out, HasSubstr("more permissive"));
   // Each group says which condition moved the decision.
-  EXPECT_THAT(r.out, HasSubstr("    why:    under --after, rule "));
+  EXPECT_THAT(r.out, HasSubstr("    why:    the same rule Sales catch-all (0prSalesCatchAll00g7) "
+                               "decides; its actions changed"));
 }
 
 TEST(PolicySimDiff, ContextsListTheirGroupsSoNeedNoMemberships) {
@@ -612,4 +613,37 @@ TEST(PolicySimStrict, ASnapshotWarningFailsTheGate) {
   r = RunPolicySim(args, tmp.path());
   EXPECT_EQ(r.exit_code, 2) << Describe(r);
   EXPECT_THAT(r.err, HasSubstr("error: --after: rules/00pAdmins000000000g7.json"));
+}
+
+TEST(PolicySimDiff, SaysWhoIsAffectedAndWhy) {
+  TempDir tmp;
+  RunResult r = RunPolicySim({"diff", "--before", kOrg, "--after", kOrgAfter, "--contexts",
+                              (kSource / "fixtures/contexts.jsonl").string(), "--output", "json"},
+                             tmp.path());
+  ASSERT_EQ(r.exit_code, 1) << Describe(r);
+  const Json out = Json::parse(r.out);
+  // Distinct users, counted from the changes themselves.
+  std::set<std::string> users;
+  std::map<std::string, std::set<std::string>> by_direction;
+  for (const Json& c : out["changes"]) {
+    ASSERT_TRUE(c.contains("user") && c.contains("ip") && c.contains("time")) << c;
+    if (c["user"].is_string()) {
+      users.insert(c["user"].get<std::string>());
+      by_direction[c["direction"].get<std::string>()].insert(c["user"].get<std::string>());
+    }
+  }
+  ASSERT_FALSE(users.empty());
+  const Json& affected = out["summary"]["usersAffected"];
+  EXPECT_EQ(affected["total"], users.size());
+  EXPECT_EQ(affected["morePermissive"], by_direction["more permissive"].size());
+  EXPECT_EQ(affected["lessPermissive"], by_direction["less permissive"].size());
+  uint64_t in_groups = 0;
+  for (const Json& g : out["groups"]) {
+    EXPECT_LE(g["usersAffected"].get<uint64_t>(), g["count"].get<uint64_t>());
+    in_groups += g["usersAffected"].get<uint64_t>();
+    EXPECT_FALSE(g["firstDifference"].get<std::string>().empty()) << g;
+  }
+  EXPECT_GE(in_groups, users.size());
+  // The policy org-after deactivates: the why names it.
+  EXPECT_THAT(r.out, HasSubstr("policy Contractors (00pPwContractors00g7): policy is INACTIVE"));
 }

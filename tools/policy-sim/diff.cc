@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -18,6 +19,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/flags.h"
@@ -171,7 +173,27 @@ struct Group {
   uint64_t count = 0;
   std::vector<std::string> examples;
   std::string first_difference;  // for the group's first context
+  std::set<std::string> users;   // distinct users whose decision moved this way
 };
+
+// Who a context is, for "how many users does this change affect": the user's
+// id, else login; empty for a context without a user (counted as no one).
+std::string UserOf(const SignOnContext& context) {
+  return !context.user.id.empty() ? context.user.id : context.user.login;
+}
+
+// The example's user, client IP and time, for the JSON list of changes.
+std::string WhoWhereWhen(const SignOnContext& context) {
+  nlohmann::json j = nlohmann::json::object();
+  j["user"] = UserOf(context).empty() ? nlohmann::json(nullptr) : nlohmann::json(UserOf(context));
+  j["ip"] = context.ip_chain.empty() ? nlohmann::json(nullptr)
+                                     : nlohmann::json(context.ip_chain.front().ToString());
+  j["time"] = context.time ? nlohmann::json(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", *context.time,
+                                                             absl::UTCTimeZone()))
+                           : nlohmann::json(nullptr);
+  const std::string text = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  return text.substr(1, text.size() - 2);  // the members, to splice into an object
+}
 
 // Why the decision moved, for one context: the old rule traced under the
 // new snapshot (or, when there was no old rule, the new rule under the old).
@@ -179,6 +201,11 @@ std::string ExplainChange(const SignOnContext& context, const Change& c,
                           const ReferenceEvaluator& before, const ReferenceEvaluator& after) {
   if (c.before.blocked != c.after.blocked) {
     return c.after.blocked ? "--after blocks the client" : "--after no longer blocks the client";
+  }
+  if (c.before.rule != nullptr && c.after.rule != nullptr &&
+      c.before.rule->id == c.after.rule->id && c.before.policy->id == c.after.policy->id) {
+    return absl::StrCat("the same rule ", c.after.rule->name, " (", c.after.rule->id,
+                        ") decides; its actions changed");
   }
   const bool old_rule = c.before.rule != nullptr;
   const Decision& moved = old_rule ? c.before : c.after;
@@ -229,6 +256,8 @@ int RunDiff(const std::vector<std::string>& args) {
   uint64_t decisions = 0;
   uint64_t changed = 0;
   uint64_t by_direction[3] = {0, 0, 0};
+  std::set<std::string> users_by_direction[3];
+  std::set<std::string> users_affected;
   std::vector<Group> groups;  // first-seen order
   std::map<std::tuple<PolicyType, DecisionKey, DecisionKey>, size_t> group_index;
   bool first_change = true;
@@ -256,6 +285,11 @@ int RunDiff(const std::vector<std::string>& args) {
       ++changed;
       const Direction direction = Classify(c.before, c.after);
       ++by_direction[static_cast<int>(direction)];
+      const std::string user = UserOf(item.conversion.context);
+      if (!user.empty()) {
+        users_affected.insert(user);
+        users_by_direction[static_cast<int>(direction)].insert(user);
+      }
       auto key = std::make_tuple(c.type, KeyOf(c.before), KeyOf(c.after));
       auto [it, inserted] = group_index.emplace(key, groups.size());
       if (inserted) {
@@ -267,17 +301,20 @@ int RunDiff(const std::vector<std::string>& args) {
                           direction,
                           0,
                           {},
-                          ExplainChange(item.conversion.context, c, old_explainer, new_explainer)});
+                          ExplainChange(item.conversion.context, c, old_explainer, new_explainer),
+                          {}});
       }
       Group& g = groups[it->second];
       ++g.count;
+      if (!user.empty()) g.users.insert(user);
       if (static_cast<int64_t>(g.examples.size()) < flags.examples) g.examples.push_back(id);
       if (flags.json) {
         std::cout << (first_change ? "\n  " : ",\n  ") << "{\"id\": " << JsonQuote(id)
                   << ", \"policyType\": " << JsonQuote(PolicyTypeName(c.type))
                   << ", \"direction\": " << JsonQuote(DirectionName(direction))
                   << ", \"before\": " << DecisionToJson(c.before, DecisionJsonForm::kSummary)
-                  << ", \"after\": " << DecisionToJson(c.after, DecisionJsonForm::kSummary) << "}";
+                  << ", \"after\": " << DecisionToJson(c.after, DecisionJsonForm::kSummary) << ", "
+                  << WhoWhereWhen(item.conversion.context) << "}";
         first_change = false;
       }
     }
@@ -320,6 +357,7 @@ int RunDiff(const std::vector<std::string>& args) {
                             {"after", nlohmann::json::parse(g.after_json)},
                             {"direction", std::string(DirectionName(g.direction))},
                             {"count", g.count},
+                            {"usersAffected", g.users.size()},
                             {"examples", g.examples},
                             {"firstDifference", g.first_difference}});
     }
@@ -330,6 +368,11 @@ int RunDiff(const std::vector<std::string>& args) {
                              {"morePermissive", by_direction[0]},
                              {"lessPermissive", by_direction[1]},
                              {"other", by_direction[2]},
+                             {"usersAffected",
+                              {{"total", users_affected.size()},
+                               {"morePermissive", users_by_direction[0].size()},
+                               {"lessPermissive", users_by_direction[1].size()},
+                               {"other", users_by_direction[2].size()}}},
                              {"text", summary}}},
                            {"totals",
                             {{"read", totals.read},
@@ -349,6 +392,7 @@ int RunDiff(const std::vector<std::string>& args) {
                 << "    before: " << g.before_text << "\n"
                 << "    after:  " << g.after_text << "\n";
       if (!g.first_difference.empty()) std::cout << "    why:    " << g.first_difference << "\n";
+      std::cout << "    users:  " << g.users.size() << "\n";
       if (!g.examples.empty()) {
         std::cout << "    e.g.    " << absl::StrJoin(g.examples, ", ")
                   << (g.count > g.examples.size() ? ", ..." : "") << "\n";
@@ -356,6 +400,9 @@ int RunDiff(const std::vector<std::string>& args) {
       std::cout << "\n";
     }
     std::cout << summary << "\n";
+    std::cout << "users affected: " << users_affected.size() << " (" << users_by_direction[0].size()
+              << " more permissive, " << users_by_direction[1].size() << " less permissive, "
+              << users_by_direction[2].size() << " other)\n";
     std::cout << "input: " << TotalsText(totals) << "\n";
   }
   std::cout.flush();
