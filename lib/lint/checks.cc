@@ -246,6 +246,12 @@ void CheckZones(const Snapshot& s, const SnapshotFacts& facts, const ReferenceEv
   // zone-overlap: an IP zone of a list whose addresses all lie in another
   // zone of the same list adds nothing to it. Only zones without proxies:
   // a proxy entry makes membership depend on the chain.
+  std::map<const NetworkZone*, IpSet> gateways;
+  auto gateways_of = [&gateways](const NetworkZone* z) -> const IpSet& {
+    auto it = gateways.find(z);
+    if (it == gateways.end()) it = gateways.emplace(z, IpSet::Of(z->gateways)).first;
+    return it->second;
+  };
   for (const Holder& h : Holders(s)) {
     const Conditions& c = h.conditions();
     if (!c.network) continue;
@@ -257,13 +263,13 @@ void CheckZones(const Snapshot& s, const SnapshotFacts& facts, const ReferenceEv
             za->gateways.empty()) {
           continue;
         }
-        const IpSet ia = IpSet::Of(za->gateways);
+        const IpSet& ia = gateways_of(za);
         for (size_t b = 0; b < list->size(); ++b) {
           const NetworkZone* zb = s.FindZone((*list)[b]);
           if (b == a || zb == nullptr || zb == za || !zb->active || zb->type != ZoneType::kIp) {
             continue;
           }
-          const IpSet ib = IpSet::Of(zb->gateways);
+          const IpSet& ib = gateways_of(zb);
           if (!ib.Includes(ia)) continue;
           // Equal zones: report only the later one.
           if (ia.Includes(ib) && zb->proxies.empty() && b > a) continue;

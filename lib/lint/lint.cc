@@ -22,6 +22,7 @@
 #include <optional>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -133,6 +134,7 @@ class TypeAnalysis {
   const IpSet& ZoneIps(const NetworkZone* z, bool with_proxies);
   const IpSet& AllZonesIps(bool with_proxies);
   Boxes LiteralBoxes(const Literal& l, bool over);
+  Boxes MakeLiteralBoxes(const Literal& l, bool over);
   Boxes TermsBoxes(const Terms& terms, bool over);
   // A finite condition as the atoms of `dim` whose representative context
   // satisfies it (the function of conditions.h decides).
@@ -191,6 +193,7 @@ class TypeAnalysis {
   std::vector<std::string> app_ids_;  // atom 0 no app, 1 another app, 2.. these
   std::map<std::pair<const NetworkZone*, bool>, IpSet> zone_ips_;
   std::optional<IpSet> all_zones_[2];
+  std::map<std::tuple<const NetworkZone*, bool, bool>, Boxes> zone_literals_;
 };
 
 constexpr int kNoUser = 1;
@@ -294,13 +297,15 @@ const IpSet& TypeAnalysis::ZoneIps(const NetworkZone* z, bool with_proxies) {
 const IpSet& TypeAnalysis::AllZonesIps(bool with_proxies) {
   std::optional<IpSet>& slot = all_zones_[with_proxies ? 1 : 0];
   if (!slot) {
-    IpSet all;
+    // Gathered, then merged once (a union at a time would sort again each time).
+    std::vector<IpRange> ranges;
     for (const NetworkZone& z : s_.zones) {
       if (z.active && z.type == ZoneType::kIp && facts_.AllZonesCovers(z)) {
-        all = all.Union(ZoneIps(&z, with_proxies));
+        ranges.insert(ranges.end(), z.gateways.begin(), z.gateways.end());
+        if (with_proxies) ranges.insert(ranges.end(), z.proxies.begin(), z.proxies.end());
       }
     }
-    slot = std::move(all);
+    slot = IpSet::Of(ranges);
   }
   return *slot;
 }
@@ -311,6 +316,17 @@ const IpSet& TypeAnalysis::AllZonesIps(bool with_proxies) {
 // Dynamic zones are free booleans: any combination of memberships is
 // assumed possible (an over-approximation of the contexts).
 Boxes TypeAnalysis::LiteralBoxes(const Literal& l, bool over) {
+  // Zone literals are the costly ones (interval lists): made once each.
+  if (l.kind == Literal::Kind::kInZone || l.kind == Literal::Kind::kInAllZonesZone) {
+    const auto key = std::make_tuple(l.zone, l.negated, over);
+    auto it = zone_literals_.find(key);
+    if (it == zone_literals_.end()) it = zone_literals_.emplace(key, MakeLiteralBoxes(l, over)).first;
+    return it->second;
+  }
+  return MakeLiteralBoxes(l, over);
+}
+
+Boxes TypeAnalysis::MakeLiteralBoxes(const Literal& l, bool over) {
   const int users = space_.size(user_dim_);
   const bool neg = l.negated;
   switch (l.kind) {

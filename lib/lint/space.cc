@@ -54,7 +54,7 @@ std::optional<U128> PreferredIp(const IpSet& s) {
 
 IpSet IpSet::Everything() {
   IpSet s;
-  s.ranges.emplace_back(0, kMax);
+  s.ranges = {{0, kMax}};
   s.none = true;
   return s;
 }
@@ -71,23 +71,55 @@ IpSet IpSet::Of(const std::vector<IpRange>& ranges) {
 IpSet IpSet::Intersect(const IpSet& o) const {
   IpSet s;
   s.none = none && o.none;
+  // The common cases share instead of copying: one side holds the other's
+  // addresses (a box against the universe, a zone against its complement's
+  // complement), or one side is small against a large one.
+  const IpSet& small = ranges.size() <= o.ranges.size() ? *this : o;
+  const IpSet& large = ranges.size() <= o.ranges.size() ? o : *this;
+  if (small.ranges.empty()) return s;
+  IpSet small_only = small;
+  small_only.none = large.none;  // so Includes looks at the addresses alone
+  if (large.Includes(small_only)) {
+    s.ranges = small.ranges;
+    return s;
+  }
+  std::vector<std::pair<U128, U128>> out;
+  if (small.ranges.size() * 8 < large.ranges.size()) {
+    for (const auto& [lo, hi] : small.ranges) {
+      auto it = std::lower_bound(large.ranges.begin(), large.ranges.end(), lo,
+                                 [](const std::pair<U128, U128>& r, U128 v) { return r.second < v; });
+      for (; it != large.ranges.end() && it->first <= hi; ++it) {
+        out.emplace_back(std::max(lo, it->first), std::min(hi, it->second));
+      }
+    }
+    s.ranges = std::move(out);
+    return s;
+  }
   size_t i = 0, j = 0;
   while (i < ranges.size() && j < o.ranges.size()) {
     const U128 lo = std::max(ranges[i].first, o.ranges[j].first);
     const U128 hi = std::min(ranges[i].second, o.ranges[j].second);
-    if (lo <= hi) s.ranges.emplace_back(lo, hi);
+    if (lo <= hi) out.emplace_back(lo, hi);
     if (ranges[i].second < o.ranges[j].second) {
       ++i;
     } else {
       ++j;
     }
   }
+  s.ranges = std::move(out);
   return s;
 }
 
 IpSet IpSet::Minus(const IpSet& o) const {
   IpSet s;
   s.none = none && !o.none;
+  IpSet mine = *this;
+  mine.none = false;
+  if (!mine.Overlaps(o)) {  // nothing to take away: share
+    s.ranges = ranges;
+    return s;
+  }
+  std::vector<std::pair<U128, U128>> out;
   size_t j = 0;
   for (const auto& [lo0, hi] : ranges) {
     U128 lo = lo0;
@@ -95,7 +127,7 @@ IpSet IpSet::Minus(const IpSet& o) const {
     while (j < o.ranges.size() && o.ranges[j].second < lo) ++j;
     size_t k = j;
     while (alive && k < o.ranges.size() && o.ranges[k].first <= hi) {
-      if (o.ranges[k].first > lo) s.ranges.emplace_back(lo, o.ranges[k].first - 1);
+      if (o.ranges[k].first > lo) out.emplace_back(lo, o.ranges[k].first - 1);
       if (o.ranges[k].second >= hi) {
         alive = false;
       } else {
@@ -103,18 +135,46 @@ IpSet IpSet::Minus(const IpSet& o) const {
       }
       ++k;
     }
-    if (alive) s.ranges.emplace_back(lo, hi);
+    if (alive) out.emplace_back(lo, hi);
   }
+  s.ranges = std::move(out);
   return s;
 }
 
 IpSet IpSet::Union(const IpSet& o) const {
   IpSet s;
   s.none = none || o.none;
-  std::vector<std::pair<U128, U128>> r = ranges;
+  std::vector<std::pair<U128, U128>> r = ranges.vec();
   r.insert(r.end(), o.ranges.begin(), o.ranges.end());
   s.ranges = Normalize(std::move(r));
   return s;
+}
+
+bool IpSet::Includes(const IpSet& sub) const {
+  if (sub.none && !none) return false;
+  // Ranges are merged, so each range of `sub` lies inside one of ours.
+  auto it = ranges.begin();
+  for (const auto& [lo, hi] : sub.ranges) {
+    it = std::upper_bound(it, ranges.end(), lo,
+                          [](U128 v, const std::pair<U128, U128>& r) { return v < r.first; });
+    if (it == ranges.begin()) return false;
+    --it;
+    if (hi > it->second) return false;
+  }
+  return true;
+}
+
+bool IpSet::Overlaps(const IpSet& o) const {
+  if (none && o.none) return true;
+  const IpSet& small = ranges.size() <= o.ranges.size() ? *this : o;
+  const IpSet& large = ranges.size() <= o.ranges.size() ? o : *this;
+  for (const auto& [lo, hi] : small.ranges) {
+    // The first range of `large` ending at or after lo.
+    auto it = std::lower_bound(large.ranges.begin(), large.ranges.end(), lo,
+                               [](const std::pair<U128, U128>& r, U128 v) { return r.second < v; });
+    if (it != large.ranges.end() && it->first <= hi) return true;
+  }
+  return false;
 }
 
 bool IpSet::Contains(const std::optional<U128>& ip) const {
@@ -285,7 +345,7 @@ bool Space::Intersects(const Box& a, const Box& b) const {
       const Constraint& x = a.cs[i++];
       const Constraint& y = b.cs[j++];
       if (x.dim == kIpDim) {
-        if (x.ip.Intersect(y.ip).empty()) return false;
+        if (!x.ip.Overlaps(y.ip)) return false;
       } else {
         bool any = false;
         for (size_t w = 0; w < x.atoms.words.size() && !any; ++w) {
@@ -356,29 +416,33 @@ Boxes Space::Minus(const Box& a, const Box& c) const {
   return out;
 }
 
-bool Space::Search(const Box& box, std::vector<const Box*> covers, int64_t* budget,
+// Point first: the preferred point of `box` is either in no cover (the
+// answer) or in some cover C; then either C holds all of `box` (covered) or
+// `box` splits along C's faces into pieces outside C, each asked again.
+// Covers that miss a piece cannot hold its point, so the list is not
+// filtered: each step costs one membership test per cover.
+bool Space::Search(const Box& box, const std::vector<const Box*>& covers, int64_t* budget,
                    Answer* out) const {
   if (--*budget < 0) {
     out->decided = false;
     return true;
   }
-  std::vector<const Box*> live;
-  for (const Box* c : covers) {
-    if (Intersects(box, *c)) live.push_back(c);
-  }
   const Point p = PointOf(box);
   const Box* hit = nullptr;
-  for (const Box* c : live) {
-    if (Includes(*c, box)) return false;  // covered
-    if (hit == nullptr && Contains(*c, p)) hit = c;
+  for (const Box* c : covers) {
+    if (Contains(*c, p)) {
+      hit = c;
+      break;
+    }
   }
   if (hit == nullptr) {
     out->covered = false;
     out->witness = p;
     return true;
   }
+  if (Includes(*hit, box)) return false;
   for (const Box& piece : Minus(box, *hit)) {
-    if (Search(piece, live, budget, out)) return true;
+    if (Search(piece, covers, budget, out)) return true;
   }
   return false;
 }

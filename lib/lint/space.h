@@ -13,6 +13,8 @@
 #define VERDICT_LIB_LINT_SPACE_H_
 
 #include <cstdint>
+#include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -25,10 +27,35 @@ namespace verdict::internal::lint {
 
 using U128 = absl::uint128;
 
+// Sorted inclusive address intervals, shared and immutable: boxes are copied
+// at every split, and "outside ALL_ZONES" can hold a hundred thousand of them.
+class Ranges {
+ public:
+  using Range = std::pair<U128, U128>;
+  Ranges() = default;
+  Ranges(std::vector<Range> v)  // NOLINT: implicit, a vector is the natural value
+      : v_(v.empty() ? nullptr : std::make_shared<const std::vector<Range>>(std::move(v))) {}
+  Ranges(std::initializer_list<Range> l) : Ranges(std::vector<Range>(l)) {}
+  const std::vector<Range>& vec() const {
+    static const std::vector<Range> kEmpty;
+    return v_ != nullptr ? *v_ : kEmpty;
+  }
+  size_t size() const { return vec().size(); }
+  bool empty() const { return vec().empty(); }
+  std::vector<Range>::const_iterator begin() const { return vec().begin(); }
+  std::vector<Range>::const_iterator end() const { return vec().end(); }
+  const Range& operator[](size_t i) const { return vec()[i]; }
+  const Range& front() const { return vec().front(); }
+  friend bool operator==(const Ranges& a, const Ranges& b) { return a.vec() == b.vec(); }
+
+ private:
+  std::shared_ptr<const std::vector<Range>> v_;
+};
+
 // A set of client addresses: inclusive intervals, sorted, disjoint and not
 // adjacent, plus "no IP in the context".
 struct IpSet {
-  std::vector<std::pair<U128, U128>> ranges;
+  Ranges ranges;
   bool none = false;
 
   static IpSet Everything();
@@ -37,7 +64,9 @@ struct IpSet {
   IpSet Intersect(const IpSet& other) const;
   IpSet Minus(const IpSet& other) const;
   IpSet Union(const IpSet& other) const;
-  bool Includes(const IpSet& sub) const { return sub.Minus(*this).empty(); }
+  // Both without allocating: the search asks them of every cover at every step.
+  bool Includes(const IpSet& sub) const;
+  bool Overlaps(const IpSet& other) const;
   // nullopt: "no IP".
   bool Contains(const std::optional<U128>& ip) const;
   friend bool operator==(const IpSet& a, const IpSet& b) {
@@ -124,7 +153,8 @@ class Space {
 
  private:
   const Constraint* Find(const Box& b, int dim) const;
-  bool Search(const Box& box, std::vector<const Box*> covers, int64_t* budget, Answer* out) const;
+  bool Search(const Box& box, const std::vector<const Box*>& covers, int64_t* budget,
+              Answer* out) const;
   // A \ C as disjoint boxes (A ∩ C non-empty, C does not include A).
   Boxes Minus(const Box& a, const Box& c) const;
 

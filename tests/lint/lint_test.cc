@@ -160,11 +160,11 @@ TEST(LintIpSet, IntervalArithmeticIsExact) {
   a.ranges = {{V4(10), V4(20)}, {V4(30), V4(40)}};
   IpSet b;
   b.ranges = {{V4(15), V4(35)}};
-  EXPECT_EQ(a.Intersect(b).ranges,
+  EXPECT_EQ(a.Intersect(b).ranges.vec(),
             (std::vector<std::pair<U128, U128>>{{V4(15), V4(20)}, {V4(30), V4(35)}}));
-  EXPECT_EQ(a.Minus(b).ranges,
+  EXPECT_EQ(a.Minus(b).ranges.vec(),
             (std::vector<std::pair<U128, U128>>{{V4(10), V4(14)}, {V4(36), V4(40)}}));
-  EXPECT_EQ(a.Union(b).ranges, (std::vector<std::pair<U128, U128>>{{V4(10), V4(40)}}));
+  EXPECT_EQ(a.Union(b).ranges.vec(), (std::vector<std::pair<U128, U128>>{{V4(10), V4(40)}}));
   EXPECT_TRUE(a.Union(b).Includes(a));
   EXPECT_FALSE(a.Includes(b));
   const IpSet all = IpSet::Everything();
