@@ -320,7 +320,8 @@ Boxes TypeAnalysis::LiteralBoxes(const Literal& l, bool over) {
   if (l.kind == Literal::Kind::kInZone || l.kind == Literal::Kind::kInAllZonesZone) {
     const auto key = std::make_tuple(l.zone, l.negated, over);
     auto it = zone_literals_.find(key);
-    if (it == zone_literals_.end()) it = zone_literals_.emplace(key, MakeLiteralBoxes(l, over)).first;
+    if (it == zone_literals_.end())
+      it = zone_literals_.emplace(key, MakeLiteralBoxes(l, over)).first;
     return it->second;
   }
   return MakeLiteralBoxes(l, over);

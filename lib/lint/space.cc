@@ -86,8 +86,9 @@ IpSet IpSet::Intersect(const IpSet& o) const {
   std::vector<std::pair<U128, U128>> out;
   if (small.ranges.size() * 8 < large.ranges.size()) {
     for (const auto& [lo, hi] : small.ranges) {
-      auto it = std::lower_bound(large.ranges.begin(), large.ranges.end(), lo,
-                                 [](const std::pair<U128, U128>& r, U128 v) { return r.second < v; });
+      auto it =
+          std::lower_bound(large.ranges.begin(), large.ranges.end(), lo,
+                           [](const std::pair<U128, U128>& r, U128 v) { return r.second < v; });
       for (; it != large.ranges.end() && it->first <= hi; ++it) {
         out.emplace_back(std::max(lo, it->first), std::min(hi, it->second));
       }
@@ -401,7 +402,15 @@ Boxes Space::And(const Boxes& a, const Boxes& b) const {
 Boxes Space::Minus(const Box& a, const Box& c) const {
   Boxes out;
   Box rest = a;
+  // The address last: its pieces are interval lists, costly to cut, and
+  // the finite dimensions often settle the question first.
+  std::vector<const Constraint*> order;
   for (const Constraint& cc : c.cs) {
+    if (cc.dim != kIpDim) order.push_back(&cc);
+  }
+  if (!c.cs.empty() && c.cs.front().dim == kIpDim) order.push_back(&c.cs.front());
+  for (const Constraint* ccp : order) {
+    const Constraint& cc = *ccp;
     const Constraint* ac = Find(rest, cc.dim);
     const Constraint& have = ac != nullptr ? *ac : universe_[cc.dim];
     Constraint outside = Without(have, cc);

@@ -83,7 +83,9 @@ void ExpectWitnessConfirms(const Snapshot& s, const LintFinding& f) {
     EXPECT_FALSE(reference.blocked);
     EXPECT_TRUE(ref.PolicyApplies(*ctx, *policy));
     for (const Rule& r : policy->rules) {
-      if (r.active) EXPECT_FALSE(ref.RuleConditionsHold(*ctx, r)) << r.id;
+      if (r.active) {
+        EXPECT_FALSE(ref.RuleConditionsHold(*ctx, r)) << r.id;
+      }
     }
   } else if (f.code == "weak-catch-all") {
     ASSERT_NE(reference.rule, nullptr);
@@ -122,7 +124,8 @@ TEST(LintFixtures, PlantedFindsEveryPlantedProblem) {
       {"shadowed-policy", "00pSupportVpn0000001", ""},
       {"zone-overlap", "00pEngineering000001", "0prEngOffice00000001"},
       {"weak-catch-all", "00pEngineering000001", "0prEngElse000000001"},
-      {"priority-tie", "00pContractors000001", ""},
+      {"priority-tie", "00pEngineering000001",
+       ""},  // ties are ordered by id: Engineering comes later
       {"expression-unanalysable", "00pContractors000001", "0prContractors00001"},
       {"blocklist-exempt-overlap", "", ""},
   };
