@@ -71,6 +71,10 @@ IpSet IpSet::Of(const std::vector<IpRange>& ranges) {
 IpSet IpSet::Intersect(const IpSet& o) const {
   IpSet s;
   s.none = none && o.none;
+  if (ranges.SameAs(o.ranges)) {
+    s.ranges = ranges;
+    return s;
+  }
   // The common cases share instead of copying: one side holds the other's
   // addresses (a box against the universe, a zone against its complement's
   // complement), or one side is small against a large one.
@@ -114,6 +118,7 @@ IpSet IpSet::Intersect(const IpSet& o) const {
 IpSet IpSet::Minus(const IpSet& o) const {
   IpSet s;
   s.none = none && !o.none;
+  if (ranges.SameAs(o.ranges)) return s;
   IpSet mine = *this;
   mine.none = false;
   if (!mine.Overlaps(o)) {  // nothing to take away: share
@@ -153,6 +158,7 @@ IpSet IpSet::Union(const IpSet& o) const {
 
 bool IpSet::Includes(const IpSet& sub) const {
   if (sub.none && !none) return false;
+  if (ranges.SameAs(sub.ranges)) return true;
   // Ranges are merged, so each range of `sub` lies inside one of ours.
   auto it = ranges.begin();
   for (const auto& [lo, hi] : sub.ranges) {
@@ -167,6 +173,7 @@ bool IpSet::Includes(const IpSet& sub) const {
 
 bool IpSet::Overlaps(const IpSet& o) const {
   if (none && o.none) return true;
+  if (ranges.SameAs(o.ranges)) return !ranges.empty();
   const IpSet& small = ranges.size() <= o.ranges.size() ? *this : o;
   const IpSet& large = ranges.size() <= o.ranges.size() ? o : *this;
   for (const auto& [lo, hi] : small.ranges) {
@@ -414,13 +421,14 @@ Boxes Space::Minus(const Box& a, const Box& c) const {
     const Constraint* ac = Find(rest, cc.dim);
     const Constraint& have = ac != nullptr ? *ac : universe_[cc.dim];
     Constraint outside = Without(have, cc);
-    Constraint inside = Meet(have, cc);
     if (!ConstraintEmpty(outside)) {
       Box piece = rest;
       SetConstraint(&piece, std::move(outside));
       out.push_back(std::move(piece));
     }
-    SetConstraint(&rest, std::move(inside));
+    // What is left inside C is C's part of the box: no piece needs it after
+    // the last face.
+    if (ccp != order.back()) SetConstraint(&rest, Meet(have, cc));
   }
   return out;
 }

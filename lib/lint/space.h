@@ -47,6 +47,9 @@ class Ranges {
   const Range& operator[](size_t i) const { return vec()[i]; }
   const Range& front() const { return vec().front(); }
   friend bool operator==(const Ranges& a, const Ranges& b) { return a.vec() == b.vec(); }
+  // The same shared list (so equal without looking): boxes built from one
+  // zone literal share it, and the search meets them often.
+  bool SameAs(const Ranges& o) const { return v_ == o.v_; }
 
  private:
   std::shared_ptr<const std::vector<Range>> v_;
