@@ -85,6 +85,12 @@ int RunLint(const std::vector<std::string>& args) {
     std::cerr << "error: " << report.status().message() << "\n";
     return kExitUnusable;
   }
+  // Said on stderr so that a budget that ran out is never silent.
+  if (report->undecided > 0) {
+    std::cerr << "note: " << report->undecided << " of " << report->questions
+              << " reachability questions were left undecided (search budget): no finding "
+                 "is reported for them\n";
+  }
   std::vector<LintFinding> findings;
   for (LintFinding& f : report->findings) {
     if (baseline.count(f.Fingerprint()) == 0) findings.push_back(std::move(f));
