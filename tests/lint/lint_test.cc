@@ -263,5 +263,26 @@ TEST(LintCli, JsonSarifFailOnAndBaseline) {
   EXPECT_EQ(bad.exit_code, 2);
 }
 
+TEST(LintCli, DiffLintReportsAddedAndRemovedFindings) {
+  TempDir tmp;
+  // Fixing every planted problem removes findings and adds none: exit 0.
+  RunResult fix = RunPolicySim({"diff", "--before", Fixture("planted"), "--after", Fixture("clean"),
+                                "--lint", "--output", "json"},
+                               tmp.path());
+  EXPECT_EQ(fix.exit_code, 0) << verdict_test::Describe(fix);
+  nlohmann::json j = nlohmann::json::parse(fix.out, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << fix.out;
+  EXPECT_EQ(j["lint"]["added"].size(), 0u);
+  const Snapshot planted = Load(Fixture("planted"));
+  absl::StatusOr<LintReport> report = Lint(planted);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(j["lint"]["removed"].size(), report->findings.size());
+  // The other way round every finding is added: exit 1.
+  RunResult regress = RunPolicySim(
+      {"diff", "--before", Fixture("clean"), "--after", Fixture("planted"), "--lint"}, tmp.path());
+  EXPECT_EQ(regress.exit_code, 1) << verdict_test::Describe(regress);
+  EXPECT_NE(regress.out.find("[shadowed-rule]"), std::string::npos) << regress.out;
+}
+
 }  // namespace
 }  // namespace verdict
