@@ -8,7 +8,7 @@
 //
 // Reasoning is exact over what it models (people: users, groups and
 // Everyone; network zones as sets of IP intervals and dynamic zones; risk
-// level, auth type, behaviors, identity provider, app binding) and treats
+// level, auth type, behaviors, identity provider, platform, app binding) and treats
 // every other condition as unknown: assumed possibly true where that can only
 // hide a finding, possibly false where that can only hide one — never a
 // false positive from it. Every reachability finding carries a witness

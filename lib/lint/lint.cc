@@ -82,6 +82,13 @@ IpSet UnblockedAddresses(const Snapshot& s, const SnapshotFacts& facts) {
   return IpSet::Everything().Minus(blocked);
 }
 
+// Platform reads no zone; its inputs need a membership all the same.
+class NoZones : public internal::ZoneMembership {
+ public:
+  bool InZone(const NetworkZone&, std::string*) const override { return false; }
+  bool InAnyAllZonesZone(std::string*) const override { return false; }
+};
+
 // One policy type's analysis.
 class TypeAnalysis {
  public:
@@ -189,7 +196,8 @@ class TypeAnalysis {
   std::map<int, std::string> dim_behavior_;
   std::map<const NetworkZone*, int> dynamic_dims_;
   std::map<int, const NetworkZone*> dim_dynamic_;
-  std::vector<SignOnContext> risk_reps_, auth_reps_, idp_reps_;
+  std::vector<SignOnContext> risk_reps_, auth_reps_, idp_reps_, platform_reps_;
+  int platform_dim_ = -1;
   std::vector<std::string> app_ids_;  // atom 0 no app, 1 another app, 2.. these
   std::map<std::pair<const NetworkZone*, bool>, IpSet> zone_ips_;
   std::optional<IpSet> all_zones_[2];
@@ -203,6 +211,12 @@ void TypeAnalysis::CollectVocabulary() {
   std::vector<std::string> auth_types = {"ANY"};
   std::vector<std::string> idps;
   std::vector<std::string> apps;
+  // Platform: PlatformTypeMatches compares strings exactly and infers the
+  // type from these OS names, so the listed values, the inferred ones and
+  // one value nobody lists cover every class.
+  std::vector<std::string> platform_types = {"", "DESKTOP", "MOBILE", "OTHER"};
+  std::vector<std::string> platform_oses = {"",        "IOS",      "ANDROID", "MACOS",
+                                            "WINDOWS", "CHROMEOS", "LINUX",   "OTHER"};
   auto add = [](std::vector<std::string>* v, const std::string& x) {
     if (std::find(v->begin(), v->end(), x) == v->end()) v->push_back(x);
   };
@@ -214,6 +228,14 @@ void TypeAnalysis::CollectVocabulary() {
     if (c.auth_context) add(&auth_types, absl::AsciiStrToUpper(c.auth_context->auth_type));
     if (c.identity_provider) {
       for (const std::string& id : c.identity_provider->idp_ids) add(&idps, id);
+    }
+    if (c.platform) {
+      for (const auto* list : {&c.platform->include, &c.platform->exclude}) {
+        for (const PlatformEntry& e : *list) {
+          add(&platform_types, e.type);
+          add(&platform_oses, e.os_type);
+        }
+      }
     }
   };
   for (const Policy* p : s_.PoliciesOfType(type_)) {
@@ -253,6 +275,17 @@ void TypeAnalysis::CollectVocabulary() {
   }
   app_ids_ = apps;
   app_dim_ = space_.AddDim(static_cast<int>(apps.size()) + 2);
+  platform_types.push_back("LINT_UNLISTED");
+  platform_oses.push_back("LINT_UNLISTED");
+  for (const std::string& t : platform_types) {
+    for (const std::string& os : platform_oses) {
+      if (t == "ANY" || os == "ANY") continue;  // wildcards of rules, not context values
+      platform_reps_.push_back(base);
+      platform_reps_.back().device.platform_type = t;
+      platform_reps_.back().device.os_type = os;
+    }
+  }
+  platform_dim_ = space_.AddDim(static_cast<int>(platform_reps_.size()));
 }
 
 int TypeAnalysis::GroupDim(const std::string& id) {
@@ -440,6 +473,25 @@ Boxes TypeAnalysis::ConditionBoxes(const Conditions& c, internal::ConditionScope
           return internal::IdentityProviderHolds(*c.identity_provider, ctx, nullptr);
         });
         break;
+      case ConditionKind::kPlatform: {
+        const bool expression =
+            std::any_of(c.platform->include.begin(), c.platform->include.end(),
+                        [](const PlatformEntry& e) { return !e.os_expression.empty(); }) ||
+            std::any_of(c.platform->exclude.begin(), c.platform->exclude.end(),
+                        [](const PlatformEntry& e) { return !e.os_expression.empty(); });
+        if (expression) {  // os.expression: Expression Language, unknown
+          *unknown = true;
+          if (!over) return {};
+          continue;
+        }
+        const internal::ConditionPrograms& programs = facts_.ProgramsOf(c);
+        b = AtomBoxes(platform_dim_, platform_reps_, [&](const SignOnContext& ctx) {
+          const NoZones zones;
+          const internal::ConditionInputs in{ctx, facts_, zones};
+          return internal::PlatformHolds(*c.platform, programs, in, nullptr);
+        });
+        break;
+      }
       default:
         // Not modelled: true in the over-approximation, false in the under.
         *unknown = true;
@@ -510,6 +562,8 @@ SignOnContext TypeAnalysis::ContextOf(const Point& p) const {
     }
     break;
   }
+  ctx.device.platform_type = platform_reps_[p.atoms[platform_dim_]].device.platform_type;
+  ctx.device.os_type = platform_reps_[p.atoms[platform_dim_]].device.os_type;
   ctx.risk_level = risk_reps_[p.atoms[risk_dim_]].risk_level;
   ctx.auth_type = auth_reps_[p.atoms[auth_dim_]].auth_type;
   ctx.identity_provider_type = idp_reps_[p.atoms[idp_dim_]].identity_provider_type;
