@@ -138,7 +138,8 @@ std::string LintReportToSarif(const std::vector<LintFinding>& findings,
     rules.push_back({{"id", c.code},
                      {"name", c.code},
                      {"shortDescription", {{"text", c.summary}}},
-                     {"helpUri", absl::StrCat("docs/lint.md#", c.code)}});
+                     // SARIF's helpUri must be absolute; the docs travel with the tool.
+                     {"help", {{"text", absl::StrCat("See docs/lint.md#", c.code)}}}});
   }
   Json results = Json::array();
   for (const LintFinding& f : findings) {
@@ -163,11 +164,9 @@ std::string LintReportToSarif(const std::vector<LintFinding>& findings,
   Json sarif;
   sarif["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   sarif["version"] = "2.1.0";
-  sarif["runs"] = Json::array(
-      {{{"tool",
-         {{"driver",
-           {{"name", "policy-sim lint"}, {"informationUri", "docs/lint.md"}, {"rules", rules}}}}},
-        {"results", results}}});
+  sarif["runs"] =
+      Json::array({{{"tool", {{"driver", {{"name", "policy-sim lint"}, {"rules", rules}}}}},
+                    {"results", results}}});
   return Dump(sarif, 2);
 }
 
