@@ -38,6 +38,20 @@ class ReferenceEvaluator {
   // attribute makes its condition false and is recorded in the trace.
   Decision Evaluate(const SignOnContext& context, PolicyType type, Trace* trace = nullptr) const;
 
+  // The pieces of Evaluate, one at a time, for checking a claim about one
+  // policy or rule (`policy-sim lint` proves its witnesses with them). Each
+  // ignores the blocklist and every other policy and rule. `policy` and
+  // `rule` must belong to the snapshot this evaluator was made from.
+  //
+  // Whether `policy` applies to `context` (Part A §A1.3, §A1.5: its
+  // selection by group or app, then its own conditions).
+  bool PolicyApplies(const SignOnContext& context, const Policy& policy) const;
+  // Whether `rule`'s own conditions all hold for `context`.
+  bool RuleConditionsHold(const SignOnContext& context, const Rule& rule) const;
+  // Whether `context` is in `zone` (the chain walk for IP zones, the client's
+  // attributes for dynamic ones; an INACTIVE zone holds nobody).
+  bool InZone(const SignOnContext& context, const NetworkZone& zone) const;
+
  private:
   std::shared_ptr<const internal::SnapshotFacts> facts_;
 };

@@ -26,6 +26,7 @@
 #include "verdict/context_stream.h"
 #include "verdict/decision.h"
 #include "verdict/engine.h"
+#include "verdict/lint.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/system_log.h"
 
@@ -34,6 +35,7 @@ namespace verdict::cli {
 const char kDiffUsage[] =
     "usage: policy-sim diff --before DIR --after DIR (--contexts FILE|--logs FILE)\n"
     "                       [options]\n"
+    "       policy-sim diff --before DIR --after DIR --lint [--output text|json]\n"
     "\n"
     "Evaluates every context against both snapshots and reports each decision\n"
     "that changes, grouped by (old policy/rule/outcome -> new), with counts and\n"
@@ -64,15 +66,19 @@ const char kDiffUsage[] =
     "                        by context id)\n"
     "  --examples N          examples shown per group (default 3)\n"
     "  --jobs N              evaluation threads (default: every core)\n"
+    "  --lint                also lint both snapshots and report the findings\n"
+    "                        the proposed one adds and removes (docs/lint.md);\n"
+    "                        alone, without --contexts or --logs, only that\n"
     "  -h, --help            this help\n"
     "\n"
     "Each group names the first condition that differs: why the old rule no\n"
     "longer wins under --after (or the new one did not under --before).\n"
     "\n"
-    "Exit status: 0 no decision changes; 1 some decision changes; 2 snapshots,\n"
-    "arguments or input unusable, or log events without group memberships\n"
-    "where rules read them (see --assume-no-groups); 3 no change but more\n"
-    "than --allow-malformed inputs were malformed.\n";
+    "Exit status: 0 no decision changes; 1 some decision changes (or, with\n"
+    "--lint, some finding added); 2 snapshots, arguments or input unusable, or\n"
+    "log events without group memberships where rules read them (see\n"
+    "--assume-no-groups); 3 no change but more than --allow-malformed inputs\n"
+    "were malformed.\n";
 
 namespace {
 
@@ -89,6 +95,7 @@ struct DiffFlags {
   bool assume_no_groups = false;
   int64_t allow_malformed = 0;
   bool strict = false;
+  bool lint = false;
 };
 
 std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* flags) {
@@ -99,6 +106,7 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* f
   parser.String("--contexts", "--contexts needs a file or '-'", &flags->contexts);
   parser.String("--logs", "--logs needs a file", &flags->logs);
   parser.Switch("--no-mmap", &flags->no_mmap);
+  parser.Switch("--lint", &flags->lint);
   parser.String("--memberships", "--memberships needs a file", &flags->memberships);
   parser.Switch("--assume-no-groups", &flags->assume_no_groups);
   parser.Switch("--strict", &flags->strict);
@@ -114,8 +122,11 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* f
   if (std::optional<int> exit = parser.Parse(args)) return exit;
   if (flags->before.empty()) return parser.UsageError("--before is required");
   if (flags->after.empty()) return parser.UsageError("--after is required");
-  if (flags->contexts.empty() == flags->logs.empty()) {
+  if (!flags->contexts.empty() && !flags->logs.empty()) {
     return parser.UsageError("exactly one of --contexts and --logs is required");
+  }
+  if (flags->contexts.empty() && flags->logs.empty() && !flags->lint) {
+    return parser.UsageError("exactly one of --contexts and --logs (or --lint) is required");
   }
   return std::nullopt;
 }
@@ -219,6 +230,49 @@ std::string ExplainChange(const SignOnContext& context, const Change& c,
   return absl::StrCat(old_rule ? "under --after, " : "under --before, ", why);
 }
 
+// `diff --lint`: the findings `after` adds and removes, by fingerprint
+// (docs/lint.md). Prints them; kExitFailure when some are added.
+int LintDiff(const Snapshot& before, const Snapshot& after, bool json) {
+  absl::StatusOr<LintReport> old_report = Lint(before);
+  absl::StatusOr<LintReport> new_report = Lint(after);
+  if (!old_report.ok() || !new_report.ok()) {
+    std::cerr << "error: lint: "
+              << (old_report.ok() ? new_report.status() : old_report.status()).message() << '\n';
+    return kExitUnusable;
+  }
+  auto fingerprints = [](const LintReport& r) {
+    std::set<std::string> out;
+    for (const LintFinding& f : r.findings) out.insert(f.Fingerprint());
+    return out;
+  };
+  const std::set<std::string> old_prints = fingerprints(*old_report);
+  const std::set<std::string> new_prints = fingerprints(*new_report);
+  std::vector<LintFinding> added, removed;
+  for (const LintFinding& f : new_report->findings) {
+    if (old_prints.count(f.Fingerprint()) == 0) added.push_back(f);
+  }
+  for (const LintFinding& f : old_report->findings) {
+    if (new_prints.count(f.Fingerprint()) == 0) removed.push_back(f);
+  }
+  if (json) {
+    nlohmann::json out = {{"added", nlohmann::json::array()}, {"removed", nlohmann::json::array()}};
+    for (const LintFinding& f : added)
+      out["added"].push_back(nlohmann::json::parse(LintFindingToJson(f)));
+    for (const LintFinding& f : removed) {
+      out["removed"].push_back(nlohmann::json::parse(LintFindingToJson(f)));
+    }
+    std::cout << nlohmann::json{{"lint", out}}.dump(2, ' ', false,
+                                                    nlohmann::json::error_handler_t::replace)
+              << '\n';
+  } else {
+    std::cout << "Lint findings the proposed snapshot adds (" << added.size() << "):\n"
+              << (added.empty() ? "" : LintReportToText(added)) << "\nLint findings it removes ("
+              << removed.size() << "):\n"
+              << (removed.empty() ? "" : LintReportToText(removed)) << "\n";
+  }
+  return added.empty() ? kExitOk : kExitFailure;
+}
+
 }  // namespace
 
 int RunDiff(const std::vector<std::string>& args) {
@@ -231,6 +285,13 @@ int RunDiff(const std::vector<std::string>& args) {
   const std::shared_ptr<const CompiledPolicySet> new_set =
       LoadSnapshotOrReport(flags.after, "--after: ", flags.strict);
   if (!new_set) return kExitUnusable;
+  bool lint_added = false;
+  if (flags.lint) {
+    const int lint = LintDiff(old_set->snapshot(), new_set->snapshot(), flags.json);
+    if (lint == kExitUnusable) return lint;
+    if (flags.contexts.empty() && flags.logs.empty()) return lint;
+    lint_added = lint == kExitFailure;
+  }
   MembershipMap memberships;
   if (!flags.memberships.empty()) {
     absl::StatusOr<MembershipMap> loaded = LoadMemberships(flags.memberships);
@@ -416,7 +477,7 @@ int RunDiff(const std::vector<std::string>& args) {
     std::cerr << "error: " << missing_memberships << '\n';
     return kExitUnusable;
   }
-  if (changed > 0) return kExitFailure;
+  if (changed > 0 || lint_added) return kExitFailure;
   if (totals.malformed > static_cast<uint64_t>(flags.allow_malformed)) return kExitBadContexts;
   return kExitOk;
 }

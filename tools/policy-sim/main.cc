@@ -9,6 +9,7 @@
 #include "tools/policy-sim/diff.h"
 #include "tools/policy-sim/eval.h"
 #include "tools/policy-sim/explain.h"
+#include "tools/policy-sim/lint.h"
 #include "tools/policy-sim/pull.h"
 #include "tools/policy-sim/replay.h"
 #include "tools/policy-sim/serve.h"
@@ -38,6 +39,7 @@ constexpr char kUsage[] =
     "  test    run a regression suite of named cases\n"
     "  explain  the full trace for one context\n"
     "  serve   answer over HTTP: Okta's policy simulation, decisions, forward auth\n"
+    "  lint    shadowed, unsatisfiable and dangerous rules, dangling references\n"
     "\n"
     "Run 'policy-sim <command> --help' for the options of a command, and\n"
     "'policy-sim --version' for the version. docs/cli.md documents every\n"
@@ -71,6 +73,7 @@ int main(int argc, char** argv) {
   if (command == "test") return verdict::cli::RunTestSuite(args);
   if (command == "explain") return verdict::cli::RunExplain(args);
   if (command == "serve") return verdict::cli::RunServe(args);
+  if (command == "lint") return verdict::cli::RunLint(args);
   if (command == "pull") return verdict::cli::RunPull(args);
   if (command == "logs" && !args.empty() && args.front() == "pull") {
     return verdict::cli::RunLogsPull(std::vector<std::string>(args.begin() + 1, args.end()));

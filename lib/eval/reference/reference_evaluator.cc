@@ -241,6 +241,7 @@ class Evaluation {
 
   // ---------------------------------------------------------- policies
 
+ public:
   // Part A §A1.3 and §A1.5: which policies apply to the context.
   bool PolicyApplies(const Policy& policy, std::vector<ConditionVerdict>* verdicts) {
     switch (policy.type) {
@@ -267,6 +268,13 @@ class Evaluation {
     }
   }
 
+  bool RuleConditionsHold(const Rule& rule) {
+    return internal::ConditionsHold(rule.conditions, in_, ConditionScope::kAll, nullptr);
+  }
+
+  bool InZone(const NetworkZone& zone) { return zones_.InZone(zone, nullptr); }
+
+ private:
   // OKTA_SIGN_ON, PASSWORD, MFA_ENROLL: the default policy applies to
   // everyone; any other applies to members of people.groups.include only.
   bool GroupPolicyApplies(const Policy& policy, std::vector<ConditionVerdict>* verdicts) {
@@ -314,6 +322,18 @@ ReferenceEvaluator::~ReferenceEvaluator() = default;
 Decision ReferenceEvaluator::Evaluate(const SignOnContext& context, PolicyType type,
                                       Trace* trace) const {
   return Evaluation(*facts_, context, trace).Run(type);
+}
+
+bool ReferenceEvaluator::PolicyApplies(const SignOnContext& context, const Policy& policy) const {
+  return Evaluation(*facts_, context, nullptr).PolicyApplies(policy, nullptr);
+}
+
+bool ReferenceEvaluator::RuleConditionsHold(const SignOnContext& context, const Rule& rule) const {
+  return Evaluation(*facts_, context, nullptr).RuleConditionsHold(rule);
+}
+
+bool ReferenceEvaluator::InZone(const SignOnContext& context, const NetworkZone& zone) const {
+  return Evaluation(*facts_, context, nullptr).InZone(zone);
 }
 
 }  // namespace verdict

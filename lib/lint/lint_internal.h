@@ -1,0 +1,42 @@
+// The checks of lint that need no condition space: references, zones,
+// priorities, expressions (lib/lint/checks.cc), and the output forms
+// (lib/lint/report.cc).
+#ifndef VERDICT_LIB_LINT_LINT_INTERNAL_H_
+#define VERDICT_LIB_LINT_LINT_INTERNAL_H_
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/compile/snapshot_facts.h"
+#include "verdict/lint.h"
+#include "verdict/reference_evaluator.h"
+#include "verdict/snapshot.h"
+
+namespace verdict::internal::lint {
+
+// Ids of objects the typed snapshot does not hold, read from the snapshot
+// directory when the file is there (nullopt: not in the snapshot, not checked).
+struct ReferenceLists {
+  std::optional<std::set<std::string>> idps;               // idps.json
+  std::optional<std::set<std::string>> users;              // users.json
+  std::optional<std::set<std::string>> device_assurances;  // device-assurances.json
+};
+absl::StatusOr<ReferenceLists> ReadReferenceLists(const std::string& directory);
+
+// missing-reference, inactive-zone-reference.
+void CheckReferences(const Snapshot& s, const SnapshotFacts& facts, const ReferenceLists& lists,
+                     std::vector<LintFinding>* out);
+// blocklist-exempt-overlap, zone-overlap.
+void CheckZones(const Snapshot& s, const SnapshotFacts& facts, const ReferenceEvaluator& ref,
+                std::vector<LintFinding>* out);
+// priority-tie.
+void CheckPriorities(const Snapshot& s, std::vector<LintFinding>* out);
+// expression-unanalysable.
+void CheckExpressions(const Snapshot& s, std::vector<LintFinding>* out);
+
+}  // namespace verdict::internal::lint
+
+#endif  // VERDICT_LIB_LINT_LINT_INTERNAL_H_
