@@ -647,3 +647,79 @@ TEST(PolicySimDiff, SaysWhoIsAffectedAndWhy) {
   // The policy org-after deactivates: the why names it.
   EXPECT_THAT(r.out, HasSubstr("policy Contractors (00pPwContractors00g7): policy is INACTIVE"));
 }
+
+TEST(PolicySimTest, ACaseMustCheckSomething) {
+  TempDir tmp;
+  const Json context = Json::parse(SuiteContexts({"case-002"}));
+  for (const Json& expect : {Json::object(), Json::array(), Json{{"policyType", "OKTA_SIGN_ON"}}}) {
+    const Json suite = {{"snapshot", kOrg},
+                        {"cases", {{{"name", "empty"}, {"context", context}, {"expect", expect}}}}};
+    WriteFile(tmp.path() / "suite.json", suite.dump());
+    RunResult r = RunPolicySim({"test", (tmp.path() / "suite.json").string()}, tmp.path());
+    EXPECT_EQ(r.exit_code, 1) << expect << "\n" << Describe(r);
+    EXPECT_THAT(r.out, HasSubstr("ERROR empty: ")) << expect;
+  }
+  // No "expect" at all: the same.
+  const Json suite = {{"snapshot", kOrg}, {"cases", {{{"name", "none"}, {"context", context}}}}};
+  WriteFile(tmp.path() / "suite.json", suite.dump());
+  RunResult r = RunPolicySim({"test", (tmp.path() / "suite.json").string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("\"expect\" is required"));
+}
+
+TEST(PolicySimTest, ExpectationsByNameAndForSeveralTypes) {
+  TempDir tmp;
+  Json context = Json::parse(SuiteContexts({"case-002"}));
+  context.erase("policyTypes");
+  // The decisions, from eval, so the suite states what the engine answers.
+  WriteFile(tmp.path() / "c.jsonl", context.dump() + "\n");
+  RunResult e = RunPolicySim({"eval", "--snapshot", kOrg, "--contexts",
+                              (tmp.path() / "c.jsonl").string(), "--output", "jsonl"},
+                             tmp.path());
+  ASSERT_EQ(e.exit_code, 0) << Describe(e);
+  Json expect = Json::array();
+  for (const std::string& line : Lines(e.out)) {
+    const Json d = Json::parse(line);
+    if (d["policyType"] != "OKTA_SIGN_ON" && d["policyType"] != "PASSWORD") continue;
+    ASSERT_TRUE(d["policy"].is_object()) << d;
+    // By name for sign-on, by id for password.
+    expect.push_back(
+        {{"policyType", d["policyType"]},
+         {"policy", d["policyType"] == "OKTA_SIGN_ON" ? d["policy"]["name"] : d["policy"]["id"]}});
+  }
+  ASSERT_EQ(expect.size(), 2u);
+  Json suite = {{"snapshot", kOrg},
+                {"cases", {{{"name", "two types"}, {"context", context}, {"expect", expect}}}}};
+  WriteFile(tmp.path() / "suite.json", suite.dump());
+  RunResult r = RunPolicySim({"test", (tmp.path() / "suite.json").string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 0) << Describe(r);
+  // A wrong name in the second expectation fails, naming its type.
+  suite["cases"][0]["expect"][1]["policy"] = "No such policy";
+  WriteFile(tmp.path() / "suite.json", suite.dump());
+  r = RunPolicySim({"test", (tmp.path() / "suite.json").string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("PASSWORD: policy: expected No such policy, got "));
+  // The same type twice is a malformed case.
+  suite["cases"][0]["expect"][1] = suite["cases"][0]["expect"][0];
+  WriteFile(tmp.path() / "suite.json", suite.dump());
+  r = RunPolicySim({"test", (tmp.path() / "suite.json").string()}, tmp.path());
+  EXPECT_THAT(r.out, HasSubstr("is expected twice"));
+}
+
+TEST(PolicySimTest, RecordFromLogsTakesOktasDecisions) {
+  TempDir tmp;
+  RunResult r =
+      RunPolicySim({"test", "--record", "--logs",
+                    (kSource / "fixtures/logs/org-signon.jsonl").string(), "--snapshot", kOrg,
+                    "--memberships", (kSource / "fixtures/logs/org-memberships.json").string()},
+                   tmp.path());
+  EXPECT_EQ(r.exit_code, 3) << Describe(r);  // one truncated line, on purpose
+  const Json suite = Json::parse(r.out);
+  // Every case expects what Okta recorded: replay's agreement says 25 of 27
+  // agree, so running the recorded suite fails exactly the 2 disagreements.
+  ASSERT_EQ(suite["cases"].size(), 27u);
+  WriteFile(tmp.path() / "suite.json", r.out);
+  r = RunPolicySim({"test", (tmp.path() / "suite.json").string()}, tmp.path());
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_THAT(r.out, HasSubstr("27 cases: 25 passed, 2 failed, 0 errors"));
+}

@@ -159,6 +159,17 @@ void ReportWarning(const InputWarning& warning) {
   std::cerr << warning.message << '\n';
 }
 
+bool LoadMembershipsOrReport(const std::string& path, MembershipMap* out) {
+  if (path.empty()) return true;
+  absl::StatusOr<MembershipMap> loaded = LoadMemberships(path);
+  if (!loaded.ok()) {
+    std::cerr << "error: --memberships: " << loaded.status().message() << '\n';
+    return false;
+  }
+  *out = *std::move(loaded);
+  return true;
+}
+
 std::string TotalsText(const ContextStreamTotals& totals) {
   std::string out =
       absl::StrCat("read ", totals.read, ": ", totals.contexts, " evaluated, ", totals.skipped,

@@ -149,6 +149,10 @@ std::string WithStrictHelp(std::string_view usage);
 // unknown field ...".
 void ReportWarning(const InputWarning& warning);
 
+// Loads --memberships FILE into `out` (nothing for an empty path); false,
+// reported on stderr, when it is unusable.
+bool LoadMembershipsOrReport(const std::string& path, MembershipMap* out);
+
 // "read 10: 8 evaluated, 2 skipped (not sign-on events), 0 malformed", and
 // how many contexts had no group memberships when some had none.
 std::string TotalsText(const ContextStreamTotals& totals);

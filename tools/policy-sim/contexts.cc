@@ -62,14 +62,7 @@ int RunContexts(const std::vector<std::string>& args) {
     if (!snapshot) return kExitUnusable;
   }
   MembershipMap memberships;
-  if (!memberships_path.empty()) {
-    absl::StatusOr<MembershipMap> loaded = LoadMemberships(memberships_path);
-    if (!loaded.ok()) {
-      std::cerr << "error: --memberships: " << loaded.status().message() << '\n';
-      return kExitUnusable;
-    }
-    memberships = *std::move(loaded);
-  }
+  if (!LoadMembershipsOrReport(memberships_path, &memberships)) return kExitUnusable;
   // Written beside --out and renamed over it only when complete: a failed
   // run leaves the previous file as it was.
   AtomicOutputFile file;

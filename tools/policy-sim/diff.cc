@@ -293,14 +293,7 @@ int RunDiff(const std::vector<std::string>& args) {
     lint_added = lint == kExitFailure;
   }
   MembershipMap memberships;
-  if (!flags.memberships.empty()) {
-    absl::StatusOr<MembershipMap> loaded = LoadMemberships(flags.memberships);
-    if (!loaded.ok()) {
-      std::cerr << "error: --memberships: " << loaded.status().message() << '\n';
-      return kExitUnusable;
-    }
-    memberships = *std::move(loaded);
-  }
+  if (!LoadMembershipsOrReport(flags.memberships, &memberships)) return kExitUnusable;
 
   // Every type either snapshot has, for contexts that do not name theirs.
   std::vector<PolicyType> all_types = old_set->snapshot().Types();

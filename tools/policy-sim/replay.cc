@@ -169,12 +169,8 @@ std::optional<int> LoadInputs(const ReplayFlags& flags, ReplayInputs* inputs) {
   inputs->engine = LoadSnapshotOrReport(flags.snapshot, "", flags.strict);
   if (!inputs->engine) return kExitUnusable;
   if (!flags.memberships.empty()) {
-    absl::StatusOr<MembershipMap> m = LoadMemberships(flags.memberships);
-    if (!m.ok()) {
-      std::cerr << "error: --memberships: " << m.status().message() << '\n';
-      return kExitUnusable;
-    }
-    inputs->memberships = *std::move(m);
+    inputs->memberships.emplace();
+    if (!LoadMembershipsOrReport(flags.memberships, &*inputs->memberships)) return kExitUnusable;
   }
   if (!flags.geoip.empty()) {
     IssueList geo_issues;
