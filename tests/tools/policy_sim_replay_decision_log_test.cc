@@ -167,6 +167,11 @@ TEST_F(ReplayDecisionLogTest, AProposedSnapshotDisagreesWhereTheEngineSays) {
     EXPECT_FALSE(g["examples"].empty());
     EXPECT_TRUE(g["recorded"].contains("rule"));
     EXPECT_TRUE(g["computed"].contains("rule"));
+    // The same rule with another outcome (its actions changed): no condition
+    // to name.
+    if (!g["recorded"]["rule"].is_null() && g["recorded"]["rule"] == g["computed"]["rule"]) {
+      EXPECT_EQ(g["firstDifference"], "the same rule decided; only the outcome differs") << g;
+    }
   }
   EXPECT_EQ(grouped, want.disagree);
 

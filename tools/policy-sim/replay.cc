@@ -582,10 +582,17 @@ void TallyEvent(const StreamedContext& item, const EventResult& result, int64_t 
                                     {}});
           // Once per group, off the hot path: a traced evaluation of the
           // first event says which condition kept Okta's rule from winning.
-          Trace trace;
-          explainer.Evaluate(item.conversion.context, c.type, &trace);
-          report->groups.back().first_difference =
-              FirstConditionThatDiffers(trace, c.recorded->policy_id, c.recorded->rule_id);
+          // When that rule did win, no condition differs: only the outcome.
+          if (!c.recorded->rule_id.empty() && c.computed.rule != nullptr &&
+              c.computed.rule->id == c.recorded->rule_id) {
+            report->groups.back().first_difference =
+                "the same rule decided; only the outcome differs";
+          } else {
+            Trace trace;
+            explainer.Evaluate(item.conversion.context, c.type, &trace);
+            report->groups.back().first_difference =
+                FirstConditionThatDiffers(trace, c.recorded->policy_id, c.recorded->rule_id);
+          }
         }
         Group& g = report->groups[it->second];
         ++g.count;
