@@ -222,29 +222,6 @@ TEST_F(OktaSimulationTest, ErrorBodyIsOktasShape) {
 
 // ---------------------------------------------------------------- response
 
-// Every condition `type` the response may hold: Okta's simulation names.
-const std::set<std::string>& OktaConditionTypes() {
-  static const std::set<std::string> types = {"people.groups.include",
-                                              "people.groups.exclude",
-                                              "people.users.include",
-                                              "people.users.exclude",
-                                              "network.include",
-                                              "network.exclude",
-                                              "network.connection",
-                                              "riskScore",
-                                              "device.platform",
-                                              "device.registered",
-                                              "device.managed",
-                                              "device.assurance",
-                                              "platform.include",
-                                              "platform.exclude",
-                                              "authContext.authType",
-                                              "identityProvider",
-                                              "userType",
-                                              "elCondition"};
-  return types;
-}
-
 // Walks every policy and rule of a response entry, calling `f(policy, rule
 // or null, condition)`.
 template <typename F>
@@ -308,13 +285,82 @@ TEST_F(OktaSimulationTest, ConditionsCarryOktasTypeNames) {
   std::set<std::string> seen;
   for (const Json& entry : response["evaluation"]) {
     ForEachCondition(entry, [&](const Json&, const Json*, const Json& c) {
-      EXPECT_TRUE(OktaConditionTypes().count(c["type"].get<std::string>())) << c.dump();
       seen.insert(c["type"].get<std::string>());
     });
   }
-  // The engineering policy lists a group, its rules zones.
+  // Verdict's own names for the people condition and for "not set" entries
+  // never reach Okta's format: people.include becomes people.groups.include
+  // or people.users.include, riskScore.level riskScore, and a condition that
+  // is not set is left out.
+  for (const char* internal : {"people", "people.include", "riskScore.level"}) {
+    EXPECT_FALSE(seen.count(internal)) << internal;
+  }
+  // The engineering policy lists a group; its rules list zones.
   EXPECT_TRUE(seen.count("people.groups.include"));
   EXPECT_TRUE(seen.count("network.include"));
+}
+
+// The Wiki app's policy has a rule for iPhones and iPads: its platform
+// condition is the trace's verdict (MATCH for IOS, NOT_MATCH for WINDOWS)
+// when the request names a platform, UNDEFINED when it names none.
+TEST_F(OktaSimulationTest, PlatformConditionFollowsTheGivenPlatform) {
+  struct Case {
+    Json device;
+    const char* want;
+  };
+  for (const Case& c : std::vector<Case>{{Json{{"platform", "IOS"}}, "MATCH"},
+                                         {Json{{"platform", "WINDOWS"}}, "NOT_MATCH"},
+                                         {Json::object(), "UNDEFINED"}}) {
+    SCOPED_TRACE(c.device.dump());
+    const SimulationRequest request = Parse(Json{
+        {"policyTypes", {"ACCESS_POLICY"}},
+        {"appInstance", kWiki},
+        {"policyContext",
+         {{"device", c.device}}}}.dump());
+    const Json response = Respond(request, {.evaluated = true, .rules = true});
+    ASSERT_EQ(response["evaluation"].size(), 1u);
+    Trace trace;
+    const Decision want = reference_->Evaluate(request.context, PolicyType::kAccessPolicy, &trace);
+    std::map<std::string, bool> traced;  // rule id -> its platform condition held
+    for (const PolicyTrace& pt : trace.policies) {
+      for (const RuleTrace& rt : pt.rules) {
+        for (const ConditionVerdict& v : rt.conditions) {
+          if (rt.rule != nullptr && v.condition.starts_with("platform")) {
+            traced[rt.rule->id] = v.matched;
+          }
+        }
+      }
+    }
+    std::set<std::string> statuses;
+    ForEachCondition(response["evaluation"][0],
+                     [&](const Json&, const Json* rule, const Json& cond) {
+                       if (rule == nullptr) return;
+                       if (!cond["type"].get<std::string>().starts_with("platform")) return;
+                       const std::string id = (*rule)["id"];
+                       ASSERT_TRUE(traced.count(id)) << id;
+                       const std::string status = cond["status"];
+                       statuses.insert(status);
+                       if (c.device.contains("platform")) {
+                         EXPECT_EQ(status, traced[id] ? "MATCH" : "NOT_MATCH") << id;
+                       } else {
+                         EXPECT_EQ(status, "UNDEFINED") << id;
+                       }
+                     });
+    EXPECT_TRUE(statuses.count(c.want));
+    // The decision is the engine's for the same context.
+    ASSERT_NE(want.rule, nullptr);
+    const Json& result = response["evaluation"][0]["result"]["policies"];
+    ASSERT_EQ(result.size(), 1u);
+    // With expand=RULE every evaluated rule is listed; the deciding one is
+    // MATCH.
+    int deciding = 0;
+    for (const Json& rule : result[0]["rules"]) {
+      if (rule["id"] != want.rule->id) continue;
+      ++deciding;
+      EXPECT_EQ(rule["status"], "MATCH");
+    }
+    EXPECT_EQ(deciding, 1);
+  }
 }
 
 // A condition's status is the trace's verdict when the request gave the
