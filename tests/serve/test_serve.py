@@ -241,6 +241,24 @@ def test_authorize_status_follows_the_decision(server):
     assert {"ALLOW", "CHALLENGE", "DENY"} <= seen
 
 
+def test_authorize_context_header_wins_and_headers_fill_the_rest(server):
+    # X-Verdict-Context gives the IP; X-Verdict-User fills the user it leaves out.
+    kim = {"policyTypes": ["OKTA_SIGN_ON"], "ip": "192.0.2.99", "user": {"id": "00uKim000000000000g7"}}
+    want = eval_lines([kim])[0]
+    _, headers, _ = server.request("GET", "/v1/authorize", headers={
+        "X-Verdict-Context": b64({"policyTypes": ["OKTA_SIGN_ON"], "ip": "192.0.2.99"}),
+        "X-Verdict-User": "00uKim000000000000g7", "X-Forwarded-For": "203.0.113.9"})
+    assert headers["X-Verdict-Rule"] == want["rule"]["id"]
+    assert headers["X-Verdict-Policy"] == want["policy"]["id"]
+    # A user id in the context wins over X-Verdict-User.
+    _, headers, _ = server.request("GET", "/v1/authorize", headers={
+        "X-Verdict-Context": b64(kim), "X-Verdict-User": "00uNobody00000000000"})
+    assert headers["X-Verdict-Rule"] == want["rule"]["id"]
+    status, _, body = server.request("GET", "/v1/authorize",
+                                     headers={"X-Verdict-Context": b64([1, 2])})
+    assert status == 400 and "X-Verdict-Context" in json.loads(body)["error"]
+
+
 def test_authorize_from_headers_appends_connecting_hop(server):
     # Without X-Verdict-Trusted-Hop: none, 127.0.0.1 (the peer) is the last hop.
     c = {"policyTypes": ["OKTA_SIGN_ON"], "user": {"id": "00uKim000000000000g7"},
@@ -430,3 +448,14 @@ def test_shadow_counts_disagreements_and_logs_what_diff_reads(tmp_path):
                                "--contexts", str(evaluate_log)], capture_output=True, text=True)
     assert diff_log.returncode == 1, diff_log.stderr
     assert int(re.search(r"(\d+) of \d+ decisions change", diff_log.stdout).group(1)) == changed
+    # replay reads the log too: the served snapshot agrees with every served
+    # decision; the proposed one disagrees.
+    def replay(snapshot):
+        out = subprocess.run([POLICY_SIM, "replay", "--snapshot", snapshot, "--decision-log",
+                              str(log), "--output", "json"], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        return json.loads(out.stdout)
+    served = replay(ORG)
+    assert served["totals"]["evaluated"] == len(lines) and served["totals"]["malformed"] == 0
+    assert served["overall"]["compared"] > 0 and served["overall"]["disagree"] == 0
+    assert replay(ORG_AFTER)["overall"]["disagree"] > 0

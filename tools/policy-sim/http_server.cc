@@ -311,7 +311,10 @@ void Session::Write(HttpResponse response, bool keep_alive) {
   res.result(static_cast<unsigned>(response.status));
   res.version(11);
   res.set(http::field::content_type, response.content_type);
-  for (auto& [name, value] : response.headers) res.set(name, value);
+  // insert, not set: the response is new, so there is nothing to replace.
+  for (const auto& [name, value] : response.headers) {
+    res.insert(beast::string_view(name.data(), name.size()), value);
+  }
   res.body() = std::move(response.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();

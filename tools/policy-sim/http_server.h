@@ -35,7 +35,9 @@ struct HttpRequest {
 struct HttpResponse {
   int status = 200;
   std::string content_type = "application/json";
-  std::vector<std::pair<std::string, std::string>> headers;
+  // Extra headers, each name at most once. Names are views (string
+  // literals in practice): they must outlive the response.
+  std::vector<std::pair<std::string_view, std::string>> headers;
   std::string body;
 };
 

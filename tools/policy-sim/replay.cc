@@ -2,6 +2,9 @@
 // export against a snapshot (compiled once, all cores, input order kept) and
 // compares with what Okta recorded: agreement per policy type, the
 // disagreements grouped by (recorded rule → computed rule), and coverage.
+// With --decision-log it reads `policy-sim serve --decision-log` instead: the
+// decisions the server answered stand where Okta's recorded ones do, and the
+// rest (compare, tally, render, gates) is the same code.
 //
 // RunReplay reads in five steps, each a function with plain data between:
 //   read      flags, then the snapshot, memberships and GeoIP (ReplayInputs);
@@ -16,6 +19,7 @@
 #include <algorithm>
 #include <climits>
 #include <cstdint>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
@@ -33,14 +37,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/types/span.h"
 #include "nlohmann/json.hpp"
 #include "tools/policy-sim/cli_util.h"
 #include "tools/policy-sim/flags.h"
+#include "verdict/context.h"
 #include "verdict/context_stream.h"
 #include "verdict/decision.h"
 #include "verdict/engine.h"
 #include "verdict/expression.h"
 #include "verdict/geo.h"
+#include "verdict/policy_type.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/system_log.h"
 
@@ -50,6 +57,7 @@ namespace {
 
 const char kReplayUsage[] =
     "usage: policy-sim replay --snapshot DIR --logs FILE [options]\n"
+    "       policy-sim replay --snapshot DIR --decision-log FILE [options]\n"
     "\n"
     "Evaluates every sign-on event of a System Log export and compares the\n"
     "computed decision with the one Okta recorded (rule id when recorded and\n"
@@ -61,6 +69,9 @@ const char kReplayUsage[] =
     "  --snapshot DIR        snapshot directory (its users/ folder supplies\n"
     "                        group memberships)\n"
     "  --logs FILE           JSON array or JSON Lines, gzip or plain\n"
+    "  --decision-log FILE   instead of --logs: a 'policy-sim serve\n"
+    "                        --decision-log' file; the decisions the server\n"
+    "                        answered (\"served\") are compared as recorded ones\n"
     "  --no-mmap             read a plain log file instead of mapping it (use\n"
     "                        when the file may be truncated while it is read)\n"
     "  --memberships FILE    user id or login -> groups (consulted first)\n"
@@ -104,6 +115,7 @@ constexpr char kJsonParserError[] =
 struct ReplayFlags {
   std::string snapshot;
   std::string logs;
+  std::string decision_log;  // --decision-log: serve's log instead of --logs
   std::string memberships;
   std::string geoip;
   bool json = false;
@@ -124,6 +136,7 @@ std::optional<int> ParseReplayFlags(const std::vector<std::string>& args, Replay
   parser.Switch("--strict", &flags->strict);
   parser.String("--snapshot", "--snapshot needs a directory", &flags->snapshot);
   parser.String("--logs", "--logs needs a file", &flags->logs);
+  parser.String("--decision-log", "--decision-log needs a file", &flags->decision_log);
   parser.String("--memberships", "--memberships needs a file", &flags->memberships);
   parser.String("--geoip", "--geoip needs a directory", &flags->geoip);
   parser.Value("--output", "--output needs text or json", [flags](const std::string& v) {
@@ -152,7 +165,12 @@ std::optional<int> ParseReplayFlags(const std::vector<std::string>& args, Replay
   parser.Int("--examples", "--examples needs a number", 0, INT32_MAX, &flags->examples);
   if (std::optional<int> exit = parser.Parse(args)) return exit;
   if (flags->snapshot.empty()) return parser.UsageError("--snapshot is required");
-  if (flags->logs.empty()) return parser.UsageError("--logs is required");
+  if (flags->logs.empty() && flags->decision_log.empty()) {
+    return parser.UsageError("--logs (or --decision-log) is required");
+  }
+  if (!flags->logs.empty() && !flags->decision_log.empty()) {
+    return parser.UsageError("--logs and --decision-log exclude each other");
+  }
   return std::nullopt;
 }
 
@@ -411,6 +429,30 @@ class EventEvaluator {
     }
   }
 
+  // A decision-log line: each served decision compared with its own outcome
+  // (`outcomes[i]` for `decisions[i]`: unlike a System Log event, each type
+  // recorded its own). No recorded conditions.
+  void EvaluateLogged(StreamedContext& item, absl::Span<const std::optional<Outcome>> outcomes,
+                      EventResult* out) {
+    SignOnContext& context = item.conversion.context;
+    if (geo_ != nullptr) geo_->Enrich(engine_.snapshot(), &context);
+    const std::vector<RecordedDecision>& decisions = item.conversion.recorded.decisions;
+    out->checks.clear();
+    out->results.clear();
+    out->coverage_only = false;
+    for (size_t i = 0; i < decisions.size(); ++i) {
+      if (!decisions[i].policy_type) continue;
+      out->results.push_back(
+          Compare(context, *decisions[i].policy_type, &decisions[i], outcomes[i], engine_));
+    }
+    if (out->results.empty()) {
+      out->coverage_only = true;
+      for (PolicyType t : snapshot_types_) {
+        out->results.push_back(Compare(context, t, nullptr, std::nullopt, engine_));
+      }
+    }
+  }
+
   ConditionCache& conditions() { return conditions_; }
 
  private:
@@ -540,10 +582,17 @@ void TallyEvent(const StreamedContext& item, const EventResult& result, int64_t 
                                     {}});
           // Once per group, off the hot path: a traced evaluation of the
           // first event says which condition kept Okta's rule from winning.
-          Trace trace;
-          explainer.Evaluate(item.conversion.context, c.type, &trace);
-          report->groups.back().first_difference =
-              FirstConditionThatDiffers(trace, c.recorded->policy_id, c.recorded->rule_id);
+          // When that rule did win, no condition differs: only the outcome.
+          if (!c.recorded->rule_id.empty() && c.computed.rule != nullptr &&
+              c.computed.rule->id == c.recorded->rule_id) {
+            report->groups.back().first_difference =
+                "the same rule decided; only the outcome differs";
+          } else {
+            Trace trace;
+            explainer.Evaluate(item.conversion.context, c.type, &trace);
+            report->groups.back().first_difference =
+                FirstConditionThatDiffers(trace, c.recorded->policy_id, c.recorded->rule_id);
+          }
         }
         Group& g = report->groups[it->second];
         ++g.count;
@@ -587,6 +636,109 @@ std::optional<int> ReadAndEvaluate(const ReplayFlags& flags, const ReplayInputs&
   if (!status.ok()) {
     std::cerr << "error: --logs " << status.message() << '\n';
     std::cerr << "totals: " << TotalsText(report->totals) << '\n';
+    return kExitUnusable;
+  }
+  return std::nullopt;
+}
+
+// A `serve --decision-log` line's "verdictLog".decisions[].served as
+// recorded decisions: {"policyType", "served": DecisionToJson kSummary}.
+// `outcomes[i]` is decisions[i]'s outcome (blocked: DENY). False with
+// `error` when the line is not such a record.
+bool ReadServedDecisions(std::string_view line, std::vector<RecordedDecision>* decisions,
+                         std::vector<std::optional<Outcome>>* outcomes, std::string* error) {
+  decisions->clear();
+  outcomes->clear();
+  const nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  const auto string_or_empty = [](const nlohmann::json& o, const char* key) {
+    const auto it = o.find(key);
+    return it != o.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (!j.is_object() || !j.contains("verdictLog") || !j["verdictLog"].is_object() ||
+      !j["verdictLog"].contains("decisions") || !j["verdictLog"]["decisions"].is_array()) {
+    *error =
+        "not a decision log line (no verdictLog.decisions: see policy-sim serve --decision-log)";
+    return false;
+  }
+  for (const nlohmann::json& d : j["verdictLog"]["decisions"]) {
+    const std::string type = d.is_object() ? string_or_empty(d, "policyType") : "";
+    if (!d.is_object() || !d.contains("served") || !d["served"].is_object()) {
+      *error = "verdictLog.decisions: each needs policyType and served";
+      return false;
+    }
+    const nlohmann::json& served = d["served"];
+    RecordedDecision& r = decisions->emplace_back();
+    r.policy_type = ParsePolicyType(type);
+    if (!r.policy_type) {
+      *error = absl::StrCat("verdictLog.decisions: unknown policyType '", type, "'");
+      return false;
+    }
+    r.policy_id = string_or_empty(served, "policy");
+    r.policy_name = string_or_empty(served, "policyName");
+    r.rule_id = string_or_empty(served, "rule");
+    r.rule_name = string_or_empty(served, "ruleName");
+    std::optional<Outcome> outcome;
+    if (served.value("blocked", false)) {
+      outcome = Outcome::kDeny;
+    } else {
+      const std::string name = string_or_empty(served, "outcome");
+      if (name == "ALLOW") outcome = Outcome::kAllow;
+      if (name == "DENY") outcome = Outcome::kDeny;
+      if (name == "CHALLENGE") outcome = Outcome::kChallenge;
+    }
+    outcomes->push_back(outcome);
+  }
+  return true;
+}
+
+// --decision-log: reads serve's JSON Lines in order on this thread (a
+// decision log holds what a server logged, far less than a System Log
+// export) and tallies each line as ReadAndEvaluate tallies an event. The
+// exit status when the file cannot be read.
+std::optional<int> ReadDecisionLog(const ReplayFlags& flags, const ReplayInputs& inputs,
+                                   ReplayReport* report) {
+  std::ifstream in(flags.decision_log, std::ios::binary);
+  if (!in) {
+    std::cerr << "error: --decision-log: cannot read " << flags.decision_log << '\n';
+    return kExitUnusable;
+  }
+  EventEvaluator evaluator(*inputs.engine, inputs.geo.get());
+  const ReferenceEvaluator explainer(inputs.engine);
+  StreamedContext item;
+  item.source = ContextSource::kContextLines;
+  EventResult result;
+  std::vector<std::optional<Outcome>> outcomes;
+  std::string line;
+  std::string error;
+  uint64_t line_number = 0;
+  uint64_t offset = 0;
+  while (std::getline(in, line)) {
+    ++line_number;
+    const uint64_t line_offset = offset;
+    offset += line.size() + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    ++report->totals.read;
+    item.position = {report->totals.read, line_offset, line_number};
+    absl::StatusOr<SignOnContext> context = ParseContext(line);
+    if (!context.ok()) error = std::string(context.status().message());
+    if (!context.ok() ||
+        !ReadServedDecisions(line, &item.conversion.recorded.decisions, &outcomes, &error)) {
+      ++report->totals.malformed;
+      const std::string where = item.Where();
+      ReportMalformed({flags.decision_log, where, error});
+      continue;
+    }
+    item.conversion.context = *std::move(context);
+    // The server logged the memberships it decided with (the context's own,
+    // or users/<id>/groups.json then).
+    item.conversion.memberships_found = true;
+    if (item.conversion.context.id.empty()) item.conversion.context.id = item.Where();
+    ++report->totals.contexts;
+    evaluator.EvaluateLogged(item, outcomes, &result);
+    TallyEvent(item, result, flags.examples, evaluator.conditions(), explainer, report);
+  }
+  if (in.bad()) {
+    std::cerr << "error: --decision-log: reading " << flags.decision_log << " failed\n";
     return kExitUnusable;
   }
   return std::nullopt;
@@ -818,7 +970,11 @@ int RunReplay(const std::vector<std::string>& args) {
   ReplayInputs inputs;
   if (std::optional<int> exit = LoadInputs(flags, &inputs)) return *exit;
   ReplayReport report;
-  if (std::optional<int> exit = ReadAndEvaluate(flags, inputs, &report)) return *exit;
+  if (std::optional<int> exit = flags.decision_log.empty()
+                                    ? ReadAndEvaluate(flags, inputs, &report)
+                                    : ReadDecisionLog(flags, inputs, &report)) {
+    return *exit;
+  }
   const Coverage coverage = ComputeCoverage(inputs.engine->snapshot(), report.reached);
   if (flags.json) {
     RenderJson(report, coverage);

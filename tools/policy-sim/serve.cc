@@ -319,6 +319,7 @@ class Service : public HttpHandler {
       : flags_(flags), geo_(std::move(geo)), token_(std::move(token)) {
     served_.store(std::move(served));
     shadow_.store(std::move(shadow));
+    id_ = next_service_id_.fetch_add(1, std::memory_order_relaxed);
     if (!flags.decision_log.empty()) {
       log_.open(flags.decision_log, std::ios::app);
     }
@@ -542,54 +543,77 @@ class Service : public HttpHandler {
 
   // ---- authorize
 
+  // The snapshots a request answers from.
+  struct Current {
+    const Served* served = nullptr;
+    const Served* shadow = nullptr;  // null without --shadow
+  };
+
+  // The served (and shadow) snapshot without touching the atomic
+  // shared_ptrs on every request: each I/O thread keeps its own references
+  // and reloads them only when a reload has bumped generation_ (one acquire
+  // load, no read-modify-write on a cache line both threads share). The
+  // pointers stay valid until this thread's next call, so call it once per
+  // request. A replaced snapshot is freed once every thread that held it has
+  // answered its next request.
+  Current CurrentOnThisThread() {
+    struct Held {
+      uint64_t service = 0;  // 0: none yet (ids start at 1)
+      uint64_t generation = 0;
+      std::shared_ptr<const Served> served;
+      std::shared_ptr<const Served> shadow;
+    };
+    thread_local Held held;
+    const uint64_t generation = generation_.load(std::memory_order_acquire);
+    if (held.service != id_ || held.generation != generation) {
+      held.served = served_.load();
+      held.shadow = shadow_.load();
+      held.service = id_;
+      held.generation = generation;
+    }
+    return {held.served.get(), held.shadow.get()};
+  }
+
   HttpResponse Authorize(const HttpRequest& request) {
-    const std::shared_ptr<const Served> served = served_.load();
-    const Snapshot& snapshot = served->snapshot();
+    const Current current = CurrentOnThisThread();
+    const Served& served = *current.served;
+    const Snapshot& snapshot = served.snapshot();
     SignOnContext context;
+    const std::string_view context_header = request.Header("X-Verdict-Context");
+    if (!context_header.empty()) {
+      // The given context, parsed once by the one context parser; the other
+      // headers fill only what it leaves out (below).
+      std::string decoded;
+      if (!absl::WebSafeBase64Unescape(Sv(context_header), &decoded)) {
+        return ContextError(1, "X-Verdict-Context: not base64url");
+      }
+      absl::StatusOr<SignOnContext> parsed = ParseContext(decoded);
+      if (!parsed.ok()) {
+        return ContextError(1, absl::StrCat("X-Verdict-Context: ", parsed.status().message()));
+      }
+      context = *std::move(parsed);
+    }
     // X-Forwarded-For: client first; the connecting peer is the last hop.
-    std::vector<std::string_view> hops;
-    for (absl::string_view hop : absl::StrSplit(Sv(request.Header("X-Forwarded-For")), ',')) {
-      hop = absl::StripAsciiWhitespace(hop);
-      if (!hop.empty()) hops.emplace_back(hop.data(), hop.size());
-    }
-    if (!absl::EqualsIgnoreCase(Sv(request.Header("X-Verdict-Trusted-Hop")), "none") &&
-        !request.remote_address.empty()) {
-      hops.push_back(request.remote_address);
-    }
-    std::string_view context_header = request.Header("X-Verdict-Context");
-    if (context_header.empty()) {
-      for (std::string_view hop : hops) {
-        absl::StatusOr<IpAddress> ip = IpAddress::Parse(hop);
+    // Parsed straight into the context's chain (no JSON), unless the given
+    // context says where the client is (ip/ipChain or zones).
+    if (context.ip_chain.empty() && !context.zones.has_value()) {
+      for (absl::string_view hop : absl::StrSplit(Sv(request.Header("X-Forwarded-For")), ',')) {
+        hop = absl::StripAsciiWhitespace(hop);
+        if (hop.empty()) continue;
+        absl::StatusOr<IpAddress> ip = IpAddress::Parse(std::string_view(hop.data(), hop.size()));
         if (!ip.ok()) {
           return ContextError(1, absl::StrCat("X-Forwarded-For: ", ip.status().message()));
         }
         context.ip_chain.push_back(*ip);
       }
-      context.user.id = std::string(request.Header("X-Verdict-User"));
-      context.app_id = std::string(request.Header("X-Verdict-App"));
-    } else {
-      // The headers' context as §2 JSON, overridden field by field by the
-      // given one, through the one context parser.
-      std::string decoded;
-      if (!absl::WebSafeBase64Unescape(Sv(context_header), &decoded)) {
-        return ContextError(1, "X-Verdict-Context: not base64url");
+      if (!absl::EqualsIgnoreCase(Sv(request.Header("X-Verdict-Trusted-Hop")), "none") &&
+          !request.remote_address.empty()) {
+        absl::StatusOr<IpAddress> peer = IpAddress::Parse(request.remote_address);
+        if (peer.ok()) context.ip_chain.push_back(*peer);
       }
-      Json given = Json::parse(decoded, nullptr, /*allow_exceptions=*/false);
-      if (!given.is_object()) return ContextError(1, "X-Verdict-Context: not a JSON object");
-      Json base = Json::object();
-      if (!hops.empty()) base["ipChain"] = hops;
-      if (!request.Header("X-Verdict-User").empty()) {
-        base["user"] = Json{{"id", request.Header("X-Verdict-User")}};
-      }
-      if (!request.Header("X-Verdict-App").empty()) {
-        base["app"] = Json{{"id", request.Header("X-Verdict-App")}};
-      }
-      if (given.contains("zones") || given.contains("ip")) base.erase("ipChain");
-      for (auto& [key, value] : given.items()) base[key] = value;
-      absl::StatusOr<SignOnContext> parsed = ParseContext(base.dump());
-      if (!parsed.ok()) return ContextError(1, parsed.status().message());
-      context = *std::move(parsed);
     }
+    if (context.user.id.empty()) context.user.id = std::string(request.Header("X-Verdict-User"));
+    if (context.app_id.empty()) context.app_id = std::string(request.Header("X-Verdict-App"));
     // A gateway knows the user's id, not their groups: memberships come from
     // the snapshot's users/<id>/groups.json unless the context lists them.
     if (!context.user.id.empty() && context.user.groups.empty()) {
@@ -599,22 +623,23 @@ class Service : public HttpHandler {
     if (geo_ != nullptr) geo_->Enrich(snapshot, &context);
 
     const absl::Time start = absl::Now();
-    const Verdict verdict = Decide(*served, context);
+    const Verdict verdict = Decide(served, context);
     metrics_.Decision(absl::Now() - start);
 
     HttpResponse r;
     r.status = verdict.status;
+    r.headers.reserve(5);
     r.headers.emplace_back("X-Verdict-Outcome", verdict.outcome);
     r.headers.emplace_back("X-Verdict-Policy", HeaderSafe(verdict.policy));
     r.headers.emplace_back("X-Verdict-Rule", HeaderSafe(verdict.rule));
     r.headers.emplace_back("X-Verdict-Blocked", verdict.blocked ? "true" : "false");
-    const std::shared_ptr<const Served> shadow = shadow_.load();
+    const Served* shadow = current.shadow;
     if (shadow != nullptr) {
       const Verdict theirs = Decide(*shadow, context);
       r.headers.emplace_back("X-Verdict-Shadow-Outcome", theirs.outcome);
     }
     if (shadow != nullptr || log_.is_open()) {
-      Compare(*served, shadow.get(), context, verdict.types, "authorize");
+      Compare(served, shadow, context, verdict.types, "authorize");
     }
     r.body = absl::StrCat(
         "{\"outcome\":\"", verdict.outcome, "\",\"blocked\":", verdict.blocked ? "true" : "false",
@@ -753,6 +778,9 @@ class Service : public HttpHandler {
         error.message = absl::StrCat("--shadow: ", error.message);
       }
     }
+    // After the stores: a thread that sees the new generation loads the new
+    // pointers (CurrentOnThisThread).
+    generation_.fetch_add(1, std::memory_order_release);
     metrics_.Reload(ok);
     std::lock_guard<std::mutex> lock(reload_mu_);
     last_reload_ok_ = ok;
@@ -779,6 +807,12 @@ class Service : public HttpHandler {
   const ServeFlags flags_;
   std::atomic<std::shared_ptr<const Served>> served_;
   std::atomic<std::shared_ptr<const Served>> shadow_;
+  // Bumped by every reload (CurrentOnThisThread).
+  std::atomic<uint64_t> generation_{0};
+  // Tells this Service's thread-local references from another's; never
+  // reused within the process.
+  uint64_t id_ = 0;
+  static inline std::atomic<uint64_t> next_service_id_{1};
   const std::unique_ptr<GeoResolver> geo_;
   const std::string token_;
   Metrics metrics_;
