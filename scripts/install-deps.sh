@@ -25,7 +25,7 @@ TEST_PACKAGES=(
   clang-format libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev
   nginx libnginx-mod-http-lua lua-resty-core lua-resty-lrucache
-  python3-pytest wrk curl golang-go
+  python3-pytest python3-jsonschema wrk curl golang-go
   nodejs
 )
 for arg in "$@"; do
