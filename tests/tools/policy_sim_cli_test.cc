@@ -615,13 +615,20 @@ TEST(PolicySimStrict, ASnapshotWarningFailsTheGate) {
   EXPECT_THAT(r.err, HasSubstr("error: --after: rules/00pAdmins000000000g7.json"));
 }
 
-TEST(PolicySimDiff, SaysWhoIsAffectedAndWhy) {
-  TempDir tmp;
+// `diff --output json` of fixtures/org -> fixtures/org-after over the fixture
+// contexts (null, with a test failure, when it does not exit 1).
+Json FixtureDiffJson(const fs::path& scratch) {
   RunResult r = RunPolicySim({"diff", "--before", kOrg, "--after", kOrgAfter, "--contexts",
                               (kSource / "fixtures/contexts.jsonl").string(), "--output", "json"},
-                             tmp.path());
-  ASSERT_EQ(r.exit_code, 1) << Describe(r);
-  const Json out = Json::parse(r.out);
+                             scratch);
+  EXPECT_EQ(r.exit_code, 1) << Describe(r);
+  return r.exit_code == 1 ? Json::parse(r.out) : Json();
+}
+
+TEST(PolicySimDiff, SaysWhoIsAffectedAndWhy) {
+  TempDir tmp;
+  const Json out = FixtureDiffJson(tmp.path());
+  ASSERT_FALSE(out.is_null());
   // Distinct users, counted from the changes themselves.
   std::set<std::string> users;
   std::map<std::string, std::set<std::string>> by_direction;
@@ -645,7 +652,8 @@ TEST(PolicySimDiff, SaysWhoIsAffectedAndWhy) {
   }
   EXPECT_GE(in_groups, users.size());
   // The policy org-after deactivates: the why names it.
-  EXPECT_THAT(r.out, HasSubstr("policy Contractors (00pPwContractors00g7): policy is INACTIVE"));
+  EXPECT_THAT(out.dump(),
+              HasSubstr("policy Contractors (00pPwContractors00g7): policy is INACTIVE"));
 }
 
 TEST(PolicySimTest, ACaseMustCheckSomething) {
@@ -722,4 +730,83 @@ TEST(PolicySimTest, RecordFromLogsTakesOktasDecisions) {
   r = RunPolicySim({"test", (tmp.path() / "suite.json").string()}, tmp.path());
   EXPECT_EQ(r.exit_code, 1) << Describe(r);
   EXPECT_THAT(r.out, HasSubstr("27 cases: 25 passed, 2 failed, 0 errors"));
+}
+
+TEST(PolicySimDiff, ConfigurationChangesLinkedToTheDecisionsTheyMoved) {
+  TempDir tmp;
+  const Json out = FixtureDiffJson(tmp.path());
+  ASSERT_FALSE(out.is_null());
+  // org-after's three edits (fixtures/README.md), down to the value.
+  std::map<std::string, Json> by_id;
+  for (const Json& c : out["configChanges"]) by_id[c["id"].get<std::string>()] = c;
+  ASSERT_EQ(by_id.size(), 3u) << out["configChanges"];
+  const Json& sales = by_id["0prSalesCatchAll00g7"];
+  EXPECT_EQ(sales["change"], "changed");
+  EXPECT_EQ(sales["file"], "rules/00pSales0000000000g7.json");
+  ASSERT_EQ(sales["values"].size(), 1u);
+  EXPECT_THAT(sales["values"][0]["pointer"].get<std::string>(),
+              testing::EndsWith("/actions/signon/requireFactor"));
+  EXPECT_EQ(sales["values"][0]["before"], "true");
+  EXPECT_EQ(sales["values"][0]["after"], "false");
+  EXPECT_EQ(by_id["00pPwContractors00g7"]["values"][0]["after"], "\"INACTIVE\"");
+  // Decisions moved: the changed decisions whose rule (or policy) it is,
+  // counted from the change list itself.
+  for (const auto& [id, change] : by_id) {
+    uint64_t moved = 0;
+    for (const Json& c : out["changes"]) {
+      bool involved = false;
+      for (const char* side : {"before", "after"}) {
+        involved = involved || c[side]["rule"] == id || c[side]["policy"] == id;
+      }
+      moved += involved ? 1 : 0;
+    }
+    EXPECT_EQ(change["decisionsMoved"], moved) << id;
+    EXPECT_GT(moved, 0u) << id;
+  }
+}
+
+// GitHub-flavoured Markdown: every table row has its header's column count
+// (unescaped '|'), <details> is closed, and names from the snapshot cannot
+// break out of a cell or inject HTML.
+TEST(PolicySimDiff, MarkdownIsAPullRequestComment) {
+  TempDir tmp;
+  const fs::path after = tmp.path() / "after";
+  fs::copy(kOrgAfter, after, fs::copy_options::recursive);
+  std::string rules = ReadFile(after / "rules/00pSales0000000000g7.json");
+  const std::string name = "\"Sales catch-all\"";
+  ASSERT_NE(rules.find(name), std::string::npos);
+  rules.replace(rules.find(name), name.size(), "\"Sales | <script>x</script> *all*\"");
+  WriteFile(after / "rules/00pSales0000000000g7.json", rules);
+  RunResult r =
+      RunPolicySim({"diff", "--before", kOrg, "--after", after.string(), "--contexts",
+                    (kSource / "fixtures/contexts.jsonl").string(), "--output", "markdown"},
+                   tmp.path());
+  ASSERT_EQ(r.exit_code, 1) << Describe(r);
+  EXPECT_THAT(r.out, testing::StartsWith("## Policy change: 43 of 309 decisions change\n"));
+  EXPECT_THAT(r.out, Not(HasSubstr("<script>")));
+  EXPECT_THAT(r.out, HasSubstr("Sales \\| \\<script\\>x\\</script\\> \\*all\\*"));
+  auto cells = [](const std::string& line) {
+    int pipes = 0;
+    for (size_t i = 0; i < line.size(); ++i) {
+      if (line[i] == '|' && (i == 0 || line[i - 1] != '\\')) ++pipes;
+    }
+    return pipes;
+  };
+  int header = -1;
+  int tables = 0;
+  for (const std::string& line : Lines(r.out)) {
+    if (line.empty() || line[0] != '|') {
+      header = -1;
+      continue;
+    }
+    if (header < 0) {
+      header = cells(line);
+      ++tables;
+    }
+    EXPECT_EQ(cells(line), header) << line;
+  }
+  EXPECT_EQ(tables, 3);
+  EXPECT_EQ(CountOf(r.out, "<details>"), 1);
+  EXPECT_EQ(CountOf(r.out, "</details>"), 1);
+  EXPECT_EQ(CountOf(r.out, "<summary>"), CountOf(r.out, "</summary>"));
 }

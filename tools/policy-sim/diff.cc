@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
 #include "tools/policy-sim/cli_util.h"
+#include "tools/policy-sim/config_diff.h"
 #include "tools/policy-sim/flags.h"
 #include "verdict/context_stream.h"
 #include "verdict/decision.h"
@@ -62,8 +63,8 @@ const char kDiffUsage[] =
     "                        status (default 0)\n"
     "{strict}"
     "                        (contexts are checked against --after)\n"
-    "  --output FORMAT       text (default) or json (every changed decision,\n"
-    "                        by context id)\n"
+    "  --output FORMAT       text (default), json (every changed decision, by\n"
+    "                        context id) or markdown (a pull-request comment)\n"
     "  --examples N          examples shown per group (default 3)\n"
     "  --jobs N              evaluation threads (default: every core)\n"
     "  --lint                also lint both snapshots and report the findings\n"
@@ -96,6 +97,7 @@ struct DiffFlags {
   int64_t allow_malformed = 0;
   bool strict = false;
   bool lint = false;
+  bool markdown = false;
 };
 
 std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* flags) {
@@ -112,9 +114,12 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, DiffFlags* f
   parser.Switch("--strict", &flags->strict);
   parser.Int("--allow-malformed", "--allow-malformed needs a number of inputs (0 or more)", 0,
              INT64_MAX, &flags->allow_malformed);
-  parser.Value("--output", "--output needs text or json", [flags](const std::string& v) {
-    if (v != "text" && v != "json") return std::string("--output needs text or json");
+  parser.Value("--output", "--output needs text, json or markdown", [flags](const std::string& v) {
+    if (v != "text" && v != "json" && v != "markdown") {
+      return std::string("--output needs text, json or markdown");
+    }
     flags->json = v == "json";
+    flags->markdown = v == "markdown";
     return std::string();
   });
   parser.Int("--jobs", "--jobs needs a number of threads (1 or more)", 1, INT32_MAX, &flags->jobs);
@@ -230,6 +235,97 @@ std::string ExplainChange(const SignOnContext& context, const Change& c,
   return absl::StrCat(old_rule ? "under --after, " : "under --before, ", why);
 }
 
+// ---------------------------------------------------------------- markdown
+
+// Text for a GitHub-flavoured Markdown table cell or line: every character
+// Markdown or HTML would act on is backslash-escaped (GFM allows that for any
+// ASCII punctuation), '|' included, and line breaks become spaces, so
+// snapshot names cannot break the table or inject markup.
+std::string Md(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n' || c == '\r') {
+      out += ' ';
+    } else if (std::string_view("\\`*_[]<>|~&").find(c) != std::string_view::npos) {
+      out += '\\';
+      out += c;
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+struct MarkdownReport {
+  uint64_t decisions = 0;
+  uint64_t changed = 0;
+  uint64_t by_direction[3] = {0, 0, 0};
+  size_t users_by_direction[3] = {0, 0, 0};
+  size_t users_affected = 0;
+  std::string totals;
+};
+
+// A pull-request comment: heading, summary table, the largest changes,
+// configuration changes, then the details of every group collapsed.
+void PrintMarkdown(const MarkdownReport& r, const std::vector<Group>& groups,
+                   const std::vector<ConfigChange>& config) {
+  std::ostream& out = std::cout;
+  out << "## Policy change: " << r.changed << " of " << r.decisions << " decisions change\n\n";
+  out << "| | decisions | users |\n|---|---:|---:|\n";
+  const char* names[3] = {"more permissive", "less permissive", "other"};
+  for (int i = 0; i < 3; ++i) {
+    out << "| " << names[i] << " | " << r.by_direction[i] << " | " << r.users_by_direction[i]
+        << " |\n";
+  }
+  out << "| **total** | **" << r.changed << "** | **" << r.users_affected << "** |\n\n";
+  if (!groups.empty()) {
+    std::vector<const Group*> top;
+    for (const Group& g : groups) top.push_back(&g);
+    std::stable_sort(top.begin(), top.end(),
+                     [](const Group* a, const Group* b) { return a->count > b->count; });
+    if (top.size() > 10) top.resize(10);
+    out << "### Top changes\n\n| decisions | users | type | direction | before | after |\n"
+        << "|---:|---:|---|---|---|---|\n";
+    for (const Group* g : top) {
+      out << "| " << g->count << " | " << g->users.size() << " | " << Md(PolicyTypeName(g->type))
+          << " | " << Md(DirectionName(g->direction)) << " | " << Md(g->before_text) << " | "
+          << Md(g->after_text) << " |\n";
+    }
+    out << "\n";
+  }
+  if (!config.empty()) {
+    out << "### Configuration changes\n\n| change | object | file | decisions moved |\n"
+        << "|---|---|---|---:|\n";
+    for (const ConfigChange& c : config) {
+      out << "| " << ConfigChangeKindName(c.kind) << " | " << Md(c.object) << " " << Md(c.name)
+          << " (" << Md(c.id) << ") | " << Md(c.file) << " " << Md(c.pointer) << " | "
+          << c.decisions_moved << " |\n";
+    }
+    out << "\n";
+  }
+  if (!groups.empty() || !config.empty()) {
+    out << "<details>\n<summary>Details</summary>\n\n";
+    for (const Group& g : groups) {
+      out << "- **" << g.count << " x " << Md(PolicyTypeName(g.type)) << "** ("
+          << Md(DirectionName(g.direction)) << "): " << Md(g.before_text) << " → "
+          << Md(g.after_text) << "\n";
+      if (!g.first_difference.empty()) out << "  - why: " << Md(g.first_difference) << "\n";
+      if (!g.examples.empty()) {
+        out << "  - e.g. " << Md(absl::StrJoin(g.examples, ", "))
+            << (g.count > g.examples.size() ? ", …" : "") << "\n";
+      }
+    }
+    for (const ConfigChange& c : config) {
+      for (const ConfigChange::Value& v : c.values) {
+        out << "- " << Md(c.file) << " " << Md(v.pointer) << ": " << Md(v.before) << " → "
+            << Md(v.after) << "\n";
+      }
+    }
+    out << "\n</details>\n\n";
+  }
+  out << "<sub>" << Md(r.totals) << "</sub>\n";
+}
+
 // `diff --lint`: the findings `after` adds and removes, by fingerprint
 // (docs/lint.md). Prints them; kExitFailure when some are added.
 int LintDiff(const Snapshot& before, const Snapshot& after, bool json) {
@@ -316,6 +412,10 @@ int RunDiff(const std::vector<std::string>& args) {
   std::map<std::tuple<PolicyType, DecisionKey, DecisionKey>, size_t> group_index;
   bool first_change = true;
 
+  // What changed in the configuration, each change linked below to the
+  // decisions it moved.
+  std::vector<ConfigChange> config_changes =
+      DiffConfiguration(old_engine.snapshot(), new_engine.snapshot());
   if (flags.json) std::cout << "{\"changes\": [";
   ContextHandlers<ContextDiff> handlers;
   // On the workers: both evaluations of each context as soon as it is built.
@@ -337,6 +437,7 @@ int RunDiff(const std::vector<std::string>& args) {
     const std::string& id = item.conversion.context.id;
     for (const Change& c : diff.changes) {
       ++changed;
+      CountMovedDecision(c.before, c.after, &config_changes);
       const Direction direction = Classify(c.before, c.after);
       ++by_direction[static_cast<int>(direction)];
       const std::string user = UserOf(item.conversion.context);
@@ -415,7 +516,23 @@ int RunDiff(const std::vector<std::string>& args) {
                             {"examples", g.examples},
                             {"firstDifference", g.first_difference}});
     }
+    nlohmann::json config = nlohmann::json::array();
+    for (const ConfigChange& c : config_changes) {
+      nlohmann::json values = nlohmann::json::array();
+      for (const ConfigChange::Value& v : c.values) {
+        values.push_back({{"pointer", v.pointer}, {"before", v.before}, {"after", v.after}});
+      }
+      config.push_back({{"change", ConfigChangeKindName(c.kind)},
+                        {"object", c.object},
+                        {"id", c.id},
+                        {"name", c.name},
+                        {"file", c.file},
+                        {"pointer", c.pointer},
+                        {"values", values},
+                        {"decisionsMoved", c.decisions_moved}});
+    }
     nlohmann::json tail = {{"groups", out_groups},
+                           {"configChanges", config},
                            {"summary",
                             {{"decisions", decisions},
                              {"changed", changed},
@@ -438,6 +555,17 @@ int RunDiff(const std::vector<std::string>& args) {
     // Splice the remaining members after "changes".
     std::cout << (first_change ? "]" : "\n]") << ",\n" << tail_text.substr(2);
     std::cout << '\n';
+  } else if (flags.markdown) {
+    MarkdownReport report;
+    report.decisions = decisions;
+    report.changed = changed;
+    for (int i = 0; i < 3; ++i) {
+      report.by_direction[i] = by_direction[i];
+      report.users_by_direction[i] = users_by_direction[i].size();
+    }
+    report.users_affected = users_affected.size();
+    report.totals = TotalsText(totals);
+    PrintMarkdown(report, groups, config_changes);
   } else {
     if (!groups.empty()) std::cout << "Changed decisions, grouped by (before -> after):\n\n";
     for (const Group& g : groups) {
@@ -457,6 +585,17 @@ int RunDiff(const std::vector<std::string>& args) {
     std::cout << "users affected: " << users_affected.size() << " (" << users_by_direction[0].size()
               << " more permissive, " << users_by_direction[1].size() << " less permissive, "
               << users_by_direction[2].size() << " other)\n";
+    if (!config_changes.empty()) {
+      std::cout << "\nConfiguration changes (" << config_changes.size() << "):\n";
+      for (const ConfigChange& c : config_changes) {
+        std::cout << "  " << ConfigChangeKindName(c.kind) << " " << c.object << " " << c.name
+                  << " (" << c.id << ") " << c.file << " " << c.pointer << ": moved "
+                  << c.decisions_moved << " decision(s)\n";
+        for (const ConfigChange::Value& v : c.values) {
+          std::cout << "    " << v.pointer << ": " << v.before << " -> " << v.after << "\n";
+        }
+      }
+    }
     std::cout << "input: " << TotalsText(totals) << "\n";
   }
   std::cout.flush();
