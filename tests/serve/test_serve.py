@@ -459,3 +459,35 @@ def test_shadow_counts_disagreements_and_logs_what_diff_reads(tmp_path):
     assert served["totals"]["evaluated"] == len(lines) and served["totals"]["malformed"] == 0
     assert served["overall"]["compared"] > 0 and served["overall"]["disagree"] == 0
     assert replay(ORG_AFTER)["overall"]["disagree"] > 0
+
+
+# ------------------------------------------------------------------ --strict
+
+def test_strict_refuses_typos_and_warned_snapshots(tmp_path, org_copy):
+    # fixtures/org has one warning on purpose (a priority tie): --strict
+    # refuses to serve it, as policy-sim eval --strict refuses to evaluate it.
+    refused = subprocess.run(
+        [POLICY_SIM, "serve", "--snapshot", ORG, "--listen", "127.0.0.1:0", "--strict"],
+        capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 2, refused.stderr
+    assert "priority 12" in refused.stderr
+    # The same org with distinct priorities serves; a context typo is a 400
+    # with --strict and a decision without it.
+    path = org_copy / "policies" / "OKTA_SIGN_ON.json"
+    policies = json.loads(path.read_text())
+    renumber = {"00pRemoteA00000000g7": 12, "00pRemoteB00000000g7": 13,
+                "00pDefaultSignOn00g7": 14}
+    for p in policies:
+        p["priority"] = renumber.get(p["id"], p["priority"])
+    path.write_text(json.dumps(policies))
+    typo = {"ipaddress": "192.0.2.99", "policyTypes": ["OKTA_SIGN_ON"]}
+    for strict, want in ((True, 400), (False, 200)):
+        s = Server(*(["--strict"] if strict else []), snapshot=str(org_copy))
+        try:
+            status, _, body = s.request("POST", "/v1/evaluate", typo,
+                                        {"Content-Type": "application/json"})
+            assert status == want, body
+            if strict:
+                assert b"did you mean" in body and b"--strict" in body
+        finally:
+            assert s.stop() == 0, s.log()

@@ -43,6 +43,7 @@
 #include "tools/policy-sim/http_server.h"
 #include "tools/policy-sim/okta_simulation.h"
 #include "verdict/context.h"
+#include "verdict/context_check.h"
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
 #include "verdict/engine.h"
@@ -82,6 +83,10 @@ const char kServeUsage[] =
     "  --max-connections N     open connections at most (default 1024; 503 above)\n"
     "  --read-timeout SECONDS  from a request's first byte to its last (default 10)\n"
     "  --idle-timeout SECONDS  keep-alive wait for the next request (default 30)\n"
+    "  --strict                warnings are errors: a snapshot (or --shadow, or a\n"
+    "                          reload) with a warning is refused, and a context\n"
+    "                          with one (unknown field, group given by name,\n"
+    "                          unknown behavior, zone or app) is a 400\n"
     "  -h, --help              this help\n"
     "\n"
     "Exit status: 0 stopped by SIGTERM/SIGINT; 2 snapshot, arguments or\n"
@@ -103,6 +108,7 @@ struct ServeFlags {
   int64_t max_connections = 1024;
   int64_t read_timeout = 10;
   int64_t idle_timeout = 30;
+  bool strict = false;
 };
 
 std::optional<int> ParseFlags(const std::vector<std::string>& args, ServeFlags* flags) {
@@ -114,6 +120,7 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, ServeFlags* 
   parser.String("--api-token-file", "--api-token-file needs a file", &flags->api_token_file);
   parser.String("--shadow", "--shadow needs a directory", &flags->shadow);
   parser.String("--decision-log", "--decision-log needs a file", &flags->decision_log);
+  parser.Switch("--strict", &flags->strict);
   parser.Int("--body-limit", "--body-limit needs a byte count from 1 to 1073741824", 1,
              int64_t{1} << 30, &flags->body_limit);
   parser.Int("--max-connections", "--max-connections needs a number from 1 to 1000000", 1, 1000000,
@@ -168,9 +175,13 @@ struct LoadError {
   std::string pointer;
 };
 
-absl::StatusOr<std::shared_ptr<const Served>> Load(const std::string& dir, LoadError* error) {
+absl::StatusOr<std::shared_ptr<const Served>> Load(const std::string& dir, bool strict,
+                                                   LoadError* error) {
   IssueList issues;
-  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set = LoadAndCompile(dir, &issues);
+  LoadOptions options;
+  options.warnings_as_errors = strict;
+  absl::StatusOr<std::shared_ptr<const CompiledPolicySet>> set =
+      LoadAndCompile(dir, &issues, options);
   if (!set.ok()) {
     error->message = std::string(set.status().message());
     for (const Issue& issue : issues) {
@@ -327,6 +338,15 @@ class Service : public HttpHandler {
 
   bool log_ok() const { return flags_.decision_log.empty() || log_.is_open(); }
 
+  // How contexts given to the endpoints are checked: against the served
+  // snapshot, and with --strict a warning is an error (a 400).
+  ContextCheckOptions CheckOptions(const Served& served) const {
+    ContextCheckOptions check;
+    if (flags_.strict) check.snapshot = &served.snapshot();
+    check.warnings_are_errors = flags_.strict;
+    return check;
+  }
+
   HttpResponse Handle(const HttpRequest& request) override {
     const std::string_view path = request.Path();
     Endpoint endpoint = Endpoint::kOther;
@@ -458,6 +478,8 @@ class Service : public HttpHandler {
 
   HttpResponse Evaluate(const HttpRequest& request) {
     std::vector<SignOnContext> contexts;
+    const std::shared_ptr<const Served> checked_against = served_.load();
+    const ContextCheckOptions check = CheckOptions(*checked_against);
     const std::string_view body = request.body;
     const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(Sv(body));
     if (!trimmed.empty() && trimmed.front() == '[') {
@@ -465,12 +487,12 @@ class Service : public HttpHandler {
       if (parsed.is_discarded()) return ContextError(1, "the body is not JSON");
       contexts.reserve(parsed.size());
       for (size_t i = 0; i < parsed.size(); ++i) {
-        absl::StatusOr<SignOnContext> c = ParseContext(parsed[i].dump());
+        absl::StatusOr<SignOnContext> c = ParseAndCheckContext(parsed[i].dump(), check, nullptr);
         if (!c.ok()) return ContextError(i + 1, c.status().message());
         contexts.push_back(*std::move(c));
       }
     } else {
-      absl::StatusOr<SignOnContext> c = ParseContext(body);
+      absl::StatusOr<SignOnContext> c = ParseAndCheckContext(body, check, nullptr);
       if (!c.ok()) return ContextError(1, c.status().message());
       contexts.push_back(*std::move(c));
     }
@@ -587,7 +609,8 @@ class Service : public HttpHandler {
       if (!absl::WebSafeBase64Unescape(Sv(context_header), &decoded)) {
         return ContextError(1, "X-Verdict-Context: not base64url");
       }
-      absl::StatusOr<SignOnContext> parsed = ParseContext(decoded);
+      absl::StatusOr<SignOnContext> parsed =
+          ParseAndCheckContext(decoded, CheckOptions(served), nullptr);
       if (!parsed.ok()) {
         return ContextError(1, absl::StrCat("X-Verdict-Context: ", parsed.status().message()));
       }
@@ -763,14 +786,16 @@ class Service : public HttpHandler {
     std::lock_guard<std::mutex> serial(reload_serial_mu_);
     LoadError error;
     bool ok = true;
-    absl::StatusOr<std::shared_ptr<const Served>> next = Load(flags_.snapshot, &error);
+    absl::StatusOr<std::shared_ptr<const Served>> next =
+        Load(flags_.snapshot, flags_.strict, &error);
     if (next.ok()) {
       served_.store(*std::move(next));
     } else {
       ok = false;
     }
     if (ok && !flags_.shadow.empty()) {
-      absl::StatusOr<std::shared_ptr<const Served>> shadow = Load(flags_.shadow, &error);
+      absl::StatusOr<std::shared_ptr<const Served>> shadow =
+          Load(flags_.shadow, flags_.strict, &error);
       if (shadow.ok()) {
         shadow_.store(*std::move(shadow));
       } else {
@@ -861,14 +886,14 @@ int RunServe(const std::vector<std::string>& args) {
   }
 
   LoadError error;
-  absl::StatusOr<std::shared_ptr<const Served>> served = Load(flags.snapshot, &error);
+  absl::StatusOr<std::shared_ptr<const Served>> served = Load(flags.snapshot, flags.strict, &error);
   if (!served.ok()) {
     std::cerr << "error: " << error.message << '\n';
     return kExitUnusable;
   }
   std::shared_ptr<const Served> shadow;
   if (!flags.shadow.empty()) {
-    absl::StatusOr<std::shared_ptr<const Served>> loaded = Load(flags.shadow, &error);
+    absl::StatusOr<std::shared_ptr<const Served>> loaded = Load(flags.shadow, flags.strict, &error);
     if (!loaded.ok()) {
       std::cerr << "error: --shadow: " << error.message << '\n';
       return kExitUnusable;
