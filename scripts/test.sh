@@ -62,11 +62,13 @@ ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:alloc_dealloc_mism
 UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
   ctest --test-dir build-asan --output-on-failure -j "${jobs}"
 
-# libFuzzer on the expression parser and evaluator, in its own clang build
-# (build-fuzz/, a few files): a crash, timeout or leak fails CI and names the
-# reproducer. FUZZ_SECONDS bounds the run (default 75).
-step "fuzz the expression language (build-fuzz/, ${FUZZ_SECONDS:-75} s)"
-JOBS="${jobs}" bash scripts/fuzz.sh "${FUZZ_SECONDS:-75}"
+# libFuzzer on the expression parser and evaluator, and on the model's
+# parsers of untrusted input (contexts, addresses, snapshot files), in its own
+# clang build (build-fuzz/, lib/expr and lib/model only): a crash, timeout or
+# leak fails CI and names the reproducer. FUZZ_SECONDS bounds each harness
+# (default 45).
+step "fuzz expressions and the model's parsers (build-fuzz/, ${FUZZ_SECONDS:-45} s each)"
+JOBS="${jobs}" bash scripts/fuzz.sh "${FUZZ_SECONDS:-45}"
 
 step "benchmark smoke test"
 if [[ -x build/verdict_bench ]]; then

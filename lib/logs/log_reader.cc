@@ -312,6 +312,25 @@ struct LogReader::State {
     }
   }
 
+  // Whether the first non-blank line from data[pos + rel] starts with '{' in
+  // its first column: the next event of JSON Lines whose first line is
+  // malformed (unclosed). A pretty-printed value continues with an indented
+  // member, a quote or a closing bracket instead, never an object in column
+  // 0. Bounded by the event size limit like the scan that calls it.
+  bool NextLineStartsAnEvent(size_t rel) {
+    while (rel <= options.max_event_bytes) {
+      if (pos + rel >= filled && !Fill()) return false;
+      if (pos + rel >= filled) continue;
+      const char c = data[pos + rel];
+      if (c == '\n' || c == '\r') {
+        ++rel;
+        continue;
+      }
+      return c == '{';
+    }
+    return false;
+  }
+
   // Decides kAuto from the first value: see LogReaderOptions::format.
   void DetectFormat() {
     if (!SkipSeparators(false)) {
@@ -327,6 +346,13 @@ struct LogReader::State {
     int depth = 0;
     logs::JsonStringTracker strings;
     while (true) {
+      // The event size limit holds here too: a first value longer than it
+      // (a gigabyte of NULs on one line) is not kept whole to find out; it
+      // is read as a line, which SliceLine cuts at the limit and reports.
+      if (rel > options.max_event_bytes) {
+        format = LogFormat::kJsonLines;
+        return;
+      }
       if (pos + rel >= filled) {
         if (!Fill()) {
           format = LogFormat::kJsonLines;  // one unterminated line
@@ -345,7 +371,8 @@ struct LogReader::State {
           return;
         }
       } else if (c == '\n') {
-        format = depth > 0 ? LogFormat::kJsonStream : LogFormat::kJsonLines;
+        format = depth > 0 && !NextLineStartsAnEvent(rel + 1) ? LogFormat::kJsonStream
+                                                              : LogFormat::kJsonLines;
         return;
       }
       ++rel;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -189,6 +190,64 @@ TEST(LogReader, OversizedArrayElementStopsTheRead) {
     EXPECT_EQ(more.status().code(), absl::StatusCode::kResourceExhausted);
     EXPECT_LE(event.text.size(), 1000u + 64u);  // at most one chunk past the limit
   }
+}
+
+// A JSON Lines export whose first event is cut (an unclosed brace) must not
+// be read as one pretty-printed stream that swallows every later event.
+TEST(LogReader, MalformedFirstLineDoesNotSwallowTheRest) {
+  const std::string data = "{\"a\": {\"b\": 1\n{\"c\":2}\n\n{\"d\":3}\n";
+  auto reader = LogReader::FromString(data, "<test>");
+  std::vector<RawLogEvent> events = ReadAll(*reader);
+  EXPECT_EQ(reader->format(), LogFormat::kJsonLines);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].text, "{\"a\": {\"b\": 1");
+  EXPECT_EQ(events[1].text, "{\"c\":2}");
+  EXPECT_EQ(events[2].text, "{\"d\":3}");
+  EXPECT_EQ(events[2].position.line, 4u);
+}
+
+// The event size limit holds while the format is being detected: a first
+// value longer than it is not kept whole to find its end (here an unclosed
+// string, whose end never comes). Observed on a pipe whose writer stays
+// open: the reader answers with the first line, cut at the limit, without
+// waiting for the end of the input.
+TEST(LogReader, FormatDetectionStopsAtTheEventLimit) {
+  const fs::path fifo = TempDir() / "first-value.fifo";
+  fs::remove(fifo);
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0) << std::strerror(errno);
+  std::promise<void> reader_done;
+  std::future<void> reader_done_future = reader_done.get_future();
+  std::atomic<bool> writer_closed{false};
+  std::thread writer([&] {
+    std::ofstream out(fifo, std::ios::binary);
+    // An unclosed string: scanning for the value's end would never stop.
+    // Events after it, more than zlib's 128 KiB input buffer of them: whole
+    // reads never wait on the open pipe before the cut line is past.
+    out << "{\"x\": \"" << std::string(8000, 'y') << "\n";
+    for (int i = 0; i < 40000; ++i) out << "{\"a\":1}\n";
+    out.flush();
+    // Keep the value open until the reader has answered (or give up).
+    reader_done_future.wait_for(std::chrono::seconds(20));
+    writer_closed = true;
+  });
+  LogReaderOptions options;
+  options.max_event_bytes = 1000;
+  options.read_chunk_bytes = 256;
+  options.map_plain_files = false;
+  auto reader = LogReader::Open(fifo.string(), options);
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  RawLogEvent event;
+  absl::StatusOr<bool> more = (*reader)->Next(&event);
+  const bool answered_while_open = !writer_closed;
+  reader_done.set_value();
+  // Drain the pipe, so the writer can finish and close it.
+  std::vector<RawLogEvent> rest = ReadAll(**reader);
+  writer.join();
+  EXPECT_EQ(rest.size(), 40000u);
+  EXPECT_TRUE(answered_while_open) << "the reader waited for the whole first value";
+  ASSERT_TRUE(more.ok()) << more.status();
+  EXPECT_TRUE(event.truncated);
+  EXPECT_LE(event.text.size(), 1000u + 1u);
 }
 
 TEST(LogReader, MissingFileIsNotFound) {
