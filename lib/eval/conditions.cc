@@ -435,6 +435,19 @@ bool IdentityProviderHolds(const IdentityProviderCondition& idp, const SignOnCon
   return ok;
 }
 
+bool PolicyTypeCoversUser(PolicyType type, const SignOnContext& ctx, std::string* why) {
+  if (type != PolicyType::kPassword) return true;
+  const std::string& provider = ctx.user.provider;
+  const bool covered = provider.empty() || absl::EqualsIgnoreCase(provider, "OKTA") ||
+                       absl::EqualsIgnoreCase(provider, "ACTIVE_DIRECTORY") ||
+                       absl::EqualsIgnoreCase(provider, "LDAP");
+  if (!covered && why != nullptr) {
+    *why = absl::StrCat("user.provider ", provider,
+                        ": PASSWORD policies apply only to Okta-, AD- and LDAP-sourced users");
+  }
+  return covered;
+}
+
 bool AuthProviderHolds(const AuthProviderCondition& a, const SignOnContext& ctx, Verdicts* v) {
   const std::string& provider = ctx.user.provider;
   bool ok = a.provider == "ANY" || absl::EqualsIgnoreCase(a.provider, provider);

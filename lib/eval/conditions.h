@@ -101,6 +101,11 @@ bool RiskScoreHolds(const RiskScoreCondition& r, const SignOnContext& ctx, Verdi
 // `identityProvider`: ANY, OKTA, SPECIFIC_IDP.
 bool IdentityProviderHolds(const IdentityProviderCondition& idp, const SignOnContext& ctx,
                            Verdicts* v);
+// Whether policies of `type` can apply to the context's user at all: PASSWORD
+// policies only to users whose credentials Okta or a directory masters
+// (`user.provider` OKTA, the default, ACTIVE_DIRECTORY or LDAP); every other
+// type to everyone. Checked before any policy of the type (issue 18 item 8).
+bool PolicyTypeCoversUser(PolicyType type, const SignOnContext& ctx, std::string* why);
 // PASSWORD `authProvider`.
 bool AuthProviderHolds(const AuthProviderCondition& a, const SignOnContext& ctx, Verdicts* v);
 // `userStatus`: the user's status, ignoring case.

@@ -369,7 +369,8 @@ class OrgGenerator {
         break;
       default: {
         AuthProviderCondition a;
-        a.provider = Pick(rng_, std::vector<std::string>{"ANY", "OKTA", "ACTIVE_DIRECTORY"});
+        a.provider =
+            Pick(rng_, std::vector<std::string>{"ANY", "OKTA", "ACTIVE_DIRECTORY", "LDAP"});
         if (a.provider == "ACTIVE_DIRECTORY" && rng_.Chance(50)) a.include = {"0oaAd1"};
         c.auth_provider = a;
         (void)type;
@@ -676,7 +677,13 @@ class ContextGenerator {
                                               "ann@acme.example", "sales-bob@example.com"});
       c.user.status = rng_.Chance(90) ? "ACTIVE" : "SUSPENDED";
       if (rng_.Chance(50)) c.user.type = Id("oty", rng_.Below(2));
-      if (rng_.Chance(20)) c.user.provider = "ACTIVE_DIRECTORY";
+      // Directory- and Okta-sourced users get PASSWORD policies, federated
+      // and social ones none (issue 18 item 8).
+      if (rng_.Chance(30)) {
+        c.user.provider =
+            Pick(rng_, std::vector<std::string>{"ACTIVE_DIRECTORY", "ACTIVE_DIRECTORY", "LDAP",
+                                                "FEDERATION", "SOCIAL"});
+      }
       if (rng_.Chance(20)) c.user.provider_id = "0oaAd1";
       for (uint64_t n = rng_.Below(6); n > 0; --n) c.user.groups.push_back(Pick(rng_, groups_));
       if (rng_.Chance(10)) c.user.groups.push_back("00gUnknownGroup");
