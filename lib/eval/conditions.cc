@@ -219,7 +219,7 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
       !check(IncludeExcludeHolds("userType", *c.user_type, ctx.user.type, ctx.has_user(), v))) {
     return false;
   }
-  if (c.app && !check(AppHolds(*c.app, ctx, v))) return false;
+  if (c.app && !check(AppHolds(*c.app, in, v))) return false;
   if (c.apps && !check(IncludeExcludeHolds("apps", *c.apps, ctx.app_id, !ctx.app_id.empty(), v))) {
     return false;
   }
@@ -466,9 +466,12 @@ bool UserStatusHolds(const UserStatusCondition& s, const SignOnContext& ctx, Ver
   return ok;
 }
 
-bool AppHolds(const AppCondition& a, const SignOnContext& ctx, Verdicts* v) {
+bool AppHolds(const AppCondition& a, const ConditionInputs& in, Verdicts* v) {
+  const SignOnContext& ctx = in.context;
+  const std::string_view app_name =
+      ctx.app_id.empty() ? std::string_view() : in.facts.AppNameOf(ctx.app_id);
   auto matches = [&](const AppRef& ref) {
-    if (ref.type == "APP_TYPE") return false;  // app type names are not in the context
+    if (ref.type == "APP_TYPE") return !app_name.empty() && ref.name == app_name;
     return !ctx.app_id.empty() && ref.id == ctx.app_id;
   };
   if (!a.include.empty() && std::none_of(a.include.begin(), a.include.end(), matches)) {

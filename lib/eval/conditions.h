@@ -110,8 +110,9 @@ bool PolicyTypeCoversUser(PolicyType type, const SignOnContext& ctx, std::string
 bool AuthProviderHolds(const AuthProviderCondition& a, const SignOnContext& ctx, Verdicts* v);
 // `userStatus`: the user's status, ignoring case.
 bool UserStatusHolds(const UserStatusCondition& s, const SignOnContext& ctx, Verdicts* v);
-// `app`: APP entries by id (APP_TYPE names are not in the context).
-bool AppHolds(const AppCondition& a, const SignOnContext& ctx, Verdicts* v);
+// `app`: APP entries by the context's app id; APP_TYPE entries by that app's
+// catalog `name` in apps.json (an app apps.json lacks matches none).
+bool AppHolds(const AppCondition& a, const ConditionInputs& in, Verdicts* v);
 // `platform`: include any / exclude none over {type, os.type}, with
 // os.expression; a malformed expression anywhere: never holds.
 bool PlatformHolds(const PlatformCondition& p, const ConditionPrograms& programs,

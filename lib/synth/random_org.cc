@@ -101,7 +101,8 @@ class OrgGenerator {
     for (const std::string& id : apps_) {
       Application app;
       app.id = id;
-      app.name = "oidc_client";
+      // Catalog names for `app` conditions' APP_TYPE entries (issue 18 item 6).
+      app.name = Pick(rng, std::vector<std::string>{"oidc_client", "salesforce", "bookmark"});
       app.label = absl::StrCat("App ", id);
       app.active = !rng.Chance(10);
       app.file = "apps.json";
@@ -340,6 +341,7 @@ class OrgGenerator {
       case 7: {
         AppCondition a;
         a.include.push_back({"APP", Pick(rng_, apps_), ""});
+        if (rng_.Chance(30)) a.include.push_back({"APP_TYPE", "", "oidc_client"});
         if (rng_.Chance(20)) a.exclude.push_back({"APP_TYPE", "", "salesforce"});
         c.app = a;
         break;
