@@ -556,6 +556,14 @@ bool DeviceHolds(const DeviceCondition& d, std::string_view name, const SignOnCo
     return ok;
   };
   if (!flag("registered", d.registered, ctx.device.registered)) return false;
+  // Device assurance presumes a registered device (Okta's Admin Console
+  // offers "Device assurance policy is" only under "Device state is
+  // Registered"): a rule with assurance and no `registered` reads as
+  // registered: true (issue 18 item 9).
+  if (!d.assurance_include.empty() && !d.registered.has_value() &&
+      !flag("registered (presumed by assurance)", true, ctx.device.registered)) {
+    return false;
+  }
   if (!flag("managed", d.managed, ctx.device.managed)) return false;
   if (!flag("rooted", d.rooted, ctx.device.rooted)) return false;
   if (!d.assurance_include.empty()) {

@@ -119,7 +119,8 @@ bool PlatformHolds(const PlatformCondition& p, const ConditionPrograms& programs
                    const ConditionInputs& in, Verdicts* v);
 // `device` (Identity Engine and Classic) and `context` (named by `name`):
 // each flag the rule sets must equal the context's; assurance: one listed
-// policy met; trust level; Classic platform types; MDM frameworks never.
+// policy met, on a registered device (presumed when the rule has assurance); trust level; Classic
+// platform types; MDM frameworks never.
 bool DeviceHolds(const DeviceCondition& d, std::string_view name, const SignOnContext& ctx,
                  Verdicts* v);
 // `userIdentifier`: OR over patterns, case-insensitive; EXPRESSION is an RE2

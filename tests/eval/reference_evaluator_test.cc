@@ -946,6 +946,25 @@ TEST_F(A2_Conditions, DeviceFlagsMustBeKnownAndEqual) {
   EXPECT_EQ(With(c, ctx), "0prCond");
 }
 
+// Issue 18 item 9: Okta offers "Device assurance policy is" only under
+// "Device state is Registered", so a rule with assurance presumes a
+// registered device even when it does not say `registered: true`.
+TEST_F(A2_Conditions, DeviceAssurancePresumesARegisteredDevice) {
+  Conditions c;
+  DeviceCondition d;
+  d.assurance_include = {"daeWin"};
+  c.device = d;
+  SignOnContext ctx = UserContext({});
+  ctx.device.assurance = {"daeWin"};
+  EXPECT_EQ(With(c, ctx), "0prDefault");  // registration unknown: fails
+  ctx.device.registered = false;
+  EXPECT_EQ(With(c, ctx), "0prDefault");  // not registered: fails
+  ctx.device.registered = true;
+  EXPECT_EQ(With(c, ctx), "0prCond");
+  ctx.device.assurance = {"daeMac"};
+  EXPECT_EQ(With(c, ctx), "0prDefault");  // registered, but the policy is not met
+}
+
 TEST_F(A2_Conditions, ElConditionIsEvaluatedAndMalformedNeverMatches) {
   Conditions c;
   c.el_condition = ElCondition{"user.profile.department == 'Sales'"};
