@@ -561,7 +561,7 @@ bool DeviceHolds(const DeviceCondition& d, std::string_view name, const SignOnCo
   // Registered"): a rule with assurance and no `registered` reads as
   // registered: true (issue 18 item 9).
   if (!d.assurance_include.empty() && !d.registered.has_value() &&
-      !flag("registered (presumed by assurance)", true, ctx.device.registered)) {
+      !flag("registered", true, ctx.device.registered)) {
     return false;
   }
   if (!flag("managed", d.managed, ctx.device.managed)) return false;
