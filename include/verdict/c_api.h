@@ -308,7 +308,8 @@ VERDICT_EXPORT char* verdict_result_json(const verdict_result* result, size_t i)
 
 /* The combined Identity Engine outcome (the global session policy and the
  * app sign-in policy together: DENY if either denies, else CHALLENGE if
- * either challenges, else ALLOW — docs/semantics.md Part A §A1.6), when the
+ * either challenges, else ALLOW — docs/semantics.md Part A §A1.6; with a
+ * valid Okta session in the context, the app's outcome alone), when the
  * result holds both an OKTA_SIGN_ON and an ACCESS_POLICY decision (evaluate
  * with VERDICT_POLICY_ALL and both types); VERDICT_OUTCOME_NONE when either
  * side decided nothing; -1 when the result does not hold both or the

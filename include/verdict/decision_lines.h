@@ -33,8 +33,11 @@ VERDICT_EXPORT std::optional<PolicyType> CombinedOutcomeLine(const SignOnContext
                                                              bool force);
 
 // The combined outcome as eval prints it: {"globalSession": {"policy", "rule",
-// "blocked", "outcome"}, "app": {...}, "outcome": "ALLOW"|"DENY"|"CHALLENGE"|null}.
-VERDICT_EXPORT std::string CombinedOutcomeJson(const Decision& global_session, const Decision& app);
+// "blocked", "outcome"}, "app": {...}, "oktaSessionValid": true|false,
+// "outcome": "ALLOW"|"DENY"|"CHALLENGE"|null}; with a valid Okta session in
+// `context` the app's outcome alone decides (CombineIdentityEngineOutcome).
+VERDICT_EXPORT std::string CombinedOutcomeJson(const SignOnContext& context,
+                                               const Decision& global_session, const Decision& app);
 
 // DecisionToJsonLine with extra keys after the contract's: `"session": ...`
 // and `"combined": ...` (JSON objects; an empty view leaves the key out).

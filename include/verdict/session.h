@@ -54,11 +54,27 @@ SessionReport ComputeSession(const SignOnContext& context, const Decision& decis
 // "reason": ...} when no session results.
 std::string SessionToJson(const SignOnContext& context, const SessionReport& session);
 
-// Part A §A1.6: Identity Engine evaluates both the global session policy and
-// the app's sign-in policy; the combined outcome is DENY if either denies,
-// else CHALLENGE if the global session challenges, else ALLOW (the app's
-// verification requirement travels in its actions). kNone when either side
-// has no decision.
+// Whether the context carries an Okta session still valid at its `time`:
+// `session.createdAt` at or before `time`, idle (since `lastActivity`, else
+// `createdAt`) and lifetime within the limits of the global session rule
+// `global_session` matched (Okta's defaults without one) — the judgement
+// ComputeSession reports as `existingSessionValid`. False without `time` or
+// `session.createdAt`. docs/semantics.md "Combined Identity Engine outcome".
+bool OktaSessionValid(const SignOnContext& context, const Decision& global_session);
+
+// Part A §A1.6: without a valid Okta session, Identity Engine evaluates both
+// the global session policy and the app's sign-in policy; the combined
+// outcome is DENY if either denies, else CHALLENGE if the global session
+// challenges, else ALLOW (the app's verification requirement travels in its
+// actions). With a valid Okta session (issue 18 item 4) the global session
+// policy is not evaluated and the app's outcome alone decides. kNone when a
+// side that decides has no decision.
+Outcome CombineIdentityEngineOutcome(const Decision& global_session, const Decision& app,
+                                     bool okta_session_valid);
+// The same, the session's validity judged by OktaSessionValid(context, ...).
+Outcome CombineIdentityEngineOutcome(const SignOnContext& context, const Decision& global_session,
+                                     const Decision& app);
+// The same without a valid Okta session.
 Outcome CombineIdentityEngineOutcome(const Decision& global_session, const Decision& app);
 
 }  // namespace verdict

@@ -270,6 +270,9 @@ struct Result {
   size_t count = 0;
   std::string context_id;
   bool has_app = false;  // the combined outcome needs an app
+  // The context carried a valid Okta session (OktaSessionValid), judged when
+  // evaluated: the combined outcome is then the app's.
+  bool okta_session_valid = false;
 
   const Decision* At(size_t i) const { return i < count ? &decisions[i] : nullptr; }
 };
@@ -813,6 +816,12 @@ int verdict_evaluate(verdict_engine* engine, const verdict_context* context, int
       result->decisions[n++] = set.Evaluate(ctx, type);
     }
     result->count = n;
+    result->okta_session_valid = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (result->decisions[i].type == verdict::PolicyType::kOktaSignOn) {
+        result->okta_session_valid = verdict::OktaSessionValid(ctx, result->decisions[i]);
+      }
+    }
     return VERDICT_OK;
   } catch (...) {
     result->count = 0;
@@ -886,7 +895,8 @@ int verdict_result_combined_outcome(const verdict_result* result) {
     if (d.type == verdict::PolicyType::kAccessPolicy) app = &d;
   }
   if (global_session == nullptr || app == nullptr) return -1;
-  return static_cast<int>(verdict::CombineIdentityEngineOutcome(*global_session, *app));
+  return static_cast<int>(
+      verdict::CombineIdentityEngineOutcome(*global_session, *app, result->okta_session_valid));
 }
 
 char* verdict_result_json(const verdict_result* result, size_t i) {

@@ -174,6 +174,8 @@ std::unique_ptr<const SnapshotFacts> SnapshotFacts::Build(const Snapshot& snapsh
   f->default_exempt_zone_ = FindDefaultExemptZone(snapshot.zones);
   f->legacy_ip_zone_ = FindLegacyIpZone(snapshot.zones, f->default_exempt_zone_);
 
+  for (const Application& app : snapshot.apps) f->app_names_.try_emplace(app.id, app.name);
+
   f->everyone_.insert(std::string(kEveryoneAlias));
   absl::flat_hash_set<std::string_view> seen_groups;
   for (const Group& g : snapshot.groups) {
@@ -278,6 +280,11 @@ const Behavior* SnapshotFacts::BehaviorDefinition(std::string_view wanted) const
     if (b.id == wanted || absl::EqualsIgnoreCase(b.name, Sv(wanted))) def = &b;
   }
   return def;
+}
+
+std::string_view SnapshotFacts::AppNameOf(std::string_view app_id) const {
+  const auto it = app_names_.find(app_id);
+  return it == app_names_.end() ? std::string_view() : it->second;
 }
 
 bool SnapshotFacts::AllZonesCovers(const NetworkZone& zone) const {

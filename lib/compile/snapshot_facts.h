@@ -100,6 +100,10 @@ class SnapshotFacts {
     return group_membership_readers_;
   }
 
+  // The catalog `name` of the apps.json app with this id ("" when apps.json
+  // has no such app): what an `app` condition's APP_TYPE entry names.
+  std::string_view AppNameOf(std::string_view app_id) const;
+
   // Whether ALL_ZONES covers `zone`: every POLICY-usage zone except
   // DefaultExemptIpZone (activity is checked where membership is).
   bool AllZonesCovers(const NetworkZone& zone) const;
@@ -115,6 +119,7 @@ class SnapshotFacts {
   absl::flat_hash_map<const NetworkCondition*, ResolvedNetwork> networks_;
   absl::flat_hash_set<std::string> everyone_;
   absl::flat_hash_map<std::string, const Behavior*> behavior_definitions_;
+  absl::flat_hash_map<std::string_view, std::string_view> app_names_;  // app id -> name
   std::vector<SnapshotLocation> group_membership_readers_;
   const NetworkZone* legacy_ip_zone_ = nullptr;
   const NetworkZone* default_exempt_zone_ = nullptr;

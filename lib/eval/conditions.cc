@@ -219,7 +219,7 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
       !check(IncludeExcludeHolds("userType", *c.user_type, ctx.user.type, ctx.has_user(), v))) {
     return false;
   }
-  if (c.app && !check(AppHolds(*c.app, ctx, v))) return false;
+  if (c.app && !check(AppHolds(*c.app, in, v))) return false;
   if (c.apps && !check(IncludeExcludeHolds("apps", *c.apps, ctx.app_id, !ctx.app_id.empty(), v))) {
     return false;
   }
@@ -435,6 +435,19 @@ bool IdentityProviderHolds(const IdentityProviderCondition& idp, const SignOnCon
   return ok;
 }
 
+bool PolicyTypeCoversUser(PolicyType type, const SignOnContext& ctx, std::string* why) {
+  if (type != PolicyType::kPassword) return true;
+  const std::string& provider = ctx.user.provider;
+  const bool covered = provider.empty() || absl::EqualsIgnoreCase(provider, "OKTA") ||
+                       absl::EqualsIgnoreCase(provider, "ACTIVE_DIRECTORY") ||
+                       absl::EqualsIgnoreCase(provider, "LDAP");
+  if (!covered && why != nullptr) {
+    *why = absl::StrCat("user.provider ", provider,
+                        ": PASSWORD policies apply only to Okta-, AD- and LDAP-sourced users");
+  }
+  return covered;
+}
+
 bool AuthProviderHolds(const AuthProviderCondition& a, const SignOnContext& ctx, Verdicts* v) {
   const std::string& provider = ctx.user.provider;
   bool ok = a.provider == "ANY" || absl::EqualsIgnoreCase(a.provider, provider);
@@ -453,9 +466,12 @@ bool UserStatusHolds(const UserStatusCondition& s, const SignOnContext& ctx, Ver
   return ok;
 }
 
-bool AppHolds(const AppCondition& a, const SignOnContext& ctx, Verdicts* v) {
+bool AppHolds(const AppCondition& a, const ConditionInputs& in, Verdicts* v) {
+  const SignOnContext& ctx = in.context;
+  const std::string_view app_name =
+      ctx.app_id.empty() ? std::string_view() : in.facts.AppNameOf(ctx.app_id);
   auto matches = [&](const AppRef& ref) {
-    if (ref.type == "APP_TYPE") return false;  // app type names are not in the context
+    if (ref.type == "APP_TYPE") return !app_name.empty() && ref.name == app_name;
     return !ctx.app_id.empty() && ref.id == ctx.app_id;
   };
   if (!a.include.empty() && std::none_of(a.include.begin(), a.include.end(), matches)) {
@@ -540,6 +556,14 @@ bool DeviceHolds(const DeviceCondition& d, std::string_view name, const SignOnCo
     return ok;
   };
   if (!flag("registered", d.registered, ctx.device.registered)) return false;
+  // Device assurance presumes a registered device (Okta's Admin Console
+  // offers "Device assurance policy is" only under "Device state is
+  // Registered"): a rule with assurance and no `registered` reads as
+  // registered: true (issue 18 item 9).
+  if (!d.assurance_include.empty() && !d.registered.has_value() &&
+      !flag("registered", true, ctx.device.registered)) {
+    return false;
+  }
   if (!flag("managed", d.managed, ctx.device.managed)) return false;
   if (!flag("rooted", d.rooted, ctx.device.rooted)) return false;
   if (!d.assurance_include.empty()) {

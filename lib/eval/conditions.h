@@ -101,19 +101,26 @@ bool RiskScoreHolds(const RiskScoreCondition& r, const SignOnContext& ctx, Verdi
 // `identityProvider`: ANY, OKTA, SPECIFIC_IDP.
 bool IdentityProviderHolds(const IdentityProviderCondition& idp, const SignOnContext& ctx,
                            Verdicts* v);
+// Whether policies of `type` can apply to the context's user at all: PASSWORD
+// policies only to users whose credentials Okta or a directory masters
+// (`user.provider` OKTA, the default, ACTIVE_DIRECTORY or LDAP); every other
+// type to everyone. Checked before any policy of the type (issue 18 item 8).
+bool PolicyTypeCoversUser(PolicyType type, const SignOnContext& ctx, std::string* why);
 // PASSWORD `authProvider`.
 bool AuthProviderHolds(const AuthProviderCondition& a, const SignOnContext& ctx, Verdicts* v);
 // `userStatus`: the user's status, ignoring case.
 bool UserStatusHolds(const UserStatusCondition& s, const SignOnContext& ctx, Verdicts* v);
-// `app`: APP entries by id (APP_TYPE names are not in the context).
-bool AppHolds(const AppCondition& a, const SignOnContext& ctx, Verdicts* v);
+// `app`: APP entries by the context's app id; APP_TYPE entries by that app's
+// catalog `name` in apps.json (an app apps.json lacks matches none).
+bool AppHolds(const AppCondition& a, const ConditionInputs& in, Verdicts* v);
 // `platform`: include any / exclude none over {type, os.type}, with
 // os.expression; a malformed expression anywhere: never holds.
 bool PlatformHolds(const PlatformCondition& p, const ConditionPrograms& programs,
                    const ConditionInputs& in, Verdicts* v);
 // `device` (Identity Engine and Classic) and `context` (named by `name`):
 // each flag the rule sets must equal the context's; assurance: one listed
-// policy met; trust level; Classic platform types; MDM frameworks never.
+// policy met, on a registered device (presumed when the rule has assurance); trust level; Classic
+// platform types; MDM frameworks never.
 bool DeviceHolds(const DeviceCondition& d, std::string_view name, const SignOnContext& ctx,
                  Verdicts* v);
 // `userIdentifier`: OR over patterns, case-insensitive; EXPRESSION is an RE2

@@ -41,11 +41,15 @@ std::optional<PolicyType> CombinedOutcomeLine(const SignOnContext& context,
   return access ? PolicyType::kAccessPolicy : PolicyType::kOktaSignOn;
 }
 
-std::string CombinedOutcomeJson(const Decision& global_session, const Decision& app) {
-  const std::string_view outcome = OutcomeName(CombineIdentityEngineOutcome(global_session, app));
+std::string CombinedOutcomeJson(const SignOnContext& context, const Decision& global_session,
+                                const Decision& app) {
+  const bool session_valid = OktaSessionValid(context, global_session);
+  const std::string_view outcome =
+      OutcomeName(CombineIdentityEngineOutcome(global_session, app, session_valid));
   return absl::StrCat(
       "{\"globalSession\": ", DecisionToJson(global_session, DecisionJsonForm::kIds),
       ", \"app\": ", DecisionToJson(app, DecisionJsonForm::kIds),
+      ", \"oktaSessionValid\": ", session_valid ? "true" : "false",
       ", \"outcome\": ", outcome.empty() ? std::string("null") : Quote(outcome), "}");
 }
 
@@ -70,7 +74,7 @@ void AppendDecisionLines(const CompiledPolicySet& set, const SignOnContext& cont
   for (const PolicyType type : types) {
     const Decision decision = set.Evaluate(context, type);
     std::string combined;
-    if (combined_on == type) combined = CombinedOutcomeJson(*global_session, decision);
+    if (combined_on == type) combined = CombinedOutcomeJson(context, *global_session, decision);
     absl::StrAppend(out, DecisionLineWithExtras(context.id, decision, "", combined), "\n");
   }
 }

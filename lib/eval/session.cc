@@ -11,6 +11,19 @@ std::string Rfc3339(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", t, absl::UTCTimeZone());
 }
 
+// The one judgement of an existing session's validity (*chosen*: idle is
+// measured from lastActivity, else createdAt; a lifetime of 0 is no limit).
+bool SessionWithinLimits(const SignOnContext& ctx, absl::Time now, int64_t max_idle_minutes,
+                         int64_t max_lifetime_minutes) {
+  if (!ctx.session.created_at.has_value()) return false;
+  const absl::Time created = *ctx.session.created_at;
+  const absl::Time last_seen = ctx.session.last_activity.value_or(created);
+  const bool idle_ok = now - last_seen <= absl::Minutes(max_idle_minutes);
+  const bool lifetime_ok =
+      max_lifetime_minutes <= 0 || now - created <= absl::Minutes(max_lifetime_minutes);
+  return idle_ok && lifetime_ok && created <= now;
+}
+
 }  // namespace
 
 SessionReport ComputeSession(const SignOnContext& ctx, const Decision& decision) {
@@ -44,16 +57,10 @@ SessionReport ComputeSession(const SignOnContext& ctx, const Decision& decision)
   r.persistent_cookie = s.use_persistent_cookie.value_or(false);
   r.amr = ctx.session.amr;
 
-  // An existing session survives while within both limits (*chosen*: idle is
-  // measured from lastActivity, else createdAt; a lifetime of 0 is no limit).
-  if (ctx.session.created_at.has_value()) {
-    r.existing_session_present = true;
-    const absl::Time last_seen = ctx.session.last_activity.value_or(*ctx.session.created_at);
-    const bool idle_ok = now - last_seen <= absl::Minutes(r.max_idle_minutes);
-    const bool lifetime_ok = r.max_lifetime_minutes <= 0 ||
-                             now - *ctx.session.created_at <= absl::Minutes(r.max_lifetime_minutes);
-    r.existing_session_valid = idle_ok && lifetime_ok && *ctx.session.created_at <= now;
-  }
+  // An existing session survives while within both limits.
+  r.existing_session_present = ctx.session.created_at.has_value();
+  r.existing_session_valid =
+      SessionWithinLimits(ctx, now, r.max_idle_minutes, r.max_lifetime_minutes);
   r.created_at = r.existing_session_valid ? *ctx.session.created_at : now;
   r.expires_at = now + absl::Minutes(r.max_idle_minutes);
   if (r.max_lifetime_minutes > 0) {
@@ -97,7 +104,24 @@ std::string SessionToJson(const SignOnContext& ctx, const SessionReport& r) {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Outcome CombineIdentityEngineOutcome(const Decision& global_session, const Decision& app) {
+bool OktaSessionValid(const SignOnContext& ctx, const Decision& global_session) {
+  if (!ctx.time.has_value()) return false;
+  int64_t max_idle = kDefaultMaxSessionIdleMinutes;
+  int64_t max_lifetime = kDefaultMaxSessionLifetimeMinutes;
+  if (global_session.rule != nullptr && global_session.rule->signon.has_value()) {
+    const SignOnAction& s = *global_session.rule->signon;
+    max_idle = s.max_session_idle_minutes.value_or(kDefaultMaxSessionIdleMinutes);
+    max_lifetime = s.max_session_lifetime_minutes.value_or(kDefaultMaxSessionLifetimeMinutes);
+  }
+  return SessionWithinLimits(ctx, *ctx.time, max_idle, max_lifetime);
+}
+
+Outcome CombineIdentityEngineOutcome(const Decision& global_session, const Decision& app,
+                                     bool okta_session_valid) {
+  // A valid Okta session: the global session policy is not evaluated (GSP
+  // changes reach only new sessions, GSPGUIDE); a blocked request is DENY on
+  // the app's line too.
+  if (okta_session_valid) return app.outcome;
   if (global_session.outcome == Outcome::kNone || app.outcome == Outcome::kNone) {
     return Outcome::kNone;
   }
@@ -108,6 +132,15 @@ Outcome CombineIdentityEngineOutcome(const Decision& global_session, const Decis
     return Outcome::kChallenge;
   }
   return Outcome::kAllow;
+}
+
+Outcome CombineIdentityEngineOutcome(const SignOnContext& ctx, const Decision& global_session,
+                                     const Decision& app) {
+  return CombineIdentityEngineOutcome(global_session, app, OktaSessionValid(ctx, global_session));
+}
+
+Outcome CombineIdentityEngineOutcome(const Decision& global_session, const Decision& app) {
+  return CombineIdentityEngineOutcome(global_session, app, false);
 }
 
 }  // namespace verdict

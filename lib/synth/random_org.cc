@@ -101,7 +101,8 @@ class OrgGenerator {
     for (const std::string& id : apps_) {
       Application app;
       app.id = id;
-      app.name = "oidc_client";
+      // Catalog names for `app` conditions' APP_TYPE entries (issue 18 item 6).
+      app.name = Pick(rng, std::vector<std::string>{"oidc_client", "salesforce", "bookmark"});
       app.label = absl::StrCat("App ", id);
       app.active = !rng.Chance(10);
       app.file = "apps.json";
@@ -340,6 +341,7 @@ class OrgGenerator {
       case 7: {
         AppCondition a;
         a.include.push_back({"APP", Pick(rng_, apps_), ""});
+        if (rng_.Chance(30)) a.include.push_back({"APP_TYPE", "", "oidc_client"});
         if (rng_.Chance(20)) a.exclude.push_back({"APP_TYPE", "", "salesforce"});
         c.app = a;
         break;
@@ -369,7 +371,8 @@ class OrgGenerator {
         break;
       default: {
         AuthProviderCondition a;
-        a.provider = Pick(rng_, std::vector<std::string>{"ANY", "OKTA", "ACTIVE_DIRECTORY"});
+        a.provider =
+            Pick(rng_, std::vector<std::string>{"ANY", "OKTA", "ACTIVE_DIRECTORY", "LDAP"});
         if (a.provider == "ACTIVE_DIRECTORY" && rng_.Chance(50)) a.include = {"0oaAd1"};
         c.auth_provider = a;
         (void)type;
@@ -676,7 +679,13 @@ class ContextGenerator {
                                               "ann@acme.example", "sales-bob@example.com"});
       c.user.status = rng_.Chance(90) ? "ACTIVE" : "SUSPENDED";
       if (rng_.Chance(50)) c.user.type = Id("oty", rng_.Below(2));
-      if (rng_.Chance(20)) c.user.provider = "ACTIVE_DIRECTORY";
+      // Directory- and Okta-sourced users get PASSWORD policies, federated
+      // and social ones none (issue 18 item 8).
+      if (rng_.Chance(30)) {
+        c.user.provider =
+            Pick(rng_, std::vector<std::string>{"ACTIVE_DIRECTORY", "ACTIVE_DIRECTORY", "LDAP",
+                                                "FEDERATION", "SOCIAL"});
+      }
       if (rng_.Chance(20)) c.user.provider_id = "0oaAd1";
       for (uint64_t n = rng_.Below(6); n > 0; --n) c.user.groups.push_back(Pick(rng_, groups_));
       if (rng_.Chance(10)) c.user.groups.push_back("00gUnknownGroup");

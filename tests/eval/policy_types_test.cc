@@ -397,6 +397,41 @@ TEST(B1_4_IdpDiscovery, AppIncludeNeedsTheAppAndProvidersAreEchoed) {
   EXPECT_THAT(DecisionToJsonLine("c", d), HasSubstr("0oaIdp"));
 }
 
+// Issue 18 item 6: an `app` entry {"type": "APP_TYPE", "name": ...} names the
+// catalog `name` of apps.json's Application (SPEC#AppAndInstancePolicyRuleCondition:
+// "include": [{"type": "APP_TYPE", "name": ...}]). 0oaHr is an oidc_client,
+// 0oaWiki a bookmark; 0oaNew is not in apps.json, so no type is known for it.
+TEST(B1_4_IdpDiscovery, AppTypeEntriesMatchTheAppsCatalogName) {
+  std::map<std::string, std::string> files = OnePolicy(
+      "IDP_DISCOVERY",
+      "[" +
+          Rule(
+              "0prOidc", 1,
+              R"({"app": {"include": [{"type": "APP_TYPE", "name": "oidc_client"}], "exclude": []}})",
+              R"({"idp": {"providers": [{"type": "SAML2", "id": "0oaIdp"}]}})") +
+          "," +
+          Rule("0prNotBookmark", 2,
+               R"({"app": {"include": [], "exclude": [{"type": "APP_TYPE", "name": "bookmark"}]}})",
+               R"({"idp": {"providers": [{"type": "SAML2", "id": "0oaIdp2"}]}})") +
+          "," +
+          Rule("0prDefault", 3, R"({"network": {"connection": "ANYWHERE"}})",
+               R"({"idp": {"providers": [{"type": "OKTA"}]}})") +
+          "]");
+  files["apps.json"] = R"([
+  {"id": "0oaHr", "name": "oidc_client", "label": "HR", "status": "ACTIVE"},
+  {"id": "0oaWiki", "name": "bookmark", "label": "Wiki", "status": "ACTIVE"}
+])";
+  const Org org(files);
+  EXPECT_EQ(org.Winner(Login("a@acme.example", R"("app": {"id": "0oaHr"})"), kIdp), "0prOidc");
+  // A bookmark: not an oidc_client, and excluded by type from the second rule.
+  EXPECT_EQ(org.Winner(Login("a@acme.example", R"("app": {"id": "0oaWiki"})"), kIdp), "0prDefault");
+  // Unknown to apps.json: no type, so the include fails and the exclude holds.
+  EXPECT_EQ(org.Winner(Login("a@acme.example", R"("app": {"id": "0oaNew"})"), kIdp),
+            "0prNotBookmark");
+  // No app at all: likewise.
+  EXPECT_EQ(org.Winner(Login("a@acme.example"), kIdp), "0prNotBookmark");
+}
+
 // ------------------------------------------------------------ other types
 
 TEST(B1_4_ProfileEnrollment, NullConditionsMatchEveryoneAndActionIsEchoed) {

@@ -158,6 +158,32 @@ TEST(A1_3_PasswordAuthProvider, AnyMatchesAllAndIncludeNamesTheDirectory) {
   EXPECT_EQ(Winner(s, ad_user, PolicyType::kPassword), "0pr00pAd");
 }
 
+// Issue 18 item 8 (OLDPOLICY "Password Policy": "Password Policies are
+// enforced only for Okta and AD-sourced users"; SPEC's authProvider adds
+// LDAP): other users get no PASSWORD policy, not even the default with ANY,
+// in both engines. Other types do not look at the provider.
+TEST(A1_3_PasswordAuthProvider, OnlyOktaDirectoryAndLdapUsersGetPasswordPolicies) {
+  Snapshot s;
+  s.policies = {PasswordPolicy("00pAny", 1, "ANY"),
+                MakePolicy("00pSignOn", kSignOn, 1, {"00gA"}, {MakeRule("0prSignOn", 1)})};
+  auto compiled = Compile(s);
+  ASSERT_TRUE(compiled.ok()) << compiled.status();
+  struct Case {
+    const char* provider;
+    const char* password_winner;
+  };
+  for (const Case& c :
+       {Case{"OKTA", "0pr00pAny"}, Case{"ACTIVE_DIRECTORY", "0pr00pAny"}, Case{"LDAP", "0pr00pAny"},
+        Case{"FEDERATION", ""}, Case{"SOCIAL", ""}, Case{"IMPORT", ""}}) {
+    SignOnContext ctx = UserContext({"00gA"});
+    ctx.user.provider = c.provider;
+    EXPECT_EQ(Winner(s, ctx, PolicyType::kPassword), c.password_winner) << c.provider;
+    const Decision d = (*compiled)->Evaluate(ctx, PolicyType::kPassword);
+    EXPECT_EQ(d.rule ? d.rule->id : "", c.password_winner) << c.provider;
+    EXPECT_EQ(Winner(s, ctx, kSignOn), "0prSignOn") << c.provider;
+  }
+}
+
 TEST(A1_4_RuleOrder, FirstMatchingRuleWins) {
   Snapshot s;
   s.zones = {IpZone("nzoOffice", "Office", {"198.51.100.0/24"})};
@@ -551,8 +577,7 @@ TEST(A2_IpServiceCategories, UmbrellasHoldTheirServices) {
     z.ip_service_categories = {c.zone_category};
     s.zones = {z};
     s.policies = {DefaultPolicy()};
-    s.policies[0].rules = {MakeRule("0prIn", 1, NetworkIn({"nzoV2"})),
-                           MakeRule("0prDefault", 99)};
+    s.policies[0].rules = {MakeRule("0prIn", 1, NetworkIn({"nzoV2"})), MakeRule("0prDefault", 99)};
     SignOnContext ctx = UserContext({}, {"203.0.113.7"});
     ctx.ip_service_categories = c.services;
     ctx.proxy_type = c.proxy;
@@ -919,6 +944,25 @@ TEST_F(A2_Conditions, DeviceFlagsMustBeKnownAndEqual) {
   EXPECT_EQ(With(c, ctx), "0prDefault");
   ctx.device.managed = true;
   EXPECT_EQ(With(c, ctx), "0prCond");
+}
+
+// Issue 18 item 9: Okta offers "Device assurance policy is" only under
+// "Device state is Registered", so a rule with assurance presumes a
+// registered device even when it does not say `registered: true`.
+TEST_F(A2_Conditions, DeviceAssurancePresumesARegisteredDevice) {
+  Conditions c;
+  DeviceCondition d;
+  d.assurance_include = {"daeWin"};
+  c.device = d;
+  SignOnContext ctx = UserContext({});
+  ctx.device.assurance = {"daeWin"};
+  EXPECT_EQ(With(c, ctx), "0prDefault");  // registration unknown: fails
+  ctx.device.registered = false;
+  EXPECT_EQ(With(c, ctx), "0prDefault");  // not registered: fails
+  ctx.device.registered = true;
+  EXPECT_EQ(With(c, ctx), "0prCond");
+  ctx.device.assurance = {"daeMac"};
+  EXPECT_EQ(With(c, ctx), "0prDefault");  // registered, but the policy is not met
 }
 
 TEST_F(A2_Conditions, ElConditionIsEvaluatedAndMalformedNeverMatches) {

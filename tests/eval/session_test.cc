@@ -121,5 +121,57 @@ TEST(CombinedOutcome, DenyIfEitherDeniesElseChallengeElseAllow) {
   EXPECT_EQ(CombineIdentityEngineOutcome(d(Outcome::kAllow), d(Outcome::kNone)), Outcome::kNone);
 }
 
+// Issue 18 item 4: with a valid Okta session the global session policy is
+// not evaluated; only the app sign-in policy decides.
+TEST_F(SessionTest, ValidOktaSessionLeavesTheAppAlone) {
+  SignOnAction a = Signon(Access::kDeny);
+  a.max_session_idle_minutes = 60;
+  a.max_session_lifetime_minutes = 0;
+  rule_ = MakeRule("0prGsp", 1, {}, a);
+  Decision gs;
+  gs.type = PolicyType::kOktaSignOn;
+  gs.policy = &policy_;
+  gs.rule = &rule_;
+  gs.outcome = Outcome::kDeny;
+  Decision app;
+  app.type = PolicyType::kAccessPolicy;
+  app.outcome = Outcome::kAllow;
+
+  // No session: both policies, the global session's DENY wins.
+  EXPECT_FALSE(OktaSessionValid(ctx_, gs));
+  EXPECT_EQ(CombineIdentityEngineOutcome(ctx_, gs, app), Outcome::kDeny);
+
+  // Created 5 h ago, last active 59 min ago: within 60 idle minutes, no
+  // lifetime limit — valid, so the app's ALLOW alone decides.
+  ctx_.session.created_at = kNow - absl::Hours(5);
+  ctx_.session.last_activity = kNow - absl::Minutes(59);
+  EXPECT_TRUE(OktaSessionValid(ctx_, gs));
+  EXPECT_EQ(CombineIdentityEngineOutcome(ctx_, gs, app), Outcome::kAllow);
+  app.outcome = Outcome::kDeny;
+  EXPECT_EQ(CombineIdentityEngineOutcome(ctx_, gs, app), Outcome::kDeny);
+  app.outcome = Outcome::kNone;
+  EXPECT_EQ(CombineIdentityEngineOutcome(ctx_, gs, app), Outcome::kNone);
+  app.outcome = Outcome::kAllow;
+
+  // Idle 61 min: expired, the global session policy is evaluated again.
+  ctx_.session.last_activity = kNow - absl::Minutes(61);
+  EXPECT_FALSE(OktaSessionValid(ctx_, gs));
+  EXPECT_EQ(CombineIdentityEngineOutcome(ctx_, gs, app), Outcome::kDeny);
+
+  // Without a time the session's validity is unknown: not valid.
+  ctx_.session.last_activity = kNow - absl::Minutes(1);
+  ctx_.time.reset();
+  EXPECT_FALSE(OktaSessionValid(ctx_, gs));
+}
+
+TEST_F(SessionTest, WithoutAGlobalSessionRuleOktasDefaultIdleLimitJudges) {
+  Decision gs;  // no policy applied: Okta's default 120 idle minutes
+  gs.type = PolicyType::kOktaSignOn;
+  ctx_.session.created_at = kNow - absl::Minutes(119);
+  EXPECT_TRUE(OktaSessionValid(ctx_, gs));
+  ctx_.session.created_at = kNow - absl::Minutes(121);
+  EXPECT_FALSE(OktaSessionValid(ctx_, gs));
+}
+
 }  // namespace
 }  // namespace verdict

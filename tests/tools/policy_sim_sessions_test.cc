@@ -215,6 +215,30 @@ TEST_F(PolicySimSessionsTest, CombinedOutcomeOnAccessPolicyLineWhenBothEvaluated
   EXPECT_EQ(lines[3]["combined"]["outcome"], "ALLOW");
 }
 
+// Issue 18 item 4: with a valid Okta session only the app sign-in policy
+// decides. From elsewhere (0prAnywhere: CHALLENGE, sessions idle out after 30
+// minutes, live 8 hours) on a managed device (app: catch-all ALLOW). v1: the
+// session was created 3 h and last active 10 min before `time` — valid, so
+// the global session policy is not evaluated: ALLOW. v2: last active 40 min
+// before — idled out, both policies: CHALLENGE.
+TEST_F(PolicySimSessionsTest, ValidOktaSessionLeavesTheCombinedOutcomeToTheApp) {
+  const std::string ctx =
+      R"({"id": "v1", "app": {"id": "0oaPayroll"}, "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "198.51.100.9", "device": {"managed": true}, "time": "2026-11-28T12:00:00Z", "session": {"createdAt": "2026-11-28T09:00:00Z", "lastActivity": "2026-11-28T11:50:00Z"}})"
+      "\n"
+      R"({"id": "v2", "app": {"id": "0oaPayroll"}, "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "198.51.100.9", "device": {"managed": true}, "time": "2026-11-28T12:00:00Z", "session": {"createdAt": "2026-11-28T09:00:00Z", "lastActivity": "2026-11-28T11:20:00Z"}})"
+      "\n";
+  const RunResult r = Eval(ctx, {"--output", "jsonl"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 4u) << r.out;
+  EXPECT_EQ(lines[0]["outcome"], "CHALLENGE");  // the type's own line is unchanged
+  EXPECT_EQ(lines[1]["combined"]["globalSession"]["outcome"], "CHALLENGE");
+  EXPECT_EQ(lines[1]["combined"]["oktaSessionValid"], true);
+  EXPECT_EQ(lines[1]["combined"]["outcome"], "ALLOW");
+  EXPECT_EQ(lines[3]["combined"]["oktaSessionValid"], false);
+  EXPECT_EQ(lines[3]["combined"]["outcome"], "CHALLENGE");
+}
+
 TEST_F(PolicySimSessionsTest, GlobalChallengeMakesCombinedChallenge) {
   const std::string ctx =
       R"({"id": "c1", "app": {"id": "0oaPayroll"}, "user": {"id": "00u1", "groups": ["00gEveryone"]}, "ip": "198.51.100.9", "device": {"managed": true}})"

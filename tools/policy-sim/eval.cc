@@ -428,7 +428,7 @@ int RunEval(const std::vector<std::string>& args) {
         const Decision app = type == PolicyType::kAccessPolicy
                                  ? decision
                                  : evaluator.Evaluate(*context, PolicyType::kAccessPolicy, nullptr);
-        extras.combined_json = CombinedOutcomeJson(*global_session, app);
+        extras.combined_json = CombinedOutcomeJson(*context, *global_session, app);
       }
       sink->OnDecision(*context, reader.line_number(), decision, flags.explain ? &trace : nullptr,
                        extras);

@@ -698,12 +698,14 @@ class Service : public HttpHandler {
     Outcome outcome = Outcome::kNone;
     const Decision* deciding = nullptr;
     if (sign_on && app) {
-      outcome = CombineIdentityEngineOutcome(*sign_on, *app);
+      const bool session_valid = OktaSessionValid(context, *sign_on);
+      outcome = CombineIdentityEngineOutcome(*sign_on, *app, session_valid);
       // The global session's decision explains a refusal or a challenge it
-      // made; otherwise the app's decided.
-      deciding = sign_on->blocked || sign_on->outcome == Outcome::kDeny ||
-                         sign_on->outcome == Outcome::kChallenge ||
-                         sign_on->outcome == Outcome::kNone
+      // made (it is not evaluated under a valid Okta session); otherwise the
+      // app's decided.
+      deciding = sign_on->blocked || (!session_valid && (sign_on->outcome == Outcome::kDeny ||
+                                                         sign_on->outcome == Outcome::kChallenge ||
+                                                         sign_on->outcome == Outcome::kNone))
                      ? &*sign_on
                      : &*app;
     } else if (sign_on || app) {

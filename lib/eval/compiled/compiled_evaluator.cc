@@ -73,6 +73,7 @@ class Evaluation final : public ZoneMembership {
       return decision;
     }
     if (type == PolicyType::kAccessPolicy && ctx_.app_id.empty()) return decision;
+    if (!internal::PolicyTypeCoversUser(type, ctx_, nullptr)) return decision;
     const TypeProgram& prog = d_.types[static_cast<int>(type)];
     if (prog.rule_count == 0) return decision;
     const uint32_t winner = FindWinner(prog);

@@ -118,6 +118,10 @@ class Evaluation {
       Note("no app in the context: no ACCESS_POLICY decision");
       return decision;
     }
+    if (std::string why; !internal::PolicyTypeCoversUser(type, ctx_, &why)) {
+      Note(why);
+      return decision;
+    }
     for (const Policy* policy : snapshot_.PoliciesOfType(type)) {
       PolicyTrace* ptrace = nullptr;
       if (trace_ != nullptr) {
