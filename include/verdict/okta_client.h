@@ -55,7 +55,7 @@ struct OktaCredential {
   enum class Kind { kApiToken, kBearer, kServiceApp };
   Kind kind = Kind::kApiToken;
   std::string token;           // secret; never copied into messages (kApiToken, kBearer)
-  OktaServiceApp service_app;  // kServiceApp only
+  OktaServiceApp service_app = {};  // kServiceApp only
 };
 
 // The scopes a service app asks for by default: `pull` (every endpoint of

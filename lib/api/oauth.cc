@@ -11,6 +11,8 @@
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <fstream>
 #include <sstream>
 #include <utility>

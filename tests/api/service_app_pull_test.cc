@@ -14,7 +14,6 @@
 
 #include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "lib/api/http_client.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/fake_okta_server.h"
 #include "tests/api/test_keys.h"
@@ -207,10 +206,11 @@ TEST_F(ServiceAppPullTest, RevokedTokenIsReplacedAfterA401) {
 }
 
 TEST_F(ServiceAppPullTest, TokenNearExpiryIsRefreshedBeforeTheNextRequest) {
-  // expires_in 1 s: refresh is due after 0.5 s. A slow answer (0.7 s, the
-  // token still valid when checked) makes the next request ask first.
-  Start(RsaKey(), [](FakeOktaServer::Options* o) { o->oauth_token_lifetime_s = 1; });
-  server_->AddFault("/api/v1/zones", Fault::Of(Fault::Kind::kSlow).DelayMs(700));
+  // expires_in 4 s: refresh is due after 2 s. A slow answer (2.1 s, the
+  // token still valid when the server checks it) makes the next request ask
+  // for a new one first.
+  Start(RsaKey(), [](FakeOktaServer::Options* o) { o->oauth_token_lifetime_s = 4; });
+  server_->AddFault("/api/v1/zones", Fault::Of(Fault::Kind::kSlow).DelayMs(2100));
   auto report = PullSnapshot(SnapshotOptions(RsaKey()));
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_GE(server_->issued_tokens().size(), 2u);
