@@ -54,7 +54,7 @@ struct OktaServiceApp {
 struct OktaCredential {
   enum class Kind { kApiToken, kBearer, kServiceApp };
   Kind kind = Kind::kApiToken;
-  std::string token;           // secret; never copied into messages (kApiToken, kBearer)
+  std::string token;                // secret; never copied into messages (kApiToken, kBearer)
   OktaServiceApp service_app = {};  // kServiceApp only
 };
 
