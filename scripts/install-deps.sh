@@ -14,7 +14,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config
   libabsl-dev libre2-dev nlohmann-json3-dev libmaxminddb-dev
-  libcurl4-openssl-dev zlib1g-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev
   libmaxmind-db-writer-perl python3
   libsimdjson-dev
   libboost-dev

@@ -7,8 +7,10 @@
 //
 // The HTTP client (libcurl) stays behind this header. TLS verification is
 // always on; plain http:// is accepted only for loopback hosts (tests). The
-// token is never printed, written or logged: every message that leaves these
-// functions has it replaced by "[REDACTED]".
+// token (an API token, or the access tokens and client assertions of a service
+// app) is never printed, written or logged: every message that leaves these
+// functions has it replaced by "[REDACTED]"; a private key is never put in a
+// message at all.
 //
 // Thread safety: each call uses its own connection and state; concurrent calls
 // with different options are safe. Nothing here is global except libcurl's
@@ -31,13 +33,45 @@
 
 namespace verdict {
 
-// How the token is presented: an API token (`Authorization: SSWS <token>`) or
-// an OAuth 2.0 access token (`Authorization: Bearer <token>`).
-struct OktaCredential {
-  enum class Kind { kApiToken, kBearer };
-  Kind kind = Kind::kApiToken;
-  std::string token;  // secret; never copied into messages
+// An OAuth 2.0 service app that authenticates with a signed JWT
+// (client credentials, `private_key_jwt`; Okta's "Implement OAuth for Okta
+// with a service app"). The client asks {org}/oauth2/v1/token for an access
+// token, sends it as `Bearer`, and asks again before it expires or when the
+// API answers 401. docs/pull.md lists the scopes.
+struct OktaServiceApp {
+  std::string client_id;            // the app's client id (iss and sub of the assertion)
+  std::string private_key_pem;      // secret: PEM, RSA (RS256) or EC P-256/384/521 (ES256/384/512)
+  std::string key_id;               // the `kid` of the app's public key; empty = not sent
+  std::vector<std::string> scopes;  // requested; must not be empty
+  // Lifetime of each client assertion (Okta accepts at most 1 hour).
+  // Default 5 minutes.
+  absl::Duration assertion_lifetime = absl::Minutes(5);
 };
+
+// How requests are authenticated: an API token (`Authorization: SSWS
+// <token>`), an OAuth 2.0 access token (`Authorization: Bearer <token>`), or
+// a service app that obtains its own access tokens.
+struct OktaCredential {
+  enum class Kind { kApiToken, kBearer, kServiceApp };
+  Kind kind = Kind::kApiToken;
+  std::string token;                // secret; never copied into messages (kApiToken, kBearer)
+  OktaServiceApp service_app = {};  // kServiceApp only
+};
+
+// The scopes a service app asks for by default: `pull` (every endpoint of
+// docs/pull.md, okta.users.read for --with-memberships included) and
+// `logs pull` (okta.logs.read, plus okta.users.read for its memberships).
+std::vector<std::string> DefaultPullScopes();
+std::vector<std::string> DefaultLogsPullScopes(bool with_memberships);
+
+// A service-app credential: reads the PEM private key from `private_key_file`
+// and checks that it is an unencrypted RSA (2048 bits or more) or EC
+// (P-256, P-384, P-521) private key. InvalidArgument/NotFound otherwise;
+// messages name the file, never its content.
+absl::StatusOr<OktaCredential> ServiceAppCredential(std::string_view client_id,
+                                                    std::string_view private_key_file,
+                                                    std::string_view key_id,
+                                                    std::vector<std::string> scopes);
 
 // The token from `bearer_token_file` (a Bearer token, surrounding whitespace
 // removed) when the path is non-empty, else from the OKTA_API_TOKEN environment
@@ -181,6 +215,35 @@ struct LogsPullReport {
 // there is no next link (complete). Errors as PullSnapshot, plus
 // FailedPrecondition when the cursor belongs to a different query or file.
 absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options);
+
+struct MembershipsPullOptions {
+  std::string org_url;
+  OktaCredential credential;
+  // Users whose groups to fetch (GET /api/v1/users/{id}/groups), each once.
+  std::vector<std::string> user_ids;
+  // The memberships file to create or replace (atomically): one JSON object,
+  // user id -> the groups the API returned, the format --memberships reads
+  // (LoadMemberships, verdict/system_log.h).
+  std::string out_file;
+  HttpOptions http;
+  std::function<void(const PullProgress&)> progress;
+};
+
+struct MembershipsPullReport {
+  int64_t users = 0;        // written to out_file
+  int64_t memberships = 0;  // groups over all users
+  // Users the API does not know (404: deleted since the event) or may not
+  // read (403); they are left out of the file, not written as group-less.
+  std::vector<SkippedEndpoint> skipped;
+  int64_t requests = 0;
+  int64_t retries = 0;
+};
+
+// Fetches the groups of every user in options.user_ids and writes them to
+// options.out_file. The file is replaced only when every user was fetched or
+// skipped; on failure it is left as it was. Errors as PullSnapshot, plus
+// InvalidArgument for a user id that is not an Okta id.
+absl::StatusOr<MembershipsPullReport> PullMemberships(const MembershipsPullOptions& options);
 
 // `text` with every occurrence of `secret` replaced by "[REDACTED]" (secrets
 // shorter than 4 characters are left alone rather than mangle the text).

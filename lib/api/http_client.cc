@@ -220,6 +220,23 @@ std::string NextLink(const std::vector<std::string>& link_values) {
   return "";
 }
 
+std::string PercentEncode(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved) {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
 std::string ScopeForPath(std::string_view path_view) {
   const std::string path(path_view);
   struct Entry {
@@ -249,12 +266,23 @@ std::string ScopeForPath(std::string_view path_view) {
 absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view org_url,
                                                                const OktaCredential& credential,
                                                                const HttpOptions& options) {
-  if (credential.token.empty()) {
-    return absl::InvalidArgumentError(
-        "no API token: set OKTA_API_TOKEN or pass --bearer-token-file");
-  }
-  if (credential.token.find_first_of("\r\n") != std::string::npos) {
-    return absl::InvalidArgumentError("the token contains a line break");
+  std::unique_ptr<SigningKey> signing_key;
+  if (credential.kind == OktaCredential::Kind::kServiceApp) {
+    const OktaServiceApp& app = credential.service_app;
+    if (app.client_id.empty() || app.scopes.empty()) {
+      return absl::InvalidArgumentError("a service app needs --client-id and at least one scope");
+    }
+    auto key = SigningKey::FromPem(app.private_key_pem, "--private-key");
+    if (!key.ok()) return key.status();
+    signing_key = std::move(*key);
+  } else {
+    if (credential.token.empty()) {
+      return absl::InvalidArgumentError(
+          "no API token: set OKTA_API_TOKEN or pass --bearer-token-file");
+    }
+    if (credential.token.find_first_of("\r\n") != std::string::npos) {
+      return absl::InvalidArgumentError("the token contains a line break");
+    }
   }
   GlobalInit();
   std::string url(absl::StripSuffix(absl::string_view(org_url.data(), org_url.size()), "/"));
@@ -294,6 +322,7 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view 
   std::string origin = absl::StrCat(scheme, "://", host);
   if (!port.empty()) absl::StrAppend(&origin, ":", port);
   auto client = std::unique_ptr<HttpClient>(new HttpClient(std::move(origin), credential, options));
+  client->signing_key_ = std::move(signing_key);
   client->curl_ = curl_easy_init();
   if (client->curl_ == nullptr) return absl::ResourceExhaustedError("curl_easy_init failed");
   return client;
@@ -301,12 +330,74 @@ absl::StatusOr<std::unique_ptr<HttpClient>> HttpClient::Create(std::string_view 
 
 HttpClient::HttpClient(std::string origin, OktaCredential credential, HttpOptions options)
     : origin_(std::move(origin)), credential_(std::move(credential)), options_(std::move(options)) {
-  const char* scheme = credential_.kind == OktaCredential::Kind::kBearer ? "Bearer" : "SSWS";
+  switch (credential_.kind) {
+    case OktaCredential::Kind::kApiToken:
+      SetAuthorization(absl::StrCat("SSWS ", credential_.token));
+      break;
+    case OktaCredential::Kind::kBearer:
+      SetAuthorization(absl::StrCat("Bearer ", credential_.token));
+      break;
+    case OktaCredential::Kind::kServiceApp:
+      SetAuthorization("");  // until the first access token
+      break;
+  }
+}
+
+void HttpClient::SetAuthorization(const std::string& authorization) {
+  curl_slist_free_all(static_cast<curl_slist*>(header_list_));
   curl_slist* list = nullptr;
-  list = curl_slist_append(list,
-                           absl::StrCat("Authorization: ", scheme, " ", credential_.token).c_str());
+  if (!authorization.empty()) {
+    list = curl_slist_append(list, absl::StrCat("Authorization: ", authorization).c_str());
+  }
   list = curl_slist_append(list, "Accept: application/json");
   header_list_ = list;
+}
+
+absl::Status HttpClient::EnsureAccessToken() {
+  if (credential_.kind != OktaCredential::Kind::kServiceApp) return absl::OkStatus();
+  if (access_token_ && absl::Now() < access_token_->refresh_at) return absl::OkStatus();
+  access_token_.reset();
+  return RequestAccessToken();
+}
+
+absl::Status HttpClient::RequestAccessToken() {
+  const std::string url = TokenUrl();
+  for (int attempt = 0;; ++attempt) {
+    if (attempt > 0) ++retries_;
+    // A fresh assertion per attempt: Okta refuses a jti it has seen.
+    absl::StatusOr<std::string> assertion =
+        ClientAssertion(*signing_key_, credential_.service_app, url, absl::Now());
+    if (!assertion.ok()) return assertion.status();
+    issued_secrets_.push_back(*assertion);
+    const std::string form = TokenRequestBody(credential_.service_app, *assertion);
+    ++token_requests_;
+    absl::StatusOr<HttpResponse> response = Perform(url, 0, "", &form);
+    absl::Status failure;
+    if (!response.ok()) {
+      failure = response.status();
+    } else {
+      absl::StatusOr<AccessToken> token =
+          ParseTokenResponse(static_cast<int>(response->status), response->body, absl::Now());
+      if (token.ok()) {
+        issued_secrets_.push_back(token->token);
+        SetAuthorization(absl::StrCat("Bearer ", token->token));
+        access_token_ = *std::move(token);
+        return absl::OkStatus();
+      }
+      failure = token.status();
+      if (response->status < 500) {
+        return absl::Status(failure.code(), Redact(std::string(failure.message())));
+      }
+    }
+    if (!IsRetryable(failure) || attempt >= options_.max_retries) {
+      return absl::Status(failure.code(),
+                          Redact(absl::StrCat(failure.message(), " (requesting an access token, ",
+                                              attempt + 1, " attempts)")));
+    }
+    const absl::Duration backoff = std::min(
+        options_.max_backoff, options_.initial_backoff * (int64_t{1} << std::min(attempt, 20)));
+    if (absl::Status s = Wait(backoff); !s.ok()) return s;
+  }
 }
 
 HttpClient::~HttpClient() {
@@ -315,7 +406,9 @@ HttpClient::~HttpClient() {
 }
 
 std::string HttpClient::Redact(std::string_view text) const {
-  return RedactSecret(text, credential_.token);
+  std::string out = RedactSecret(text, credential_.token);
+  for (const std::string& secret : issued_secrets_) out = RedactSecret(out, secret);
+  return out;
 }
 
 bool HttpClient::cancelled() const { return options_.cancel != nullptr && options_.cancel->load(); }
@@ -371,7 +464,8 @@ absl::Status HttpClient::PaceBeforeRequest() {
 }
 
 absl::StatusOr<HttpResponse> HttpClient::Perform(const std::string& url, int retry_count,
-                                                 const std::string& retry_for) {
+                                                 const std::string& retry_for,
+                                                 const std::string* form) {
   if (cancelled()) return absl::CancelledError("cancelled");
   CURL* curl = Handle(curl_);
   curl_easy_reset(curl);  // keeps the connection cache: the connection stays alive
@@ -391,9 +485,23 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const std::string& url, int ret
     extra = curl_slist_append(extra, absl::StrCat("X-Okta-Retry-Count: ", retry_count).c_str());
     headers = extra;
   }
+  if (form != nullptr) {
+    // The token request carries its credential in the body, never the
+    // Authorization header of the API requests.
+    curl_slist_free_all(extra);
+    extra = curl_slist_append(nullptr, "Accept: application/json");
+    extra = curl_slist_append(extra, "Content-Type: application/x-www-form-urlencoded");
+    headers = extra;
+  }
 
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  if (form != nullptr) {
+    curl_easy_setopt(curl, CURLOPT_POST, 1L);
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(form->size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, form->data());
+  } else {
+    curl_easy_setopt(curl, CURLOPT_HTTPGET, 1L);
+  }
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -481,10 +589,15 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
   int rate_limit_retries = 0;
   absl::Duration rate_limit_waited = absl::ZeroDuration();
   std::string request_id;
+  bool token_refreshed = false;  // after a 401, once per call
   for (int attempt = 0;; ++attempt) {
     if (attempt > 0) ++retries_;
     if (absl::Status paced = PaceBeforeRequest(); !paced.ok()) {
       result.status = paced;
+      return result;
+    }
+    if (absl::Status token = EnsureAccessToken(); !token.ok()) {
+      result.status = token;
       return result;
     }
     absl::StatusOr<HttpResponse> response = Perform(url, attempt, request_id);
@@ -495,6 +608,13 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
       RecordRateLimit(*response);
       request_id = response->Header("x-okta-request-id").value_or("");
       const int status = static_cast<int>(response->status);
+      if (status == 401 && credential_.kind == OktaCredential::Kind::kServiceApp &&
+          !token_refreshed) {
+        // Expired or revoked early: a new access token, and the request again.
+        token_refreshed = true;
+        access_token_.reset();
+        continue;
+      }
       if (status == 429) {
         if (rate_limit_retries < options_.max_rate_limit_retries) {
           ++rate_limit_retries;
@@ -566,7 +686,11 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
         }
         if (!described.empty()) absl::StrAppend(&message, ": ", described);
         const std::string scope = ScopeForPath(shown);
-        if (status == 401) {
+        if (status == 401 && credential_.kind == OktaCredential::Kind::kServiceApp) {
+          absl::StrAppend(&message,
+                          "; a freshly issued access token was rejected: check the service "
+                          "app's granted scopes and admin roles");
+        } else if (status == 401) {
           absl::StrAppend(&message,
                           "; the token was rejected (invalid, expired or revoked): check "
                           "OKTA_API_TOKEN or --bearer-token-file");

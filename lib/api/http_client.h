@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "lib/api/oauth.h"
 #include "nlohmann/json.hpp"
 #include "verdict/okta_client.h"
 
@@ -49,13 +50,19 @@ struct ApiResult {
 // hold several comma-separated links). Empty when there is none.
 std::string NextLink(const std::vector<std::string>& link_values);
 
+// `text` with every byte but RFC 3986's unreserved characters as %XX (for a
+// query parameter or a form field).
+std::string PercentEncode(std::string_view text);
+
 // The OAuth scope that reads `path` (e.g. "okta.policies.read"), or "".
 std::string ScopeForPath(std::string_view path);
 
 class HttpClient {
  public:
   // Validates `org_url` (https, or http on a loopback host; no path beyond
-  // "/") and prepares the handle. InvalidArgument on a bad URL or empty token.
+  // "/") and prepares the handle. InvalidArgument on a bad URL, an empty
+  // token, or a service app whose key does not parse. A service app's first
+  // access token is requested by the first GetJson, not here.
   static absl::StatusOr<std::unique_ptr<HttpClient>> Create(std::string_view org_url,
                                                             const OktaCredential& credential,
                                                             const HttpOptions& options);
@@ -81,18 +88,33 @@ class HttpClient {
   ApiResult GetAllPages(std::string_view path,
                         const std::function<void(int pages, int64_t items)>& on_page);
 
-  // Replaces the token in `text`.
+  // Replaces the token (and every access token and client assertion of a
+  // service app) in `text`.
   std::string Redact(std::string_view text) const;
 
+  // "{origin}/oauth2/v1/token", where a service app asks for access tokens.
+  std::string TokenUrl() const { return origin_ + "/oauth2/v1/token"; }
+
   int64_t requests() const { return requests_; }
+  int64_t token_requests() const { return token_requests_; }
   int64_t retries() const { return retries_; }
 
  private:
   HttpClient(std::string origin, OktaCredential credential, HttpOptions options);
 
   // One attempt; transport errors as Status (message without the token).
+  // A non-null `form` makes it a POST of that form body without the
+  // Authorization header (the token request).
   absl::StatusOr<HttpResponse> Perform(const std::string& url, int retry_count,
-                                       const std::string& retry_for);
+                                       const std::string& retry_for,
+                                       const std::string* form = nullptr);
+  // Rebuilds the request headers with `authorization` ("SSWS …"/"Bearer …").
+  void SetAuthorization(const std::string& authorization);
+  // For a service app: requests an access token when there is none or it is
+  // due for refresh. OK at once for the other kinds.
+  absl::Status EnsureAccessToken();
+  // One token request (retried after 5xx and transport errors).
+  absl::Status RequestAccessToken();
   // Waits, honouring options_.sleep and cancel. Cancelled when cancelled.
   absl::Status Wait(absl::Duration d);
   bool cancelled() const;
@@ -109,6 +131,12 @@ class HttpClient {
   std::optional<absl::Duration> pace_wait_;  // wait before the next request
   int64_t requests_ = 0;
   int64_t retries_ = 0;
+  // Service app only: the key, the current access token, and every secret
+  // issued so far (access tokens, assertions), all redacted from messages.
+  std::unique_ptr<SigningKey> signing_key_;
+  std::optional<AccessToken> access_token_;
+  std::vector<std::string> issued_secrets_;
+  int64_t token_requests_ = 0;
 };
 
 }  // namespace verdict::api

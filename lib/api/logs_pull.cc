@@ -28,23 +28,6 @@ namespace {
 
 using api::Json;
 
-std::string PercentEncode(const std::string& text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    const bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~';
-    if (unreserved) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 Json QueryJson(const LogsPullOptions& o) {
   Json q = Json::object();
   q["since"] = o.since;
@@ -60,7 +43,7 @@ std::string FirstUrl(const LogsPullOptions& o) {
   char sep = '?';
   auto add = [&](const char* name, const std::string& value) {
     if (value.empty()) return;
-    absl::StrAppend(&url, std::string(1, sep), name, "=", PercentEncode(value));
+    absl::StrAppend(&url, std::string(1, sep), name, "=", api::PercentEncode(value));
     sep = '&';
   };
   add("since", o.since);
@@ -211,7 +194,7 @@ absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options) {
           absl::StrCat("GET /api/v1/logs: cannot serialise an event: ", e.what()));
       break;
     }
-    lines = RedactSecret(lines, token);
+    lines = client.Redact(lines);
     if (status = AppendDurably(fd, options.out_file, lines); !status.ok()) break;
     offset += static_cast<int64_t>(lines.size());
     const int64_t n = static_cast<int64_t>(result.value.size());

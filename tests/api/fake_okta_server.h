@@ -4,6 +4,12 @@
 // faults on request (429, 5xx, truncated and malformed bodies, slow answers,
 // 401/403 with Okta's error objects).
 //
+// It also plays Okta's token endpoint for an OAuth service app
+// (POST /oauth2/v1/token, client credentials with private_key_jwt): the client
+// assertion's signature is verified with the app's public key (OpenSSL) and
+// its claims checked as Okta does; the access tokens it issues are accepted as
+// Bearer tokens until they expire.
+//
 // Plain POSIX sockets, one thread per connection, keep-alive. Every loop is
 // bounded: the server stops itself after `max_lifetime` even if a test forgets
 // to, and every blocking call polls with a short timeout.
@@ -12,6 +18,12 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/ec.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -26,6 +38,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -104,6 +117,7 @@ struct Fault {
 };
 
 struct RecordedRequest {
+  std::string method;  // "GET", "POST"
   std::string target;  // "/api/v1/zones?after=p2"
   std::string authorization;
   std::string retry_count;  // X-Okta-Retry-Count
@@ -119,6 +133,19 @@ class FakeOktaServer {
     bool bearer = false;  // expect "Bearer" instead of "SSWS"
     int page_size = 2;
     std::chrono::milliseconds max_lifetime{60000};
+    // The service app the token endpoint knows; empty = no token endpoint.
+    std::string oauth_client_id;
+    std::string oauth_public_key_pem;   // its registered public key (PEM)
+    std::string oauth_key_id;           // when set, the assertion's kid must match
+    int oauth_token_lifetime_s = 3600;  // expires_in of issued tokens
+    // API requests each issued token is good for before it answers 401
+    // (revoked early); -1 = until it expires.
+    int oauth_token_max_uses = -1;
+    // The token endpoint's clock runs this far ahead (an assertion that is
+    // valid now looks expired to it).
+    int oauth_clock_skew_s = 0;
+    // The scopes the app was granted; a request for another is invalid_scope.
+    std::vector<std::string> oauth_granted_scopes;  // empty = any
   };
 
   explicit FakeOktaServer(Options options) : options_(std::move(options)) { Load(); }
@@ -178,6 +205,20 @@ class FakeOktaServer {
     return requests_;
   }
   int connections() const { return connections_.load(); }
+  // Access tokens issued, in order; the token endpoint's refusals, in order.
+  std::vector<std::string> issued_tokens() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return issued_order_;
+  }
+  std::vector<std::string> token_errors() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return token_errors_;
+  }
+  // The scope parameter of the last token request.
+  std::string last_scope() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_scope_;
+  }
 
   // The served files, relative path -> JSON value (for comparisons).
   const std::map<std::string, nlohmann::ordered_json>& files() const { return files_; }
@@ -283,12 +324,32 @@ class FakeOktaServer {
         while (v < line.size() && line[v] == ' ') ++v;
         headers[name] = line.substr(v);
       }
+      std::string body;
+      if (auto length = headers.find("content-length"); length != headers.end()) {
+        const size_t want = std::min<size_t>(std::stoul(length->second), 1 << 20);
+        for (int idle = 0; buffer.size() < want && idle < 200 && !Expired();) {
+          pollfd p{fd, POLLIN, 0};
+          if (::poll(&p, 1, 50) == 0) {
+            ++idle;
+            continue;
+          }
+          char chunk[4096];
+          const ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
+          if (n <= 0) break;
+          buffer.append(chunk, static_cast<size_t>(n));
+        }
+        if (buffer.size() < want) break;
+        body = buffer.substr(0, want);
+        buffer.erase(0, want);
+      }
       {
         std::lock_guard<std::mutex> lock(mu_);
         requests_.push_back(
-            {target, headers["authorization"], headers["x-okta-retry-count"], connection});
+            {method, target, headers["authorization"], headers["x-okta-retry-count"], connection});
       }
-      Response response = Handle(method, target, headers);
+      Response response = method == "POST" && target == "/oauth2/v1/token"
+                              ? TokenEndpoint(headers, body)
+                              : Handle(method, target, headers);
       if (!Send(fd, response)) break;
       if (response.close || response.truncate) break;
     }
@@ -395,7 +456,7 @@ class FakeOktaServer {
       }
     }
     const std::string expected = (options_.bearer ? "Bearer " : "SSWS ") + options_.token;
-    if (headers["authorization"] != expected ||
+    if ((headers["authorization"] != expected && !AcceptIssuedToken(headers["authorization"])) ||
         (fault && fault->kind == Fault::Kind::kUnauthorized)) {
       r.status = 401;
       r.headers.push_back({"WWW-Authenticate", "SSWS realm=\"okta\""});
@@ -473,6 +534,206 @@ class FakeOktaServer {
       r.body = "[{\"id\": \"00pBroken\", \"name\": ";
     }
     return r;
+  }
+
+  // ------------------------------------------------ the OAuth token endpoint
+
+  static std::string Base64UrlDecode(const std::string& in, bool* ok) {
+    std::string out;
+    uint32_t acc = 0;
+    int bits = 0;
+    *ok = true;
+    for (char c : in) {
+      int v;
+      if (c >= 'A' && c <= 'Z')
+        v = c - 'A';
+      else if (c >= 'a' && c <= 'z')
+        v = c - 'a' + 26;
+      else if (c >= '0' && c <= '9')
+        v = c - '0' + 52;
+      else if (c == '-')
+        v = 62;
+      else if (c == '_')
+        v = 63;
+      else {
+        *ok = false;
+        return "";
+      }
+      acc = (acc << 6) | static_cast<uint32_t>(v);
+      bits += 6;
+      if (bits >= 8) {
+        bits -= 8;
+        out.push_back(static_cast<char>((acc >> bits) & 0xff));
+      }
+    }
+    return out;
+  }
+
+  // Verifies a JWS signature over `input` with the registered public key.
+  bool VerifySignature(const std::string& alg, const std::string& input,
+                       const std::string& signature) const {
+    BIO* bio = BIO_new_mem_buf(options_.oauth_public_key_pem.data(),
+                               static_cast<int>(options_.oauth_public_key_pem.size()));
+    EVP_PKEY* key = PEM_read_bio_PUBKEY(bio, nullptr, nullptr, nullptr);
+    BIO_free(bio);
+    if (key == nullptr) return false;
+    const bool rsa = EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA;
+    std::string der = signature;
+    bool ok = (rsa && alg == "RS256") || (!rsa && alg == "ES256");
+    if (ok && !rsa) {
+      // JWS r || s -> DER for OpenSSL.
+      ok = signature.size() == 64;
+      if (ok) {
+        ECDSA_SIG* sig = ECDSA_SIG_new();
+        const auto* raw = reinterpret_cast<const unsigned char*>(signature.data());
+        ECDSA_SIG_set0(sig, BN_bin2bn(raw, 32, nullptr), BN_bin2bn(raw + 32, 32, nullptr));
+        unsigned char* out = nullptr;
+        const int n = i2d_ECDSA_SIG(sig, &out);
+        der.assign(reinterpret_cast<char*>(out), n > 0 ? n : 0);
+        OPENSSL_free(out);
+        ECDSA_SIG_free(sig);
+      }
+    }
+    if (ok) {
+      EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+      ok =
+          EVP_DigestVerifyInit(ctx, nullptr, EVP_sha256(), nullptr, key) == 1 &&
+          EVP_DigestVerify(ctx, reinterpret_cast<const unsigned char*>(der.data()), der.size(),
+                           reinterpret_cast<const unsigned char*>(input.data()), input.size()) == 1;
+      EVP_MD_CTX_free(ctx);
+    }
+    EVP_PKEY_free(key);
+    ERR_clear_error();
+    return ok;
+  }
+
+  Response TokenError(int status, const std::string& error, const std::string& description) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      token_errors_.push_back(error + ": " + description);
+    }
+    Response r;
+    r.status = status;
+    r.headers = {{"Content-Type", "application/json"}};
+    r.body = Json{{"error", error}, {"error_description", description}}.dump();
+    return r;
+  }
+
+  Response TokenEndpoint(std::map<std::string, std::string>& headers, const std::string& body) {
+    if (options_.oauth_client_id.empty()) return TokenError(404, "not_found", "no token endpoint");
+    if (!headers["authorization"].empty()) {
+      return TokenError(400, "invalid_request", "unexpected Authorization header");
+    }
+    std::map<std::string, std::string> form;
+    std::stringstream pieces(body);
+    for (std::string piece; std::getline(pieces, piece, '&');) {
+      const size_t eq = piece.find('=');
+      if (eq != std::string::npos) form[piece.substr(0, eq)] = Decode(piece.substr(eq + 1));
+    }
+    if (form["grant_type"] != "client_credentials") {
+      return TokenError(400, "unsupported_grant_type", "grant_type must be client_credentials");
+    }
+    if (form["client_assertion_type"] != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer") {
+      return TokenError(400, "invalid_request", "client_assertion_type is wrong");
+    }
+    const std::string jwt = form["client_assertion"];
+    const size_t dot1 = jwt.find('.');
+    const size_t dot2 = dot1 == std::string::npos ? dot1 : jwt.find('.', dot1 + 1);
+    if (dot2 == std::string::npos) {
+      return TokenError(401, "invalid_client", "The client_assertion is not a JWT.");
+    }
+    bool ok1, ok2, ok3;
+    const Json header = Json::parse(Base64UrlDecode(jwt.substr(0, dot1), &ok1), nullptr, false);
+    const Json claims =
+        Json::parse(Base64UrlDecode(jwt.substr(dot1 + 1, dot2 - dot1 - 1), &ok2), nullptr, false);
+    const std::string signature = Base64UrlDecode(jwt.substr(dot2 + 1), &ok3);
+    if (!ok1 || !ok2 || !ok3 || !header.is_object() || !claims.is_object()) {
+      return TokenError(401, "invalid_client", "The client_assertion is malformed.");
+    }
+    if (!options_.oauth_key_id.empty() && header.value("kid", "") != options_.oauth_key_id) {
+      return TokenError(401, "invalid_client", "The client_assertion kid is unknown.");
+    }
+    if (!VerifySignature(header.value("alg", ""), jwt.substr(0, dot2), signature)) {
+      return TokenError(401, "invalid_client", "The client_assertion signature is invalid.");
+    }
+    const std::string id = options_.oauth_client_id;
+    if (claims.value("iss", "") != id || claims.value("sub", "") != id) {
+      return TokenError(401, "invalid_client",
+                        "The client_assertion token has an invalid issuer or subject.");
+    }
+    if (claims.value("aud", "") != url() + "/oauth2/v1/token") {
+      return TokenError(401, "invalid_client", "The audience claim is not the token endpoint.");
+    }
+    const int64_t now = static_cast<int64_t>(std::time(nullptr)) + options_.oauth_clock_skew_s;
+    if (!claims.contains("exp") || !claims["exp"].is_number_integer() ||
+        claims["exp"].get<int64_t>() <= now) {
+      return TokenError(401, "invalid_client", "The client_assertion token is expired.");
+    }
+    if (claims["exp"].get<int64_t>() > now + 3600) {
+      return TokenError(401, "invalid_client",
+                        "The client_assertion token has an expiration too far in the future.");
+    }
+    const std::string jti = claims.value("jti", "");
+    std::lock_guard<std::mutex> lock(mu_);
+    if (jti.empty() || !jtis_.insert(jti).second) {
+      token_errors_.push_back("invalid_client: jti");
+      Response r;
+      r.status = 401;
+      r.body = Json{{"error", "invalid_client"},
+                    {"error_description", "The client_assertion token jti was already used."}}
+                   .dump();
+      return r;
+    }
+    last_scope_ = form["scope"];
+    if (last_scope_.empty()) {
+      token_errors_.push_back("invalid_scope");
+      Response r;
+      r.status = 400;
+      r.body = Json{{"error", "invalid_scope"}, {"error_description", "no scope"}}.dump();
+      return r;
+    }
+    if (!options_.oauth_granted_scopes.empty()) {
+      std::stringstream scopes(last_scope_);
+      for (std::string scope; scopes >> scope;) {
+        if (std::find(options_.oauth_granted_scopes.begin(), options_.oauth_granted_scopes.end(),
+                      scope) == options_.oauth_granted_scopes.end()) {
+          token_errors_.push_back("invalid_scope: " + scope);
+          Response r;
+          r.status = 400;
+          r.body = Json{{"error", "invalid_scope"},
+                        {"error_description", "The following scopes are not allowed: " + scope}}
+                       .dump();
+          return r;
+        }
+      }
+    }
+    const std::string token =
+        "oauth-access-" + std::to_string(issued_order_.size() + 1) + "-5f0c0ffee5f0c0ffee";
+    issued_order_.push_back(token);
+    issued_[token] = {
+        std::chrono::steady_clock::now() + std::chrono::seconds(options_.oauth_token_lifetime_s),
+        options_.oauth_token_max_uses};
+    Response r;
+    r.headers = {{"Content-Type", "application/json"}};
+    r.body = Json{{"token_type", "Bearer"},
+                  {"expires_in", options_.oauth_token_lifetime_s},
+                  {"access_token", token},
+                  {"scope", last_scope_}}
+                 .dump();
+    return r;
+  }
+
+  // True for "Bearer <token>" of an issued token that has not expired and
+  // has uses left (one is used up).
+  bool AcceptIssuedToken(const std::string& authorization) {
+    if (authorization.rfind("Bearer ", 0) != 0) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = issued_.find(authorization.substr(7));
+    if (it == issued_.end()) return false;
+    if (std::chrono::steady_clock::now() >= it->second.expires) return false;
+    if (it->second.uses_left == 0) return false;
+    if (it->second.uses_left > 0) --it->second.uses_left;
+    return true;
   }
 
   static void SetHeader(Response* r, const std::string& name, const std::string& value) {
@@ -643,6 +904,15 @@ class FakeOktaServer {
   std::vector<std::thread> connection_threads_;
   std::vector<std::pair<std::string, Fault>> faults_;
   std::vector<RecordedRequest> requests_;
+  struct Issued {
+    std::chrono::steady_clock::time_point expires;
+    int uses_left;
+  };
+  std::map<std::string, Issued> issued_;
+  std::vector<std::string> issued_order_;
+  std::vector<std::string> token_errors_;
+  std::set<std::string> jtis_;
+  std::string last_scope_;
 };
 
 }  // namespace verdict::testing

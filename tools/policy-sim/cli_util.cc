@@ -307,9 +307,9 @@ std::string MissingMembershipsError(uint64_t contexts_without_memberships,
       " context(s) have no group memberships, and the snapshot's conditions read them (",
       absl::StrJoin(readers, ", "), total > readers.size() ? ", ..." : "",
       "): their decisions cannot be trusted. Give --memberships FILE (user id or login -> "
-      "group ids), or the snapshot's users/<id>/groups.json (policy-sim pull "
-      "--with-memberships LOGS), or --assume-no-groups to decide them as users in no group "
-      "but Everyone");
+      "group ids; policy-sim logs pull --with-memberships FILE writes it), or the snapshot's "
+      "users/<id>/groups.json (policy-sim pull --with-memberships LOGS), or --assume-no-groups "
+      "to decide them as users in no group but Everyone");
 }
 
 std::string FirstConditionThatDiffers(const Trace& trace, std::string_view policy_id,

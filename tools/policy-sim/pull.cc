@@ -16,6 +16,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
 #include "tools/policy-sim/cli_util.h"
 #include "verdict/okta_client.h"
@@ -30,12 +31,20 @@ const char kPullUsage[] =
     "next to DIR and replaces it only when complete and loadable; a failed or\n"
     "interrupted pull leaves DIR as it was.\n"
     "\n"
-    "The token comes from OKTA_API_TOKEN (an API token, sent as SSWS) or from\n"
-    "--bearer-token-file (an OAuth 2.0 access token). It is never printed.\n"
+    "Authentication: OKTA_API_TOKEN (an API token, sent as SSWS), or\n"
+    "--bearer-token-file (an OAuth 2.0 access token), or an OAuth service app\n"
+    "(--client-id and --private-key: client credentials with private_key_jwt).\n"
+    "Tokens and keys are never printed.\n"
     "\n"
     "  --org URL                  https://<org>.okta.com (http:// only for loopback)\n"
     "  --out DIR                  snapshot directory to create or replace\n"
     "  --bearer-token-file FILE   read an OAuth access token from FILE\n"
+    "  --client-id ID             authenticate as this OAuth service app ...\n"
+    "  --private-key FILE         ... signing with this PEM private key (RSA: RS256;\n"
+    "                             EC P-256/384/521: ES256/384/512)\n"
+    "  --key-id KID               the kid of the app's public key (when it has several)\n"
+    "  --scopes S1,S2             scopes to ask for (default: every okta.*.read scope\n"
+    "                             docs/pull.md lists for pull)\n"
     "  --with-memberships FILE    also pull users/{id}/groups for every user that\n"
     "                             the System Log events in FILE (JSON Lines) name\n"
     "  --timeout SECONDS          limit per request (default 60)\n"
@@ -43,7 +52,8 @@ const char kPullUsage[] =
     "  --ca-file FILE             trust this CA bundle instead of the system's\n"
     "  -h, --help                 this help\n"
     "\n"
-    "Exit status: 0 pulled; 1 the pull failed; 2 unusable arguments or no token;\n"
+    "Exit status: 0 pulled; 1 the pull failed (also: the token endpoint refused\n"
+    "the service app); 2 unusable arguments, no token, or an unreadable key;\n"
     "130 interrupted.\n";
 
 namespace pull_internal {
@@ -65,6 +75,18 @@ void AddCommonFlags(FlagParser* parser, CommonFlags* flags) {
   parser->String("--org", MissingValue("--org"), &flags->org);
   parser->String("--bearer-token-file", MissingValue("--bearer-token-file"),
                  &flags->bearer_token_file);
+  parser->String("--client-id", MissingValue("--client-id"), &flags->client_id);
+  parser->String("--private-key", MissingValue("--private-key"), &flags->private_key_file);
+  parser->String("--key-id", MissingValue("--key-id"), &flags->key_id);
+  parser->Value("--scopes", MissingValue("--scopes"), [flags](const std::string& v) {
+    flags->scopes.clear();
+    for (absl::string_view scope : absl::StrSplit(v, absl::ByAnyChar(", "), absl::SkipEmpty())) {
+      flags->scopes.emplace_back(scope);
+    }
+    if (flags->scopes.empty())
+      return std::string("--scopes: want scope names, e.g. okta.policies.read");
+    return std::string();
+  });
   parser->String("--ca-file", MissingValue("--ca-file"), &flags->http.ca_file);
   parser->Value("--timeout", MissingValue("--timeout"), [flags](const std::string& v) {
     double seconds = 0;
@@ -82,6 +104,58 @@ void AddCommonFlags(FlagParser* parser, CommonFlags* flags) {
     flags->http.max_retries = n;
     return std::string();
   });
+}
+
+absl::StatusOr<OktaCredential> CredentialFor(const CommonFlags& flags,
+                                             std::vector<std::string> default_scopes) {
+  const bool service_app = !flags.client_id.empty() || !flags.private_key_file.empty();
+  if (!service_app) {
+    if (!flags.key_id.empty() || !flags.scopes.empty()) {
+      return absl::InvalidArgumentError(
+          "--key-id and --scopes belong to a service app: give --client-id and --private-key too");
+    }
+    return CredentialFromEnvironmentOrFile(flags.bearer_token_file);
+  }
+  if (flags.client_id.empty() || flags.private_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "a service app needs both --client-id and --private-key (a PEM private key file)");
+  }
+  if (!flags.bearer_token_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--bearer-token-file and --client-id/--private-key are two ways to authenticate: give one");
+  }
+  return ServiceAppCredential(flags.client_id, flags.private_key_file, flags.key_id,
+                              flags.scopes.empty() ? std::move(default_scopes) : flags.scopes);
+}
+
+absl::StatusOr<std::vector<std::string>> UsersInLog(const std::string& path,
+                                                    std::string_view flag_view) {
+  const std::string flag(flag_view);
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(flag, ": cannot read ", path));
+  std::vector<std::string> users;
+  std::set<std::string> seen;
+  auto add = [&](const nlohmann::json& entity) {
+    if (!entity.is_object() || entity.value("type", "") != "User") return;
+    if (!entity.contains("id") || !entity["id"].is_string()) return;
+    const std::string id = entity["id"].get<std::string>();
+    if (seen.insert(id).second) users.push_back(id);
+  };
+  int line_number = 0;
+  for (std::string line; std::getline(in, line);) {
+    ++line_number;
+    if (IsBlank(line)) continue;
+    nlohmann::json event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (!event.is_object()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(flag, ": ", path, ":", line_number, ": not a JSON object"));
+    }
+    if (event.contains("actor")) add(event["actor"]);
+    if (event.contains("target") && event["target"].is_array()) {
+      for (const auto& target : event["target"]) add(target);
+    }
+  }
+  return users;
 }
 
 const std::atomic<bool>* InstallInterruptHandler() {
@@ -116,41 +190,7 @@ int ExitCodeFor(const absl::Status& status) {
 
 }  // namespace pull_internal
 
-namespace {
-
 using pull_internal::CommonFlags;
-
-// The ids of the users that System Log events name (actor and targets of type
-// User), in first-seen order.
-absl::StatusOr<std::vector<std::string>> UsersInLog(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("--with-memberships: cannot read ", path));
-  std::vector<std::string> users;
-  std::set<std::string> seen;
-  auto add = [&](const nlohmann::json& entity) {
-    if (!entity.is_object() || entity.value("type", "") != "User") return;
-    if (!entity.contains("id") || !entity["id"].is_string()) return;
-    const std::string id = entity["id"].get<std::string>();
-    if (seen.insert(id).second) users.push_back(id);
-  };
-  int line_number = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++line_number;
-    if (IsBlank(line)) continue;
-    nlohmann::json event = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-    if (!event.is_object()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--with-memberships: ", path, ":", line_number, ": not a JSON object"));
-    }
-    if (event.contains("actor")) add(event["actor"]);
-    if (event.contains("target") && event["target"].is_array()) {
-      for (const auto& target : event["target"]) add(target);
-    }
-  }
-  return users;
-}
-
-}  // namespace
 
 int RunPull(const std::vector<std::string>& args) {
   CommonFlags common;
@@ -163,7 +203,7 @@ int RunPull(const std::vector<std::string>& args) {
                &memberships_log);
   if (std::optional<int> exit = flags.Parse(args)) return *exit;
   if (common.org.empty() || out.empty()) return flags.UsageError("--org and --out are required");
-  auto credential = CredentialFromEnvironmentOrFile(common.bearer_token_file);
+  auto credential = pull_internal::CredentialFor(common, DefaultPullScopes());
   if (!credential.ok()) {
     std::cerr << "error: " << credential.status().message() << "\n";
     return kExitUnusable;
@@ -176,7 +216,7 @@ int RunPull(const std::vector<std::string>& args) {
   options.http.cancel = pull_internal::InstallInterruptHandler();
   options.progress = pull_internal::TerminalProgress();
   if (!memberships_log.empty()) {
-    auto users = UsersInLog(memberships_log);
+    auto users = pull_internal::UsersInLog(memberships_log, "--with-memberships");
     if (!users.ok()) {
       std::cerr << "error: " << users.status().message() << "\n";
       return kExitUnusable;

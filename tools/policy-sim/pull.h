@@ -30,16 +30,33 @@ int RunLogsPull(const std::vector<std::string>& args);
 // Shared by both commands (pull.cc).
 namespace pull_internal {
 
-// Flags common to both: --org, --bearer-token-file, --timeout, --max-retries,
-// --ca-file.
+// Flags common to both: --org, --bearer-token-file, the service app's
+// --client-id, --private-key, --key-id and --scopes, --timeout,
+// --max-retries, --ca-file.
 struct CommonFlags {
   std::string org;
   std::string bearer_token_file;
+  std::string client_id;
+  std::string private_key_file;
+  std::string key_id;
+  std::vector<std::string> scopes;  // empty = the command's default
   HttpOptions http;
 };
 
 // Declares the common flags on `parser`, to be stored in *flags.
 void AddCommonFlags(FlagParser* parser, CommonFlags* flags);
+
+// The credential the flags name: a service app (--client-id and
+// --private-key, asking for flags.scopes or else `default_scopes`), a Bearer
+// token (--bearer-token-file) or OKTA_API_TOKEN. InvalidArgument for
+// conflicting or incomplete flags; messages never contain a secret.
+absl::StatusOr<OktaCredential> CredentialFor(const CommonFlags& flags,
+                                             std::vector<std::string> default_scopes);
+
+// The ids of the users that the System Log events in `path` (JSON Lines) name
+// (actor and targets of type User), in first-seen order. `flag` names the
+// option in messages.
+absl::StatusOr<std::vector<std::string>> UsersInLog(const std::string& path, std::string_view flag);
 
 // "--out: missing value", the message of a flag given without its value.
 std::string MissingValue(std::string_view flag);
