@@ -548,7 +548,7 @@ TEST(PolicySimFixturesTest, JobsPrintTheSameBytesAsOneThread) {
     const RunResult three = run("3");
     SCOPED_TRACE(variant[1] + (variant.size() > 2 ? " " + variant[2] : ""));
     EXPECT_EQ(one.exit_code, 3) << Describe(one);
-    EXPECT_GT(Lines(one.out).size(), 250u);
+    EXPECT_GT(Lines(one.out).size(), 200u);
     EXPECT_EQ(two.exit_code, one.exit_code);
     EXPECT_EQ(two.out, one.out);
     EXPECT_EQ(two.err, one.err);
