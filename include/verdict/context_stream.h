@@ -83,6 +83,10 @@ struct ContextStreamOptions {
   // kContextLines: a context with a warning is malformed (reported through
   // on_malformed with its warnings, then skipped), for --strict.
   bool warnings_are_errors = false;
+  // kContextLines: a context line without an id gets StreamedContext::Where()
+  // as its id (default true), so that reports can name it; false leaves it
+  // empty (policy-sim eval prints the id the context gave).
+  bool name_unnamed_contexts = true;
 };
 
 // One input item that became a context.
@@ -90,11 +94,13 @@ struct StreamedContext {
   // A System Log event's whole conversion (context, what Okta recorded,
   // whether memberships were found, notes). A context line fills `context`
   // only, and memberships_found is true (the context lists its groups). A
-  // context line without an id gets Where() as its id, so that reports can
+  // context line without an id gets Where() as its id (unless
+  // options.name_unnamed_contexts is false), so that reports can
   // name it.
   LogEventConversion conversion;
   // Where it came from: the event's position, or for a context line its
-  // line, byte offset and ordinal among the non-blank lines.
+  // line, byte offset and ordinal among the non-blank lines. Context lines
+  // are read on the calling thread and parsed on the workers.
   LogEventPosition position;
   ContextSource source = ContextSource::kContextLines;
 
@@ -110,6 +116,7 @@ struct MalformedInput {
   std::string_view source;   // the input's name (its path; "<stdin>" for a log on stdin)
   std::string_view where;    // "line 3", or the event's position
   std::string_view message;  // what is wrong
+  uint64_t line = 0;         // the line it is on (an event: its first line)
 };
 
 // A problem with a context that is still used (an unknown field, a group

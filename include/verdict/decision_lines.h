@@ -17,6 +17,14 @@
 
 namespace verdict {
 
+// DecisionToJson and DecisionToJsonLine (verdict/decision.h) appended to
+// `out`: the same bytes, written straight into the caller's buffer (the two
+// are built on these; the one writer of every JSON form of a Decision).
+VERDICT_EXPORT void AppendDecisionJson(const Decision& decision, DecisionJsonForm form,
+                                       std::string_view context_id, std::string* out);
+VERDICT_EXPORT void AppendDecisionJsonLine(std::string_view context_id, const Decision& decision,
+                                           std::string* out);
+
 // The policy types evaluated for `context`: its `policyTypes` in their order,
 // else `snapshot_types` (Snapshot::Types(): every type the snapshot has, in
 // PolicyType order). A view of one of the two; allocates nothing.
@@ -38,6 +46,10 @@ VERDICT_EXPORT std::optional<PolicyType> CombinedOutcomeLine(const SignOnContext
 // `context` the app's outcome alone decides (CombineIdentityEngineOutcome).
 VERDICT_EXPORT std::string CombinedOutcomeJson(const SignOnContext& context,
                                                const Decision& global_session, const Decision& app);
+// The same, appended to `out`.
+VERDICT_EXPORT void AppendCombinedOutcomeJson(const SignOnContext& context,
+                                              const Decision& global_session, const Decision& app,
+                                              std::string* out);
 
 // DecisionToJsonLine with extra keys after the contract's: `"session": ...`
 // and `"combined": ...` (JSON objects; an empty view leaves the key out).
@@ -45,6 +57,11 @@ VERDICT_EXPORT std::string DecisionLineWithExtras(std::string_view context_id,
                                                   const Decision& decision,
                                                   std::string_view session_json,
                                                   std::string_view combined_json);
+// The same, appended to `out` (no newline): the one writer of eval's lines.
+VERDICT_EXPORT void AppendDecisionLineWithExtras(std::string_view context_id,
+                                                 const Decision& decision,
+                                                 std::string_view session_json,
+                                                 std::string_view combined_json, std::string* out);
 
 // Appends to `out` every line `policy-sim eval --output jsonl` prints for
 // `context` with its default flags (compiled engine, no --types, --sessions,

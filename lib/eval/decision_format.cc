@@ -1,25 +1,14 @@
 // Rendering of decisions and traces for people and scripts.
 #include <string>
+#include <string_view>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "nlohmann/json.hpp"
+#include "lib/eval/json_text.h"
 #include "verdict/decision.h"
+#include "verdict/decision_lines.h"
 
 namespace verdict {
-namespace {
-
-std::string Quote(std::string_view s) {
-  // dump() with replace so invalid UTF-8 in user data never throws.
-  return nlohmann::json(std::string(s))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string IdName(std::string_view id, std::string_view name) {
-  return absl::StrCat("{\"id\": ", Quote(id), ", \"name\": ", Quote(name), "}");
-}
-
-}  // namespace
 
 std::string_view OutcomeName(Outcome outcome) {
   switch (outcome) {
@@ -41,88 +30,151 @@ bool TypeHasOutcome(PolicyType type) {
 
 namespace {
 
-std::string EvalLine(std::string_view context_id, const Decision& decision) {
-  std::string out = absl::StrCat("{\"id\": ", Quote(context_id),
-                                 ", \"policyType\": ", Quote(PolicyTypeName(decision.type)),
-                                 ", \"blocked\": ", decision.blocked ? "true" : "false");
-  if (decision.blocked && decision.blocking_zone != nullptr) {
-    absl::StrAppend(&out, ", \"blockedBy\": ",
-                    IdName(decision.blocking_zone->id, decision.blocking_zone->name));
-  }
-  absl::StrAppend(&out, ", \"policy\": ",
-                  decision.policy ? IdName(decision.policy->id, decision.policy->name) : "null");
-  absl::StrAppend(&out, ", \"rule\": ",
-                  decision.rule ? IdName(decision.rule->id, decision.rule->name) : "null");
-  if (decision.outcome != Outcome::kNone) {
-    absl::StrAppend(&out, ", \"outcome\": ", Quote(OutcomeName(decision.outcome)));
-  }
-  if (decision.rule != nullptr) {
-    absl::StrAppend(&out, ", \"actions\": ",
-                    decision.rule->actions_json.empty() ? "{}" : decision.rule->actions_json);
-  }
-  // Dynamic IdP routing only: lines of other rules keep the contract's keys.
-  if (decision.rule != nullptr && decision.rule->idp &&
-      decision.rule->idp->selection_type == "DYNAMIC") {
-    const IdpProvider* p = decision.idp_provider;
-    absl::StrAppend(&out, ", \"idpProvider\": ",
-                    p != nullptr
-                        ? absl::StrCat("{\"type\": ", Quote(p->type), ", \"id\": ", Quote(p->id),
-                                       ", \"name\": ", Quote(p->name), "}")
-                    : decision.idp_fallback_to_okta ? "{\"type\": \"OKTA\", \"fallback\": true}"
-                                                    : "null");
-  }
-  out += "}";
-  return out;
+using eval_internal::AppendJsonQuoted;
+
+void AppendIdName(std::string_view id, std::string_view name, std::string* out) {
+  out->append("{\"id\": ");
+  AppendJsonQuoted(id, out);
+  out->append(", \"name\": ");
+  AppendJsonQuoted(name, out);
+  out->push_back('}');
 }
 
-std::string Summary(const Decision& decision) {
-  const auto id_or_null = [](const auto* item) {
-    return item == nullptr ? std::string("null") : Quote(item->id);
-  };
-  const std::string_view outcome = OutcomeName(decision.outcome);
-  std::string out = absl::StrCat("{\"blocked\":", decision.blocked ? "true" : "false");
+// An item's id quoted, or null.
+template <typename T>
+void AppendIdOrNull(const T* item, std::string* out) {
+  if (item == nullptr) {
+    out->append("null");
+  } else {
+    AppendJsonQuoted(item->id, out);
+  }
+}
+
+// An outcome's name quoted, or null for none.
+void AppendOutcomeOrNull(Outcome outcome, std::string* out) {
+  const std::string_view name = OutcomeName(outcome);
+  if (name.empty()) {
+    out->append("null");
+  } else {
+    AppendJsonQuoted(name, out);
+  }
+}
+
+void AppendSummary(const Decision& decision, std::string* out) {
+  out->append(decision.blocked ? "{\"blocked\":true" : "{\"blocked\":false");
   if (decision.blocking_zone != nullptr) {
-    absl::StrAppend(&out, ",\"blockingZone\":", Quote(decision.blocking_zone->id));
+    out->append(",\"blockingZone\":");
+    AppendJsonQuoted(decision.blocking_zone->id, out);
   }
-  absl::StrAppend(&out, ",\"outcome\":", outcome.empty() ? std::string("null") : Quote(outcome),
-                  ",\"policy\":", id_or_null(decision.policy));
+  out->append(",\"outcome\":");
+  AppendOutcomeOrNull(decision.outcome, out);
+  out->append(",\"policy\":");
+  AppendIdOrNull(decision.policy, out);
   if (decision.policy != nullptr) {
-    absl::StrAppend(&out, ",\"policyName\":", Quote(decision.policy->name));
+    out->append(",\"policyName\":");
+    AppendJsonQuoted(decision.policy->name, out);
   }
-  absl::StrAppend(&out, ",\"rule\":", id_or_null(decision.rule));
-  if (decision.rule != nullptr) absl::StrAppend(&out, ",\"ruleName\":", Quote(decision.rule->name));
-  out += "}";
-  return out;
+  out->append(",\"rule\":");
+  AppendIdOrNull(decision.rule, out);
+  if (decision.rule != nullptr) {
+    out->append(",\"ruleName\":");
+    AppendJsonQuoted(decision.rule->name, out);
+  }
+  out->push_back('}');
 }
 
-std::string Ids(const Decision& decision) {
-  const auto id_or_null = [](const auto* item) {
-    return item == nullptr ? std::string("null") : Quote(item->id);
-  };
-  const std::string_view outcome = OutcomeName(decision.outcome);
-  return absl::StrCat(
-      "{\"policy\": ", id_or_null(decision.policy), ", \"rule\": ", id_or_null(decision.rule),
-      ", \"blocked\": ", decision.blocked ? "true" : "false",
-      ", \"outcome\": ", outcome.empty() ? std::string("null") : Quote(outcome), "}");
+void AppendIds(const Decision& decision, std::string* out) {
+  out->append("{\"policy\": ");
+  AppendIdOrNull(decision.policy, out);
+  out->append(", \"rule\": ");
+  AppendIdOrNull(decision.rule, out);
+  out->append(decision.blocked ? ", \"blocked\": true" : ", \"blocked\": false");
+  out->append(", \"outcome\": ");
+  AppendOutcomeOrNull(decision.outcome, out);
+  out->push_back('}');
 }
 
 }  // namespace
 
-std::string DecisionToJson(const Decision& decision, DecisionJsonForm form,
-                           std::string_view context_id) {
+void AppendDecisionJson(const Decision& decision, DecisionJsonForm form,
+                        std::string_view context_id, std::string* out) {
   switch (form) {
     case DecisionJsonForm::kEvalLine:
-      return EvalLine(context_id, decision);
+      AppendDecisionJsonLine(context_id, decision, out);
+      return;
     case DecisionJsonForm::kSummary:
-      return Summary(decision);
+      AppendSummary(decision, out);
+      return;
     case DecisionJsonForm::kIds:
-      return Ids(decision);
+      AppendIds(decision, out);
+      return;
   }
-  return "";
+}
+
+void AppendDecisionJsonLine(std::string_view context_id, const Decision& decision,
+                            std::string* out) {
+  out->append("{\"id\": ");
+  AppendJsonQuoted(context_id, out);
+  out->append(", \"policyType\": ");
+  AppendJsonQuoted(PolicyTypeName(decision.type), out);
+  out->append(decision.blocked ? ", \"blocked\": true" : ", \"blocked\": false");
+  if (decision.blocked && decision.blocking_zone != nullptr) {
+    out->append(", \"blockedBy\": ");
+    AppendIdName(decision.blocking_zone->id, decision.blocking_zone->name, out);
+  }
+  out->append(", \"policy\": ");
+  if (decision.policy != nullptr) {
+    AppendIdName(decision.policy->id, decision.policy->name, out);
+  } else {
+    out->append("null");
+  }
+  out->append(", \"rule\": ");
+  if (decision.rule != nullptr) {
+    AppendIdName(decision.rule->id, decision.rule->name, out);
+  } else {
+    out->append("null");
+  }
+  if (decision.outcome != Outcome::kNone) {
+    out->append(", \"outcome\": ");
+    AppendJsonQuoted(OutcomeName(decision.outcome), out);
+  }
+  if (decision.rule != nullptr) {
+    out->append(", \"actions\": ");
+    out->append(decision.rule->actions_json.empty()
+                    ? std::string_view("{}")
+                    : std::string_view(decision.rule->actions_json));
+  }
+  // Dynamic IdP routing only: lines of other rules keep the contract's keys.
+  if (decision.rule != nullptr && decision.rule->idp &&
+      decision.rule->idp->selection_type == "DYNAMIC") {
+    out->append(", \"idpProvider\": ");
+    if (const IdpProvider* p = decision.idp_provider; p != nullptr) {
+      out->append("{\"type\": ");
+      AppendJsonQuoted(p->type, out);
+      out->append(", \"id\": ");
+      AppendJsonQuoted(p->id, out);
+      out->append(", \"name\": ");
+      AppendJsonQuoted(p->name, out);
+      out->push_back('}');
+    } else {
+      out->append(decision.idp_fallback_to_okta ? "{\"type\": \"OKTA\", \"fallback\": true}"
+                                                : "null");
+    }
+  }
+  out->push_back('}');
+}
+
+std::string DecisionToJson(const Decision& decision, DecisionJsonForm form,
+                           std::string_view context_id) {
+  std::string out;
+  AppendDecisionJson(decision, form, context_id, &out);
+  return out;
 }
 
 std::string DecisionToJsonLine(std::string_view context_id, const Decision& decision) {
-  return EvalLine(context_id, decision);
+  std::string out;
+  AppendDecisionJsonLine(context_id, decision, &out);
+  return out;
 }
 
 std::string TraceToText(const Trace& trace) {

@@ -7,18 +7,11 @@
 #include <string>
 #include <string_view>
 
-#include "absl/strings/str_cat.h"
-#include "nlohmann/json.hpp"
+#include "lib/eval/json_text.h"
 #include "verdict/session.h"
 
 namespace verdict {
 namespace {
-
-std::string Quote(std::string_view s) {
-  // dump() with replace so invalid UTF-8 in user data never throws.
-  return nlohmann::json(std::string(s))
-      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
 
 bool Contains(absl::Span<const PolicyType> types, PolicyType type) {
   return std::find(types.begin(), types.end(), type) != types.end();
@@ -41,26 +34,47 @@ std::optional<PolicyType> CombinedOutcomeLine(const SignOnContext& context,
   return access ? PolicyType::kAccessPolicy : PolicyType::kOktaSignOn;
 }
 
-std::string CombinedOutcomeJson(const SignOnContext& context, const Decision& global_session,
-                                const Decision& app) {
+void AppendCombinedOutcomeJson(const SignOnContext& context, const Decision& global_session,
+                               const Decision& app, std::string* out) {
   const bool session_valid = OktaSessionValid(context, global_session);
   const std::string_view outcome =
       OutcomeName(CombineIdentityEngineOutcome(global_session, app, session_valid));
-  return absl::StrCat(
-      "{\"globalSession\": ", DecisionToJson(global_session, DecisionJsonForm::kIds),
-      ", \"app\": ", DecisionToJson(app, DecisionJsonForm::kIds),
-      ", \"oktaSessionValid\": ", session_valid ? "true" : "false",
-      ", \"outcome\": ", outcome.empty() ? std::string("null") : Quote(outcome), "}");
+  out->append("{\"globalSession\": ");
+  AppendDecisionJson(global_session, DecisionJsonForm::kIds, {}, out);
+  out->append(", \"app\": ");
+  AppendDecisionJson(app, DecisionJsonForm::kIds, {}, out);
+  out->append(session_valid ? ", \"oktaSessionValid\": true" : ", \"oktaSessionValid\": false");
+  out->append(", \"outcome\": ");
+  if (outcome.empty()) {
+    out->append("null");
+  } else {
+    eval_internal::AppendJsonQuoted(outcome, out);
+  }
+  out->push_back('}');
+}
+
+std::string CombinedOutcomeJson(const SignOnContext& context, const Decision& global_session,
+                                const Decision& app) {
+  std::string out;
+  AppendCombinedOutcomeJson(context, global_session, app, &out);
+  return out;
+}
+
+void AppendDecisionLineWithExtras(std::string_view context_id, const Decision& decision,
+                                  std::string_view session_json, std::string_view combined_json,
+                                  std::string* out) {
+  AppendDecisionJsonLine(context_id, decision, out);
+  if (session_json.empty() && combined_json.empty()) return;
+  out->pop_back();  // the line's closing '}'
+  if (!session_json.empty()) out->append(", \"session\": ").append(session_json);
+  if (!combined_json.empty()) out->append(", \"combined\": ").append(combined_json);
+  out->push_back('}');
 }
 
 std::string DecisionLineWithExtras(std::string_view context_id, const Decision& decision,
                                    std::string_view session_json, std::string_view combined_json) {
-  std::string line = DecisionToJsonLine(context_id, decision);
-  if (session_json.empty() && combined_json.empty()) return line;
-  if (!line.empty() && line.back() == '}') line.pop_back();
-  if (!session_json.empty()) line.append(", \"session\": ").append(session_json);
-  if (!combined_json.empty()) line.append(", \"combined\": ").append(combined_json);
-  line.push_back('}');
+  std::string line;
+  AppendDecisionLineWithExtras(context_id, decision, session_json, combined_json, &line);
   return line;
 }
 
@@ -71,11 +85,13 @@ void AppendDecisionLines(const CompiledPolicySet& set, const SignOnContext& cont
   // Both types are printed whenever the outcome is combined without force.
   std::optional<Decision> global_session;
   if (combined_on.has_value()) global_session = set.Evaluate(context, PolicyType::kOktaSignOn);
+  std::string combined;
   for (const PolicyType type : types) {
     const Decision decision = set.Evaluate(context, type);
-    std::string combined;
-    if (combined_on == type) combined = CombinedOutcomeJson(context, *global_session, decision);
-    absl::StrAppend(out, DecisionLineWithExtras(context.id, decision, "", combined), "\n");
+    combined.clear();
+    if (combined_on == type) AppendCombinedOutcomeJson(context, *global_session, decision, &combined);
+    AppendDecisionLineWithExtras(context.id, decision, "", combined, out);
+    out->push_back('\n');
   }
 }
 

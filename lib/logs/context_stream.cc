@@ -204,6 +204,7 @@ struct ContextStream::State {
     std::string error;
     std::string where;   // a malformed item's Where()
     IssueList warnings;  // a context line's (kContextLines)
+    std::string text;    // a context line's text, until a worker parses it
   };
   std::vector<Slot> slots;
   std::vector<StreamedContext> items;
@@ -300,7 +301,7 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
         ++totals.malformed;
         if (handlers.on_malformed) {
           slots[i].where = items[i].Where();
-          handlers.on_malformed({name, slots[i].where, slots[i].error});
+          handlers.on_malformed({name, slots[i].where, slots[i].error, items[i].position.line});
         }
         break;
       case Kind::kSkipped:
@@ -322,12 +323,36 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
 }
 
 absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
-  // Lines are parsed on the calling thread as they are read (a context line
-  // is short; the command's work on it is what the workers share).
+  // Lines are read on the calling thread; each part is parsed and checked on
+  // the workers, with the caller's work on each context, then handed on.
   ContextCheckOptions check;
   check.snapshot = options.check_against;
   check.warnings_are_errors = options.warnings_are_errors;
   check.file = name;
+  auto process_part = [&](size_t n) {
+    pool.Run(n, [&](size_t, size_t i) {
+      StreamedContext& item = items[i];
+      Slot& slot = slots[i];
+      slot.warnings.clear();
+      absl::StatusOr<SignOnContext> context =
+          ParseAndCheckContext(slot.text, check, &slot.warnings);
+      if (context.ok()) {
+        slot.kind = Kind::kContext;
+        item.conversion.context = *std::move(context);
+        item.conversion.memberships_found = true;  // the context lists its groups
+        if (options.name_unnamed_contexts && item.conversion.context.id.empty()) {
+          item.conversion.context.id = item.Where();
+        }
+        if (handlers.on_context) handlers.on_context(i, item);
+      } else {
+        slot.kind = Kind::kMalformed;
+        slot.error = std::string(context.status().message());
+      }
+    });
+    SlotHandlers in_order_only = handlers;
+    in_order_only.on_context = nullptr;  // already run, in the pass above
+    HandOn(n, in_order_only);
+  };
   std::string line;
   uint64_t line_number = 0;
   uint64_t ordinal = 0;
@@ -340,27 +365,15 @@ absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (IsBlank(line)) continue;
     ++ordinal;
-    StreamedContext& item = items[n];
-    Slot& slot = slots[n];
-    item.position = {ordinal, offset, line_number};
-    slot.warnings.clear();
-    absl::StatusOr<SignOnContext> context = ParseAndCheckContext(line, check, &slot.warnings);
-    if (context.ok()) {
-      slot.kind = Kind::kContext;
-      item.conversion.context = *std::move(context);
-      item.conversion.memberships_found = true;  // the context lists its groups
-      if (item.conversion.context.id.empty()) item.conversion.context.id = item.Where();
-    } else {
-      slot.kind = Kind::kMalformed;
-      slot.error = std::string(context.status().message());
-    }
+    items[n].position = {ordinal, offset, line_number};
+    slots[n].text.swap(line);
     if (++n == part) {
-      HandOn(n, handlers);
+      process_part(n);
       n = 0;
       Progress(bytes);
     }
   }
-  if (n > 0) HandOn(n, handlers);
+  if (n > 0) process_part(n);
   Progress(bytes);
   return absl::OkStatus();
 }

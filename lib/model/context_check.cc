@@ -31,19 +31,31 @@ template <typename T, typename NameOf>
 void CheckRefs(const std::vector<std::string>& refs, const std::vector<T>& objects,
                std::string_view kind, const std::string& pointer, NameOf name_of,
                const std::string& file, IssueList* warnings) {
+  // The ids and names a "did you mean" chooses from: gathered at the first
+  // unknown reference (most contexts have none).
   std::vector<std::string_view> candidates;
-  for (const T& o : objects) candidates.push_back(o.id);
-  for (const T& o : objects) candidates.push_back(name_of(o));
   for (size_t i = 0; i < refs.size(); ++i) {
     const std::string& ref = refs[i];
     if (ref == kEveryoneAlias && kind == "group") continue;
-    const T* by_id = nullptr;
+    bool by_id = false;
+    for (const T& o : objects) {
+      if (o.id == ref) {
+        by_id = true;
+        break;
+      }
+    }
+    if (by_id) continue;
     const T* by_name = nullptr;
     for (const T& o : objects) {
-      if (o.id == ref) by_id = &o;
-      if (by_name == nullptr && IEquals(name_of(o), ref)) by_name = &o;
+      if (IEquals(name_of(o), ref)) {
+        by_name = &o;
+        break;
+      }
     }
-    if (by_id != nullptr) continue;
+    if (by_name == nullptr && candidates.empty()) {
+      for (const T& o : objects) candidates.push_back(o.id);
+      for (const T& o : objects) candidates.push_back(name_of(o));
+    }
     Issue w;
     w.severity = Issue::Severity::kWarning;
     w.file = file;
@@ -74,12 +86,13 @@ void CheckContext(const SignOnContext& context, const Snapshot& snapshot, const 
   }
   if (snapshot.has_behaviors_file) {
     // A behavior is known by id or by name (the System Log records names).
-    std::vector<std::string> unknown_refs;
-    std::vector<size_t> at;
     for (size_t i = 0; i < context.behaviors.size(); ++i) {
       bool known = false;
       for (const Behavior& b : snapshot.behaviors) {
-        known = known || b.id == context.behaviors[i] || IEquals(b.name, context.behaviors[i]);
+        if (b.id == context.behaviors[i] || IEquals(b.name, context.behaviors[i])) {
+          known = true;
+          break;
+        }
       }
       if (!known) {
         std::vector<std::string_view> names;

@@ -327,6 +327,38 @@ TEST_F(ContextStreamTest, TypedResultsWithoutCasts) {
   EXPECT_TRUE(all_right);
 }
 
+// What eval needs from a stream of context lines: ids left as given, the line
+// of a malformed item, on_context on the workers (contexts parsed there too).
+TEST_F(ContextStreamTest, UnnamedContextsKeptAndMalformedLinesNumbered) {
+  const std::string path = Write("mixed.jsonl",
+                                 "{\"id\":\"a\"}\n"
+                                 "\n"
+                                 "{not json\n"
+                                 "{\"ip\":\"192.0.2.1\"}\n");
+  for (size_t threads : {1u, 2u}) {
+    ContextStreamOptions options;
+    options.threads = threads;
+    options.name_unnamed_contexts = false;
+    absl::StatusOr<std::unique_ptr<ContextStream>> stream =
+        ContextStream::Open(ContextSource::kContextLines, path, options);
+    ASSERT_TRUE(stream.ok());
+    std::vector<std::string> seen;
+    ContextHandlers<std::string> handlers;
+    handlers.on_context = [](StreamedContext& c, std::string& r) {
+      r = absl::StrCat("[", c.conversion.context.id, "]");
+    };
+    handlers.in_order = [&](StreamedContext& c, std::string& r) {
+      seen.push_back(absl::StrCat(r, " line ", c.position.line));
+    };
+    handlers.on_malformed = [&](const MalformedInput& m) {
+      seen.push_back(absl::StrCat("malformed line ", m.line, " ", std::string(m.where)));
+    };
+    ASSERT_TRUE((*stream)->Run(handlers).ok());
+    EXPECT_THAT(seen, ::testing::ElementsAre("[a] line 1", "malformed line 3 line 3", "[] line 4"))
+        << threads;
+  }
+}
+
 TEST_F(ContextStreamTest, ProgressIsReportedOnTheCallingThread) {
   std::string text;
   for (int i = 0; i < 2000; ++i) {

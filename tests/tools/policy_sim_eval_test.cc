@@ -484,4 +484,77 @@ TEST(PolicySimFixturesTest, CompiledAndReferenceEnginesPrintTheSameDecisions) {
   EXPECT_EQ(run("quantum").exit_code, 2);
 }
 
+// --strict with --jobs: the same warnings-turned-errors, in the same places.
+TEST_F(PolicySimEvalTest, StrictWithJobsPrintsWhatOneThreadPrints) {
+  WriteFile(contexts_,
+            std::string(kContexts) +
+                R"({"id": "c4", "user": {"id": "00u1"}, "ip": "198.51.100.9", "colour": 1})"
+                "\n");
+  const RunResult one = Eval({"--contexts", contexts_, "--output", "jsonl", "--strict"});
+  const RunResult two =
+      Eval({"--contexts", contexts_, "--output", "jsonl", "--strict", "--jobs", "2"});
+  EXPECT_EQ(one.exit_code, 3) << Describe(one);
+  EXPECT_THAT(one.out, HasSubstr("[--strict]"));
+  EXPECT_EQ(two.exit_code, one.exit_code);
+  EXPECT_EQ(two.out, one.out);
+  EXPECT_EQ(two.err, one.err);
+}
+
+// --jobs N parses and evaluates on N threads and prints in input order: the
+// same stdout, stderr and exit status as one thread, byte for byte, for every
+// output form and flag that adds to a line (the fixture contexts, plus a bad
+// line, a context with an unknown field and one without an id).
+TEST(PolicySimFixturesTest, JobsPrintTheSameBytesAsOneThread) {
+  const fs::path root = VERDICT_SOURCE_DIR;
+  const fs::path snapshot = root / "fixtures/org";
+  const fs::path fixture_contexts = root / "fixtures/contexts.jsonl";
+  if (!fs::is_directory(snapshot) || !fs::exists(fixture_contexts)) GTEST_SKIP() << "no fixtures";
+  if (!fs::exists(VERDICT_GEOIP_FIXTURE_DIR)) GTEST_SKIP() << "no fixture .mmdb files built";
+  TempDir dir;
+  const fs::path contexts = dir.path() / "contexts.jsonl";
+  WriteFile(contexts,
+            ReadFile(fixture_contexts) +
+                "{not json\n"
+                "\n"
+                R"({"id": "odd", "user": {"id": "00u1"}, "ip": "198.51.100.9", "colour": 1})"
+                "\n"
+                R"({"user": {"id": "00u1"}, "ip": "198.51.100.9"})"
+                "\n");
+  const std::vector<std::vector<std::string>> variants = {
+      {"--output", "jsonl"},
+      {"--output", "jsonl", "--explain"},
+      {"--output", "jsonl", "--sessions", "--combined"},
+      {"--output", "jsonl", "--types", "OKTA_SIGN_ON", "--combined"},
+      {"--output", "jsonl", "--engine", "reference"},
+      {"--output", "json", "--sessions"},
+      {"--output", "table"},
+  };
+  for (const std::vector<std::string>& variant : variants) {
+    auto run = [&](const std::string& jobs) {
+      std::vector<std::string> args = {"eval",
+                                       "--snapshot",
+                                       snapshot.string(),
+                                       "--contexts",
+                                       contexts.string(),
+                                       "--geoip",
+                                       VERDICT_GEOIP_FIXTURE_DIR,
+                                       "--jobs",
+                                       jobs};
+      args.insert(args.end(), variant.begin(), variant.end());
+      return RunPolicySim(args, dir.path());
+    };
+    const RunResult one = run("1");
+    const RunResult two = run("2");
+    const RunResult three = run("3");
+    SCOPED_TRACE(variant[1] + (variant.size() > 2 ? " " + variant[2] : ""));
+    EXPECT_EQ(one.exit_code, 3) << Describe(one);
+    EXPECT_GT(Lines(one.out).size(), 200u);
+    EXPECT_EQ(two.exit_code, one.exit_code);
+    EXPECT_EQ(two.out, one.out);
+    EXPECT_EQ(two.err, one.err);
+    EXPECT_EQ(three.out, one.out);
+    EXPECT_EQ(three.err, one.err);
+  }
+}
+
 }  // namespace

@@ -3,6 +3,8 @@
 // The flow is one pass over the input: load the snapshot (stop on errors),
 // then read, parse, optionally geolocate, evaluate and print each context line
 // before reading the next, so a pipe of contexts gets answers as it goes.
+// With --jobs N (N > 1) a ContextStream parses and evaluates parts of the
+// input on N threads and prints them in input order: the same bytes.
 #include "tools/policy-sim/eval.h"
 
 #include <algorithm>
@@ -22,6 +24,7 @@
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_stream.h"
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
 #include "verdict/engine.h"
@@ -61,6 +64,9 @@ const char kEvalUsage[] =
     "                        ACCESS_POLICY for the combined outcome even when\n"
     "                        --types or policyTypes leave one out (the combined\n"
     "                        outcome is always shown when both are evaluated)\n"
+    "  --jobs N              threads that parse and evaluate (default 1: each\n"
+    "                        context is answered before the next is read);\n"
+    "                        the output is in input order, the same for any N\n"
     "{strict}"
     "  -h, --help            this help\n"
     "\n"
@@ -85,6 +91,7 @@ struct EvalFlags {
   // oracle the engine is proven against) stays reachable.
   bool use_reference = false;
   bool strict = false;
+  int64_t jobs = 1;
 };
 
 // Returns the exit status after --help or a usage error, nullopt when the
@@ -121,6 +128,7 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, EvalFlags* f
                  return "";
                });
   parser.String("--geoip", "--geoip needs a directory", &flags->geoip);
+  parser.Int("--jobs", "--jobs needs a number of threads (1 or more)", 1, INT32_MAX, &flags->jobs);
   parser.Value("--types", "--types needs a comma-separated list of policy types",
                [flags](const std::string& v) -> std::string {
                  std::vector<PolicyType> types;
@@ -194,9 +202,11 @@ class JsonlSink : public Sink {
  public:
   void OnDecision(const SignOnContext& context, int, const Decision& decision, const Trace* trace,
                   const DecisionExtras& extras) override {
-    std::cout << DecisionLineWithExtras(context.id, decision, extras.session_json,
-                                        extras.combined_json)
-              << '\n';
+    line_.clear();
+    AppendDecisionLineWithExtras(context.id, decision, extras.session_json, extras.combined_json,
+                                 &line_);
+    line_.push_back('\n');
+    std::cout.write(line_.data(), static_cast<std::streamsize>(line_.size()));
     if (trace != nullptr) {
       std::cout.flush();  // keep stdout and stderr in order on a terminal
       ExplainToStderr(context, decision, *trace);
@@ -205,6 +215,9 @@ class JsonlSink : public Sink {
   void OnError(int line, std::string_view message) override {
     std::cout << ErrorJson(line, message) << '\n';
   }
+
+ private:
+  std::string line_;  // reused from decision to decision
 };
 
 class JsonArraySink : public Sink {
@@ -318,6 +331,77 @@ std::vector<PolicyType> TypesFor(const SignOnContext& context,
   return out;
 }
 
+// A context's decisions with what is printed beside each; reused from
+// context to context (the first `count` entries are this context's).
+struct DecisionEntry {
+  Decision decision;
+  Trace trace;  // --explain only
+  DecisionExtras extras;
+};
+struct ContextDecisions {
+  std::vector<DecisionEntry> entries;
+  size_t count = 0;
+};
+
+// Which engine answers. Traces (--explain) come from the reference
+// evaluator, whose answers the compiled engine is proven to equal
+// (tests/eval/differential_test.cc). Safe from any number of threads.
+struct Evaluator {
+  const ReferenceEvaluator& reference;
+  const CompiledPolicySet* compiled;
+  Decision Evaluate(const SignOnContext& ctx, PolicyType type, Trace* trace) const {
+    if (trace != nullptr || compiled == nullptr) return reference.Evaluate(ctx, type, trace);
+    return compiled->Evaluate(ctx, type);
+  }
+};
+
+// Everything eval does with a parsed context but print it: geolocation, the
+// types to evaluate, the decisions, sessions and the combined outcome.
+// Thread-safe (writes only `out` and the context).
+void DecideContext(const EvalFlags& flags, const Evaluator& evaluator, const GeoResolver* geo,
+                   const Snapshot& snapshot, const std::vector<PolicyType>& snapshot_types,
+                   SignOnContext* context, ContextDecisions* out) {
+  if (geo != nullptr) geo->Enrich(snapshot, context);
+  const std::vector<PolicyType> types = TypesFor(*context, snapshot_types, flags.types);
+  // The combined Identity Engine outcome needs both decisions; --combined
+  // evaluates the one the type list leaves out (it is not printed).
+  const std::optional<PolicyType> combined_on =
+      CombinedOutcomeLine(*context, types, flags.combined);
+  std::optional<Decision> global_session;
+  if (combined_on.has_value()) {
+    global_session = evaluator.Evaluate(*context, PolicyType::kOktaSignOn, nullptr);
+  }
+  if (out->entries.size() < types.size()) out->entries.resize(types.size());
+  out->count = types.size();
+  for (size_t i = 0; i < types.size(); ++i) {
+    const PolicyType type = types[i];
+    DecisionEntry& entry = out->entries[i];
+    entry.trace = Trace();
+    entry.extras.session_json.clear();
+    entry.extras.combined_json.clear();
+    entry.decision = evaluator.Evaluate(*context, type, flags.explain ? &entry.trace : nullptr);
+    if (flags.sessions && type == PolicyType::kOktaSignOn) {
+      entry.extras.session_json = SessionToJson(*context, ComputeSession(*context, entry.decision));
+    }
+    if (combined_on == type) {
+      const Decision app = type == PolicyType::kAccessPolicy
+                               ? entry.decision
+                               : evaluator.Evaluate(*context, PolicyType::kAccessPolicy, nullptr);
+      AppendCombinedOutcomeJson(*context, *global_session, app, &entry.extras.combined_json);
+    }
+  }
+}
+
+// Hands a context's decisions to the sink, in order.
+void PrintContext(const SignOnContext& context, int line, bool explain,
+                  const ContextDecisions& decisions, Sink* sink) {
+  sink->OnContext();
+  for (size_t i = 0; i < decisions.count; ++i) {
+    const DecisionEntry& entry = decisions.entries[i];
+    sink->OnDecision(context, line, entry.decision, explain ? &entry.trace : nullptr, entry.extras);
+  }
+}
+
 }  // namespace
 
 int RunEval(const std::vector<std::string>& args) {
@@ -374,66 +458,68 @@ int RunEval(const std::vector<std::string>& args) {
   // The reference evaluator shares the compiled set's snapshot and
   // expressions; both engines' Decisions point into the same snapshot.
   const ReferenceEvaluator reference(*set);
-  const CompiledPolicySet* compiled = flags.use_reference ? nullptr : set->get();
-  // Traces (--explain) come from the reference evaluator, whose answers the
-  // compiled engine is proven to equal (tests/eval/differential_test.cc).
-  struct Evaluator {
-    const ReferenceEvaluator& reference;
-    const CompiledPolicySet* compiled;
-    Decision Evaluate(const SignOnContext& ctx, PolicyType type, Trace* trace) const {
-      if (trace != nullptr || compiled == nullptr) return reference.Evaluate(ctx, type, trace);
-      return compiled->Evaluate(ctx, type);
-    }
-  } const evaluator{reference, compiled};
-  const bool flush_each = reader.is_stdin();
+  const Evaluator evaluator{reference, flags.use_reference ? nullptr : set->get()};
   bool any_bad_line = false;
-  ContextCheckOptions check;
-  check.snapshot = &snapshot;
-  check.warnings_are_errors = flags.strict;
-  check.file = flags.contexts == "-" ? "<stdin>" : flags.contexts;
-  IssueList warnings;
-  std::string line;
-  while (reader.Next(&line)) {
-    if (IsBlank(line)) continue;
-    warnings.clear();
-    absl::StatusOr<SignOnContext> context = ParseAndCheckContext(line, check, &warnings);
-    PrintContextWarnings(warnings, check.file, absl::StrCat("line ", reader.line_number()));
-    if (!context.ok()) {
+  const std::string source = flags.contexts == "-" ? "<stdin>" : flags.contexts;
+  if (flags.jobs > 1) {
+    ContextStreamOptions options;
+    options.threads = static_cast<size_t>(flags.jobs);
+    options.check_against = &snapshot;
+    options.warnings_are_errors = flags.strict;
+    options.name_unnamed_contexts = false;  // eval prints the id the context gave
+    absl::StatusOr<std::unique_ptr<ContextStream>> stream =
+        ContextStream::Open(ContextSource::kContextLines, flags.contexts, options);
+    if (!stream.ok()) {
+      std::cerr << "error: --contexts " << stream.status().message() << '\n';
+      return kExitUnusable;
+    }
+    ContextHandlers<ContextDecisions> handlers;
+    handlers.on_context = [&](StreamedContext& c, ContextDecisions& d) {
+      DecideContext(flags, evaluator, geo.get(), snapshot, snapshot_types, &c.conversion.context,
+                    &d);
+    };
+    handlers.in_order = [&](StreamedContext& c, ContextDecisions& d) {
+      PrintContext(c.conversion.context, static_cast<int>(c.position.line), flags.explain, d,
+                   sink.get());
+    };
+    handlers.on_malformed = [&](const MalformedInput& m) {
       any_bad_line = true;
-      const absl::string_view message = context.status().message();
-      sink->OnError(reader.line_number(), std::string_view(message.data(), message.size()));
+      sink->OnError(static_cast<int>(m.line), m.message);
+    };
+    handlers.on_warning = [&](const InputWarning& w) {
+      InputWarning named = w;
+      named.source = source;  // "<stdin>" rather than "-", as without --jobs
+      ReportWarning(named);
+    };
+    if (absl::Status s = (*stream)->Run(handlers); !s.ok()) {
+      std::cerr << "error: --contexts " << s.message() << '\n';
+      return kExitUnusable;
+    }
+  } else {
+    const bool flush_each = reader.is_stdin();
+    ContextCheckOptions check;
+    check.snapshot = &snapshot;
+    check.warnings_are_errors = flags.strict;
+    check.file = source;
+    IssueList warnings;
+    ContextDecisions decisions;
+    std::string line;
+    while (reader.Next(&line)) {
+      if (IsBlank(line)) continue;
+      warnings.clear();
+      absl::StatusOr<SignOnContext> context = ParseAndCheckContext(line, check, &warnings);
+      PrintContextWarnings(warnings, check.file, absl::StrCat("line ", reader.line_number()));
+      if (!context.ok()) {
+        any_bad_line = true;
+        const absl::string_view message = context.status().message();
+        sink->OnError(reader.line_number(), std::string_view(message.data(), message.size()));
+        if (flush_each) sink->Flush();
+        continue;
+      }
+      DecideContext(flags, evaluator, geo.get(), snapshot, snapshot_types, &*context, &decisions);
+      PrintContext(*context, reader.line_number(), flags.explain, decisions, sink.get());
       if (flush_each) sink->Flush();
-      continue;
     }
-    if (geo != nullptr) geo->Enrich(snapshot, &*context);
-    sink->OnContext();
-    const std::vector<PolicyType> types = TypesFor(*context, snapshot_types, flags.types);
-    // The combined Identity Engine outcome needs both decisions; --combined
-    // evaluates the one the type list leaves out (it is not printed).
-    const std::optional<PolicyType> combined_on =
-        CombinedOutcomeLine(*context, types, flags.combined);
-    std::optional<Decision> global_session;
-    if (combined_on.has_value()) {
-      global_session = evaluator.Evaluate(*context, PolicyType::kOktaSignOn, nullptr);
-    }
-    for (PolicyType type : types) {
-      Trace trace;
-      const Decision decision =
-          evaluator.Evaluate(*context, type, flags.explain ? &trace : nullptr);
-      DecisionExtras extras;
-      if (flags.sessions && type == PolicyType::kOktaSignOn) {
-        extras.session_json = SessionToJson(*context, ComputeSession(*context, decision));
-      }
-      if (combined_on == type) {
-        const Decision app = type == PolicyType::kAccessPolicy
-                                 ? decision
-                                 : evaluator.Evaluate(*context, PolicyType::kAccessPolicy, nullptr);
-        extras.combined_json = CombinedOutcomeJson(*context, *global_session, app);
-      }
-      sink->OnDecision(*context, reader.line_number(), decision, flags.explain ? &trace : nullptr,
-                       extras);
-    }
-    if (flush_each) sink->Flush();
   }
   sink->Finish();
   std::cout.flush();
