@@ -18,6 +18,7 @@ PACKAGES=(
   libmaxmind-db-writer-perl python3
   libsimdjson-dev
   libboost-dev
+  libz3-dev
 )
 # The test suite, benchmarks, formatting check and fuzzing (clang), and
 # the runtimes the bindings and the server are tested against.

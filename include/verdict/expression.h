@@ -106,6 +106,9 @@ class CompiledExpression {
   // a context without memberships cannot be decided by it.
   bool ReadsGroupMemberships() const;
 
+  // The compiled program, for analysis tools (verdict/expression_program.h).
+  const expr::Program& program() const { return *program_; }
+
  private:
   std::unique_ptr<const expr::Program> program_;
 };

@@ -79,6 +79,12 @@ struct LintOptions {
   // Split steps allowed per question (is this rule covered by those?) before
   // it is left undecided. Default 20000.
   int64_t search_budget = 20000;
+  // Expression Language conditions go to an SMT solver (docs/lint.md): at
+  // most this many combinations of their truth values per policy type, and
+  // about this much solver time, else that type's expressions are unknown
+  // (with a note). Defaults 256 and 5000 ms.
+  int max_expression_combinations = 256;
+  int64_t solver_budget_ms = 5000;
 };
 
 struct LintReport {

@@ -4,14 +4,17 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <memory>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "lib/lint/expression_cells.h"
 #include "lib/lint/lint_internal.h"
 #include "lib/lint/space.h"
 #include "nlohmann/json.hpp"
+#include "verdict/expression.h"
 
 namespace verdict::internal::lint {
 namespace {
@@ -333,7 +336,13 @@ void CheckExpressions(const Snapshot& s, std::vector<LintFinding>* out) {
     if (!h.policy->active || (h.rule != nullptr && !h.rule->active)) continue;
     const Conditions& c = h.conditions();
     std::string sub;
+    std::string why;
     if (c.el_condition) {
+      // The fragment the solver decides (expression_cells.h) is analysed.
+      absl::StatusOr<std::shared_ptr<const CompiledExpression>> compiled =
+          CompileExpression(c.el_condition->condition);
+      if (compiled.ok() && EncodableExpression(**compiled, &why)) continue;
+      if (!compiled.ok()) why = std::string(compiled.status().message());
       sub = "/conditions/elCondition/condition";
     } else if (c.platform) {
       for (size_t i = 0; i < c.platform->include.size() && sub.empty(); ++i) {
@@ -344,10 +353,11 @@ void CheckExpressions(const Snapshot& s, std::vector<LintFinding>* out) {
     }
     if (sub.empty()) continue;
     LintFinding f = At(h, "expression-unanalysable", LintLevel::kNote, sub);
-    f.message = absl::StrCat(
-        "the Expression Language condition of ", h.Describe(),
-        " is not analysed: lint treats it as possibly true and possibly false, so findings that "
-        "depend on it are not reported");
+    f.message =
+        absl::StrCat("the Expression Language condition of ", h.Describe(), " is not analysed",
+                     why.empty() ? "" : absl::StrCat(" (", why, ")"),
+                     ": lint treats it as possibly true and possibly false, so findings that "
+                     "depend on it are not reported");
     out->push_back(std::move(f));
   }
 }

@@ -33,8 +33,10 @@
 #include "lib/compile/snapshot_facts.h"
 #include "lib/eval/condition_terms.h"
 #include "lib/eval/conditions.h"
+#include "lib/lint/expression_cells.h"
 #include "lib/lint/lint_internal.h"
 #include "lib/lint/space.h"
+#include "verdict/expression.h"
 #include "verdict/reference_evaluator.h"
 
 namespace verdict {
@@ -47,6 +49,7 @@ using internal::lint::AtomSet;
 using internal::lint::Box;
 using internal::lint::Boxes;
 using internal::lint::Constraint;
+using internal::lint::ExpressionCells;
 using internal::lint::IpSet;
 using internal::lint::kIpDim;
 using internal::lint::Point;
@@ -126,6 +129,7 @@ class TypeAnalysis {
   }
   int GroupDim(const std::string& id);
   int BehaviorDim(const std::string& token);
+  void ReportSolverGaveUp();
   int DynamicDim(const NetworkZone* zone);
 
   // ---------------------------------------------------------- boxes
@@ -199,6 +203,10 @@ class TypeAnalysis {
   std::vector<SignOnContext> risk_reps_, auth_reps_, idp_reps_, platform_reps_;
   int platform_dim_ = -1;
   std::vector<std::string> app_ids_;  // atom 0 no app, 1 another app, 2.. these
+  // Expression Language conditions the solver decided (expression_cells.h):
+  // one dimension whose atoms are their satisfiable truth combinations.
+  ExpressionCells el_cells_;
+  int el_dim_ = -1;
   std::map<std::pair<const NetworkZone*, bool>, IpSet> zone_ips_;
   std::optional<IpSet> all_zones_[2];
   std::map<std::tuple<const NetworkZone*, bool, bool>, Boxes> zone_literals_;
@@ -217,6 +225,7 @@ void TypeAnalysis::CollectVocabulary() {
   std::vector<std::string> platform_types = {"", "DESKTOP", "MOBILE", "OTHER"};
   std::vector<std::string> platform_oses = {"",        "IOS",      "ANDROID", "MACOS",
                                             "WINDOWS", "CHROMEOS", "LINUX",   "OTHER"};
+  std::vector<std::string> expressions;
   auto add = [](std::vector<std::string>* v, const std::string& x) {
     if (std::find(v->begin(), v->end(), x) == v->end()) v->push_back(x);
   };
@@ -237,6 +246,7 @@ void TypeAnalysis::CollectVocabulary() {
         }
       }
     }
+    if (c.el_condition) expressions.push_back(c.el_condition->condition);
   };
   for (const Policy* p : s_.PoliciesOfType(type_)) {
     from(p->conditions);
@@ -286,6 +296,43 @@ void TypeAnalysis::CollectVocabulary() {
     }
   }
   platform_dim_ = space_.AddDim(static_cast<int>(platform_reps_.size()));
+  el_cells_ = ExpressionCells::Build(expressions, options_.max_expression_combinations,
+                                     options_.solver_budget_ms);
+  if (el_cells_.cells() > 0) el_dim_ = space_.AddDim(el_cells_.cells());
+  if (!el_cells_.gave_up().empty()) ReportSolverGaveUp();
+}
+
+// The solver gave up on this type's expressions: each one the fragment
+// covers (the others have their own note from CheckExpressions) is unknown.
+void TypeAnalysis::ReportSolverGaveUp() {
+  for (const Policy* p : s_.PoliciesOfType(type_)) {
+    if (!p->active) continue;
+    auto note = [&](const Conditions& c, const Rule* r) {
+      if (!c.el_condition) return;
+      absl::StatusOr<std::shared_ptr<const CompiledExpression>> compiled =
+          CompileExpression(c.el_condition->condition);
+      if (!compiled.ok() || !internal::lint::EncodableExpression(**compiled, nullptr)) return;
+      LintFinding f;
+      f.code = "expression-unanalysable";
+      f.level = LintLevel::kNote;
+      f.policy_id = p->id;
+      f.rule_id = r != nullptr ? r->id : "";
+      f.file = r != nullptr ? r->file : p->file;
+      f.pointer =
+          absl::StrCat(r != nullptr ? r->pointer : p->pointer, "/conditions/elCondition/condition");
+      f.message = absl::StrCat("the Expression Language condition of ",
+                               r != nullptr ? "rule " + Name(*r) : "policy " + Name(*p),
+                               " is not analysed (", el_cells_.gave_up(), " for the ",
+                               Sv(PolicyTypeName(type_)),
+                               " policies): lint treats it as possibly true and possibly false, "
+                               "so findings that depend on it are not reported");
+      Add(std::move(f));
+    };
+    note(p->conditions, nullptr);
+    for (const Rule& r : p->rules) {
+      if (r.active) note(r.conditions, &r);
+    }
+  }
 }
 
 int TypeAnalysis::GroupDim(const std::string& id) {
@@ -492,6 +539,21 @@ Boxes TypeAnalysis::ConditionBoxes(const Conditions& c, internal::ConditionScope
         });
         break;
       }
+      case ConditionKind::kElCondition:
+        if (el_dim_ >= 0 && el_cells_.Encoded(c.el_condition->condition)) {
+          const std::vector<bool>& truth = el_cells_.TrueIn(c.el_condition->condition);
+          AtomSet set =
+              AtomSet::All(space_.size(el_dim_)).Minus(AtomSet::All(space_.size(el_dim_)));
+          for (size_t cell = 0; cell < truth.size(); ++cell) {
+            if (truth[cell]) set = Or(set, el_dim_, cell);
+          }
+          if (set.empty()) return {};
+          b = {One(space_.Atoms(el_dim_, set))};
+          break;
+        }
+        *unknown = true;
+        if (!over) return {};
+        continue;
       default:
         // Not modelled: true in the over-approximation, false in the under.
         *unknown = true;
@@ -541,6 +603,9 @@ SignOnContext TypeAnalysis::ContextOf(const Point& p) const {
     for (const auto& [dim, group] : dim_group_) {
       if (p.atoms[dim] == 1) ctx.user.groups.push_back(group);
     }
+    // Without a user every attribute is null: only cell 0 is possible, and
+    // the evaluator's check of the witness sorts out the other points.
+    if (el_dim_ >= 0) el_cells_.Apply(p.atoms[el_dim_], &ctx);
   }
   if (p.ip) ctx.ip_chain.push_back(IpAddress::FromV6(*p.ip));
   for (const auto& [dim, zone] : dim_dynamic_) {

@@ -356,6 +356,9 @@ class OrgGenerator {
               "user.isMemberOf({'group.profile.name': 'Sales'}) || session.amr.contains('mfa')",
               "device.managed != true || user.profile.department != 'Eng'",
               "user.isMemberof({'group.id': 'x'})",  // malformed: never matches
+              // Decided by lint's solver (lib/lint/expression_cells.h).
+              "user.profile.department != 'Eng'",
+              "user.profile.department == 'Sales' || user.profile.department.startsWith('E')",
           };
           c.el_condition = ElCondition{Pick(rng_, expressions)};
         } else {

@@ -21,6 +21,8 @@ TEST(LintDifferential, ShadowedRulesNeverWinAndWitnessesWin) {
   constexpr int kOrgs = 40;
   constexpr int kContexts = 2000;
   int64_t shadowed = 0, wins = 0, checked = 0;
+  // Rules with an Expression Language condition lint proved winnable (the solver).
+  int64_t expression_rules_decided = 0;
   for (int i = 0; i < kOrgs; ++i) {
     synth::OrgOptions options = synth::DifferentialOrgOptions(/*seed=*/19, i);
     const Snapshot org = synth::GenerateOrg(options);
@@ -34,6 +36,16 @@ TEST(LintDifferential, ShadowedRulesNeverWinAndWitnessesWin) {
     std::map<std::string, std::string> shadowed_rules;  // rule id -> policy id
     for (const LintFinding& f : report->findings) {
       if (f.code == "shadowed-rule") shadowed_rules[f.rule_id] = f.policy_id;
+    }
+    for (const RuleReachability& r : report->rules) {
+      const Policy* p = org.FindPolicy(r.policy_id);
+      for (const Rule& rule : p->rules) {
+        // Winning needs the expression's under-approximation: only a
+        // decided expression has one.
+        if (rule.id == r.rule_id && rule.conditions.el_condition && r.reach == RuleReach::kWins) {
+          ++expression_rules_decided;
+        }
+      }
     }
     for (const RuleReachability& r : report->rules) {
       if (r.reach != RuleReach::kWins) continue;
@@ -62,10 +74,12 @@ TEST(LintDifferential, ShadowedRulesNeverWinAndWitnessesWin) {
     }
   }
   std::cout << "shadowed rules " << shadowed << ", rules won by their witness " << wins
-            << ", decisions checked " << checked << "\n";
+            << ", decisions checked " << checked << ", rules with an expression decided "
+            << expression_rules_decided << "\n";
   // Not vacuous: the orgs have both kinds.
   EXPECT_GT(shadowed, 0);
   EXPECT_GT(wins, 0);
+  EXPECT_GT(expression_rules_decided, 0);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "lib/lint/space.h"
 #include "nlohmann/json.hpp"
@@ -128,6 +129,9 @@ TEST(LintFixtures, PlantedFindsEveryPlantedProblem) {
        ""},  // ties are ordered by id: Engineering comes later
       {"expression-unanalysable", "00pContractors000001", "0prContractors00001"},
       {"blocklist-exempt-overlap", "", ""},
+      // Expression Language, decided by the solver.
+      {"shadowed-rule", "00pFinance0000000001", "0prFinanceVp00000001"},
+      {"unsatisfiable-rule", "00pFinance0000000001", "0prFinanceAudit00001"},
   };
   for (const Want& w : wants) {
     const bool found =
@@ -145,6 +149,25 @@ TEST(LintFixtures, PlantedFindsEveryPlantedProblem) {
       EXPECT_TRUE(f.witness.has_value()) << Describe(f);
     }
   }
+}
+
+// Past the solver's limit a policy type's expressions are unknown, with a
+// note on each: no finding rests on them.
+TEST(LintFixtures, SolverLimitLeavesExpressionsUnknownWithANote) {
+  const Snapshot s = Load(Fixture("planted"));
+  LintOptions options;
+  options.max_expression_combinations = 2;  // Finance's three expressions have more
+  absl::StatusOr<LintReport> report = Lint(s, options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  int notes = 0;
+  for (const LintFinding& f : report->findings) {
+    if (f.policy_id != "00pFinance0000000001") continue;
+    EXPECT_EQ(f.code, "expression-unanalysable") << Describe(f);
+    EXPECT_NE(f.message.find("more than 2 combinations"), std::string::npos) << f.message;
+    EXPECT_TRUE(absl::EndsWith(f.pointer, "/conditions/elCondition/condition")) << f.pointer;
+    ++notes;
+  }
+  EXPECT_EQ(notes, 3);
 }
 
 TEST(LintFixtures, CleanLookAlikeHasNoFinding) {
