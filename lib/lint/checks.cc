@@ -21,7 +21,9 @@ namespace {
 
 absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
 
-// Reads an array of objects with "id"; nullopt when the file is absent.
+// Reads an array of objects with "id" — or, for lists Okta returns in an
+// envelope (GET /api/v1/iam/assignees/users: {"value": [...], "_links"}), an
+// object whose "value" is that array; nullopt when the file is absent.
 absl::StatusOr<std::optional<std::set<std::string>>> ReadIds(const std::string& directory,
                                                              const std::string& name) {
   const std::filesystem::path path = std::filesystem::path(directory) / name;
@@ -33,8 +35,10 @@ absl::StatusOr<std::optional<std::set<std::string>>> ReadIds(const std::string& 
   std::stringstream text;
   text << in.rdbuf();
   nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (j.is_object() && j.contains("value")) j = j["value"];
   if (j.is_discarded() || !j.is_array()) {
-    return absl::InvalidArgumentError(absl::StrCat(name, ": not a JSON array"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(name, ": not a JSON array (or an object whose \"value\" is one)"));
   }
   std::set<std::string> ids;
   for (const nlohmann::json& e : j) {
@@ -93,6 +97,9 @@ absl::StatusOr<ReferenceLists> ReadReferenceLists(const std::string& directory) 
   auto assurances = ReadIds(directory, "device-assurances.json");
   if (!assurances.ok()) return assurances.status();
   lists.device_assurances = std::move(*assurances);
+  auto admins = ReadIds(directory, "admins.json");
+  if (!admins.ok()) return admins.status();
+  lists.admins = std::move(*admins);
   return lists;
 }
 

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <string>
 #include <tuple>
@@ -95,15 +96,19 @@ class NoZones : public internal::ZoneMembership {
 // One policy type's analysis.
 class TypeAnalysis {
  public:
+  // `admins`: admins.json's user ids, or null when the snapshot has none.
   TypeAnalysis(const Snapshot& s, const SnapshotFacts& facts, const ReferenceEvaluator& ref,
-               PolicyType type, const LintOptions& options, LintReport* report)
+               PolicyType type, const LintOptions& options, const std::set<std::string>* admins,
+               LintReport* report)
       : s_(s),
         facts_(facts),
         ref_(ref),
         type_(type),
         options_(options),
         report_(report),
-        space_(UnblockedAddresses(s, facts)) {}
+        space_(UnblockedAddresses(s, facts)) {
+    SetUpAdminCheck(admins);
+  }
 
   void Run();
 
@@ -175,6 +180,9 @@ class TypeAnalysis {
   // ---------------------------------------------------------- checks
   void CheckPolicy(PolicyBoxes& pb, const std::vector<PolicyBoxes>& earlier);
   void CheckWeakCatchAll(const PolicyBoxes& pb);
+  // no-mfa-for-admins: which sign-in it is about, then the search.
+  void SetUpAdminCheck(const std::set<std::string>* admins);
+  void CheckAdmins(const std::vector<PolicyBoxes>& policies);
   void Add(LintFinding f) { report_->findings.push_back(std::move(f)); }
   Space::Answer Ask(const Boxes& region, const std::vector<const Box*>& covers) {
     ++report_->questions;
@@ -207,6 +215,10 @@ class TypeAnalysis {
   // one dimension whose atoms are their satisfiable truth combinations.
   ExpressionCells el_cells_;
   int el_dim_ = -1;
+  // no-mfa-for-admins on this type: the admins, and the Okta Admin Console
+  // app (Identity Engine orgs; null for Classic, whose sign-on policy decides).
+  std::vector<std::string> admins_;
+  const Application* admin_console_ = nullptr;
   std::map<std::pair<const NetworkZone*, bool>, IpSet> zone_ips_;
   std::optional<IpSet> all_zones_[2];
   std::map<std::tuple<const NetworkZone*, bool, bool>, Boxes> zone_literals_;
@@ -254,6 +266,8 @@ void TypeAnalysis::CollectVocabulary() {
     for (const std::string& a : p->linked_app_ids) add(&apps, a);
     for (const Rule& r : p->rules) from(r.conditions);
   }
+  for (const std::string& admin : admins_) add(&users, admin);
+  if (admin_console_ != nullptr) add(&apps, admin_console_->id);
   user_names_ = {"", ""};
   for (const std::string& u : users) {
     user_atoms_[u] = static_cast<int>(user_names_.size());
@@ -682,6 +696,7 @@ void TypeAnalysis::Run() {
     CheckPolicy(pb, done);
     done.push_back(std::move(pb));
   }
+  CheckAdmins(done);
 }
 
 std::vector<const Box*> Pointers(const Boxes& boxes) {
@@ -927,6 +942,86 @@ void TypeAnalysis::CheckWeakCatchAll(const PolicyBoxes& pb) {
   }
 }
 
+// Okta's recommendation that administrators sign in with more than one
+// factor (HealthInsight): in an Identity Engine org (one with app sign-in
+// policies) the Okta Admin Console's app sign-in policy decides, in a Classic
+// org the Okta sign-on policy does.
+void TypeAnalysis::SetUpAdminCheck(const std::set<std::string>* admins) {
+  if (admins == nullptr || admins->empty()) return;
+  const bool identity_engine = !s_.PoliciesOfType(PolicyType::kAccessPolicy).empty();
+  if (type_ != (identity_engine ? PolicyType::kAccessPolicy : PolicyType::kOktaSignOn)) return;
+  if (identity_engine) {
+    for (const Application& app : s_.apps) {
+      if (app.name == "saasure") admin_console_ = &app;
+    }
+    if (admin_console_ == nullptr) return;  // no apps.json entry: nothing to sign in to
+  }
+  admins_.assign(admins->begin(), admins->end());
+}
+
+// For each admin, the first rule (in evaluation order) that lets them in with
+// one factor in some context: its region for that admin, less everything an
+// earlier rule or policy decides. The witness is confirmed like the others.
+void TypeAnalysis::CheckAdmins(const std::vector<PolicyBoxes>& policies) {
+  for (const std::string& admin : admins_) {
+    Boxes who = {
+        One(space_.Atoms(user_dim_, AtomSet::One(space_.size(user_dim_), UserAtom(admin))))};
+    // Known memberships (users/<id>/groups.json) are the admin's; without
+    // them any membership is possible and the witness names the ones it took.
+    auto groups = s_.user_groups.find(admin);
+    if (groups != s_.user_groups.end()) {
+      for (const auto& [dim, group] : dim_group_) {
+        const bool member =
+            std::find(groups->second.begin(), groups->second.end(), group) != groups->second.end();
+        who = space_.And(who, {One(space_.Atoms(dim, AtomSet::One(2, member ? 1 : 0)))});
+      }
+    }
+    if (admin_console_ != nullptr) {
+      const auto it = std::find(app_ids_.begin(), app_ids_.end(), admin_console_->id);
+      const int atom = static_cast<int>(it - app_ids_.begin()) + 2;
+      who =
+          space_.And(who, {One(space_.Atoms(app_dim_, AtomSet::One(space_.size(app_dim_), atom)))});
+    }
+    std::vector<const Box*> decided_before;
+    bool reported = false;
+    for (const PolicyBoxes& pb : policies) {
+      for (const RuleBoxes& rb : pb.rules) {
+        if (!reported && Strength(*rb.rule) == 1) {
+          Space::Answer a = Ask(space_.And(who, rb.in_under), decided_before);
+          if (a.decided && !a.covered) {
+            SignOnContext ctx = ContextOf(a.witness);
+            const Decision d = ref_.Evaluate(ctx, type_);
+            if (!d.blocked && d.rule == rb.rule && ctx.user.id == admin) {
+              LintFinding f;
+              f.code = "no-mfa-for-admins";
+              f.level = LintLevel::kWarning;
+              f.policy_id = pb.policy->id;
+              f.rule_id = rb.rule->id;
+              f.file = rb.rule->file;
+              f.pointer = rb.rule->pointer;
+              f.message = absl::StrCat(
+                  "administrator ", admin, " (admins.json) can sign in ",
+                  admin_console_ != nullptr ? "to the Okta Admin Console " : "",
+                  "with one factor: rule ", Name(*rb.rule), " of policy ", Name(*pb.policy),
+                  " allows without a second factor",
+                  groups == s_.user_groups.end()
+                      ? " (the snapshot has no users/<id>/groups.json for this admin: the "
+                        "witness's group memberships are assumed)"
+                      : "");
+              f.witness = std::move(ctx);
+              f.winner_policy_id = pb.policy->id;
+              f.winner_rule_id = rb.rule->id;
+              Add(std::move(f));
+              reported = true;
+            }
+          }
+        }
+        for (const Box& b : rb.in_over) decided_before.push_back(&b);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<LintReport> Lint(const Snapshot& snapshot, const LintOptions& options) {
@@ -941,7 +1036,9 @@ absl::StatusOr<LintReport> Lint(const Snapshot& snapshot, const LintOptions& opt
   internal::lint::CheckPriorities(snapshot, &report.findings);
   internal::lint::CheckExpressions(snapshot, &report.findings);
   for (PolicyType type : snapshot.Types()) {
-    TypeAnalysis(snapshot, *facts, ref, type, options, &report).Run();
+    TypeAnalysis(snapshot, *facts, ref, type, options, lists->admins ? &*lists->admins : nullptr,
+                 &report)
+        .Run();
   }
   return report;
 }

@@ -23,6 +23,9 @@ struct ReferenceLists {
   std::optional<std::set<std::string>> idps;               // idps.json
   std::optional<std::set<std::string>> users;              // users.json
   std::optional<std::set<std::string>> device_assurances;  // device-assurances.json
+  // admins.json: users with an administrator role (the "value" of GET
+  // /api/v1/iam/assignees/users), for no-mfa-for-admins.
+  std::optional<std::set<std::string>> admins;
 };
 absl::StatusOr<ReferenceLists> ReadReferenceLists(const std::string& directory);
 

@@ -46,6 +46,9 @@ constexpr CheckDoc kChecks[] = {
     {"blocklist-exempt-overlap", "A blocklist zone lists addresses DefaultExemptIpZone exempts."},
     {"zone-overlap", "A zone of a network list lies inside another zone of the same list."},
     {"expression-unanalysable", "An Expression Language condition lint does not analyse."},
+    {"no-mfa-for-admins",
+     "An administrator (admins.json) can sign in with one factor: to the Okta "
+     "Admin Console in an Identity Engine org, to Okta in a Classic org."},
 };
 
 Json WitnessJson(const LintFinding& f) {

@@ -358,7 +358,9 @@ class OrgGenerator {
               "user.isMemberof({'group.id': 'x'})",  // malformed: never matches
               // Decided by lint's solver (lib/lint/expression_cells.h).
               "user.profile.department != 'Eng'",
-              "user.profile.department == 'Sales' || user.profile.department.startsWith('E')",
+              // (guarded: an evaluation error allocates its message, engine.h)
+              "user.profile.department == 'Sales' || (user.profile.department != null && "
+              "user.profile.department.startsWith('E'))",
           };
           c.el_condition = ElCondition{Pick(rng_, expressions)};
         } else {

@@ -6,6 +6,8 @@
 #include "verdict/lint.h"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <vector>
@@ -99,6 +101,22 @@ void ExpectWitnessConfirms(const Snapshot& s, const LintFinding& f) {
     EXPECT_TRUE(IpSet::Of(zone->gateways)
                     .Union(IpSet::Of(zone->proxies))
                     .Contains(ctx->ip_chain[0].value()));
+  } else if (f.code == "no-mfa-for-admins") {
+    // The admin, with the memberships the snapshot records, is let in by
+    // the rule, and the rule asks for one factor only.
+    EXPECT_FALSE(reference.blocked);
+    ASSERT_NE(reference.rule, nullptr);
+    EXPECT_EQ(reference.rule->id, f.rule_id);
+    ASSERT_TRUE(reference.rule->signon.has_value());
+    EXPECT_EQ(reference.rule->signon->access, Access::kAllow);
+    EXPECT_FALSE(reference.rule->signon->require_factor);
+    auto known = s.user_groups.find(ctx->user.id);
+    ASSERT_NE(known, s.user_groups.end()) << ctx->user.id << " is not an admin of the fixture";
+    std::vector<std::string> groups = ctx->user.groups;
+    std::vector<std::string> want = known->second;
+    std::sort(groups.begin(), groups.end());
+    std::sort(want.begin(), want.end());
+    EXPECT_EQ(groups, want);
   } else {
     ADD_FAILURE() << "a witness on a finding the test does not know how to check";
   }
@@ -132,6 +150,7 @@ TEST(LintFixtures, PlantedFindsEveryPlantedProblem) {
       // Expression Language, decided by the solver.
       {"shadowed-rule", "00pFinance0000000001", "0prFinanceVp00000001"},
       {"unsatisfiable-rule", "00pFinance0000000001", "0prFinanceAudit00001"},
+      {"no-mfa-for-admins", "00pSales000000000001", "0prSalesOffice000001"},
   };
   for (const Want& w : wants) {
     const bool found =
@@ -235,6 +254,55 @@ TEST(LintSpace, UncoveredFindsTheGapOrProvesCover) {
 using verdict_test::RunPolicySim;
 using verdict_test::RunResult;
 using verdict_test::TempDir;
+
+// An Identity Engine org (it has app sign-in policies): the Okta Admin
+// Console's own policy decides. The fixture org's console app is bound to
+// the default app policy, whose catch-all asks one factor.
+TEST(LintAdmins, IdentityEngineChecksTheAdminConsolePolicy) {
+  TempDir tmp;
+  const std::filesystem::path org = tmp.path() / "org";
+  std::filesystem::copy(std::string(VERDICT_SOURCE_DIR) + "/fixtures/org", org,
+                        std::filesystem::copy_options::recursive);
+  nlohmann::json apps = nlohmann::json::parse(std::ifstream(org / "apps.json"));
+  for (auto& app : apps) {
+    if (app["name"] == "saasure") {
+      app["_links"]["accessPolicy"]["href"] =
+          "https://acme-fixture.okta.com/api/v1/policies/rstDefaultApp00000g7";
+    }
+  }
+  std::ofstream(org / "apps.json") << apps.dump(2);
+  std::ofstream(org / "admins.json") << R"([{"id": "00uAlice00000000000g7"}])";
+  const Snapshot s = Load(org.string());
+  absl::StatusOr<LintReport> report = Lint(s);
+  ASSERT_TRUE(report.ok()) << report.status();
+  std::vector<const LintFinding*> found;
+  for (const LintFinding& f : report->findings) {
+    if (f.code == "no-mfa-for-admins") found.push_back(&f);
+  }
+  ASSERT_EQ(found.size(), 1u);
+  const LintFinding& f = *found[0];
+  EXPECT_EQ(f.policy_id, "rstDefaultApp00000g7");
+  EXPECT_EQ(f.rule_id, "rulWikiCatchAll000g7");
+  EXPECT_NE(f.message.find("Okta Admin Console"), std::string::npos) << f.message;
+  ASSERT_TRUE(f.witness.has_value());
+  EXPECT_EQ(f.witness->app_id, "0oaAdminConsole000g7");
+  EXPECT_EQ(f.witness->user.id, "00uAlice00000000000g7");
+  const ReferenceEvaluator ref(s);
+  const Decision d = ref.Evaluate(*f.witness, PolicyType::kAccessPolicy);
+  ASSERT_NE(d.rule, nullptr);
+  EXPECT_EQ(d.rule->id, "rulWikiCatchAll000g7");
+  ASSERT_TRUE(d.rule->app_sign_on.has_value());
+  EXPECT_EQ(d.rule->app_sign_on->factor_mode, "1FA");
+
+  // Unbound console: no app sign-in decision, so nothing to report.
+  for (auto& app : apps) {
+    if (app["name"] == "saasure") app["_links"].erase("accessPolicy");
+  }
+  std::ofstream(org / "apps.json") << apps.dump(2);
+  absl::StatusOr<LintReport> unbound = Lint(Load(org.string()));
+  ASSERT_TRUE(unbound.ok());
+  for (const LintFinding& g : unbound->findings) EXPECT_NE(g.code, "no-mfa-for-admins");
+}
 
 TEST(LintCli, JsonSarifFailOnAndBaseline) {
   TempDir tmp;
