@@ -50,8 +50,8 @@ class ExpressionData {
 
   // nullptr when the snapshot has no such group.
   const Group* FindGroup(std::string_view id) const;
-  // The built-in Everyone group (type BUILT_IN, name "Everyone"), or nullptr.
-  const Group* everyone() const { return everyone_; }
+  // The built-in Everyone groups (Snapshot::EveryoneGroups): every user is in them.
+  const std::vector<const Group*>& everyone() const { return everyone_; }
   // The behavior's name for an id; any other value is returned as given.
   std::string_view BehaviorName(std::string_view id_or_name) const;
   // The users `user_id` is linked to by `relationship` (a primary or
@@ -66,7 +66,7 @@ class ExpressionData {
  private:
   absl::flat_hash_map<std::string, const Group*> groups_;
   absl::flat_hash_map<std::string, std::string> behavior_names_;
-  const Group* everyone_ = nullptr;
+  std::vector<const Group*> everyone_;
   absl::flat_hash_map<std::string,
                       absl::flat_hash_map<std::string, std::vector<const SnapshotUser*>>>
       links_;

@@ -388,6 +388,12 @@ struct VERDICT_EXPORT Snapshot {
   const NetworkZone* FindZone(std::string_view id) const;
   const Policy* FindPolicy(std::string_view id) const;
   const Application* FindApp(std::string_view id) const;
+  // Okta's built-in Everyone group (type BUILT_IN, name "Everyone"), which
+  // every user is in: normally one; every such group when a hand-made
+  // snapshot has several, and for a repeated group id only its first entry
+  // (as every lookup by id). The one definition both engines and the
+  // expression evaluator use.
+  std::vector<const Group*> EveryoneGroups() const;
   // Policies of one type in evaluation order.
   std::vector<const Policy*> PoliciesOfType(PolicyType type) const;
   // The policy types present in the snapshot, in enum order.

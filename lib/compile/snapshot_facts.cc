@@ -177,11 +177,7 @@ std::unique_ptr<const SnapshotFacts> SnapshotFacts::Build(const Snapshot& snapsh
   for (const Application& app : snapshot.apps) f->app_names_.try_emplace(app.id, app.name);
 
   f->everyone_.insert(std::string(kEveryoneAlias));
-  absl::flat_hash_set<std::string_view> seen_groups;
-  for (const Group& g : snapshot.groups) {
-    if (!seen_groups.insert(g.id).second) continue;
-    if (g.type == "BUILT_IN" && g.name == "Everyone") f->everyone_.insert(g.id);
-  }
+  for (const Group* g : snapshot.EveryoneGroups()) f->everyone_.insert(g->id);
 
   auto names_a_group = [&](const IdList& ids) {
     for (const std::vector<std::string>* list : {&ids.include, &ids.exclude}) {

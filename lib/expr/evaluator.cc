@@ -28,10 +28,8 @@
 namespace verdict {
 
 ExpressionData::ExpressionData(const Snapshot& snapshot) {
-  for (const Group& g : snapshot.groups) {
-    groups_.emplace(g.id, &g);
-    if (g.type == "BUILT_IN" && g.name == "Everyone") everyone_ = &g;
-  }
+  for (const Group& g : snapshot.groups) groups_.emplace(g.id, &g);
+  everyone_ = snapshot.EveryoneGroups();
   for (const Behavior& b : snapshot.behaviors) behavior_names_.emplace(b.id, b.name);
   for (const LinkedObjectDefinition& d : snapshot.linked_object_definitions) {
     primary_names_.insert(d.primary_name);
@@ -457,14 +455,11 @@ class Evaluator {
   template <typename F>
   void ForEachGroup(F&& f) const {
     if (!ctx_.has_user()) return;
-    bool everyone_seen = false;
-    for (const std::string& id : ctx_.user.groups) {
-      const Group* g = data_.FindGroup(id);
-      if (g != nullptr && g == data_.everyone()) everyone_seen = true;
-      f(std::string_view(id), g);
-    }
-    if (!everyone_seen && data_.everyone() != nullptr) {
-      f(std::string_view(data_.everyone()->id), data_.everyone());
+    for (const std::string& id : ctx_.user.groups) f(std::string_view(id), data_.FindGroup(id));
+    for (const Group* everyone : data_.everyone()) {
+      const bool listed = std::find(ctx_.user.groups.begin(), ctx_.user.groups.end(),
+                                    everyone->id) != ctx_.user.groups.end();
+      if (!listed) f(std::string_view(everyone->id), everyone);
     }
   }
 

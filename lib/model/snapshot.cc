@@ -27,6 +27,18 @@ const Application* Snapshot::FindApp(std::string_view id) const {
   return nullptr;
 }
 
+std::vector<const Group*> Snapshot::EveryoneGroups() const {
+  std::vector<const Group*> out;
+  for (size_t i = 0; i < groups.size(); ++i) {
+    const Group& g = groups[i];
+    if (g.type != "BUILT_IN" || g.name != "Everyone") continue;
+    const bool repeated = std::any_of(groups.begin(), groups.begin() + static_cast<ptrdiff_t>(i),
+                                      [&](const Group& earlier) { return earlier.id == g.id; });
+    if (!repeated) out.push_back(&g);
+  }
+  return out;
+}
+
 std::vector<const Policy*> Snapshot::PoliciesOfType(PolicyType type) const {
   std::vector<const Policy*> out;
   for (const Policy& policy : policies) {

@@ -453,6 +453,34 @@ TEST(ExpressionTest, TypedProfileAttributes) {
   EXPECT_FALSE(why.empty());
 }
 
+// Which groups are Everyone is decided once (Snapshot::EveryoneGroups) for
+// the expression evaluator and the engines' people conditions alike: every
+// BUILT_IN "Everyone" group, and for a repeated id its first entry only.
+TEST(ExpressionTest, EveryoneGroupsAreTheSnapshotsOnes) {
+  Snapshot s;
+  s.groups = {{"00gEveryone", "Everyone", "BUILT_IN"},
+              {"00gDup", "Dup", "OKTA_GROUP"},
+              {"00gEveryone2", "Everyone", "BUILT_IN"},
+              {"00gDup", "Everyone", "BUILT_IN"}};
+  std::vector<std::string> ids;
+  for (const Group* g : s.EveryoneGroups()) ids.push_back(g->id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"00gEveryone", "00gEveryone2"}));
+  const ExpressionData data(s);
+  SignOnContext c;
+  c.user.id = "00u1";
+  for (const auto& [id, member] : std::vector<std::pair<std::string, bool>>{
+           {"00gEveryone", true}, {"00gEveryone2", true}, {"00gDup", false}}) {
+    auto e = CompileExpression("user.isMemberOf({'group.id': '" + id + "'})");
+    ASSERT_TRUE(e.ok());
+    EXPECT_EQ((*e)->EvaluateBool(c, data, nullptr), member) << id;
+  }
+  // Listed by the context as well: still one membership, no duplicate.
+  c.user.groups = {"00gEveryone2"};
+  auto n = CompileExpression("user.getGroups({'group.type': 'BUILT_IN'}).size() == 2");
+  ASSERT_TRUE(n.ok());
+  EXPECT_TRUE((*n)->EvaluateBool(c, data, nullptr));
+}
+
 TEST(ExpressionTest, NoUserAndWhy) {
   SignOnContext c;
   auto e = CompileExpression("user.profile.department == 'Engineering'");
