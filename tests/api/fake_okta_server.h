@@ -48,6 +48,9 @@
 
 namespace verdict::testing {
 
+// The recorded API pages the pull tests serve (tests/api/testdata).
+inline std::string ApiTestData() { return std::string(VERDICT_SOURCE_DIR) + "/tests/api/testdata"; }
+
 struct Fault {
   enum class Kind {
     kStatus,        // `status` with an Okta error object (500, 503, 404, 501, 400…)

@@ -21,8 +21,6 @@ using ::verdict::testing::Fault;
 
 constexpr char kToken[] = "test-token-0123456789abcdef";
 
-std::string TestData() { return std::string(VERDICT_SOURCE_DIR) + "/tests/api/testdata"; }
-
 // Options with millisecond delays and a recorder instead of real sleeps.
 struct FastOptions {
   std::vector<absl::Duration> sleeps;
@@ -43,8 +41,8 @@ class OktaClientTest : public ::testing::Test {
  protected:
   void SetUp() override {
     FakeOktaServer::Options options;
-    options.org_dir = TestData() + "/org";
-    options.logs_file = TestData() + "/logs.jsonl";
+    options.org_dir = testing::ApiTestData() + "/org";
+    options.logs_file = testing::ApiTestData() + "/logs.jsonl";
     options.token = kToken;
     server_ = std::make_unique<FakeOktaServer>(options);
     ASSERT_TRUE(server_->Start());

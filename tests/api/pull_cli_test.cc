@@ -22,6 +22,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/api/fake_okta_server.h"
 #include "tests/api/test_keys.h"
+#include "tests/support/subprocess.h"
 
 namespace verdict {
 namespace {
@@ -32,15 +33,6 @@ using ::verdict::testing::FakeOktaServer;
 using ::verdict::testing::Fault;
 
 constexpr char kToken[] = "cli-token-5b1e0c0ffee0c0ffee";
-
-std::string TestData() { return std::string(VERDICT_SOURCE_DIR) + "/tests/api/testdata"; }
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 struct CliRun {
   int exit_code = -1;
@@ -96,8 +88,8 @@ CliRun RunPolicySim(const std::vector<std::string>& args, const std::vector<std:
                     const fs::path& dir) {
   CliRun run;
   run.exit_code = WaitBounded(Spawn(args, env, dir), std::chrono::seconds(60));
-  run.out = ReadText(dir / "stdout");
-  run.err = ReadText(dir / "stderr");
+  run.out = verdict_test::ReadFile(dir / "stdout");
+  run.err = verdict_test::ReadFile(dir / "stderr");
   return run;
 }
 
@@ -107,8 +99,8 @@ class PullCliTest : public ::testing::Test {
   // key pair's public key.
   void Start(bool bearer = false, const ::verdict::testing::TestKeyPair* service_app = nullptr) {
     FakeOktaServer::Options options;
-    options.org_dir = TestData() + "/org";
-    options.logs_file = TestData() + "/logs.jsonl";
+    options.org_dir = testing::ApiTestData() + "/org";
+    options.logs_file = testing::ApiTestData() + "/logs.jsonl";
     options.token = kToken;
     options.bearer = bearer;
     if (service_app != nullptr) {
@@ -142,7 +134,7 @@ TEST_F(PullCliTest, PullYieldsTheServedOrgAndEvalAcceptsIt) {
   Start();
   const fs::path out = root_ / "acme";
   CliRun run = RunPolicySim({"pull", "--org", server_->url(), "--out", out.string(),
-                             "--with-memberships", TestData() + "/logs.jsonl"},
+                             "--with-memberships", testing::ApiTestData() + "/logs.jsonl"},
                             {std::string("OKTA_API_TOKEN=") + kToken}, root_);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   ExpectNoToken(run);
@@ -154,7 +146,7 @@ TEST_F(PullCliTest, PullYieldsTheServedOrgAndEvalAcceptsIt) {
   for (const auto& entry : fs::recursive_directory_iterator(out)) {
     if (!entry.is_regular_file()) continue;
     const std::string file = fs::relative(entry.path(), out).generic_string();
-    const std::string text = ReadText(entry.path());
+    const std::string text = verdict_test::ReadFile(entry.path());
     EXPECT_FALSE(absl::StrContains(text, kToken)) << file;
     if (file == "manifest.json") continue;
     pulled.insert(file);
@@ -236,7 +228,7 @@ TEST_F(PullCliTest, LogsPullKilledMidwayResumesWithoutLossOrDuplicates) {
   int64_t events = 0;
   while (std::chrono::steady_clock::now() < deadline && events < 4) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    Json c = Json::parse(ReadText(cursor), nullptr, false);
+    Json c = Json::parse(verdict_test::ReadFile(cursor), nullptr, false);
     if (c.is_object()) events = c.value("events", int64_t{0});
   }
   ASSERT_EQ(events, 4);
@@ -254,7 +246,7 @@ TEST_F(PullCliTest, LogsPullKilledMidwayResumesWithoutLossOrDuplicates) {
   EXPECT_TRUE(absl::StrContains(resumed.out, "resumed")) << resumed.out;
 
   std::vector<std::string> want, got;
-  std::ifstream served(TestData() + "/logs.jsonl");
+  std::ifstream served(testing::ApiTestData() + "/logs.jsonl");
   for (std::string line; std::getline(served, line);) want.push_back(Json::parse(line)["uuid"]);
   std::ifstream pulled(out);
   for (std::string line; std::getline(pulled, line);) got.push_back(Json::parse(line)["uuid"]);
@@ -331,7 +323,7 @@ TEST_F(PullCliTest, LogsPullWithMembershipsWritesTheMembershipsFile) {
   EXPECT_TRUE(absl::StrContains(run.out, "wrote the groups of 1 users")) << run.out;
   // Bob is named by the log but unknown to the org: a note, and left out.
   EXPECT_TRUE(absl::StrContains(run.err, "skipped /api/v1/users/00uAcmeBob0g3/groups")) << run.err;
-  const Json written = Json::parse(ReadText(memberships));
+  const Json written = Json::parse(verdict_test::ReadFile(memberships));
   ASSERT_TRUE(written.contains("00uAcmeAnn0g3")) << written.dump();
   EXPECT_EQ(written["00uAcmeAnn0g3"], server_->files().at("users/00uAcmeAnn0g3/groups.json"));
   EXPECT_FALSE(written.contains("00uAcmeBob0g3"));

@@ -18,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/fake_okta_server.h"
+#include "tests/support/subprocess.h"
 #include "verdict/okta_client.h"
 #include "verdict/snapshot.h"
 
@@ -31,22 +32,13 @@ using ::verdict::testing::Fault;
 
 constexpr char kToken[] = "test-token-0123456789abcdef";
 
-std::string TestData() { return std::string(VERDICT_SOURCE_DIR) + "/tests/api/testdata"; }
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 // Every file under `dir`: relative path -> raw text.
 std::map<std::string, std::string> ReadTree(const fs::path& dir) {
   std::map<std::string, std::string> out;
   if (!fs::exists(dir)) return out;
   for (const auto& entry : fs::recursive_directory_iterator(dir)) {
     if (entry.is_regular_file())
-      out[fs::relative(entry.path(), dir).generic_string()] = ReadText(entry.path());
+      out[fs::relative(entry.path(), dir).generic_string()] = verdict_test::ReadFile(entry.path());
   }
   return out;
 }
@@ -63,8 +55,8 @@ class PullTest : public ::testing::Test {
  protected:
   void SetUp() override {
     FakeOktaServer::Options options;
-    options.org_dir = TestData() + "/org";
-    options.logs_file = TestData() + "/logs.jsonl";
+    options.org_dir = testing::ApiTestData() + "/org";
+    options.logs_file = testing::ApiTestData() + "/logs.jsonl";
     options.token = kToken;
     server_ = std::make_unique<FakeOktaServer>(options);
     ASSERT_TRUE(server_->Start());
@@ -133,7 +125,8 @@ TEST_F(PullTest, FullPullEqualsServedOrg) {
   ExpectNoLeftovers();
   EXPECT_EQ(server_->connections(), 1);  // one kept-alive connection for everything
 
-  const Json manifest = Json::parse(ReadText(fs::path(options.out_dir) / "manifest.json"));
+  const Json manifest =
+      Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / "manifest.json"));
   EXPECT_EQ(manifest["formatVersion"], 1);
   EXPECT_EQ(manifest["org"], server_->url());
   EXPECT_TRUE(manifest["pulledAt"].is_string());
@@ -363,10 +356,11 @@ TEST_F(PullTest, AppsArePulledAcrossPagesAndBindTheirAccessPolicy) {
   PullOptions options = Options();
   auto report = PullSnapshot(options);
   ASSERT_TRUE(report.ok()) << report.status();
-  const Json apps = Json::parse(ReadText(fs::path(options.out_dir) / "apps.json"));
+  const Json apps = Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / "apps.json"));
   ASSERT_EQ(apps.size(), 3u);
   EXPECT_EQ(apps[2]["id"], "0oaAcmeBatch0g3");
-  const Json manifest = Json::parse(ReadText(fs::path(options.out_dir) / "manifest.json"));
+  const Json manifest =
+      Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / "manifest.json"));
   EXPECT_EQ(manifest["counts"]["apps"], 3);
 
   IssueList issues;
@@ -417,7 +411,7 @@ TEST_F(PullTest, RefusesToReplaceADirectoryThatIsNotASnapshot) {
   std::ofstream(fs::path(options.out_dir) / "thesis.tex") << "keep me";
   auto report = PullSnapshot(options);
   EXPECT_EQ(report.status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(ReadText(fs::path(options.out_dir) / "thesis.tex"), "keep me");
+  EXPECT_EQ(verdict_test::ReadFile(fs::path(options.out_dir) / "thesis.tex"), "keep me");
   EXPECT_TRUE(server_->requests().empty());
 }
 
@@ -428,8 +422,8 @@ TEST_F(PullTest, TokenNeverWrittenToTheSnapshot) {
   PullOptions options = Options();
   auto report = PullSnapshot(options);
   ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_TRUE(
-      absl::StrContains(ReadText(fs::path(options.out_dir) / "manifest.json"), "[REDACTED]"));
+  EXPECT_TRUE(absl::StrContains(verdict_test::ReadFile(fs::path(options.out_dir) / "manifest.json"),
+                                "[REDACTED]"));
   for (const SkippedEndpoint& s : report->skipped)
     EXPECT_FALSE(absl::StrContains(s.reason, kToken));
   for (const auto& [file, text] : ReadTree(options.out_dir)) {
@@ -457,7 +451,7 @@ class PullLogsTest : public PullTest {
 
   std::vector<std::string> ServedUuids() {
     std::vector<std::string> uuids;
-    std::ifstream in(TestData() + "/logs.jsonl");
+    std::ifstream in(testing::ApiTestData() + "/logs.jsonl");
     for (std::string line; std::getline(in, line);) {
       if (!line.empty()) uuids.push_back(Json::parse(line)["uuid"].get<std::string>());
     }
@@ -485,7 +479,7 @@ TEST_F(PullLogsTest, AppendsEveryEventOnceAndCompletes) {
   EXPECT_TRUE(report->complete);
   EXPECT_EQ(PulledUuids(options.out_file), ServedUuids());
   // The served events come back unmodified, as values.
-  std::ifstream served(TestData() + "/logs.jsonl"), pulled(options.out_file);
+  std::ifstream served(testing::ApiTestData() + "/logs.jsonl"), pulled(options.out_file);
   for (std::string a, b; std::getline(served, a) && std::getline(pulled, b);) {
     EXPECT_EQ(Json::parse(a), Json::parse(b));
   }
@@ -509,7 +503,7 @@ TEST_F(PullLogsTest, ResumesAfterAnInterruptionWithoutLossOrDuplicates) {
   ASSERT_FALSE(first.ok());
   EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(PulledUuids(options.out_file).size(), 4u);
-  const Json cursor = Json::parse(ReadText(options.out_file + ".cursor"));
+  const Json cursor = Json::parse(verdict_test::ReadFile(options.out_file + ".cursor"));
   EXPECT_TRUE(absl::StrContains(cursor["next"].get<std::string>(), "after=p4")) << cursor.dump();
   EXPECT_EQ(cursor["offset"].get<int64_t>(), static_cast<int64_t>(fs::file_size(options.out_file)));
 

@@ -17,6 +17,7 @@
 #include "nlohmann/json.hpp"
 #include "tests/api/fake_okta_server.h"
 #include "tests/api/test_keys.h"
+#include "tests/support/subprocess.h"
 #include "verdict/okta_client.h"
 #include "verdict/system_log.h"
 
@@ -32,15 +33,6 @@ using ::verdict::testing::MakeRsaKey;
 using ::verdict::testing::TestKeyPair;
 
 constexpr char kClientId[] = "0oaVerdictPull0g3";
-
-std::string TestData() { return std::string(VERDICT_SOURCE_DIR) + "/tests/api/testdata"; }
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // One RSA and one EC key pair for the whole suite (RSA generation is slow).
 const TestKeyPair& RsaKey() {
@@ -60,8 +52,8 @@ class ServiceAppPullTest : public ::testing::Test {
  protected:
   void Start(const TestKeyPair& registered, void (*adjust)(FakeOktaServer::Options*) = nullptr) {
     FakeOktaServer::Options options;
-    options.org_dir = TestData() + "/org";
-    options.logs_file = TestData() + "/logs.jsonl";
+    options.org_dir = testing::ApiTestData() + "/org";
+    options.logs_file = testing::ApiTestData() + "/logs.jsonl";
     options.token = "api-token-that-is-not-used-here";
     options.oauth_client_id = kClientId;
     options.oauth_public_key_pem = registered.public_pem;
@@ -135,7 +127,7 @@ TEST_F(ServiceAppPullTest, RsaKeyPullsTheOrgWithTheIssuedBearerToken) {
   EXPECT_TRUE(absl::StrContains(server_->last_scope(), "okta.policies.read"));
   EXPECT_TRUE(absl::StrContains(server_->last_scope(), "okta.networkZones.read"));
   EXPECT_TRUE(fs::exists(root_ / "snapshot" / "zones.json"));
-  ExpectNoSecret(ReadText(root_ / "snapshot" / "manifest.json"));
+  ExpectNoSecret(verdict_test::ReadFile(root_ / "snapshot" / "manifest.json"));
 }
 
 TEST_F(ServiceAppPullTest, EcKeyPullsTheLogs) {
@@ -156,7 +148,7 @@ TEST_F(ServiceAppPullTest, EcKeyPullsTheLogs) {
 TEST_F(ServiceAppPullTest, WrongKeyFailsClearlyAndKeepsThePreviousSnapshot) {
   Start(RsaKey());
   ASSERT_TRUE(PullSnapshot(SnapshotOptions(RsaKey())).ok());
-  const std::string before = ReadText(root_ / "snapshot" / "zones.json");
+  const std::string before = verdict_test::ReadFile(root_ / "snapshot" / "zones.json");
   // Signed with a key the app did not register.
   auto report = PullSnapshot(SnapshotOptions(OtherRsaKey()));
   ASSERT_FALSE(report.ok());
@@ -168,7 +160,7 @@ TEST_F(ServiceAppPullTest, WrongKeyFailsClearlyAndKeepsThePreviousSnapshot) {
       << message;
   EXPECT_TRUE(absl::StrContains(message, "--private-key")) << message;
   ExpectNoSecret(message);
-  EXPECT_EQ(ReadText(root_ / "snapshot" / "zones.json"), before);
+  EXPECT_EQ(verdict_test::ReadFile(root_ / "snapshot" / "zones.json"), before);
   // Refused once, not retried: another assertion from the same key would be
   // refused alike.
   EXPECT_EQ(server_->token_errors().size(), 1u);
@@ -241,7 +233,7 @@ TEST_F(ServiceAppPullTest, PullMembershipsWritesWhatLoadMembershipsReads) {
   EXPECT_EQ(loaded->at("00uAcmeAnn0g3"), want);
   EXPECT_EQ(loaded->count("00uAcmeBob0g3"), 0u);
   EXPECT_EQ(report->memberships, static_cast<int64_t>(want.size()));
-  ExpectNoSecret(ReadText(options.out_file));
+  ExpectNoSecret(verdict_test::ReadFile(options.out_file));
 }
 
 TEST_F(ServiceAppPullTest, FailedMembershipsPullLeavesTheFileAsItWas) {
@@ -258,7 +250,7 @@ TEST_F(ServiceAppPullTest, FailedMembershipsPullLeavesTheFileAsItWas) {
   options.http.initial_backoff = absl::Milliseconds(1);
   auto report = PullMemberships(options);
   ASSERT_FALSE(report.ok());
-  EXPECT_EQ(ReadText(file), "{\"00uOld\": []}\n");
+  EXPECT_EQ(verdict_test::ReadFile(file), "{\"00uOld\": []}\n");
   options.user_ids = {"../etc"};
   auto unsafe = PullMemberships(options);
   ASSERT_FALSE(unsafe.ok());
