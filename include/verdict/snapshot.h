@@ -413,6 +413,17 @@ struct LoadOptions {
 VERDICT_EXPORT absl::StatusOr<Snapshot> LoadSnapshot(std::string_view directory, IssueList* issues,
                                                      const LoadOptions& options = {});
 
+// Reads one optional JSON file of a snapshot directory that LoadSnapshot
+// does not model (lint's admins.json, users.json, ...) by the loader's rules:
+// only a regular file whose real path lies inside the directory, up to the
+// loader's size limit, nested no deeper than the loader allows (so the
+// caller's parser cannot run out of stack; docs/reliability.md). nullopt when
+// nothing is at `relative`; an error naming the path for a link outside, a
+// FIFO, a device, a directory, an unreadable, oversized or too deeply nested
+// file — nothing of its content is quoted.
+absl::StatusOr<std::optional<std::string>> ReadOptionalSnapshotJson(std::string_view directory,
+                                                                    std::string_view relative);
+
 }  // namespace verdict
 
 #endif  // VERDICT_SNAPSHOT_H_

@@ -1,11 +1,8 @@
 // The checks that read the snapshot directly: dangling and inactive
 // references, zones that cancel each other, priority ties, expressions.
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -26,15 +23,13 @@ absl::string_view Sv(std::string_view s) { return {s.data(), s.size()}; }
 // object whose "value" is that array; nullopt when the file is absent.
 absl::StatusOr<std::optional<std::set<std::string>>> ReadIds(const std::string& directory,
                                                              const std::string& name) {
-  const std::filesystem::path path = std::filesystem::path(directory) / name;
-  std::error_code ec;
-  if (directory.empty() || !std::filesystem::exists(path, ec)) {
-    return std::optional<std::set<std::string>>();
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  nlohmann::json j = nlohmann::json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
+  if (directory.empty()) return std::optional<std::set<std::string>>();
+  // By the loader's rules: these files come with the snapshot, from a pull
+  // request perhaps (a link to a secret, a FIFO).
+  absl::StatusOr<std::optional<std::string>> text = ReadOptionalSnapshotJson(directory, name);
+  if (!text.ok()) return text.status();
+  if (!text->has_value()) return std::optional<std::set<std::string>>();
+  nlohmann::json j = nlohmann::json::parse(**text, nullptr, /*allow_exceptions=*/false);
   if (j.is_object() && j.contains("value")) j = j["value"];
   if (j.is_discarded() || !j.is_array()) {
     return absl::InvalidArgumentError(

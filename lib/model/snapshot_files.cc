@@ -11,7 +11,10 @@
 #include <system_error>
 #include <utility>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "lib/model/json_walker.h"
+#include "verdict/snapshot.h"
 
 namespace verdict::model_internal {
 namespace {
@@ -194,3 +197,27 @@ std::vector<std::string> SnapshotFiles::Subdirectories(const std::string& subdir
 }
 
 }  // namespace verdict::model_internal
+
+namespace verdict {
+
+absl::StatusOr<std::optional<std::string>> ReadOptionalSnapshotJson(std::string_view directory,
+                                                                    std::string_view relative) {
+  IssueList issues;
+  model_internal::SnapshotFiles files{std::filesystem::path(directory), &issues};
+  const std::string rel(relative);
+  if (!files.valid() || !files.Exists(rel)) return std::optional<std::string>();
+  std::optional<std::string> text = files.Read(rel);
+  if (!text.has_value()) {
+    return absl::InvalidArgumentError(issues.empty() ? absl::StrCat(rel, ": unreadable")
+                                                     : issues.front().ToString());
+  }
+  if (std::optional<size_t> at =
+          model_internal::FindExcessiveNesting(*text, model_internal::kMaxJsonDepth)) {
+    return absl::InvalidArgumentError(absl::StrCat(rel, ": byte ", *at,
+                                                   ": JSON nested deeper than ",
+                                                   model_internal::kMaxJsonDepth, " levels"));
+  }
+  return text;
+}
+
+}  // namespace verdict

@@ -5,6 +5,8 @@
 // replay it.
 #include "verdict/lint.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -302,6 +304,34 @@ TEST(LintAdmins, IdentityEngineChecksTheAdminConsolePolicy) {
   absl::StatusOr<LintReport> unbound = Lint(Load(org.string()));
   ASSERT_TRUE(unbound.ok());
   for (const LintFinding& g : unbound->findings) EXPECT_NE(g.code, "no-mfa-for-admins");
+}
+
+// The lists lint reads beside the typed snapshot (admins.json, idps.json,
+// ...) come with the snapshot too: read by the loader's rules, never through a
+// link out of it, a FIFO or a parser-crashing nesting.
+TEST(LintAdmins, HostileListFilesAreErrorsNamingThePath) {
+  TempDir tmp;
+  const std::filesystem::path org = tmp.path() / "org";
+  std::filesystem::copy(Fixture("planted"), org, std::filesystem::copy_options::recursive);
+  std::filesystem::remove(org / "admins.json");
+  std::ofstream(tmp.path() / "secret.json") << R"([{"id": "00uSecretAdmin000001"}])";
+  std::filesystem::create_symlink(tmp.path() / "secret.json", org / "admins.json");
+  absl::StatusOr<LintReport> linked = Lint(Load(org.string()));
+  ASSERT_FALSE(linked.ok());
+  EXPECT_NE(linked.status().message().find("admins.json"), std::string::npos) << linked.status();
+  EXPECT_EQ(linked.status().message().find("00uSecretAdmin"), std::string::npos);
+
+  std::filesystem::remove(org / "admins.json");
+  ASSERT_EQ(mkfifo((org / "admins.json").c_str(), 0600), 0);
+  absl::StatusOr<LintReport> fifo = Lint(Load(org.string()));  // must not wait for a writer
+  ASSERT_FALSE(fifo.ok());
+  EXPECT_NE(fifo.status().message().find("admins.json"), std::string::npos) << fifo.status();
+
+  std::filesystem::remove(org / "admins.json");
+  std::ofstream(org / "admins.json") << std::string(100000, '[') << std::string(100000, ']');
+  absl::StatusOr<LintReport> deep = Lint(Load(org.string()));
+  ASSERT_FALSE(deep.ok());
+  EXPECT_NE(deep.status().message().find("nested deeper"), std::string::npos) << deep.status();
 }
 
 TEST(LintCli, JsonSarifFailOnAndBaseline) {
