@@ -13,8 +13,8 @@
 //   * a duplicate key: nlohmann keeps the last value at the first place, a
 //     detail not worth copying;
 //   * a member ParseContext warns about (unknown names outside comments);
-//   * "\uD800".."\uDFFF" anywhere in the text: the surrogate escapes, which
-//     simdjson 3.0.1 checks less strictly than nlohmann;
+//   * "\uD800".."\uDFFF" anywhere in the text: surrogate escapes, where the
+//     two parsers' checks (a lone low surrogate, say) need not agree;
 //   * a value whose type or content is an error (a bad IP, time, level ...);
 //   * profile values other than strings, integers, booleans, null and
 //     arrays of plain ASCII strings (their JSON text is nlohmann's dump);
