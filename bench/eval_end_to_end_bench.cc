@@ -4,10 +4,15 @@
 // The synthetic org of lib/synth (BenchOrgOptions(<rules>)) and 512 of its
 // contexts as JSON Lines (ContextToJson, the docs/interfaces.md §2 form),
 // every policy type of the snapshot per context, as eval's default flags do.
-//   BM_EvalEndToEnd/<rules>   one line per iteration: ParseAndCheckContext
+//   BM_EvalEndToEnd/<rules>   one line per iteration: ContextReader::Read
 //                             (against the snapshot, as eval does) +
 //                             AppendDecisionLines (evaluation + the §3 lines)
-//   BM_EvalParse/<rules>      ParseAndCheckContext alone
+//   BM_EvalParse/<rules>      ContextReader::Read alone (parse + check)
+//   BM_EvalParseAndCheckContext/<rules>  the same with ParseAndCheckContext,
+//                             eval's parse before the reader
+//   BM_ContextReader/<rules>  ContextReader::Parse alone, into a reused
+//                             context: the reader against ...
+//   BM_ParseContext/<rules>   ... ParseContext (nlohmann), its definition
 //   BM_EvalDecide/<rules>     AppendDecisionLines alone, on parsed contexts
 //   BM_EvalStream/<rules>/<threads>  ContextStream over a file of 20,000
 //                             lines (read, parse and evaluate on <threads>
@@ -15,6 +20,7 @@
 //                             path of `eval --jobs N`; real time, so
 //                             items_per_second is the aggregate rate
 // Inputs are built outside the timed loop.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -27,6 +33,7 @@
 
 #include "benchmark/benchmark.h"
 #include "verdict/context_check.h"
+#include "verdict/context_reader.h"
 #include "verdict/context_stream.h"
 #include "verdict/decision_lines.h"
 #include "verdict/engine.h"
@@ -80,6 +87,8 @@ ContextCheckOptions CheckOptions(const Inputs& in) {
 void BM_EvalEndToEnd(benchmark::State& state) {
   const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
   const ContextCheckOptions check = CheckOptions(in);
+  ContextReader reader;
+  SignOnContext context;
   IssueList warnings;
   std::string out;
   size_t i = 0;
@@ -87,9 +96,10 @@ void BM_EvalEndToEnd(benchmark::State& state) {
   for (auto _ : state) {
     warnings.clear();
     out.clear();
-    absl::StatusOr<SignOnContext> context = ParseAndCheckContext(in.lines[i], check, &warnings);
-    if (!context.ok()) state.SkipWithError("a synthetic context does not parse");
-    AppendDecisionLines(*in.set, *context, in.types, &out);
+    if (!reader.Read(in.lines[i], check, &context, &warnings).ok()) {
+      state.SkipWithError("a synthetic context does not parse");
+    }
+    AppendDecisionLines(*in.set, context, in.types, &out);
     bytes += out.size();
     benchmark::DoNotOptimize(out.data());
     i = (i + 1) % in.lines.size();
@@ -104,6 +114,28 @@ BENCHMARK(BM_EvalEndToEnd)->Arg(100)->Arg(2000);
 void BM_EvalParse(benchmark::State& state) {
   const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
   const ContextCheckOptions check = CheckOptions(in);
+  ContextReader reader;
+  SignOnContext context;
+  IssueList warnings;
+  size_t i = 0;
+  for (auto _ : state) {
+    warnings.clear();
+    if (!reader.Read(in.lines[i], check, &context, &warnings).ok()) {
+      state.SkipWithError("a synthetic context does not parse");
+    }
+    benchmark::DoNotOptimize(context);
+    i = (i + 1) % in.lines.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+  state.counters["fallback_share"] =
+      static_cast<double>(reader.counts().fallback) /
+      static_cast<double>(std::max<uint64_t>(1, reader.counts().fast + reader.counts().fallback));
+}
+BENCHMARK(BM_EvalParse)->Arg(2000);
+
+void BM_EvalParseAndCheckContext(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  const ContextCheckOptions check = CheckOptions(in);
   IssueList warnings;
   size_t i = 0;
   for (auto _ : state) {
@@ -114,7 +146,39 @@ void BM_EvalParse(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_EvalParse)->Arg(2000);
+BENCHMARK(BM_EvalParseAndCheckContext)->Arg(2000);
+
+void BM_ContextReader(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  ContextReader reader;
+  SignOnContext context;
+  size_t i = 0;
+  for (auto _ : state) {
+    if (!reader.Parse(in.lines[i], &context, nullptr).ok() || context.id.empty()) {
+      state.SkipWithError("a synthetic context does not parse");
+    }
+    benchmark::DoNotOptimize(context);
+    i = (i + 1) % in.lines.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+  if (reader.counts().fallback != 0) state.SkipWithError("the reader fell back to ParseContext");
+}
+BENCHMARK(BM_ContextReader)->Arg(2000);
+
+void BM_ParseContext(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  size_t i = 0;
+  for (auto _ : state) {
+    absl::StatusOr<SignOnContext> context = ParseContext(in.lines[i]);
+    if (!context.ok() || context->id.empty()) {
+      state.SkipWithError("a synthetic context does not parse");
+    }
+    benchmark::DoNotOptimize(context);
+    i = (i + 1) % in.lines.size();
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseContext)->Arg(2000);
 
 void BM_EvalDecide(benchmark::State& state) {
   const Inputs& in = InputsFor(static_cast<int>(state.range(0)));

@@ -46,6 +46,15 @@ struct ContextCheckOptions {
 VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseAndCheckContext(
     std::string_view json_text, const ContextCheckOptions& options, IssueList* warnings);
 
+// The part of ParseAndCheckContext after the parse, for a reader that parsed
+// `context` itself (ContextReader): `parse_warnings` are the parse's
+// warnings (their file becomes options.file); CheckContext's follow them.
+// With options.warnings_are_errors any warning is the returned error;
+// otherwise all are appended to `warnings` (may be null).
+VERDICT_EXPORT absl::Status CheckParsedContext(const SignOnContext& context,
+                                               const ContextCheckOptions& options,
+                                               IssueList parse_warnings, IssueList* warnings);
+
 }  // namespace verdict
 
 #endif  // VERDICT_CONTEXT_CHECK_H_

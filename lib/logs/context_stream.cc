@@ -32,6 +32,7 @@
 #include "lib/logs/worker_pool.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_reader.h"
 
 namespace verdict {
 namespace {
@@ -192,6 +193,8 @@ struct ContextStream::State {
   std::unique_ptr<LogReader> owned_reader;
   LogReader* reader = nullptr;
   std::vector<LogEventParser> parsers;
+  // kContextLines: one reader per worker (its parser and padded copy).
+  std::vector<ContextReader> context_readers;
   // kContextLines: the file, or std::cin.
   std::ifstream file;
   std::istream* lines = nullptr;
@@ -237,7 +240,11 @@ ContextStream::ContextStream(std::unique_ptr<State> state) : state_(std::move(st
   state_->slots.resize(state_->part);
   state_->items.resize(state_->part);
   for (StreamedContext& item : state_->items) item.source = state_->source;
-  if (state_->source == ContextSource::kSystemLog) state_->parsers.resize(state_->pool.threads());
+  if (state_->source == ContextSource::kSystemLog) {
+    state_->parsers.resize(state_->pool.threads());
+  } else {
+    state_->context_readers.resize(state_->pool.threads());
+  }
 }
 
 ContextStream::~ContextStream() = default;
@@ -330,15 +337,15 @@ absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
   check.warnings_are_errors = options.warnings_are_errors;
   check.file = name;
   auto process_part = [&](size_t n) {
-    pool.Run(n, [&](size_t, size_t i) {
+    pool.Run(n, [&](size_t worker, size_t i) {
       StreamedContext& item = items[i];
       Slot& slot = slots[i];
       slot.warnings.clear();
-      absl::StatusOr<SignOnContext> context =
-          ParseAndCheckContext(slot.text, check, &slot.warnings);
-      if (context.ok()) {
+      // Straight into the slot's context, whose room serves part after part.
+      absl::Status status =
+          context_readers[worker].Read(slot.text, check, &item.conversion.context, &slot.warnings);
+      if (status.ok()) {
         slot.kind = Kind::kContext;
-        item.conversion.context = *std::move(context);
         item.conversion.memberships_found = true;  // the context lists its groups
         if (options.name_unnamed_contexts && item.conversion.context.id.empty()) {
           item.conversion.context.id = item.Where();
@@ -346,7 +353,7 @@ absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
         if (handlers.on_context) handlers.on_context(i, item);
       } else {
         slot.kind = Kind::kMalformed;
-        slot.error = std::string(context.status().message());
+        slot.error = std::string(status.message());
       }
     });
     SlotHandlers in_order_only = handlers;

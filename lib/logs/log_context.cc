@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "lib/logs/context_reset.h"
 #include "lib/logs/iso3166.h"
 #include "lib/logs/java_map.h"
 #include "lib/logs/json_util.h"
@@ -514,15 +515,13 @@ std::optional<absl::Time> ParseOktaTimestamp(std::string_view s) {
   return absl::FromUnixSeconds(seconds) + absl::Milliseconds(millis);
 }
 
-// Every member of SignOnContext and RecordedOutcome must be reset by
-// ResetKeepingBuffers below. Their sizes are a trip-wire for a member added
-// later without a line there (checked where the sizes are known: libstdc++ on
-// x86-64, the platform CI builds on); the reuse tests in
-// tests/logs/log_context_test.cc check the resets themselves.
+// Every member of RecordedOutcome must be reset by ResetKeepingBuffers
+// below (SignOnContext's are context_reset.cc's). Their sizes are a
+// trip-wire for a member added later without a line there (checked where the
+// sizes are known: libstdc++ on x86-64, the platform CI builds on); the reuse
+// tests in tests/logs/log_context_test.cc check the resets themselves.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SignOnContext) == 1064 && sizeof(ContextUser) == 264 &&
-                  sizeof(ContextDevice) == 128 && sizeof(ContextSession) == 96 &&
-                  sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1256,
+static_assert(sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1256,
               "a member was added: reset it in ResetKeepingBuffers, then update the sizes");
 #endif
 
@@ -531,54 +530,9 @@ static_assert(sizeof(SignOnContext) == 1064 && sizeof(ContextUser) == 264 &&
 // conversion to move-assign from was ~10% of its time. user.groups,
 // recorded.decisions and recorded.security_conditions even keep their
 // elements, because the conversion always assigns them (or clears them) and
-// assignment reuses the elements' buffers. The context may also hold what a
-// caller set after the previous conversion (geolocation, for one), so every
-// member is reset, not only those the conversion fills.
+// assignment reuses the elements' buffers.
 void ResetKeepingBuffers(LogEventConversion* out) {
-  SignOnContext& c = out->context;
-  c.id.clear();
-  c.policy_types.clear();
-  c.app_id.clear();
-  static const SignOnContext kDefault;
-  ContextUser& u = c.user;
-  u.id.clear();
-  u.login.clear();
-  u.status.clear();
-  u.type.clear();
-  u.provider = kDefault.user.provider;
-  u.provider_id.clear();
-  u.profile.clear();
-  c.ip_chain.clear();
-  c.zones.reset();
-  c.geo.reset();
-  c.asn.reset();
-  c.proxy_type.reset();
-  c.ip_service_categories.clear();
-  ContextDevice& d = c.device;
-  d.platform_type.clear();
-  d.os_type.clear();
-  d.registered.reset();
-  d.managed.reset();
-  d.remembered.reset();
-  d.rooted.reset();
-  d.trust_level.clear();
-  d.assurance.clear();
-  c.risk_level.reset();
-  c.entity_risk.reset();
-  c.behaviors.clear();
-  c.auth_type = kDefault.auth_type;
-  c.identity_provider_type = kDefault.identity_provider_type;
-  c.identity_provider_id.clear();
-  c.client_id.clear();
-  c.grant_type.clear();
-  c.scopes.clear();
-  c.login_identifier.clear();
-  c.session.created_at.reset();
-  c.session.last_activity.reset();
-  c.session.last_factor_verification.reset();
-  c.session.amr.clear();
-  c.time.reset();
-  c.threat_suspected.reset();
+  logs::ResetContextKeepingBuffers(&out->context);
   RecordedOutcome& r = out->recorded;
   r.event_type.clear();
   r.result.clear();

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -124,14 +125,11 @@ void CheckContext(const SignOnContext& context, const Snapshot& snapshot, const 
   }
 }
 
-absl::StatusOr<SignOnContext> ParseAndCheckContext(std::string_view json_text,
-                                                   const ContextCheckOptions& options,
-                                                   IssueList* warnings) {
-  IssueList found;
-  absl::StatusOr<SignOnContext> context = ParseContext(json_text, &found);
-  if (!context.ok()) return context;
+absl::Status CheckParsedContext(const SignOnContext& context, const ContextCheckOptions& options,
+                                IssueList parse_warnings, IssueList* warnings) {
+  IssueList& found = parse_warnings;
   for (Issue& w : found) w.file = options.file;
-  if (options.snapshot != nullptr) CheckContext(*context, *options.snapshot, options.file, &found);
+  if (options.snapshot != nullptr) CheckContext(context, *options.snapshot, options.file, &found);
   if (options.warnings_are_errors && !found.empty()) {
     const Issue& first = found.front();
     std::string error =
@@ -140,6 +138,18 @@ absl::StatusOr<SignOnContext> ParseAndCheckContext(std::string_view json_text,
     return absl::InvalidArgumentError(absl::StrCat(error, " [--strict]"));
   }
   if (warnings != nullptr) warnings->insert(warnings->end(), found.begin(), found.end());
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SignOnContext> ParseAndCheckContext(std::string_view json_text,
+                                                   const ContextCheckOptions& options,
+                                                   IssueList* warnings) {
+  IssueList found;
+  absl::StatusOr<SignOnContext> context = ParseContext(json_text, &found);
+  if (!context.ok()) return context;
+  if (absl::Status s = CheckParsedContext(*context, options, std::move(found), warnings); !s.ok()) {
+    return s;
+  }
   return context;
 }
 

@@ -1,29 +1,36 @@
 #include "lib/model/did_you_mean.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstddef>
+#include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "lib/model/json_walker.h"
 
 namespace verdict::model_internal {
 namespace {
 
-// Lower case without '_' and '-': "ip_address", "IP-Address" → "ipaddress".
-std::string Folded(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
+// Lower case without '_' and '-' into *out: "ip_address", "IP-Address" →
+// "ipaddress". Into a buffer the caller reuses: ClosestName folds every
+// candidate, for every context that names an unknown group (eval warns about
+// each), so an allocation per candidate added up; absl's table lookup is
+// std::tolower of the "C" locale without the call.
+void FoldInto(std::string_view text, std::string* out) {
+  out->clear();
   for (char c : text) {
     if (c == '_' || c == '-') continue;
-    out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    out->push_back(absl::ascii_tolower(static_cast<unsigned char>(c)));
   }
-  return out;
 }
 
 // Levenshtein distance, giving up (returning limit + 1) past `limit`.
-size_t EditDistance(std::string_view a, std::string_view b, size_t limit) {
+// `scratch` is the row, reused from call to call.
+size_t EditDistance(std::string_view a, std::string_view b, size_t limit,
+                    std::vector<size_t>* scratch) {
   if (a.size() > b.size() + limit || b.size() > a.size() + limit) return limit + 1;
-  std::vector<size_t> row(b.size() + 1);
+  std::vector<size_t>& row = *scratch;
+  row.resize(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (size_t i = 1; i <= a.size(); ++i) {
     size_t diagonal = row[0];
@@ -43,13 +50,19 @@ size_t EditDistance(std::string_view a, std::string_view b, size_t limit) {
 }  // namespace
 
 std::string ClosestName(std::string_view wanted, const std::vector<std::string_view>& candidates) {
-  const std::string folded = Folded(wanted);
+  std::string folded;
+  FoldInto(wanted, &folded);
   const size_t limit = std::max<size_t>(1, folded.size() / 4);
   std::string_view best;
   size_t best_distance = limit + 1;
+  std::string folded_candidate;
+  std::vector<size_t> row;
   for (std::string_view candidate : candidates) {
     if (candidate == wanted) continue;
-    const size_t d = EditDistance(folded, Folded(candidate), limit);
+    // Folding only shortens: a candidate this short is beyond the limit.
+    if (candidate.size() + limit < folded.size()) continue;
+    FoldInto(candidate, &folded_candidate);
+    const size_t d = EditDistance(folded, folded_candidate, limit, &row);
     if (d < best_distance) {
       best = candidate;
       best_distance = d;

@@ -24,6 +24,7 @@
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_reader.h"
 #include "verdict/context_stream.h"
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
@@ -503,21 +504,24 @@ int RunEval(const std::vector<std::string>& args) {
     check.file = source;
     IssueList warnings;
     ContextDecisions decisions;
+    // One context, refilled line after line by the reader.
+    ContextReader context_reader;
+    SignOnContext context;
     std::string line;
     while (reader.Next(&line)) {
       if (IsBlank(line)) continue;
       warnings.clear();
-      absl::StatusOr<SignOnContext> context = ParseAndCheckContext(line, check, &warnings);
+      const absl::Status status = context_reader.Read(line, check, &context, &warnings);
       PrintContextWarnings(warnings, check.file, absl::StrCat("line ", reader.line_number()));
-      if (!context.ok()) {
+      if (!status.ok()) {
         any_bad_line = true;
-        const absl::string_view message = context.status().message();
+        const absl::string_view message = status.message();
         sink->OnError(reader.line_number(), std::string_view(message.data(), message.size()));
         if (flush_each) sink->Flush();
         continue;
       }
-      DecideContext(flags, evaluator, geo.get(), snapshot, snapshot_types, &*context, &decisions);
-      PrintContext(*context, reader.line_number(), flags.explain, decisions, sink.get());
+      DecideContext(flags, evaluator, geo.get(), snapshot, snapshot_types, &context, &decisions);
+      PrintContext(context, reader.line_number(), flags.explain, decisions, sink.get());
       if (flush_each) sink->Flush();
     }
   }

@@ -2,8 +2,8 @@
 // as plain functions from a request to a response. The HTTP server itself
 // (Boost.Beast) is http_server.cc; Okta's simulation format is
 // okta_simulation.cc. Every decision comes from the library: contexts are
-// parsed by ParseContext, §3 lines written by AppendDecisionLines, decision
-// summaries by DecisionToJson.
+// read by ContextReader (ParseContext's answers, with simdjson), §3 lines written by
+// AppendDecisionLines, decision summaries by DecisionToJson.
 //
 // The served snapshot (and the shadow one) is an immutable `Served` behind an
 // atomic shared_ptr: a request takes a reference once and answers from it,
@@ -44,6 +44,7 @@
 #include "tools/policy-sim/okta_simulation.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_reader.h"
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
 #include "verdict/engine.h"
@@ -487,14 +488,13 @@ class Service : public HttpHandler {
       if (parsed.is_discarded()) return ContextError(1, "the body is not JSON");
       contexts.reserve(parsed.size());
       for (size_t i = 0; i < parsed.size(); ++i) {
-        absl::StatusOr<SignOnContext> c = ParseAndCheckContext(parsed[i].dump(), check, nullptr);
-        if (!c.ok()) return ContextError(i + 1, c.status().message());
-        contexts.push_back(*std::move(c));
+        absl::Status s =
+            ThreadContextReader().Read(parsed[i].dump(), check, &contexts.emplace_back(), nullptr);
+        if (!s.ok()) return ContextError(i + 1, s.message());
       }
     } else {
-      absl::StatusOr<SignOnContext> c = ParseAndCheckContext(body, check, nullptr);
-      if (!c.ok()) return ContextError(1, c.status().message());
-      contexts.push_back(*std::move(c));
+      absl::Status s = ThreadContextReader().Read(body, check, &contexts.emplace_back(), nullptr);
+      if (!s.ok()) return ContextError(1, s.message());
     }
     const std::shared_ptr<const Served> served = served_.load();
     const std::shared_ptr<const Served> shadow = shadow_.load();
@@ -578,6 +578,13 @@ class Service : public HttpHandler {
   // pointers stay valid until this thread's next call, so call it once per
   // request. A replaced snapshot is freed once every thread that held it has
   // answered its next request.
+  // This I/O thread's context reader: its parser's buffers stay allocated
+  // from request to request.
+  static ContextReader& ThreadContextReader() {
+    thread_local ContextReader reader;
+    return reader;
+  }
+
   Current CurrentOnThisThread() {
     struct Held {
       uint64_t service = 0;  // 0: none yet (ids start at 1)
@@ -609,12 +616,11 @@ class Service : public HttpHandler {
       if (!absl::WebSafeBase64Unescape(Sv(context_header), &decoded)) {
         return ContextError(1, "X-Verdict-Context: not base64url");
       }
-      absl::StatusOr<SignOnContext> parsed =
-          ParseAndCheckContext(decoded, CheckOptions(served), nullptr);
+      const absl::Status parsed =
+          ThreadContextReader().Read(decoded, CheckOptions(served), &context, nullptr);
       if (!parsed.ok()) {
-        return ContextError(1, absl::StrCat("X-Verdict-Context: ", parsed.status().message()));
+        return ContextError(1, absl::StrCat("X-Verdict-Context: ", parsed.message()));
       }
-      context = *std::move(parsed);
     }
     // X-Forwarded-For: client first; the connecting peer is the last hop.
     // Parsed straight into the context's chain (no JSON), unless the given
