@@ -27,6 +27,13 @@ const Application* Snapshot::FindApp(std::string_view id) const {
   return nullptr;
 }
 
+const IdentityProvider* Snapshot::FindIdp(std::string_view id) const {
+  for (const IdentityProvider& idp : idps) {
+    if (idp.id == id) return &idp;
+  }
+  return nullptr;
+}
+
 std::vector<const Policy*> Snapshot::PoliciesOfType(PolicyType type) const {
   std::vector<const Policy*> out;
   for (const Policy& policy : policies) {

@@ -63,6 +63,7 @@ class OrgGenerator {
     MakeZones(s);
     MakePolicies(s);
     MakeApps(s);
+    MakeIdps(s);
     return s;
   }
 
@@ -126,6 +127,64 @@ class OrgGenerator {
         app.access_policy_href = absl::StrCat("https://synth.okta.com/api/v1/policies/", link->id);
       }
       s.apps.push_back(std::move(app));
+    }
+  }
+
+  // idps.json and the IDP_DISCOVERY rules' routing (issue 18 items 1 and 7):
+  // the IdP vocabulary named after the domains of the generated logins (one
+  // in five INACTIVE); each IdP-discovery rule DYNAMIC (criteria by name, id
+  // or type, sometimes with the stale providers Okta would refuse) or SPECIFIC
+  // (an OKTA provider beside an IdP, often with a userIdentifier condition:
+  // Okta alone then). Its own random stream, like MakeApps.
+  void MakeIdps(Snapshot& s) {
+    Rng rng(o_.seed * 0x9e3779b97f4a7c15ULL + 13);
+    const std::vector<std::string> names = {"example.com", "acme.example", "Example.COM",
+                                            "partner.example"};
+    s.has_idps_file = true;
+    for (size_t i = 0; i < idps_.size(); ++i) {
+      IdentityProvider idp;
+      idp.id = idps_[i];
+      idp.name = names[i % names.size()];
+      idp.type = rng.Chance(50) ? "SAML2" : "OIDC";
+      idp.protocol_type = idp.type;
+      idp.active = !rng.Chance(20);
+      idp.file = "idps.json";
+      idp.pointer = absl::StrCat("/", i);
+      idp.raw_json = "{}";
+      s.idps.push_back(std::move(idp));
+    }
+    const std::vector<IdpMatchCriterion> criteria = {
+        {"login.identifier.substringAfter('@')", "name"},
+        {"login.identifier.substringAfter('@')", "id"},
+        {"'" + idps_[1] + "'", "id"},
+        {"'oidc'", "type"},
+        {"login.identifier", "issuer"}};
+    for (Policy& p : s.policies) {
+      if (p.type != PolicyType::kIdpDiscovery) continue;
+      for (Rule& r : p.rules) {
+        IdpAction a;
+        const IdpProvider some_idp = {"SAML2", Pick(rng, idps_), ""};
+        if (rng.Chance(40)) {
+          a.selection_type = "DYNAMIC";
+          for (uint64_t n = 1 + rng.Below(2); n > 0; --n) {
+            a.match_criteria.push_back(Pick(rng, criteria));
+          }
+          a.fall_back_to_okta = rng.Chance(50);
+          if (rng.Chance(20)) a.providers = {some_idp};
+        } else {
+          if (!rng.Chance(25)) a.providers.push_back({"OKTA", "", ""});
+          if (rng.Chance(60)) a.providers.push_back(some_idp);
+          if (!a.providers.empty() && a.providers.front().type == "OKTA" && rng.Chance(50) &&
+              !r.conditions.user_identifier) {
+            UserIdentifierCondition u;
+            u.patterns.push_back({"SUFFIX", rng.Chance(50) ? "@EXAMPLE.com" : ".example"});
+            r.conditions.user_identifier = u;
+            r.conditions_null = false;
+          }
+        }
+        r.idp = std::move(a);
+        r.actions_json = ActionsJson(r).dump();
+      }
     }
   }
 
@@ -566,6 +625,26 @@ class OrgGenerator {
       if (s.factor_lifetime_minutes) j["factorLifetime"] = *s.factor_lifetime_minutes;
       a["signon"] = j;
     }
+    if (r.idp) {
+      Json providers = Json::array();
+      for (const IdpProvider& p : r.idp->providers) {
+        Json j = {{"type", p.type}};
+        if (!p.id.empty()) j["id"] = p.id;
+        if (!p.name.empty()) j["name"] = p.name;
+        providers.push_back(j);
+      }
+      Json idp = {{"providers", providers}, {"idpSelectionType", r.idp->selection_type}};
+      if (!r.idp->match_criteria.empty()) {
+        Json criteria = Json::array();
+        for (const IdpMatchCriterion& c : r.idp->match_criteria) {
+          criteria.push_back(
+              {{"providerExpression", c.provider_expression}, {"propertyName", c.property_name}});
+        }
+        idp["matchCriteria"] = criteria;
+        idp["shouldFallBackToOkta"] = r.idp->fall_back_to_okta;
+      }
+      a["idp"] = idp;
+    }
     if (r.app_sign_on) {
       a["appSignOn"] = {{"access", r.app_sign_on->access == Access::kDeny ? "DENY" : "ALLOW"},
                         {"verificationMethod",
@@ -991,6 +1070,20 @@ Json AppsJson(const Snapshot& org) {
   return apps;
 }
 
+// idps.json: Identity Provider objects as GET /api/v1/idps returns them (the
+// fields routing reads).
+Json IdpsJson(const Snapshot& org) {
+  Json idps = Json::array();
+  for (const IdentityProvider& idp : org.idps) {
+    idps.push_back({{"id", idp.id},
+                    {"type", idp.type},
+                    {"name", idp.name},
+                    {"status", idp.active ? "ACTIVE" : "INACTIVE"},
+                    {"protocol", {{"type", idp.protocol_type}}}});
+  }
+  return idps;
+}
+
 std::string TimeText(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
@@ -1080,6 +1173,9 @@ absl::Status WriteSnapshotDir(const Snapshot& org, const std::string& directory)
   if (s = WriteFile(dir / "behaviors.json", behaviors); !s.ok()) return s;
   if (org.has_apps_file) {
     if (s = WriteFile(dir / "apps.json", AppsJson(org)); !s.ok()) return s;
+  }
+  if (org.has_idps_file) {
+    if (s = WriteFile(dir / "idps.json", IdpsJson(org)); !s.ok()) return s;
   }
   Json groups = Json::array();
   for (const Group& g : org.groups) {
@@ -1178,6 +1274,7 @@ std::string SnapshotToJson(const Snapshot& org) {
     groups.push_back({{"id", g.id}, {"name", g.name}, {"type", g.type}});
   j["groups"] = groups;
   j["apps"] = AppsJson(org);
+  j["idps"] = IdpsJson(org);
   return j.dump(1);
 }
 
@@ -1191,6 +1288,8 @@ Snapshot ShrinkOrg(const Snapshot& org, const std::vector<std::string>& policy_i
   out.has_behaviors_file = org.has_behaviors_file;
   out.has_groups_file = org.has_groups_file;
   out.has_apps_file = org.has_apps_file;
+  out.idps = org.idps;
+  out.has_idps_file = org.has_idps_file;
   std::set<std::string> zone_ids;
   auto note_zones = [&](const Conditions& c) {
     if (!c.network) return;

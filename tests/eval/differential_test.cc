@@ -134,6 +134,53 @@ TEST(Differential, GeneratedAppLinksRoundTripThroughTheLoader) {
   EXPECT_GT(conflicts, 0);
 }
 
+// The generator gives every org an idps.json and IDP_DISCOVERY rules that route
+// dynamically (by name, id or type, INACTIVE IdPs included) or, with a
+// userIdentifier condition, to Okta alone: the engines are compared on each
+// kind of route, and a written snapshot loads back to the same routes.
+TEST(Differential, IdpRoutingIsCompared) {
+  int64_t to_idp = 0, to_nowhere = 0, okta_only = 0;
+  for (int64_t index = 0; index < 30; ++index) {
+    const Snapshot org = synth::GenerateOrg(synth::DifferentialOrgOptions(6, index));
+    ASSERT_TRUE(org.has_idps_file);
+    auto set = Compile(org);
+    ASSERT_TRUE(set.ok()) << set.status();
+    const std::string dir =
+        (std::filesystem::path(::testing::TempDir()) / ("idp_routes_" + std::to_string(index)))
+            .string();
+    std::filesystem::remove_all(dir);
+    ASSERT_TRUE(synth::WriteSnapshotDir(org, dir).ok());
+    absl::StatusOr<Snapshot> loaded = LoadSnapshot(dir, nullptr);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    std::filesystem::remove_all(dir);
+    auto loaded_set = Compile(*std::move(loaded));
+    ASSERT_TRUE(loaded_set.ok()) << loaded_set.status();
+    const ReferenceEvaluator reference((*set)->snapshot());
+    auto route_of = [](const Decision& d) {
+      return d.idp_provider == nullptr ? std::string("-")
+                                       : d.idp_provider->type + "/" + d.idp_provider->id;
+    };
+    for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 300, index)) {
+      const Decision want = reference.Evaluate(ctx, PolicyType::kIdpDiscovery);
+      ASSERT_EQ((*set)->Evaluate(ctx, PolicyType::kIdpDiscovery), want)
+          << synth::ContextToJson(ctx);
+      EXPECT_EQ(route_of((*loaded_set)->Evaluate(ctx, PolicyType::kIdpDiscovery)), route_of(want))
+          << synth::ContextToJson(ctx);
+      if (want.rule == nullptr || !want.rule->idp) continue;
+      if (want.rule->idp->selection_type == "DYNAMIC") {
+        ++(want.idp_provider != nullptr ? to_idp : to_nowhere);
+      } else if (want.idp_provider != nullptr) {
+        ++okta_only;
+      }
+    }
+  }
+  EXPECT_GT(to_idp, 0);
+  EXPECT_GT(to_nowhere, 0);
+  EXPECT_GT(okta_only, 0);
+  std::cout << "IDP_DISCOVERY routes: to an IdP " << to_idp << ", to no IdP " << to_nowhere
+            << ", Okta only " << okta_only << "\n";
+}
+
 TEST(EngineAllocation, EvaluateDoesNotAllocateAfterWarmUp) {
   for (int size = 0; size < 5; ++size) {
     synth::OrgOptions o = synth::DifferentialOrgOptions(7, size);

@@ -441,6 +441,12 @@ TEST(PolicySimFixturesTest, EvalMatchesExpectedDecisions) {
       if (want.contains("outcome") && got.value("outcome", Json()) != want["outcome"]) {
         diffs.push_back("outcome");
       }
+      // Where the IdP routing goes (docs/semantics.md): present on the lines that
+      // route, {"id", "name", "type"} or null, and absent from every other line.
+      if (want.contains("idpProvider") != got.contains("idpProvider") ||
+          (want.contains("idpProvider") && got["idpProvider"] != want["idpProvider"])) {
+        diffs.push_back("idpProvider");
+      }
     }
     if (!diffs.empty()) {
       ++mismatches;
