@@ -520,9 +520,9 @@ std::optional<absl::Time> ParseOktaTimestamp(std::string_view s) {
 // x86-64, the platform CI builds on); the reuse tests in
 // tests/logs/log_context_test.cc check the resets themselves.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SignOnContext) == 1064 && sizeof(ContextUser) == 264 &&
+static_assert(sizeof(SignOnContext) == 1072 && sizeof(ContextUser) == 272 &&
                   sizeof(ContextDevice) == 128 && sizeof(ContextSession) == 96 &&
-                  sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1256,
+                  sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1264,
               "a member was added: reset it in ResetKeepingBuffers, then update the sizes");
 #endif
 
@@ -547,6 +547,7 @@ void ResetKeepingBuffers(LogEventConversion* out) {
   u.type.clear();
   u.provider = kDefault.user.provider;
   u.provider_id.clear();
+  u.admin = false;
   u.profile.clear();
   c.ip_chain.clear();
   c.zones.reset();
