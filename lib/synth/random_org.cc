@@ -64,6 +64,7 @@ class OrgGenerator {
     MakePolicies(s);
     MakeApps(s);
     MakeIdps(s);
+    MakeSessionActions(s);
     return s;
   }
 
@@ -183,6 +184,26 @@ class OrgGenerator {
           }
         }
         r.idp = std::move(a);
+        r.actions_json = ActionsJson(r).dump();
+      }
+    }
+  }
+
+  // The session settings of the ALLOW global session rules (issue 18 item 11):
+  // primaryFactor PASSWORD_IDP, PASSWORD_IDP_ANY_FACTOR or absent, and
+  // usePersistentCookie, which administrators never get. Its own random
+  // stream, like MakeApps.
+  void MakeSessionActions(Snapshot& s) {
+    Rng rng(o_.seed * 0x9e3779b97f4a7c15ULL + 17);
+    for (Policy& p : s.policies) {
+      if (p.type != PolicyType::kOktaSignOn) continue;
+      for (Rule& r : p.rules) {
+        if (!r.signon || r.signon->access != Access::kAllow) continue;
+        const uint64_t k = rng.Below(3);
+        r.signon->primary_factor = k == 0   ? "PASSWORD_IDP"
+                                   : k == 1 ? "PASSWORD_IDP_ANY_FACTOR"
+                                            : "";
+        if (rng.Chance(60)) r.signon->use_persistent_cookie = rng.Chance(50);
         r.actions_json = ActionsJson(r).dump();
       }
     }
@@ -623,6 +644,10 @@ class OrgGenerator {
         j["factorPromptMode"] = kModes[static_cast<int>(s.factor_prompt_mode)];
       }
       if (s.factor_lifetime_minutes) j["factorLifetime"] = *s.factor_lifetime_minutes;
+      if (!s.primary_factor.empty()) j["primaryFactor"] = s.primary_factor;
+      if (s.use_persistent_cookie) {
+        j["session"] = {{"usePersistentCookie", *s.use_persistent_cookie}};
+      }
       a["signon"] = j;
     }
     if (r.idp) {
@@ -819,6 +844,9 @@ class ContextGenerator {
       c.scopes = {"openid"};
       c.client_id = "0oaClient1";
     }
+    // The first user of the vocabulary is an Okta administrator (no draw: the
+    // rest of the stream is what it was before user.admin).
+    c.user.admin = !users_.empty() && c.user.id == users_.front();
     if (rng_.Chance(80)) {
       const absl::Time now =
           absl::FromUnixSeconds(1790000000 + static_cast<int64_t>(rng_.Below(1000000)));
@@ -1196,6 +1224,7 @@ std::string ContextToJson(const SignOnContext& c) {
     if (!c.user.status.empty()) u["status"] = c.user.status;
     if (!c.user.type.empty()) u["type"] = c.user.type;
     if (!c.user.provider_id.empty()) u["providerId"] = c.user.provider_id;
+    if (c.user.admin) u["admin"] = true;
     if (!c.user.profile.empty()) {
       Json profile = Json::object();
       for (const auto& [key, value] : c.user.profile) {

@@ -14,6 +14,7 @@
 #include "tests/support/model_builder.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
+#include "verdict/session.h"
 #include "verdict/snapshot.h"
 #include "verdict/synth.h"
 
@@ -179,6 +180,34 @@ TEST(Differential, IdpRoutingIsCompared) {
   EXPECT_GT(okta_only, 0);
   std::cout << "IDP_DISCOVERY routes: to an IdP " << to_idp << ", to no IdP " << to_nowhere
             << ", Okta only " << okta_only << "\n";
+}
+
+// The generator's global session rules carry primaryFactor and
+// usePersistentCookie and one user is an administrator: the session report
+// (one function of the decision) is the same for both engines' decisions, and
+// each branch of issue 18 item 11 is reached.
+TEST(Differential, SessionReportsAreCompared) {
+  int64_t admin_without_cookie = 0, cookie = 0, passwordless = 0, password = 0;
+  for (int64_t index = 0; index < 20; ++index) {
+    auto set = Compile(synth::GenerateOrg(synth::DifferentialOrgOptions(8, index)));
+    ASSERT_TRUE(set.ok()) << set.status();
+    const ReferenceEvaluator reference((*set)->snapshot());
+    for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 400, index)) {
+      const Decision want = reference.Evaluate(ctx, PolicyType::kOktaSignOn);
+      const Decision got = (*set)->Evaluate(ctx, PolicyType::kOktaSignOn);
+      ASSERT_EQ(got, want) << synth::ContextToJson(ctx);
+      const SessionReport r = ComputeSession(ctx, want);
+      ASSERT_EQ(SessionToJson(ctx, ComputeSession(ctx, got)), SessionToJson(ctx, r));
+      if (!r.applies) continue;
+      admin_without_cookie += ctx.user.admin && r.use_persistent_cookie && !r.persistent_cookie;
+      cookie += r.persistent_cookie;
+      ++(r.password_required ? password : passwordless);
+    }
+  }
+  EXPECT_GT(admin_without_cookie, 0);
+  EXPECT_GT(cookie, 0);
+  EXPECT_GT(passwordless, 0);
+  EXPECT_GT(password, 0);
 }
 
 TEST(EngineAllocation, EvaluateDoesNotAllocateAfterWarmUp) {
