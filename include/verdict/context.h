@@ -30,6 +30,10 @@ struct ContextUser {
   std::vector<std::string> groups;
   // user.profile, each value with its JSON type.
   Profile profile;
+  // The user holds an Okta administrator role (context `user.admin`; absent =
+  // not an administrator): administrators never get a persistent session
+  // cookie (docs/semantics.md, session report).
+  bool admin = false;
 };
 
 struct ContextGeo {

@@ -35,9 +35,13 @@ struct Decision {
   // ALLOW/DENY/CHALLENGE for OKTA_SIGN_ON and ACCESS_POLICY (and DENY for
   // blocked contexts of every type); kNone otherwise.
   Outcome outcome = Outcome::kNone;
-  // IDP_DISCOVERY with `idpSelectionType: DYNAMIC`: the provider the
-  // matchCriteria chose (into rule->idp->providers), or none; then
-  // `idp_fallback_to_okta` when shouldFallBackToOkta routes to Okta.
+  // IDP_DISCOVERY routing (docs/semantics.md). `idpSelectionType: DYNAMIC`:
+  // the IdP of the snapshot's idps.json the matchCriteria chose (an
+  // IdentityProvider of Snapshot::idps), or none. A SPECIFIC rule with a
+  // userIdentifier condition and an OKTA provider: that provider (into
+  // rule->idp->providers) — Okta handles the sign-in exclusively. Otherwise
+  // none. `idp_fallback_to_okta`: an IdP was chosen and shouldFallBackToOkta
+  // lets Okta take over if authentication with it fails.
   const IdpProvider* idp_provider = nullptr;
   bool idp_fallback_to_okta = false;
 

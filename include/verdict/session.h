@@ -37,6 +37,16 @@ struct SessionReport {
   absl::Time expires_at;
   std::optional<absl::Time> last_factor_verification;
   bool mfa_active = false;
+  // `signon.primaryFactor` as the rule gives it ("" when absent), and whether
+  // a password must be used to establish the session: PASSWORD_IDP yes;
+  // PASSWORD_IDP_ANY_FACTOR no (any factor the app sign-in policy requires);
+  // absent yes (docs/semantics.md, session report).
+  std::string primary_factor;
+  bool password_required = true;
+  // `signon.session.usePersistentCookie` as the rule gives it (Okta's default
+  // false), and the cookie the user gets: never persistent for an Okta
+  // administrator (context `user.admin`).
+  bool use_persistent_cookie = false;
   bool persistent_cookie = false;
   int64_t max_idle_minutes = kDefaultMaxSessionIdleMinutes;
   int64_t max_lifetime_minutes = kDefaultMaxSessionLifetimeMinutes;
@@ -50,7 +60,8 @@ SessionReport ComputeSession(const SignOnContext& context, const Decision& decis
 // The report as a JSON object in the Session object's field names
 // (status, createdAt, expiresAt, lastFactorVerification, mfaActive, amr,
 // userId, login) plus Verdict's own: existingSessionValid, factorDue,
-// persistentCookie, maxIdleMinutes, maxLifetimeMinutes; {"applies": false,
+// persistentCookie, usePersistentCookie, primaryFactor, passwordRequired,
+// maxIdleMinutes, maxLifetimeMinutes; {"applies": false,
 // "reason": ...} when no session results.
 std::string SessionToJson(const SignOnContext& context, const SessionReport& session);
 

@@ -255,13 +255,30 @@ struct IdpProvider {
 };
 struct IdpMatchCriterion {
   std::string provider_expression;  // Okta EL, e.g. login.identifier.substringAfter('@')
-  std::string property_name;        // the provider property it must equal: name | id | type
+  // The property of the org's IdP (idps.json) it must equal: name | id |
+  // type; absent in the rule means `name` (OLDPOLICY "Policy Action with
+  // Dynamic IdP routing").
+  std::string property_name = "name";
 };
 struct IdpAction {
   std::vector<IdpProvider> providers;
   std::string selection_type = "SPECIFIC";  // SPECIFIC | DYNAMIC (upper case)
   std::vector<IdpMatchCriterion> match_criteria;
-  bool fall_back_to_okta = false;  // shouldFallBackToOkta
+  // shouldFallBackToOkta: when authentication with the IdP the rule routed
+  // to fails, the user may sign in with Okta instead (docs/semantics.md).
+  bool fall_back_to_okta = false;
+};
+
+// One Identity Provider of idps.json (GET /api/v1/idps), the IdPs a DYNAMIC
+// IDP_DISCOVERY rule routes among (docs/semantics.md). Its IdpProvider part
+// holds the id, name and type a decision reports; the object is kept whole
+// in raw_json.
+struct IdentityProvider : IdpProvider {
+  bool active = true;         // status ACTIVE; INACTIVE IdPs are never routed to
+  std::string protocol_type;  // protocol.type (SAML2, OIDC, ...), for traces
+  std::string raw_json;
+  std::string file;     // "idps.json"
+  std::string pointer;  // "/2"
 };
 
 // ---------------------------------------------------------------- policies
@@ -373,6 +390,8 @@ struct VERDICT_EXPORT Snapshot {
   bool has_groups_file = false;
   std::vector<Application> apps;  // apps.json, may be empty
   bool has_apps_file = false;
+  std::vector<IdentityProvider> idps;  // idps.json, in its order, may be empty
+  bool has_idps_file = false;
   // users/<userId>/groups.json: user id -> group ids.
   std::map<std::string, std::vector<std::string>> user_groups;
   // Linked objects (lib/model/linked_objects_loader.cc): the relationship
@@ -394,6 +413,7 @@ struct VERDICT_EXPORT Snapshot {
   // (as every lookup by id). The one definition both engines and the
   // expression evaluator use.
   std::vector<const Group*> EveryoneGroups() const;
+  const IdentityProvider* FindIdp(std::string_view id) const;
   // Policies of one type in evaluation order.
   std::vector<const Policy*> PoliciesOfType(PolicyType type) const;
   // The policy types present in the snapshot, in enum order.

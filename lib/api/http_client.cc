@@ -248,6 +248,7 @@ std::string ScopeForPath(std::string_view path_view) {
       {"/api/v1/zones", "okta.networkZones.read"},
       {"/api/v1/apps", "okta.apps.read"},
       {"/api/v1/behaviors", "okta.behaviors.read"},
+      {"/api/v1/idps", "okta.idps.read"},
       {"/api/v1/groups", "okta.groups.read"},
       {"/api/v1/users", "okta.users.read"},
       {"/api/v1/org", "okta.orgs.read"},

@@ -250,11 +250,17 @@ absl::StatusOr<AccessToken> ParseTokenResponse(int http_status, std::string_view
 }  // namespace api
 
 std::vector<std::string> DefaultPullScopes() {
-  return {"okta.orgs.read",          "okta.networkZones.read",
-          "okta.policies.read",      "okta.behaviors.read",
-          "okta.groups.read",        "okta.apps.read",
-          "okta.linkedObjects.read", "okta.profileMappings.read",
-          "okta.roles.read",         "okta.authorizationServers.read",
+  return {"okta.orgs.read",
+          "okta.networkZones.read",
+          "okta.policies.read",
+          "okta.behaviors.read",
+          "okta.groups.read",
+          "okta.apps.read",
+          "okta.idps.read",
+          "okta.linkedObjects.read",
+          "okta.profileMappings.read",
+          "okta.roles.read",
+          "okta.authorizationServers.read",
           "okta.users.read"};
 }
 

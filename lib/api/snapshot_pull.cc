@@ -345,6 +345,8 @@ absl::Status Puller::Run() {
       {"/api/v1/groups", "groups.json", "groups"},
       // Apps bind ACCESS_POLICYs through _links.accessPolicy (docs/semantics.md).
       {"/api/v1/apps", "apps.json", "apps"},
+      // Dynamic IdP routing matches the org's IdPs (docs/semantics.md).
+      {"/api/v1/idps", "idps.json", "idps"},
       {"/api/v1/meta/schemas/user/linkedObjects", "linked-objects.json", "linkedObjects"},
   };
   for (const Simple& simple : kSimple) {

@@ -144,21 +144,29 @@ void AppendDecisionJsonLine(std::string_view context_id, const Decision& decisio
                     ? std::string_view("{}")
                     : std::string_view(decision.rule->actions_json));
   }
-  // Dynamic IdP routing only: lines of other rules keep the contract's keys.
+  // IdP routing only (dynamic, or Okta exclusively): lines of other rules keep
+  // the contract's keys.
   if (decision.rule != nullptr && decision.rule->idp &&
-      decision.rule->idp->selection_type == "DYNAMIC") {
+      (decision.rule->idp->selection_type == "DYNAMIC" || decision.idp_provider != nullptr)) {
     out->append(", \"idpProvider\": ");
     if (const IdpProvider* p = decision.idp_provider; p != nullptr) {
-      out->append("{\"type\": ");
-      AppendJsonQuoted(p->type, out);
-      out->append(", \"id\": ");
-      AppendJsonQuoted(p->id, out);
+      // An OKTA provider has no id and often no name: null, not "".
+      auto append_or_null = [out](const std::string& value) {
+        if (value.empty()) {
+          out->append("null");
+        } else {
+          AppendJsonQuoted(value, out);
+        }
+      };
+      out->append("{\"id\": ");
+      append_or_null(p->id);
       out->append(", \"name\": ");
-      AppendJsonQuoted(p->name, out);
+      append_or_null(p->name);
+      out->append(", \"type\": ");
+      append_or_null(p->type);
       out->push_back('}');
     } else {
-      out->append(decision.idp_fallback_to_okta ? "{\"type\": \"OKTA\", \"fallback\": true}"
-                                                : "null");
+      out->append("null");
     }
   }
   out->push_back('}');

@@ -1,5 +1,6 @@
 #include "verdict/session.h"
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/eval/conditions.h"
 #include "nlohmann/json.hpp"
@@ -54,7 +55,16 @@ SessionReport ComputeSession(const SignOnContext& ctx, const Decision& decision)
   r.max_idle_minutes = s.max_session_idle_minutes.value_or(kDefaultMaxSessionIdleMinutes);
   r.max_lifetime_minutes =
       s.max_session_lifetime_minutes.value_or(kDefaultMaxSessionLifetimeMinutes);
-  r.persistent_cookie = s.use_persistent_cookie.value_or(false);
+  // OLDPOLICY "Signon Session object": usePersistentCookie "doesn't impact Okta
+  // Administrator users who can *never* have persistent session cookies".
+  r.use_persistent_cookie = s.use_persistent_cookie.value_or(false);
+  r.persistent_cookie = r.use_persistent_cookie && !ctx.user.admin;
+  // OLDPOLICY "Signon Action object": PASSWORD_IDP "users must always use a
+  // password to establish a session", PASSWORD_IDP_ANY_FACTOR "users can use
+  // any factor required by the app authentication policy". Without the field
+  // (Classic Engine rules) the password is the primary factor (*chosen*).
+  r.primary_factor = s.primary_factor;
+  r.password_required = !absl::EqualsIgnoreCase(s.primary_factor, "PASSWORD_IDP_ANY_FACTOR");
   r.amr = ctx.session.amr;
 
   // An existing session survives while within both limits.
@@ -99,6 +109,10 @@ std::string SessionToJson(const SignOnContext& ctx, const SessionReport& r) {
   j["existingSessionValid"] = r.existing_session_valid;
   j["factorDue"] = r.factor_due;
   j["persistentCookie"] = r.persistent_cookie;
+  j["usePersistentCookie"] = r.use_persistent_cookie;
+  j["primaryFactor"] = r.primary_factor.empty() ? nlohmann::ordered_json(nullptr)
+                                                : nlohmann::ordered_json(r.primary_factor);
+  j["passwordRequired"] = r.password_required;
   j["maxIdleMinutes"] = r.max_idle_minutes;
   j["maxLifetimeMinutes"] = r.max_lifetime_minutes;
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

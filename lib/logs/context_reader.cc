@@ -240,8 +240,8 @@ bool ReadProfileValue(dom::element v, ProfileValue* out) {
   }
 }
 
-inline constexpr std::array<std::string_view, 8> kUserNames = {
-    "id", "login", "status", "type", "provider", "providerId", "groups", "profile"};
+inline constexpr std::array<std::string_view, 9> kUserNames = {
+    "id", "login", "status", "type", "provider", "providerId", "groups", "profile", "admin"};
 
 bool ReadUser(dom::element u, ContextUser* out) {
   Members<kUserNames> m;
@@ -254,6 +254,10 @@ bool ReadUser(dom::element u, ContextUser* out) {
   }
   Upper(&out->status);
   Upper(&out->provider);
+  if (m.Has(8)) {  // a Boolean; anything else is the slow path's error
+    if (m.Type(8) != dom::element_type::BOOL) return false;
+    out->admin = m.value[8].get_bool().value_unsafe();
+  }
   if (m.Has(7)) {
     if (m.Type(7) != dom::element_type::OBJECT) return false;
     for (dom::key_value_pair member : ObjectOf(m.value[7])) {

@@ -57,6 +57,7 @@ std::string WriteContextJson(const SignOnContext& c) {
     if (!u.type.empty()) user["type"] = u.type;
     if (!u.provider.empty() && u.provider != "OKTA") user["provider"] = u.provider;
     if (!u.provider_id.empty()) user["providerId"] = u.provider_id;
+    if (u.admin) user["admin"] = true;
     user["groups"] = Strings(u.groups);
     if (!u.profile.empty()) {
       Json profile = Json::object();

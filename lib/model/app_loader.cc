@@ -78,15 +78,8 @@ void LoadApps(Walker& w, const Json& apps, Snapshot* snapshot) {
   for (size_t i = 0; i < apps.size(); ++i) {
     const std::string p = Ptr("", i);
     const Json& value = apps[i];
-    if (!w.ExpectObject(value, p)) continue;
     Application app;
-    if (!w.Require(value, "id", p) || !w.String(value, "id", p, &app.id)) continue;
-    auto [it, inserted] = seen.emplace(app.id, i);
-    if (!inserted) {
-      w.Error("app.duplicate_id", Ptr(p, "id"),
-              absl::StrCat("duplicate app id ", Quoted(app.id), " (first at /", it->second, ")"));
-      continue;
-    }
+    if (!UniqueId(w, value, i, "app.duplicate_id", "app", &seen, &app.id)) continue;
     w.String(value, "name", p, &app.name);
     w.String(value, "label", p, &app.label);
     w.Enum<bool>(value, "status", p, {{"ACTIVE", true}, {"INACTIVE", false}, {"DELETED", false}},

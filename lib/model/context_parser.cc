@@ -127,7 +127,8 @@ void ParseIdObject(Walker& w, const Json& obj, std::string_view key, const std::
 
 void ParseUser(Walker& w, const Json& u, const std::string& p, ContextUser* out) {
   WarnUnknownFields(
-      w, u, p, {"id", "login", "status", "type", "provider", "providerId", "groups", "profile"});
+      w, u, p,
+      {"id", "login", "status", "type", "provider", "providerId", "admin", "groups", "profile"});
   w.String(u, "id", p, &out->id);
   w.String(u, "login", p, &out->login);
   w.String(u, "status", p, &out->status);
@@ -136,6 +137,7 @@ void ParseUser(Walker& w, const Json& u, const std::string& p, ContextUser* out)
   w.String(u, "provider", p, &out->provider);
   out->provider = Upper(out->provider);
   w.String(u, "providerId", p, &out->provider_id);
+  w.Bool(u, "admin", p, &out->admin);
   w.StringList(u, "groups", p, &out->groups);
   if (const Json* profile = w.Object(u, "profile", p)) {
     for (auto it = profile->begin(); it != profile->end(); ++it) {

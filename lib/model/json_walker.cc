@@ -387,4 +387,18 @@ bool Walker::EqualsIgnoreCase(std::string_view a, std::string_view b) {
                                 absl::string_view(b.data(), b.size()));
 }
 
+bool UniqueId(Walker& w, const Json& element, size_t index, std::string_view duplicate_code,
+              std::string_view what, std::map<std::string, size_t>* seen, std::string* id) {
+  const std::string p = Ptr("", index);
+  if (!w.ExpectObject(element, p)) return false;
+  if (!w.Require(element, "id", p) || !w.String(element, "id", p, id)) return false;
+  auto [it, inserted] = seen->emplace(*id, index);
+  if (!inserted) {
+    w.Error(
+        duplicate_code, Ptr(p, "id"),
+        absl::StrCat("duplicate ", Av(what), " id ", Quoted(*id), " (first at /", it->second, ")"));
+  }
+  return inserted;
+}
+
 }  // namespace verdict::model_internal

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -142,6 +143,14 @@ class Walker {
   IssueList* issues_;
   int errors_ = 0;
 };
+
+// The string `id` of element `index` of a top-level array of objects keyed by
+// id (apps.json, idps.json), remembered in `seen` (id → index). False, with
+// the issue recorded, when the element is not an object, has no string id, or
+// repeats an earlier one (`duplicate_code`: "duplicate <what> id ... (first
+// at /N)" at its /id): the caller then skips it.
+bool UniqueId(Walker& w, const Json& element, size_t index, std::string_view duplicate_code,
+              std::string_view what, std::map<std::string, size_t>* seen, std::string* id);
 
 }  // namespace verdict::model_internal
 

@@ -39,6 +39,13 @@ std::vector<const Group*> Snapshot::EveryoneGroups() const {
   return out;
 }
 
+const IdentityProvider* Snapshot::FindIdp(std::string_view id) const {
+  for (const IdentityProvider& idp : idps) {
+    if (idp.id == id) return &idp;
+  }
+  return nullptr;
+}
+
 std::vector<const Policy*> Snapshot::PoliciesOfType(PolicyType type) const {
   std::vector<const Policy*> out;
   for (const Policy& policy : policies) {

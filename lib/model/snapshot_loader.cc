@@ -22,6 +22,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "lib/model/app_loader.h"
+#include "lib/model/idp_loader.h"
 #include "lib/model/json_walker.h"
 #include "lib/model/linked_objects_loader.h"
 #include "lib/model/model_parser.h"
@@ -76,12 +77,14 @@ class Loader {
     CheckStructure();
     LoadMappings();
     LoadApps();
+    LoadIdps();
     LoadUserGroups();
     model_internal::LoadLinkedObjects(files_, &snap_, issues_);
     CheckRuleTypes();
     CheckDuplicateRuleIds();
     Sort();
     CheckReferences();
+    model_internal::CheckIdpActions(snap_, issues_);
     return std::move(snap_);
   }
 
@@ -374,14 +377,29 @@ class Loader {
     }
   }
 
-  // apps.json is optional; its parsing and link checks are app_loader.cc.
-  void LoadApps() {
-    const std::string rel = "apps.json";
+  // An optional file whose top level is an array: `*present` says it exists,
+  // `load` reads the array (apps.json: app_loader.cc; idps.json:
+  // idp_loader.cc).
+  template <typename Load>
+  void LoadOptionalArray(const std::string& rel, bool* present, Load load) {
     if (!Exists(rel)) return;
-    snap_.has_apps_file = true;
+    *present = true;
     Walker w(rel, issues_);
     std::optional<Json> json = ReadArray(rel, w);
-    if (json.has_value()) model_internal::LoadApps(w, *json, &snap_);
+    if (json.has_value()) load(w, *json);
+  }
+
+  void LoadApps() {
+    LoadOptionalArray("apps.json", &snap_.has_apps_file, [&](Walker& w, const Json& apps) {
+      model_internal::LoadApps(w, apps, &snap_);
+    });
+  }
+
+  void LoadIdps() {
+    LoadOptionalArray("idps.json", &snap_.has_idps_file, [&](Walker& w, const Json& idps) {
+      model_internal::LoadIdps(w, idps, &snap_);
+    });
+    for (const IdentityProvider& idp : snap_.idps) idp_ids_.insert(idp.id);
   }
 
   void LoadUserGroups() {
@@ -500,6 +518,10 @@ class Loader {
       if (c.people.has_value()) check_groups(c.people->groups, Ptr(Ptr(cp, "people"), "groups"));
       if (c.groups.has_value()) check_groups(*c.groups, Ptr(cp, "groups"));
     }
+    if (snap_.has_idps_file && c.identity_provider.has_value()) {
+      CheckIds(owner, "idp", file, Ptr(Ptr(cp, "identityProvider"), "idpIds"),
+               c.identity_provider->idp_ids, idp_ids_, "");
+    }
     if (snap_.has_behaviors_file && c.risk.has_value()) {
       CheckIds(owner, "behavior", file, Ptr(Ptr(cp, "risk"), "behaviors"), c.risk->behaviors,
                behavior_keys_, "");
@@ -521,6 +543,7 @@ class Loader {
   std::set<std::string> zone_ids_;
   std::set<std::string> group_ids_;
   std::set<std::string> behavior_keys_;
+  std::set<std::string> idp_ids_;
   std::map<std::string, size_t> policy_index_;
   std::set<std::string> embedded_rules_;
   model_internal::SnapshotFiles files_;

@@ -63,6 +63,8 @@ class OrgGenerator {
     MakeZones(s);
     MakePolicies(s);
     MakeApps(s);
+    MakeIdps(s);
+    MakeSessionActions(s);
     return s;
   }
 
@@ -126,6 +128,84 @@ class OrgGenerator {
         app.access_policy_href = absl::StrCat("https://synth.okta.com/api/v1/policies/", link->id);
       }
       s.apps.push_back(std::move(app));
+    }
+  }
+
+  // idps.json and the IDP_DISCOVERY rules' routing (issue 18 items 1 and 7):
+  // the IdP vocabulary named after the domains of the generated logins (one
+  // in five INACTIVE); each IdP-discovery rule DYNAMIC (criteria by name, id
+  // or type, sometimes with the stale providers Okta would refuse) or SPECIFIC
+  // (an OKTA provider beside an IdP, often with a userIdentifier condition:
+  // Okta alone then). Its own random stream, like MakeApps.
+  void MakeIdps(Snapshot& s) {
+    Rng rng(o_.seed * 0x9e3779b97f4a7c15ULL + 13);
+    const std::vector<std::string> names = {"example.com", "acme.example", "Example.COM",
+                                            "partner.example"};
+    s.has_idps_file = true;
+    for (size_t i = 0; i < idps_.size(); ++i) {
+      IdentityProvider idp;
+      idp.id = idps_[i];
+      idp.name = names[i % names.size()];
+      idp.type = rng.Chance(50) ? "SAML2" : "OIDC";
+      idp.protocol_type = idp.type;
+      idp.active = !rng.Chance(20);
+      idp.file = "idps.json";
+      idp.pointer = absl::StrCat("/", i);
+      idp.raw_json = "{}";
+      s.idps.push_back(std::move(idp));
+    }
+    const std::vector<IdpMatchCriterion> criteria = {
+        {"login.identifier.substringAfter('@')", "name"},
+        {"login.identifier.substringAfter('@')", "id"},
+        {"'" + idps_[1] + "'", "id"},
+        {"'oidc'", "type"},
+        {"login.identifier", "issuer"}};
+    for (Policy& p : s.policies) {
+      if (p.type != PolicyType::kIdpDiscovery) continue;
+      for (Rule& r : p.rules) {
+        IdpAction a;
+        const IdpProvider some_idp = {"SAML2", Pick(rng, idps_), ""};
+        if (rng.Chance(40)) {
+          a.selection_type = "DYNAMIC";
+          for (uint64_t n = 1 + rng.Below(2); n > 0; --n) {
+            a.match_criteria.push_back(Pick(rng, criteria));
+          }
+          a.fall_back_to_okta = rng.Chance(50);
+          if (rng.Chance(20)) a.providers = {some_idp};
+        } else {
+          if (!rng.Chance(25)) a.providers.push_back({"OKTA", "", ""});
+          if (rng.Chance(60)) a.providers.push_back(some_idp);
+          if (!a.providers.empty() && a.providers.front().type == "OKTA" && rng.Chance(50) &&
+              !r.conditions.user_identifier) {
+            UserIdentifierCondition u;
+            u.patterns.push_back({"SUFFIX", rng.Chance(50) ? "@EXAMPLE.com" : ".example"});
+            r.conditions.user_identifier = u;
+            r.conditions_null = false;
+          }
+        }
+        r.idp = std::move(a);
+        r.actions_json = ActionsJson(r).dump();
+      }
+    }
+  }
+
+  // The session settings of the ALLOW global session rules (issue 18 item 11):
+  // primaryFactor PASSWORD_IDP, PASSWORD_IDP_ANY_FACTOR or absent, and
+  // usePersistentCookie, which administrators never get. Its own random
+  // stream, like MakeApps.
+  void MakeSessionActions(Snapshot& s) {
+    Rng rng(o_.seed * 0x9e3779b97f4a7c15ULL + 17);
+    for (Policy& p : s.policies) {
+      if (p.type != PolicyType::kOktaSignOn) continue;
+      for (Rule& r : p.rules) {
+        if (!r.signon || r.signon->access != Access::kAllow) continue;
+        const uint64_t k = rng.Below(3);
+        r.signon->primary_factor = k == 0   ? "PASSWORD_IDP"
+                                   : k == 1 ? "PASSWORD_IDP_ANY_FACTOR"
+                                            : "";
+        if (rng.Chance(60)) r.signon->use_persistent_cookie = rng.Chance(50);
+        r.actions_json = ActionsJson(r).dump();
+      }
     }
   }
 
@@ -569,7 +649,31 @@ class OrgGenerator {
         j["factorPromptMode"] = kModes[static_cast<int>(s.factor_prompt_mode)];
       }
       if (s.factor_lifetime_minutes) j["factorLifetime"] = *s.factor_lifetime_minutes;
+      if (!s.primary_factor.empty()) j["primaryFactor"] = s.primary_factor;
+      if (s.use_persistent_cookie) {
+        j["session"] = {{"usePersistentCookie", *s.use_persistent_cookie}};
+      }
       a["signon"] = j;
+    }
+    if (r.idp) {
+      Json providers = Json::array();
+      for (const IdpProvider& p : r.idp->providers) {
+        Json j = {{"type", p.type}};
+        if (!p.id.empty()) j["id"] = p.id;
+        if (!p.name.empty()) j["name"] = p.name;
+        providers.push_back(j);
+      }
+      Json idp = {{"providers", providers}, {"idpSelectionType", r.idp->selection_type}};
+      if (!r.idp->match_criteria.empty()) {
+        Json criteria = Json::array();
+        for (const IdpMatchCriterion& c : r.idp->match_criteria) {
+          criteria.push_back(
+              {{"providerExpression", c.provider_expression}, {"propertyName", c.property_name}});
+        }
+        idp["matchCriteria"] = criteria;
+        idp["shouldFallBackToOkta"] = r.idp->fall_back_to_okta;
+      }
+      a["idp"] = idp;
     }
     if (r.app_sign_on) {
       a["appSignOn"] = {{"access", r.app_sign_on->access == Access::kDeny ? "DENY" : "ALLOW"},
@@ -745,6 +849,9 @@ class ContextGenerator {
       c.scopes = {"openid"};
       c.client_id = "0oaClient1";
     }
+    // The first user of the vocabulary is an Okta administrator (no draw: the
+    // rest of the stream is what it was before user.admin).
+    c.user.admin = !users_.empty() && c.user.id == users_.front();
     if (rng_.Chance(80)) {
       const absl::Time now =
           absl::FromUnixSeconds(1790000000 + static_cast<int64_t>(rng_.Below(1000000)));
@@ -996,6 +1103,20 @@ Json AppsJson(const Snapshot& org) {
   return apps;
 }
 
+// idps.json: Identity Provider objects as GET /api/v1/idps returns them (the
+// fields routing reads).
+Json IdpsJson(const Snapshot& org) {
+  Json idps = Json::array();
+  for (const IdentityProvider& idp : org.idps) {
+    idps.push_back({{"id", idp.id},
+                    {"type", idp.type},
+                    {"name", idp.name},
+                    {"status", idp.active ? "ACTIVE" : "INACTIVE"},
+                    {"protocol", {{"type", idp.protocol_type}}}});
+  }
+  return idps;
+}
+
 std::string TimeText(absl::Time t) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
 }
@@ -1086,6 +1207,9 @@ absl::Status WriteSnapshotDir(const Snapshot& org, const std::string& directory)
   if (org.has_apps_file) {
     if (s = WriteFile(dir / "apps.json", AppsJson(org)); !s.ok()) return s;
   }
+  if (org.has_idps_file) {
+    if (s = WriteFile(dir / "idps.json", IdpsJson(org)); !s.ok()) return s;
+  }
   Json groups = Json::array();
   for (const Group& g : org.groups) {
     groups.push_back({{"id", g.id}, {"type", g.type}, {"profile", {{"name", g.name}}}});
@@ -1105,6 +1229,7 @@ std::string ContextToJson(const SignOnContext& c) {
     if (!c.user.status.empty()) u["status"] = c.user.status;
     if (!c.user.type.empty()) u["type"] = c.user.type;
     if (!c.user.provider_id.empty()) u["providerId"] = c.user.provider_id;
+    if (c.user.admin) u["admin"] = true;
     if (!c.user.profile.empty()) {
       Json profile = Json::object();
       for (const auto& [key, value] : c.user.profile) {
@@ -1183,6 +1308,7 @@ std::string SnapshotToJson(const Snapshot& org) {
     groups.push_back({{"id", g.id}, {"name", g.name}, {"type", g.type}});
   j["groups"] = groups;
   j["apps"] = AppsJson(org);
+  j["idps"] = IdpsJson(org);
   return j.dump(1);
 }
 
@@ -1196,6 +1322,8 @@ Snapshot ShrinkOrg(const Snapshot& org, const std::vector<std::string>& policy_i
   out.has_behaviors_file = org.has_behaviors_file;
   out.has_groups_file = org.has_groups_file;
   out.has_apps_file = org.has_apps_file;
+  out.idps = org.idps;
+  out.has_idps_file = org.has_idps_file;
   std::set<std::string> zone_ids;
   auto note_zones = [&](const Conditions& c) {
     if (!c.network) return;

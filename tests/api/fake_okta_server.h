@@ -774,6 +774,7 @@ class FakeOktaServer {
     if (n == 1 && seg[0] == "behaviors") return "behaviors.json";
     if (n == 1 && seg[0] == "groups") return "groups.json";
     if (n == 1 && seg[0] == "apps") return "apps.json";
+    if (n == 1 && seg[0] == "idps") return "idps.json";
     if (n == 1 && seg[0] == "policies") {
       auto type = query.find("type");
       if (type == query.end()) return std::nullopt;

@@ -110,6 +110,7 @@ TEST(OktaClientScopeTest, NamesTheReadScope) {
   EXPECT_EQ(api::ScopeForPath("/api/v1/policies?type=OKTA_SIGN_ON"), "okta.policies.read");
   EXPECT_EQ(api::ScopeForPath("/api/v1/zones"), "okta.networkZones.read");
   EXPECT_EQ(api::ScopeForPath("/api/v1/apps?limit=200"), "okta.apps.read");
+  EXPECT_EQ(api::ScopeForPath("/api/v1/idps?limit=200"), "okta.idps.read");
   EXPECT_EQ(api::ScopeForPath("/api/v1/logs?since=x"), "okta.logs.read");
   EXPECT_EQ(api::ScopeForPath("/api/v1/behaviors"), "okta.behaviors.read");
 }

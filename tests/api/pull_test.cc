@@ -103,6 +103,36 @@ class PullTest : public ::testing::Test {
     EXPECT_TRUE(pulled.count("manifest.json"));
   }
 
+  // Pulls the served org into `options.out_dir` and checks the listing written
+  // to `file`: `count` objects (the manifest counts them under `key`), the
+  // last with id `last_id` (so every page was read).
+  void ExpectPulledListing(const PullOptions& options, const std::string& file,
+                           const std::string& key, int count, const std::string& last_id) {
+    auto report = PullSnapshot(options);
+    ASSERT_TRUE(report.ok()) << report.status();
+    const Json manifest =
+        Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / "manifest.json"));
+    EXPECT_EQ(manifest["counts"][key], count);
+    const Json listing = Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / file));
+    ASSERT_EQ(listing.size(), static_cast<size_t>(count));
+    EXPECT_EQ(listing.back()["id"], last_id);
+  }
+
+  // After a good pull, `path` serves `body`, which the loader refuses with an
+  // error naming `where`: the pull fails and the previous snapshot stays.
+  void ExpectBadListingKeepsThePreviousSnapshot(const std::string& path, const std::string& body,
+                                                const std::string& where) {
+    PullOptions options = Options();
+    ASSERT_TRUE(PullSnapshot(options).ok());
+    const auto before = ReadTree(options.out_dir);
+    server_->AddFault(path, Fault::Of(Fault::Kind::kBody).Body(body));
+    auto report = PullSnapshot(options);
+    EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument) << report.status();
+    EXPECT_TRUE(absl::StrContains(report.status().message(), where)) << report.status();
+    EXPECT_EQ(ReadTree(options.out_dir), before);
+    ExpectNoLeftovers();
+  }
+
   // No staging directory is left next to the snapshot.
   void ExpectNoLeftovers() {
     for (const auto& entry : fs::directory_iterator(root_)) {
@@ -354,14 +384,7 @@ TEST_F(PullTest, SnapshotThatDoesNotLoadKeepsThePreviousOne) {
 // the pulled snapshot binds an app that only its _links.accessPolicy names.
 TEST_F(PullTest, AppsArePulledAcrossPagesAndBindTheirAccessPolicy) {
   PullOptions options = Options();
-  auto report = PullSnapshot(options);
-  ASSERT_TRUE(report.ok()) << report.status();
-  const Json apps = Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / "apps.json"));
-  ASSERT_EQ(apps.size(), 3u);
-  EXPECT_EQ(apps[2]["id"], "0oaAcmeBatch0g3");
-  const Json manifest =
-      Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / "manifest.json"));
-  EXPECT_EQ(manifest["counts"]["apps"], 3);
+  ExpectPulledListing(options, "apps.json", "apps", 3, "0oaAcmeBatch0g3");
 
   IssueList issues;
   absl::StatusOr<Snapshot> snapshot = LoadSnapshot(options.out_dir, &issues);
@@ -374,21 +397,36 @@ TEST_F(PullTest, AppsArePulledAcrossPagesAndBindTheirAccessPolicy) {
   for (const Issue& issue : issues) EXPECT_NE(issue.file, "apps.json") << issue.ToString();
 }
 
-TEST_F(PullTest, AppWithUnreadableAccessPolicyLinkKeepsThePreviousSnapshot) {
+// GET /api/v1/idps is paginated (three IdPs, two per page) into idps.json, the
+// listing dynamic IdP routing matches, and the pulled snapshot loads it.
+TEST_F(PullTest, IdpsArePulledAcrossPagesAndLoad) {
   PullOptions options = Options();
-  ASSERT_TRUE(PullSnapshot(options).ok());
-  const auto before = ReadTree(options.out_dir);
-  server_->AddFault("/api/v1/apps",
-                    Fault::Of(Fault::Kind::kBody)
-                        .Body(R"([{"id": "0oaX", "status": "ACTIVE", "_links": {"accessPolicy":)"
-                              R"( {"href": "https://acme-example.okta.com/api/v1/apps/0oaX"}}}])"));
-  auto report = PullSnapshot(options);
-  EXPECT_EQ(report.status().code(), absl::StatusCode::kInvalidArgument) << report.status();
-  EXPECT_TRUE(
-      absl::StrContains(report.status().message(), "apps.json: /0/_links/accessPolicy/href"))
-      << report.status();
-  EXPECT_EQ(ReadTree(options.out_dir), before);
-  ExpectNoLeftovers();
+  ExpectPulledListing(options, "idps.json", "idps", 3, "0oaAcmeLegacy0g3");
+
+  IssueList issues;
+  absl::StatusOr<Snapshot> snapshot = LoadSnapshot(options.out_dir, &issues);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  EXPECT_TRUE(snapshot->has_idps_file);
+  const IdentityProvider* partner = snapshot->FindIdp("0oaAcmeAzure0g3");
+  ASSERT_NE(partner, nullptr);
+  EXPECT_EQ(partner->name, "acme-partner.example");
+  EXPECT_EQ(partner->type, "SAML2");
+  EXPECT_TRUE(partner->active);
+  EXPECT_FALSE(snapshot->FindIdp("0oaAcmeLegacy0g3")->active);
+  for (const Issue& issue : issues) EXPECT_NE(issue.file, "idps.json") << issue.ToString();
+}
+
+TEST_F(PullTest, IdpWithoutIdKeepsThePreviousSnapshot) {
+  ExpectBadListingKeepsThePreviousSnapshot(
+      "/api/v1/idps", R"([{"type": "SAML2", "name": "x.example"}])", "idps.json: /0/id");
+}
+
+TEST_F(PullTest, AppWithUnreadableAccessPolicyLinkKeepsThePreviousSnapshot) {
+  ExpectBadListingKeepsThePreviousSnapshot(
+      "/api/v1/apps",
+      R"([{"id": "0oaX", "status": "ACTIVE", "_links": {"accessPolicy":)"
+      R"( {"href": "https://acme-example.okta.com/api/v1/apps/0oaX"}}}])",
+      "apps.json: /0/_links/accessPolicy/href");
 }
 
 TEST_F(PullTest, CancelledPullLeavesNothing) {

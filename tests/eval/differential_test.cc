@@ -14,6 +14,7 @@
 #include "tests/support/model_builder.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
+#include "verdict/session.h"
 #include "verdict/snapshot.h"
 #include "verdict/synth.h"
 
@@ -132,6 +133,81 @@ TEST(Differential, GeneratedAppLinksRoundTripThroughTheLoader) {
   }
   EXPECT_GT(linked, 0);
   EXPECT_GT(conflicts, 0);
+}
+
+// The generator gives every org an idps.json and IDP_DISCOVERY rules that route
+// dynamically (by name, id or type, INACTIVE IdPs included) or, with a
+// userIdentifier condition, to Okta alone: the engines are compared on each
+// kind of route, and a written snapshot loads back to the same routes.
+TEST(Differential, IdpRoutingIsCompared) {
+  int64_t to_idp = 0, to_nowhere = 0, okta_only = 0;
+  for (int64_t index = 0; index < 30; ++index) {
+    const Snapshot org = synth::GenerateOrg(synth::DifferentialOrgOptions(6, index));
+    ASSERT_TRUE(org.has_idps_file);
+    auto set = Compile(org);
+    ASSERT_TRUE(set.ok()) << set.status();
+    const std::string dir =
+        (std::filesystem::path(::testing::TempDir()) / ("idp_routes_" + std::to_string(index)))
+            .string();
+    std::filesystem::remove_all(dir);
+    ASSERT_TRUE(synth::WriteSnapshotDir(org, dir).ok());
+    absl::StatusOr<Snapshot> loaded = LoadSnapshot(dir, nullptr);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    std::filesystem::remove_all(dir);
+    auto loaded_set = Compile(*std::move(loaded));
+    ASSERT_TRUE(loaded_set.ok()) << loaded_set.status();
+    const ReferenceEvaluator reference((*set)->snapshot());
+    auto route_of = [](const Decision& d) {
+      return d.idp_provider == nullptr ? std::string("-")
+                                       : d.idp_provider->type + "/" + d.idp_provider->id;
+    };
+    for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 300, index)) {
+      const Decision want = reference.Evaluate(ctx, PolicyType::kIdpDiscovery);
+      ASSERT_EQ((*set)->Evaluate(ctx, PolicyType::kIdpDiscovery), want)
+          << synth::ContextToJson(ctx);
+      EXPECT_EQ(route_of((*loaded_set)->Evaluate(ctx, PolicyType::kIdpDiscovery)), route_of(want))
+          << synth::ContextToJson(ctx);
+      if (want.rule == nullptr || !want.rule->idp) continue;
+      if (want.rule->idp->selection_type == "DYNAMIC") {
+        ++(want.idp_provider != nullptr ? to_idp : to_nowhere);
+      } else if (want.idp_provider != nullptr) {
+        ++okta_only;
+      }
+    }
+  }
+  EXPECT_GT(to_idp, 0);
+  EXPECT_GT(to_nowhere, 0);
+  EXPECT_GT(okta_only, 0);
+  std::cout << "IDP_DISCOVERY routes: to an IdP " << to_idp << ", to no IdP " << to_nowhere
+            << ", Okta only " << okta_only << "\n";
+}
+
+// The generator's global session rules carry primaryFactor and
+// usePersistentCookie and one user is an administrator: the session report
+// (one function of the decision) is the same for both engines' decisions, and
+// each branch of issue 18 item 11 is reached.
+TEST(Differential, SessionReportsAreCompared) {
+  int64_t admin_without_cookie = 0, cookie = 0, passwordless = 0, password = 0;
+  for (int64_t index = 0; index < 20; ++index) {
+    auto set = Compile(synth::GenerateOrg(synth::DifferentialOrgOptions(8, index)));
+    ASSERT_TRUE(set.ok()) << set.status();
+    const ReferenceEvaluator reference((*set)->snapshot());
+    for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 400, index)) {
+      const Decision want = reference.Evaluate(ctx, PolicyType::kOktaSignOn);
+      const Decision got = (*set)->Evaluate(ctx, PolicyType::kOktaSignOn);
+      ASSERT_EQ(got, want) << synth::ContextToJson(ctx);
+      const SessionReport r = ComputeSession(ctx, want);
+      ASSERT_EQ(SessionToJson(ctx, ComputeSession(ctx, got)), SessionToJson(ctx, r));
+      if (!r.applies) continue;
+      admin_without_cookie += ctx.user.admin && r.use_persistent_cookie && !r.persistent_cookie;
+      cookie += r.persistent_cookie;
+      ++(r.password_required ? password : passwordless);
+    }
+  }
+  EXPECT_GT(admin_without_cookie, 0);
+  EXPECT_GT(cookie, 0);
+  EXPECT_GT(passwordless, 0);
+  EXPECT_GT(password, 0);
 }
 
 TEST(EngineAllocation, EvaluateDoesNotAllocateAfterWarmUp) {

@@ -107,6 +107,50 @@ TEST_F(SessionTest, JsonUsesSessionObjectNames) {
   EXPECT_NE(json.find("\"persistentCookie\":true"), std::string::npos) << json;
 }
 
+// OLDPOLICY "Signon Session object": usePersistentCookie "doesn't impact Okta
+// Administrator users who can *never* have persistent session cookies".
+TEST_F(SessionTest, AdministratorsNeverGetAPersistentCookie) {
+  SignOnAction a = Signon(Access::kAllow);
+  a.use_persistent_cookie = true;
+  SessionReport r = Compute(a);
+  EXPECT_TRUE(r.use_persistent_cookie);
+  EXPECT_TRUE(r.persistent_cookie);
+  ctx_.user.admin = true;
+  r = Compute(a);
+  EXPECT_TRUE(r.use_persistent_cookie);
+  EXPECT_FALSE(r.persistent_cookie);
+  const std::string json = SessionToJson(ctx_, r);
+  EXPECT_NE(json.find("\"persistentCookie\":false,\"usePersistentCookie\":true"), std::string::npos)
+      << json;
+  a.use_persistent_cookie.reset();  // Okta's default: false
+  ctx_.user.admin = false;
+  EXPECT_FALSE(Compute(a).persistent_cookie);
+}
+
+// OLDPOLICY "Signon Action object": PASSWORD_IDP "users must always use a
+// password to establish a session"; PASSWORD_IDP_ANY_FACTOR "users can use any
+// factor required by the app authentication policy".
+TEST_F(SessionTest, PrimaryFactorSaysWhetherAPasswordIsRequired) {
+  SignOnAction a = Signon(Access::kAllow);
+  a.primary_factor = "PASSWORD_IDP";
+  SessionReport r = Compute(a);
+  EXPECT_EQ(r.primary_factor, "PASSWORD_IDP");
+  EXPECT_TRUE(r.password_required);
+  a.primary_factor = "PASSWORD_IDP_ANY_FACTOR";
+  r = Compute(a);
+  EXPECT_FALSE(r.password_required);
+  std::string json = SessionToJson(ctx_, r);
+  EXPECT_NE(json.find("\"primaryFactor\":\"PASSWORD_IDP_ANY_FACTOR\",\"passwordRequired\":false"),
+            std::string::npos)
+      << json;
+  a.primary_factor.clear();  // a Classic Engine rule: the password signs in
+  r = Compute(a);
+  EXPECT_TRUE(r.password_required);
+  json = SessionToJson(ctx_, r);
+  EXPECT_NE(json.find("\"primaryFactor\":null,\"passwordRequired\":true"), std::string::npos)
+      << json;
+}
+
 TEST(CombinedOutcome, DenyIfEitherDeniesElseChallengeElseAllow) {
   auto d = [](Outcome o) {
     Decision x;

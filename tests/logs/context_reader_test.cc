@@ -39,7 +39,7 @@ using Json = nlohmann::ordered_json;
 // this fails until both are done (sizes known for libstdc++ on x86-64, the
 // platform CI builds on; context_reset.cc holds the same trip-wire).
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SignOnContext) == 1064,
+static_assert(sizeof(SignOnContext) == 1072,
               "SignOnContext changed: add the field to Describe() here and to "
               "lib/logs/context_reader.cc (ReadContext) and context_reset.cc");
 #endif
@@ -73,7 +73,8 @@ std::string Describe(const SignOnContext& c) {
   absl::StrAppend(&out, "user.id=", c.user.id, "\nuser.login=", c.user.login,
                   "\nuser.status=", c.user.status, "\nuser.type=", c.user.type,
                   "\nuser.provider=", c.user.provider, "\nuser.provider_id=", c.user.provider_id,
-                  "\nuser.groups=", List(c.user.groups), "\nuser.profile=");
+                  "\nuser.admin=", c.user.admin, "\nuser.groups=", List(c.user.groups),
+                  "\nuser.profile=");
   for (const auto& [k, v] : c.user.profile) absl::StrAppend(&out, k, "=", ProfileText(v), ";");
   absl::StrAppend(&out, "\nip_chain=");
   for (const IpAddress& ip : c.ip_chain) absl::StrAppend(&out, ip.ToString(), ",");
@@ -346,6 +347,7 @@ class RandomContexts {
           }
           if (Chance(60)) u["status"] = Case("ACTIVE");
           if (Chance(40)) u["provider"] = Case("ACTIVE_DIRECTORY");
+          if (Chance(20)) u["admin"] = Chance(80) ? Json(Chance(50)) : Json("yes");
           if (Chance(70)) u["groups"] = Words(4);
           if (Chance(40)) {
             Json p = Json::object();

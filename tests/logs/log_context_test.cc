@@ -671,7 +671,7 @@ TEST(LogContextReuse, FieldsSetByTheCallerDoNotSurviveTheNextConversion) {
   c.id = "caller";
   c.policy_types = {PolicyType::kAccessPolicy};
   c.app_id = "0oa1";
-  c.user = {"id", "login", "ACTIVE", "oty1", "LDAP", "0oaLdap", {"00g1"}, {{"dept", "x"}}};
+  c.user = {"id", "login", "ACTIVE", "oty1", "LDAP", "0oaLdap", {"00g1"}, {{"dept", "x"}}, true};
   c.ip_chain.push_back(*IpAddress::Parse("10.0.0.1"));
   c.geo = ContextGeo{"FR", "FR-75"};
   c.asn = 64500;
@@ -703,6 +703,7 @@ TEST(LogContextReuse, FieldsSetByTheCallerDoNotSurviveTheNextConversion) {
   // What WriteContextJson leaves out or cannot show:
   EXPECT_TRUE(reused.context.policy_types.empty());
   EXPECT_TRUE(reused.context.user.profile.empty());
+  EXPECT_FALSE(reused.context.user.admin);
   EXPECT_EQ(reused.context.user.provider, fresh.context.user.provider);
   EXPECT_EQ(reused.context.auth_type, fresh.context.auth_type);
   EXPECT_EQ(reused.context.identity_provider_type, fresh.context.identity_provider_type);

@@ -29,7 +29,7 @@ TEST(ContextParserTest, EveryFieldOfTheContract) {
   "app": {"id": "0oa1"},
   "user": {"id": "00u1", "login": "ann@acme.example", "status": "active", "type": "oty1",
            "provider": "active_directory", "providerId": "0oaAd", "groups": ["00g1", "00g2"],
-           "profile": {"department": "Sales", "level": 3, "tags": ["a"]}},
+           "admin": true, "profile": {"department": "Sales", "level": 3, "tags": ["a"]}},
   "ipChain": ["203.0.113.7", {"ip": "198.51.100.2", "geographicalContext": {}}],
   "geo": {"country": "us", "region": "CA"},
   "asn": 13335,
@@ -62,6 +62,7 @@ TEST(ContextParserTest, EveryFieldOfTheContract) {
   EXPECT_EQ(c->user.type, "oty1");
   EXPECT_EQ(c->user.provider, "ACTIVE_DIRECTORY");
   EXPECT_EQ(c->user.provider_id, "0oaAd");
+  EXPECT_TRUE(c->user.admin);
   EXPECT_THAT(c->user.groups, ElementsAre("00g1", "00g2"));
   EXPECT_EQ(c->user.profile.at("department"), "Sales");
   // Profile values keep their JSON types.

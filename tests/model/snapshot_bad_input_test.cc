@@ -2,6 +2,7 @@
 // loader must name the exact file, JSON pointer, code and severity.
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -69,6 +70,21 @@ std::map<std::string, std::string> WithApps(const std::string& apps) {
 std::string AppLinking(const std::string& id, const std::string& link) {
   return R"([{"id": ")" + id + R"(", "status": "ACTIVE", "_links": {"accessPolicy": )" + link +
          "}}]";
+}
+
+// One IDP_DISCOVERY policy whose rule has `idp` (the JSON text of its
+// actions.idp) and `conditions`, plus idps.json holding `idps` (JSON text;
+// kDelete leaves the file out).
+std::map<std::string, std::string> WithIdps(
+    const std::string& idps, const std::string& idp = R"({"providers": [{"type": "OKTA"}]})",
+    const std::string& conditions = "null") {
+  return {{"policies/IDP_DISCOVERY.json",
+           R"([{"id": "00pIdp", "name": "Idp Discovery Policy", "type": "IDP_DISCOVERY",
+  "priority": 1, "system": true, "conditions": null}])"},
+          {"rules/00pIdp.json", R"([{"id": "0prIdp", "name": "R", "type": "IDP_DISCOVERY",
+  "priority": 1, "status": "ACTIVE", "conditions": )" +
+                                    conditions + R"(, "actions": {"idp": )" + idp + "}}]"},
+          {"idps.json", idps}};
 }
 
 struct Case {
@@ -732,6 +748,63 @@ std::vector<Case> Cases() {
 // gtest prints the case by name, not as bytes.
 void PrintTo(const Case& c, std::ostream* os) { *os << c.name; }
 
+// idps.json and the IDP_DISCOVERY rules' references to it (issue 18 item 1).
+std::vector<Case> IdpCases() {
+  return {
+      // ------------------------------------------------------------ idps.json
+      {"MalformedIdps", WithIdps(R"([{"id": "0oa1"]])"), kError, "json.syntax", "idps.json", "",
+       "byte ", true},
+      {"IdpsNotAnArray", WithIdps(R"({"id": "0oa1"})"), kError, "json.type", "idps.json", "",
+       "expected an array", true},
+      {"IdpWithoutId", WithIdps(R"([{"name": "acme.example", "type": "SAML2"}])"), kError,
+       "json.missing", "idps.json", "/0/id", "missing required field \"id\"", true},
+      {"IdpDuplicateId", WithIdps(R"([{"id": "0oa1"}, {"id": "0oa1"}])"), kError,
+       "idp.duplicate_id", "idps.json", "/1/id", "duplicate IdP id \"0oa1\" (first at /0)", true},
+      {"IdpUnknownStatus", WithIdps(R"([{"id": "0oa1", "status": "DELETED"}])"), kError,
+       "json.bad_value", "idps.json", "/0/status", "DELETED", true},
+      {"IdpNameNotAString", WithIdps(R"([{"id": "0oa1", "name": 7}])"), kError, "json.type",
+       "idps.json", "/0/name", "expected a string", true},
+      {"IdpProtocolNotAnObject", WithIdps(R"([{"id": "0oa1", "protocol": "SAML2"}])"), kError,
+       "json.type", "idps.json", "/0/protocol", "expected an object", true},
+      {"RuleProviderNamesUnknownIdp",
+       WithIdps(R"([{"id": "0oa1", "name": "a.example", "type": "SAML2"}])",
+                R"({"providers": [{"type": "OKTA"}, {"type": "SAML2", "id": "0oaGone"}]})"),
+       kWarning, "rule.dangling_idp", "rules/00pIdp.json", "/0/actions/idp/providers/1/id",
+       "unknown IdP \"0oaGone\"", false},
+      {"DynamicRuleWithProviders",
+       WithIdps(
+           R"([{"id": "0oa1", "name": "a.example", "type": "SAML2"}])",
+           R"json({"idpSelectionType": "DYNAMIC", "providers": [{"type": "SAML2", "id": "0oa1"}],
+  "matchCriteria": [{"providerExpression": "login.identifier.substringAfter('@')"}]})json"),
+       kWarning, "rule.dynamic_providers", "rules/00pIdp.json", "/0/actions/idp/providers",
+       "You can't define", false},
+      {"DynamicRuleWithoutIdpsFile",
+       WithIdps(kDelete,
+                R"json({"idpSelectionType": "DYNAMIC", "providers": [],
+  "matchCriteria": [{"providerExpression": "login.identifier.substringAfter('@')"}]})json"),
+       kWarning, "rule.dynamic_without_idps", "rules/00pIdp.json",
+       "/0/actions/idp/idpSelectionType", "no idps.json", false},
+      {"SignOnRuleNamesUnknownIdp",
+       {{"idps.json", R"([{"id": "0oa1", "name": "a.example", "type": "SAML2"}])"},
+        {"rules/00p1.json",
+         RuleWith(
+             R"({"identityProvider": {"provider": "SPECIFIC_IDP", "idpIds": ["0oa1", "0oaX"]}})")}},
+       kWarning,
+       "rule.dangling_idp",
+       "rules/00p1.json",
+       "/0/conditions/identityProvider/idpIds/1",
+       "unknown idp \"0oaX\"",
+       false},
+  };
+}
+
+// Every case, the idps.json ones last.
+std::vector<Case> AllCases() {
+  std::vector<Case> all = Cases();
+  for (Case& c : IdpCases()) all.push_back(std::move(c));
+  return all;
+}
+
 class SnapshotBadInputTest : public ::testing::TestWithParam<Case> {};
 
 TEST_P(SnapshotBadInputTest, ReportsExactLocation) {
@@ -796,12 +869,12 @@ TEST_P(SnapshotBadInputTest, ReportsExactLocation) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Cases, SnapshotBadInputTest, ::testing::ValuesIn(Cases()),
+INSTANTIATE_TEST_SUITE_P(Cases, SnapshotBadInputTest, ::testing::ValuesIn(AllCases()),
                          [](const ::testing::TestParamInfo<Case>& info) {
                            return info.param.name;
                          });
 
-TEST(SnapshotBadInputCount, AtLeastFortyCases) { EXPECT_GE(Cases().size(), 40u); }
+TEST(SnapshotBadInputCount, AtLeastFortyCases) { EXPECT_GE(AllCases().size(), 40u); }
 
 // Golden messages: what a person reading the CLI's stderr sees.
 TEST(SnapshotMessages, ReadAsSentences) {

@@ -391,7 +391,7 @@ TEST(PolicySimFixturesTest, EvalMatchesExpectedDecisions) {
   TempDir dir;
   const RunResult r =
       RunPolicySim({"eval", "--snapshot", snapshot.string(), "--contexts", contexts.string(),
-                    "--output", "jsonl", "--geoip", VERDICT_GEOIP_FIXTURE_DIR},
+                    "--output", "jsonl", "--geoip", VERDICT_GEOIP_FIXTURE_DIR, "--sessions"},
                    dir.path());
 
   std::vector<Json> expected;
@@ -440,6 +440,20 @@ TEST(PolicySimFixturesTest, EvalMatchesExpectedDecisions) {
       }
       if (want.contains("outcome") && got.value("outcome", Json()) != want["outcome"]) {
         diffs.push_back("outcome");
+      }
+      // Where the IdP routing goes (docs/semantics.md): present on the lines that
+      // route, {"id", "name", "type"} or null, and absent from every other line.
+      if (want.contains("idpProvider") != got.contains("idpProvider") ||
+          (want.contains("idpProvider") && got["idpProvider"] != want["idpProvider"])) {
+        diffs.push_back("idpProvider");
+      }
+      // The session report's fields an expected line names (section AA).
+      if (want.contains("session")) {
+        for (const auto& [field, value] : want["session"].items()) {
+          if (!got.contains("session") || got["session"].value(field, Json()) != value) {
+            diffs.push_back("session." + field);
+          }
+        }
       }
     }
     if (!diffs.empty()) {

@@ -63,6 +63,7 @@ constexpr char kSignOnRules[] = R"([
    "system": false, "conditions": {"network": {"connection": "ANYWHERE"}},
    "actions": {"signon": {"access": "ALLOW", "requireFactor": true,
                           "factorPromptMode": "SESSION", "factorLifetime": 60,
+                          "primaryFactor": "PASSWORD_IDP_ANY_FACTOR",
                           "session": {"maxSessionIdleMinutes": 30,
                                       "maxSessionLifetimeMinutes": 480,
                                       "usePersistentCookie": true}}}}
@@ -149,6 +150,27 @@ TEST_F(PolicySimSessionsTest, SessionsAddsSessionObjectToSignOnLine) {
   EXPECT_EQ(s["factorDue"], false);
   EXPECT_EQ(s["persistentCookie"], true);
   EXPECT_FALSE(line.contains("combined"));
+}
+
+// Issue 18 item 11: the rule's usePersistentCookie does not reach an Okta
+// administrator, and PASSWORD_IDP_ANY_FACTOR lets the session start without a
+// password (OLDPOLICY, "Signon Action object" and "Signon Session object").
+TEST_F(PolicySimSessionsTest, AdministratorsGetNoPersistentCookieAndPrimaryFactorIsReported) {
+  std::string admin = kFreshSession;
+  const std::string user = R"("user": {"id": "00u1",)";
+  ASSERT_NE(admin.find(user), std::string::npos);
+  admin.replace(admin.find(user), user.size(), R"("user": {"id": "00u1", "admin": true,)");
+  const RunResult r = Eval(kFreshSession + admin, {"--output", "jsonl", "--sessions"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<Json> lines = Parsed(r);
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  for (const Json& line : lines) {
+    EXPECT_EQ(line["session"]["usePersistentCookie"], true);
+    EXPECT_EQ(line["session"]["primaryFactor"], "PASSWORD_IDP_ANY_FACTOR");
+    EXPECT_EQ(line["session"]["passwordRequired"], false);
+  }
+  EXPECT_EQ(lines[0]["session"]["persistentCookie"], true);
+  EXPECT_EQ(lines[1]["session"]["persistentCookie"], false);  // the administrator
 }
 
 TEST_F(PolicySimSessionsTest, WithoutSessionsFlagTheLineIsUnchanged) {

@@ -82,10 +82,8 @@ class Evaluation final : public ZoneMembership {
     decision.policy = cr.policy;
     decision.rule = cr.rule;
     decision.outcome = DecideOutcome(type, *cr.rule, ctx_, nullptr);
-    if (cr.rule->idp && cr.rule->idp->selection_type == "DYNAMIC") {
-      const SnapshotFacts& facts = *d_.facts;
-      const internal::IdpRoute route = internal::RouteDynamicIdp(
-          *cr.rule->idp, facts.IdpCriteriaOf(*cr.rule), ctx_, facts.expression_data(), nullptr);
+    if (type == PolicyType::kIdpDiscovery && cr.rule->idp) {
+      const internal::IdpRoute route = internal::RouteIdp(*cr.rule, *d_.facts, ctx_, nullptr);
       decision.idp_provider = route.provider;
       decision.idp_fallback_to_okta = route.fallback_to_okta;
     }

@@ -183,11 +183,9 @@ class Evaluation {
     }
   }
 
-  // Dynamic IdP routing of the winning rule; the trace notes say why.
+  // IdP routing of the winning rule; the trace notes say why.
   void RouteIdp(const Rule& rule, Decision* decision) {
-    if (!rule.idp || rule.idp->selection_type != "DYNAMIC") return;
-    const internal::IdpRoute route = internal::RouteDynamicIdp(
-        *rule.idp, facts_.IdpCriteriaOf(rule), ctx_, facts_.expression_data(), notes());
+    const internal::IdpRoute route = internal::RouteIdp(rule, facts_, ctx_, notes());
     decision->idp_provider = route.provider;
     decision->idp_fallback_to_okta = route.fallback_to_okta;
   }
