@@ -120,11 +120,13 @@ struct MalformedInput {
 };
 
 // A problem with a context that is still used (an unknown field, a group
-// given by name): reported in input order before the context's in_order.
+// given by name; a System Log event whose `published` is not a timestamp,
+// "log.published", so its context has no time): reported in input order
+// before the context's in_order.
 // The views are valid during the call.
 struct InputWarning {
   std::string_view source;   // the input's name
-  std::string_view where;    // "line 3"
+  std::string_view where;    // "line 3", or the event's position
   std::string_view code;     // Issue::code ("context.unknown_field")
   std::string_view pointer;  // the JSON pointer in the context
   std::string_view message;
@@ -159,8 +161,8 @@ struct ContextHandlers {
   // Optional. On the calling thread, each malformed item in input order
   // among the in_order calls.
   std::function<void(const MalformedInput& malformed)> on_malformed;
-  // Optional. On the calling thread, each warning of a context (kContextLines
-  // only) just before that context's in_order.
+  // Optional. On the calling thread, each warning of a context (see
+  // InputWarning) just before that context's in_order.
   std::function<void(const InputWarning& warning)> on_warning;
 };
 

@@ -16,12 +16,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lib/api/oauth.h"
+#include "lib/api/response_page.h"
 #include "nlohmann/json.hpp"
 #include "verdict/okta_client.h"
 
 namespace verdict::api {
-
-using Json = nlohmann::ordered_json;
 
 // One HTTP response as received.
 struct HttpResponse {
@@ -45,10 +44,6 @@ struct ApiResult {
   std::string next_url;    // Link rel="next" of the last page, verbatim
   int pages = 0;
 };
-
-// Parses the `rel="next"` target out of Link header values (each value may
-// hold several comma-separated links). Empty when there is none.
-std::string NextLink(const std::vector<std::string>& link_values);
 
 // `text` with every byte but RFC 3986's unreserved characters as %XX (for a
 // query parameter or a form field).

@@ -80,21 +80,7 @@ class Puller {
 };
 
 absl::StatusOr<std::vector<std::string>> Puller::Ids(const Json& array, const std::string& what) {
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < array.size(); ++i) {
-    const Json& item = array[i];
-    if (!item.is_object() || !item.contains("id") || !item["id"].is_string()) {
-      return absl::DataLossError(absl::StrCat(what, ": item ", i, " has no string \"id\""));
-    }
-    std::string id = item["id"].get<std::string>();
-    if (!api::IsSafeId(id)) {
-      return absl::DataLossError(absl::StrCat(what, ": item ", i,
-                                              " has an id that cannot name a file: \"",
-                                              client_.Redact(id.substr(0, 64)), "\""));
-    }
-    ids.push_back(std::move(id));
-  }
-  return ids;
+  return api::ItemIds(array, what, [this](std::string_view t) { return client_.Redact(t); });
 }
 
 absl::StatusOr<std::optional<Json>> Puller::Fetch(const std::string& path, bool listing, Need need,
@@ -145,12 +131,9 @@ absl::StatusOr<std::optional<Json>> Puller::Fetch(const std::string& path, bool 
 }
 
 absl::Status Puller::Write(const std::string& file, const Json& value) {
-  std::string text;
-  try {
-    text = value.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(absl::StrCat(file, ": cannot serialise: ", e.what()));
-  }
+  absl::StatusOr<std::string> json = api::JsonText(value, 2);
+  if (!json.ok()) return absl::DataLossError(absl::StrCat(file, ": ", json.status().message()));
+  std::string text = *std::move(json);
   text.push_back('\n');
   // Belt and braces: a server that echoes the token must not get it written.
   text = client_.Redact(text);

@@ -203,7 +203,7 @@ struct ContextStream::State {
     Kind kind = Kind::kContext;
     std::string error;
     std::string where;   // a malformed item's Where()
-    IssueList warnings;  // a context line's (kContextLines)
+    IssueList warnings;  // a context line's, or an event's unreadable `published`
     std::string text;    // a context line's text, until a worker parses it
   };
   std::vector<Slot> slots;
@@ -401,6 +401,16 @@ absl::Status ContextStream::State::RunLog(const SlotHandlers& handlers) {
         slot.kind = Kind::kSkipped;
       } else {
         slot.kind = Kind::kContext;
+        slot.warnings.clear();
+        if (!item.conversion.time_error.empty()) {
+          Issue warning;
+          warning.severity = Issue::Severity::kWarning;
+          warning.code = "log.published";
+          warning.file = name;
+          warning.pointer = "/published";
+          warning.message = item.conversion.time_error;
+          slot.warnings.push_back(std::move(warning));
+        }
         if (handlers.on_context) handlers.on_context(i, item);
       }
     });
@@ -464,6 +474,16 @@ absl::Status ConvertLogEvents(LogReader& reader, const LogConversionOptions& opt
     issue.file = std::string(malformed.source);
     issue.message =
         absl::StrCat(std::string(malformed.where), ": ", std::string(malformed.message));
+    issues->push_back(std::move(issue));
+  };
+  handlers.on_warning = [&](const InputWarning& warning) {
+    if (issues == nullptr) return;
+    Issue issue;
+    issue.severity = Issue::Severity::kWarning;
+    issue.code = std::string(warning.code);
+    issue.file = std::string(warning.source);
+    issue.pointer = std::string(warning.pointer);
+    issue.message = absl::StrCat(std::string(warning.where), ": ", std::string(warning.message));
     issues->push_back(std::move(issue));
   };
   absl::Status status = stream->Run(handlers);

@@ -18,6 +18,7 @@
 #include "lib/logs/json_util.h"
 #include "lib/logs/log_event_view.h"
 #include "lib/logs/security_conditions.h"
+#include "lib/model/json_walker.h"
 #include "verdict/system_log.h"
 
 namespace verdict {
@@ -522,7 +523,7 @@ std::optional<absl::Time> ParseOktaTimestamp(std::string_view s) {
 #if defined(__GLIBCXX__) && defined(__x86_64__)
 static_assert(sizeof(SignOnContext) == 1064 && sizeof(ContextUser) == 264 &&
                   sizeof(ContextDevice) == 128 && sizeof(ContextSession) == 96 &&
-                  sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1256,
+                  sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1288,
               "a member was added: reset it in ResetKeepingBuffers, then update the sizes");
 #endif
 
@@ -587,6 +588,7 @@ void ResetKeepingBuffers(LogEventConversion* out) {
   r.security_conditions_unreadable = false;
   out->memberships_found = false;
   out->notes.clear();
+  out->time_error.clear();
 }
 
 }  // namespace
@@ -630,7 +632,10 @@ void ContextFromLogEventView(const LogEventView& e, const LogConversionOptions& 
     } else if (absl::ParseTime(absl::RFC3339_full, AV(e.published), &t, &err)) {
       c.time = t;
     } else {
-      out.notes.push_back(absl::StrCat("published \"", AV(e.published), "\": ", err));
+      // Quoted short and escaped: the text is the log's, maybe hostile.
+      out.time_error = absl::StrCat("published ", model_internal::Quoted(e.published),
+                                    " is not a timestamp (", err, "): the context has no time");
+      out.notes.push_back(out.time_error);
     }
   }
 

@@ -446,5 +446,37 @@ TEST_F(ContextStreamTest, ForLogReader) {
   EXPECT_EQ(stream->totals().skipped, 1u);
 }
 
+// An event whose `published` is not a timestamp still becomes a context, but
+// one without a time: that is a warning in input order, not silence (issue
+// 17, item 10); a valid `published` gives the time and no warning.
+TEST_F(ContextStreamTest, UnreadablePublishedIsAWarning) {
+  std::unique_ptr<LogReader> reader = LogReader::FromString(
+      absl::StrCat(testing::Event(R"("published":"2026-11-28T12:00:00.000Z")"), "\n",
+                   testing::Event(R"("published":"yesterday\u001b[2J")"), "\n"),
+      "export.jsonl");
+  std::unique_ptr<ContextStream> stream = ContextStream::ForLogReader(*reader);
+  std::vector<std::string> order;
+  ContextHandlers<NoResult> handlers;
+  handlers.in_order = [&](StreamedContext& c, NoResult&) {
+    order.push_back(absl::StrCat("event ", c.position.ordinal,
+                                 c.conversion.context.time ? " time" : " no time"));
+  };
+  handlers.on_warning = [&](const InputWarning& w) {
+    std::string line = "warning";
+    for (std::string_view part : {w.source, w.where, w.code, w.pointer, w.message}) {
+      line.append(" ").append(part);
+    }
+    order.push_back(line);
+  };
+  ASSERT_TRUE(stream->Run(handlers).ok());
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_EQ(order[0], "event 1 time");
+  EXPECT_THAT(order[1], HasSubstr("warning export.jsonl line 2 ("));
+  EXPECT_THAT(order[1], HasSubstr("event 2) log.published /published published \"yesterday"
+                                  "\\x1b[2J\" is not a timestamp ("));
+  EXPECT_THAT(order[1], HasSubstr("): the context has no time"));
+  EXPECT_EQ(order[2], "event 2 no time");
+}
+
 }  // namespace
 }  // namespace verdict
