@@ -69,6 +69,12 @@ struct ContextStreamOptions {
   // true; false reads it in chunks, for files that may be truncated while
   // they are read). Defaults: LogReaderOptions's.
   LogReaderOptions log_reader;
+  // kSystemLog: this many malformed events in a row, none usable between
+  // them, end the read with DataLoss naming where the run began: the input
+  // is garbage from there on (a gzip stream corrupted in its middle
+  // decompresses into garbage that zlib may only catch at its checksum, at
+  // the end) or not a System Log export at all. Default 1000; 0: no limit.
+  uint64_t max_malformed_in_a_row = 1000;
   // kSystemLog: where the users' group memberships come from. Default: none
   // (group conditions then cannot match).
   LogConversionOptions conversion;

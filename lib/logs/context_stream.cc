@@ -187,6 +187,12 @@ struct ContextStream::State {
   uint64_t total_bytes = 0;
   bool ran = false;
   ContextStreamTotals totals;
+  // kSystemLog: the malformed events in a row so far, where that run began,
+  // and the error that ends the read once it is too long
+  // (max_malformed_in_a_row).
+  uint64_t malformed_in_a_row = 0;
+  std::string malformed_run_start;
+  absl::Status garbage;
 
   // kSystemLog: the reader (owned, or the caller's) and one parser per worker.
   std::unique_ptr<LogReader> owned_reader;
@@ -214,6 +220,22 @@ struct ContextStream::State {
   // Runs on_context over the contexts of items[0, n) on the workers, then
   // hands every item on in input order.
   void HandOn(size_t n, const SlotHandlers& handlers);
+  // Follows the run of malformed events through item i; sets `garbage` when
+  // the run reaches max_malformed_in_a_row (item i is still handed on).
+  void CountMalformedRun(size_t i) {
+    if (slots[i].kind != Kind::kMalformed) {
+      malformed_in_a_row = 0;
+      return;
+    }
+    if (malformed_in_a_row++ == 0) malformed_run_start = items[i].Where();
+    if (options.max_malformed_in_a_row == 0 ||
+        malformed_in_a_row < options.max_malformed_in_a_row) {
+      return;
+    }
+    garbage = absl::DataLossError(absl::StrCat(
+        name, ": ", malformed_in_a_row, " malformed events in a row from ", malformed_run_start,
+        ": the input is corrupt from there on (or is not a System Log export); stopping"));
+  }
   void Progress(uint64_t bytes_read) const {
     if (options.progress) options.progress({totals.read, bytes_read, total_bytes});
   }
@@ -295,7 +317,9 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
     });
   }
   for (size_t i = 0; i < n; ++i) {
+    if (!garbage.ok()) return;  // the items after the run are not handed on
     ++totals.read;
+    if (source == ContextSource::kSystemLog) CountMalformedRun(i);
     switch (slots[i].kind) {
       case Kind::kMalformed:
         ++totals.malformed;
@@ -420,7 +444,7 @@ absl::Status ContextStream::State::RunLog(const SlotHandlers& handlers) {
     Progress(reader->compressed() ? 0 : raws.events[begin + n - 1].position.byte_offset);
   };
   auto process = [&](const RawBatch& raws) {
-    for (size_t begin = 0; begin < raws.size; begin += part) {
+    for (size_t begin = 0; begin < raws.size && garbage.ok(); begin += part) {
       process_part(raws, begin, std::min(part, raws.size - begin));
     }
   };
@@ -444,12 +468,14 @@ absl::Status ContextStream::State::RunLog(const SlotHandlers& handlers) {
     while (more) {
       absl::Status status = FillRawBatch(*reader, part, &raws, &more);
       if (raws.size > 0) process(raws);
+      if (!garbage.ok()) return garbage;
       if (!status.ok()) return status;
     }
     return absl::OkStatus();
   }
   while (std::unique_ptr<RawBatch> raws = pipe->Pop()) {
     process(*raws);
+    if (!garbage.ok()) return garbage;
     pipe->Recycle(std::move(raws));
   }
   return pipe->status();
