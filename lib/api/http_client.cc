@@ -153,6 +153,17 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
   return std::nullopt;
 }
 
+void ReportProgress(const std::function<void(const PullProgress&)>& progress,
+                    const std::string& endpoint, int pages, int64_t items, int64_t total_items) {
+  if (!progress) return;
+  PullProgress p;
+  p.endpoint = endpoint;
+  p.pages = pages;
+  p.items = items;
+  p.total_items = total_items;
+  progress(p);
+}
+
 std::string PercentEncode(std::string_view text) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
@@ -670,10 +681,23 @@ std::string HttpClient::AbsoluteUrl(std::string_view path_or_url) const {
 
 ApiResult HttpClient::GetAllPages(std::string_view path,
                                   const std::function<void(int pages, int64_t items)>& on_page) {
+  Json all = Json::array();
+  ApiResult result = ForEachPage(path, [&](Json&& items, int pages, int64_t items_so_far) {
+    for (auto& item : items) all.push_back(std::move(item));
+    if (on_page) on_page(pages, items_so_far);
+    return absl::OkStatus();
+  });
+  if (result.status.ok()) result.value = std::move(all);
+  return result;
+}
+
+ApiResult HttpClient::ForEachPage(
+    std::string_view path,
+    const std::function<absl::Status(Json&& items, int pages, int64_t items_so_far)>& on_items) {
   ApiResult all;
-  all.value = Json::array();
   const std::string shown(path);
   std::string url(path);
+  int64_t items = 0;
   // Every URL fetched, so a next link that comes back to one is a cycle.
   absl::flat_hash_map<std::string, int> seen;
   for (int page = 0;; ++page) {
@@ -685,6 +709,7 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
     ApiResult one = GetJson(url);
     if (!one.status.ok()) {
       one.pages = all.pages;
+      one.value = Json();
       return one;
     }
     if (!one.value.is_array()) {
@@ -692,10 +717,13 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
           absl::StrCat("GET ", shown, ": expected a JSON array, got ", one.value.type_name()));
       return all;
     }
-    for (auto& item : one.value) all.value.push_back(std::move(item));
     ++all.pages;
     all.http_status = one.http_status;
-    if (on_page) on_page(all.pages, static_cast<int64_t>(all.value.size()));
+    items += static_cast<int64_t>(one.value.size());
+    if (absl::Status s = on_items(std::move(one.value), all.pages, items); !s.ok()) {
+      all.status = s;
+      return all;
+    }
     if (one.next_url.empty()) return all;
     // Compared absolute: a page may be named by its path or its full URL.
     seen.emplace(AbsoluteUrl(url), all.pages);
