@@ -4,7 +4,7 @@
 # library and the C API from C (pkg-config), Python, Rust and LuaJIT in nginx
 # (bindings/, docs/embedding.md), the suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, the
-# expression fuzzer for a bounded time, and the benchmarks once as a smoke
+# fuzzers for a bounded time, and the benchmarks once as a smoke
 # test. Exits non-zero on the first failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -62,13 +62,15 @@ ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:alloc_dealloc_mism
 UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}" \
   ctest --test-dir build-asan --output-on-failure -j "${jobs}"
 
-# libFuzzer on the expression parser and evaluator, and on the model's
-# parsers of untrusted input (contexts, addresses, snapshot files), in its own
-# clang build (build-fuzz/, lib/expr and lib/model only): a crash, timeout or
-# leak fails CI and names the reproducer. FUZZ_SECONDS bounds each harness
-# (default 45).
-step "fuzz expressions and the model's parsers (build-fuzz/, ${FUZZ_SECONDS:-45} s each)"
-JOBS="${jobs}" bash scripts/fuzz.sh "${FUZZ_SECONDS:-45}"
+# libFuzzer on the expression parser and evaluator, on the model's parsers of
+# untrusted input (contexts, addresses, snapshot files), on the System Log
+# reader and event parser, and on what a pull reads from the server, in its
+# own clang build (build-fuzz/, only the stages fuzzed): a crash, timeout,
+# leak or disagreement with the reference reading fails CI and names the
+# reproducer. FUZZ_SECONDS bounds the first two (default 45),
+# FUZZ_SHORT_SECONDS the System Log and pull harnesses (default 30).
+step "fuzz expressions, the model's parsers, System Log events and pull responses (build-fuzz/)"
+JOBS="${jobs}" SHORT_SECONDS="${FUZZ_SHORT_SECONDS:-30}" bash scripts/fuzz.sh "${FUZZ_SECONDS:-45}"
 
 step "benchmark smoke test"
 if [[ -x build/verdict_bench ]]; then

@@ -124,7 +124,7 @@ VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseContext(std::string_view json_
 // appended to `warnings` (may be null): code "context.unknown_field", its
 // JSON pointer, and "did you mean" when a field of that object is close.
 // Members named "$..." or "_..." (comments) and "verdictLog" are not warned
-// about. Warnings carry no file: the caller knows it.
+// about; "id": null is ("context.null_id"). Warnings carry no file: the caller knows it.
 VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text,
                                                           IssueList* warnings);
 

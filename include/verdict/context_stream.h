@@ -69,6 +69,12 @@ struct ContextStreamOptions {
   // true; false reads it in chunks, for files that may be truncated while
   // they are read). Defaults: LogReaderOptions's.
   LogReaderOptions log_reader;
+  // kSystemLog: this many malformed events in a row, none usable between
+  // them, end the read with DataLoss naming where the run began: the input
+  // is garbage from there on (a gzip stream corrupted in its middle
+  // decompresses into garbage that zlib may only catch at its checksum, at
+  // the end) or not a System Log export at all. Default 1000; 0: no limit.
+  uint64_t max_malformed_in_a_row = 1000;
   // kSystemLog: where the users' group memberships come from. Default: none
   // (group conditions then cannot match).
   LogConversionOptions conversion;
@@ -120,11 +126,13 @@ struct MalformedInput {
 };
 
 // A problem with a context that is still used (an unknown field, a group
-// given by name): reported in input order before the context's in_order.
+// given by name; a System Log event whose `published` is not a timestamp,
+// "log.published", so its context has no time): reported in input order
+// before the context's in_order.
 // The views are valid during the call.
 struct InputWarning {
   std::string_view source;   // the input's name
-  std::string_view where;    // "line 3"
+  std::string_view where;    // "line 3", or the event's position
   std::string_view code;     // Issue::code ("context.unknown_field")
   std::string_view pointer;  // the JSON pointer in the context
   std::string_view message;
@@ -159,8 +167,8 @@ struct ContextHandlers {
   // Optional. On the calling thread, each malformed item in input order
   // among the in_order calls.
   std::function<void(const MalformedInput& malformed)> on_malformed;
-  // Optional. On the calling thread, each warning of a context (kContextLines
-  // only) just before that context's in_order.
+  // Optional. On the calling thread, each warning of a context (see
+  // InputWarning) just before that context's in_order.
   std::function<void(const InputWarning& warning)> on_warning;
 };
 

@@ -278,6 +278,11 @@ struct LogEventConversion {
   // What could not be read, one short sentence each ("country \"Atlantis\" is
   // not in the ISO 3166 table", "actor id is redacted").
   std::vector<std::string> notes;
+  // `published` is present but not a timestamp: why, as in `notes`. The
+  // context then has no time (time-of-day and session conditions cannot
+  // hold), so ContextStream reports it as a warning ("log.published").
+  // Empty otherwise.
+  std::string time_error;
 };
 
 // Maps one sign-on event to a context (see the header comment for where the
@@ -349,10 +354,11 @@ using LogContextCallback =
 
 // Reads `reader` to the end: converts each sign-on event and passes it to
 // `on_context`; appends one error issue (code "log.malformed", file = the
-// reader's name, message "line 17: ...") per malformed event to `issues` (may
-// be null); keeps `totals` (may be null; added to, not reset). Returns the
-// reader's error if the input cannot be read to the end; the totals then
-// cover what was read.
+// reader's name, message "line 17: ...") per malformed event, and one warning
+// (code "log.published", pointer "/published") per event whose `published`
+// is not a timestamp, to `issues` (may be null); keeps `totals` (may be null; added to, not reset).
+// Returns the reader's error if the input cannot be read to the end; the totals then cover what was
+// read.
 absl::Status ConvertLogEvents(LogReader& reader, const LogConversionOptions& options,
                               const LogContextCallback& on_context, IssueList* issues,
                               LogTotals* totals);

@@ -24,7 +24,6 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "lib/model/json_walker.h"
 
 namespace verdict {
 
@@ -145,42 +144,6 @@ std::string ReasonPhrase(int status) {
   }
 }
 
-// "E0000006 You do not have permission… (errorId x; causes: a; b)" from Okta's
-// error object, or a short excerpt of a non-JSON body.
-std::string DescribeErrorBody(const std::string& body, std::string* error_code) {
-  Json error = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (error.is_object() && error.contains("errorCode")) {
-    std::string code = error["errorCode"].is_string() ? error["errorCode"].get<std::string>() : "";
-    *error_code = code;
-    std::string out = code;
-    if (error.contains("errorSummary") && error["errorSummary"].is_string()) {
-      absl::StrAppend(&out, " ", error["errorSummary"].get<std::string>());
-    }
-    std::vector<std::string> causes;
-    if (error.contains("errorCauses") && error["errorCauses"].is_array()) {
-      for (const auto& cause : error["errorCauses"]) {
-        if (cause.is_object() && cause.contains("errorSummary") &&
-            cause["errorSummary"].is_string()) {
-          causes.push_back(cause["errorSummary"].get<std::string>());
-        }
-      }
-    }
-    std::vector<std::string> extra;
-    if (error.contains("errorId") && error["errorId"].is_string()) {
-      extra.push_back(absl::StrCat("errorId ", error["errorId"].get<std::string>()));
-    }
-    if (!causes.empty()) extra.push_back(absl::StrCat("causes: ", absl::StrJoin(causes, "; ")));
-    if (!extra.empty()) absl::StrAppend(&out, " (", absl::StrJoin(extra, "; "), ")");
-    return out;
-  }
-  std::string excerpt = body.substr(0, 200);
-  for (char& c : excerpt) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  excerpt = std::string(absl::StripAsciiWhitespace(excerpt));
-  return excerpt.empty() ? "" : absl::StrCat("body: ", excerpt);
-}
-
 }  // namespace
 
 std::optional<std::string> HttpResponse::Header(std::string_view name) const {
@@ -190,34 +153,15 @@ std::optional<std::string> HttpResponse::Header(std::string_view name) const {
   return std::nullopt;
 }
 
-std::string NextLink(const std::vector<std::string>& link_values) {
-  for (const std::string& value : link_values) {
-    size_t pos = 0;
-    while (pos < value.size()) {
-      const size_t open = value.find('<', pos);
-      if (open == std::string::npos) break;
-      const size_t close = value.find('>', open + 1);
-      if (close == std::string::npos) break;
-      std::string target = value.substr(open + 1, close - open - 1);
-      size_t params_end = value.find('<', close + 1);
-      if (params_end == std::string::npos) params_end = value.size();
-      std::string params = absl::AsciiStrToLower(value.substr(close + 1, params_end - close - 1));
-      // rel="next", rel=next, or a space-separated list containing next.
-      const size_t rel = params.find("rel=");
-      if (rel != std::string::npos) {
-        std::string rels = params.substr(rel + 4);
-        const size_t semi = rels.find_first_of(";,");
-        if (semi != std::string::npos) rels = rels.substr(0, semi);
-        absl::RemoveExtraAsciiWhitespace(&rels);
-        rels.erase(std::remove(rels.begin(), rels.end(), '"'), rels.end());
-        for (absl::string_view r : absl::StrSplit(rels, ' ')) {
-          if (r == "next") return target;
-        }
-      }
-      pos = params_end;
-    }
-  }
-  return "";
+void ReportProgress(const std::function<void(const PullProgress&)>& progress,
+                    const std::string& endpoint, int pages, int64_t items, int64_t total_items) {
+  if (!progress) return;
+  PullProgress p;
+  p.endpoint = endpoint;
+  p.pages = pages;
+  p.items = items;
+  p.total_items = total_items;
+  progress(p);
 }
 
 std::string PercentEncode(std::string_view text) {
@@ -647,23 +591,16 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
       } else if (status >= 200 && status < 300) {
         if (status == 204 || response->body.empty()) {
           result.value = Json();
-        } else if (std::optional<size_t> deep = model_internal::FindExcessiveNesting(
-                       response->body, model_internal::kMaxJsonDepth)) {
-          // Refused before any value is built (a deep one would exhaust the
-          // stack when written out). Not retried: the server means it.
-          result.status = absl::DataLossError(absl::StrCat(what, ": response nests deeper than ",
-                                                           model_internal::kMaxJsonDepth,
-                                                           " levels at byte ", *deep));
+        } else if (absl::StatusOr<Json> parsed = ParseResponseBody(
+                       response->body, [this](std::string_view t) { return Redact(t); });
+                   parsed.ok()) {
+          result.value = *std::move(parsed);
+        } else if (parsed.status().code() == absl::StatusCode::kOutOfRange) {
+          // Too deep: not retried, the server means it.
+          result.status = absl::DataLossError(absl::StrCat(what, ": ", parsed.status().message()));
           return result;
         } else {
-          result.value = Json::parse(response->body, nullptr, /*allow_exceptions=*/false);
-          if (result.value.is_discarded()) {
-            failure = absl::DataLossError(absl::StrCat(
-                "response body is not valid JSON (", response->body.size(), " bytes, starting ",
-                // Redacted before it is cut: a token cut in two
-                // would no longer be found by the final Redact().
-                model_internal::Excerpt(Redact(response->body)), ")"));
-          }
+          failure = parsed.status();
         }
         if (failure.ok()) {
           std::vector<std::string> links;
@@ -745,10 +682,23 @@ std::string HttpClient::AbsoluteUrl(std::string_view path_or_url) const {
 
 ApiResult HttpClient::GetAllPages(std::string_view path,
                                   const std::function<void(int pages, int64_t items)>& on_page) {
+  Json all = Json::array();
+  ApiResult result = ForEachPage(path, [&](Json&& items, int pages, int64_t items_so_far) {
+    for (auto& item : items) all.push_back(std::move(item));
+    if (on_page) on_page(pages, items_so_far);
+    return absl::OkStatus();
+  });
+  if (result.status.ok()) result.value = std::move(all);
+  return result;
+}
+
+ApiResult HttpClient::ForEachPage(
+    std::string_view path,
+    const std::function<absl::Status(Json&& items, int pages, int64_t items_so_far)>& on_items) {
   ApiResult all;
-  all.value = Json::array();
   const std::string shown(path);
   std::string url(path);
+  int64_t items = 0;
   // Every URL fetched, so a next link that comes back to one is a cycle.
   absl::flat_hash_map<std::string, int> seen;
   for (int page = 0;; ++page) {
@@ -760,6 +710,7 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
     ApiResult one = GetJson(url);
     if (!one.status.ok()) {
       one.pages = all.pages;
+      one.value = Json();
       return one;
     }
     if (!one.value.is_array()) {
@@ -767,10 +718,13 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
           absl::StrCat("GET ", shown, ": expected a JSON array, got ", one.value.type_name()));
       return all;
     }
-    for (auto& item : one.value) all.value.push_back(std::move(item));
     ++all.pages;
     all.http_status = one.http_status;
-    if (on_page) on_page(all.pages, static_cast<int64_t>(all.value.size()));
+    items += static_cast<int64_t>(one.value.size());
+    if (absl::Status s = on_items(std::move(one.value), all.pages, items); !s.ok()) {
+      all.status = s;
+      return all;
+    }
     if (one.next_url.empty()) return all;
     // Compared absolute: a page may be named by its path or its full URL.
     seen.emplace(AbsoluteUrl(url), all.pages);

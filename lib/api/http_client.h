@@ -16,12 +16,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lib/api/oauth.h"
+#include "lib/api/response_page.h"
 #include "nlohmann/json.hpp"
 #include "verdict/okta_client.h"
 
 namespace verdict::api {
-
-using Json = nlohmann::ordered_json;
 
 // One HTTP response as received.
 struct HttpResponse {
@@ -46,9 +45,9 @@ struct ApiResult {
   int pages = 0;
 };
 
-// Parses the `rel="next"` target out of Link header values (each value may
-// hold several comma-separated links). Empty when there is none.
-std::string NextLink(const std::vector<std::string>& link_values);
+// Calls `progress` (when set) with one step of a pull.
+void ReportProgress(const std::function<void(const PullProgress&)>& progress,
+                    const std::string& endpoint, int pages, int64_t items, int64_t total_items);
 
 // `text` with every byte but RFC 3986's unreserved characters as %XX (for a
 // query parameter or a form field).
@@ -87,6 +86,15 @@ class HttpClient {
   // the concatenated array. `on_page` (may be empty) sees each page count.
   ApiResult GetAllPages(std::string_view path,
                         const std::function<void(int pages, int64_t items)>& on_page);
+
+  // GETs every page of a listing as GetAllPages does, but hands each page's
+  // array to `on_items` (with the pages and items so far) as it arrives and
+  // keeps none: memory holds one page at a time. An error from `on_items`
+  // ends the listing with it. The result's value is null; `pages` counts the
+  // pages handed on.
+  ApiResult ForEachPage(
+      std::string_view path,
+      const std::function<absl::Status(Json&& items, int pages, int64_t items_so_far)>& on_items);
 
   // Replaces the token (and every access token and client assertion of a
   // service app) in `text`.

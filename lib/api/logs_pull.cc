@@ -184,16 +184,17 @@ absl::StatusOr<LogsPullReport> PullLogs(const LogsPullOptions& options) {
       break;
     }
     std::string lines;
-    try {
-      for (const Json& event : result.value) {
-        lines += event.dump(-1, ' ', false, Json::error_handler_t::strict);
-        lines.push_back('\n');
+    for (const Json& event : result.value) {
+      absl::StatusOr<std::string> line = api::JsonText(event, -1);
+      if (!line.ok()) {
+        status = absl::DataLossError(
+            absl::StrCat("GET /api/v1/logs: an event: ", line.status().message()));
+        break;
       }
-    } catch (const nlohmann::json::exception& e) {
-      status = absl::DataLossError(
-          absl::StrCat("GET /api/v1/logs: cannot serialise an event: ", e.what()));
-      break;
+      lines += *line;
+      lines.push_back('\n');
     }
+    if (!status.ok()) break;
     lines = client.Redact(lines);
     if (status = AppendDurably(fd, options.out_file, lines); !status.ok()) break;
     offset += static_cast<int64_t>(lines.size());

@@ -36,13 +36,7 @@ absl::StatusOr<MembershipsPullReport> PullMemberships(const MembershipsPullOptio
     if (!done.insert(user).second) continue;
     const std::string path = absl::StrCat("/api/v1/users/", user, "/groups");
     api::ApiResult result = client.GetAllPages(path, [&](int pages, int64_t items) {
-      if (!options.progress) return;
-      PullProgress p;
-      p.endpoint = path;
-      p.pages = pages;
-      p.items = items;
-      p.total_items = total_items + items;
-      options.progress(p);
+      api::ReportProgress(options.progress, path, pages, items, total_items + items);
     });
     if (!result.status.ok()) {
       // A user deleted since the event (404) or one the credential may not

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "lib/api/http_client.h"
+#include "lib/api/listing_writer.h"
 #include "lib/api/staging.h"
 #include "lib/api/verify.h"
 #include "verdict/okta_client.h"
@@ -50,10 +51,20 @@ class Puller {
   PullReport& report() { return report_; }
 
  private:
-  // GETs a listing (every page) or a single object. nullopt = skipped.
-  absl::StatusOr<std::optional<Json>> Fetch(const std::string& path, bool listing, Need need,
-                                            bool unsupported_400_skips = false);
-  // Fetch + write to `file` (relative to the snapshot root).
+  // GETs a single object. nullopt = skipped.
+  absl::StatusOr<std::optional<Json>> Fetch(const std::string& path, Need need,
+                                            bool unsupported_400_skips);
+  // nullopt when `result`'s failure means the org does not offer the
+  // endpoint (recorded in the report), else its status.
+  absl::StatusOr<std::optional<Json>> Skip(const ApiResult& result, const std::string& path,
+                                           Need need, bool unsupported_400_skips);
+  // GETs a listing into `file`, page by page (api::ListingWriter). Its
+  // value: per item {"id": …} or null (ListingWriter::ids()); nullopt =
+  // skipped.
+  absl::StatusOr<std::optional<Json>> PullListing(const std::string& path, const std::string& file,
+                                                  Need need, bool unsupported_400_skips);
+  // A listing (PullListing's value) or an object (as received), written to
+  // `file` (relative to the snapshot root).
   absl::StatusOr<std::optional<Json>> Pull(const std::string& path, const std::string& file,
                                            bool listing, Need need,
                                            bool unsupported_400_skips = false);
@@ -80,53 +91,20 @@ class Puller {
 };
 
 absl::StatusOr<std::vector<std::string>> Puller::Ids(const Json& array, const std::string& what) {
-  std::vector<std::string> ids;
-  for (size_t i = 0; i < array.size(); ++i) {
-    const Json& item = array[i];
-    if (!item.is_object() || !item.contains("id") || !item["id"].is_string()) {
-      return absl::DataLossError(absl::StrCat(what, ": item ", i, " has no string \"id\""));
-    }
-    std::string id = item["id"].get<std::string>();
-    if (!api::IsSafeId(id)) {
-      return absl::DataLossError(absl::StrCat(what, ": item ", i,
-                                              " has an id that cannot name a file: \"",
-                                              client_.Redact(id.substr(0, 64)), "\""));
-    }
-    ids.push_back(std::move(id));
-  }
-  return ids;
+  return api::ItemIds(array, what, [this](std::string_view t) { return client_.Redact(t); });
 }
 
-absl::StatusOr<std::optional<Json>> Puller::Fetch(const std::string& path, bool listing, Need need,
+absl::StatusOr<std::optional<Json>> Puller::Fetch(const std::string& path, Need need,
                                                   bool unsupported_400_skips) {
-  ApiResult result;
-  if (listing) {
-    int64_t before = total_items_;
-    result = client_.GetAllPages(path, [&](int pages, int64_t items) {
-      if (!options_.progress) return;
-      PullProgress p;
-      p.endpoint = path;
-      p.pages = pages;
-      p.items = items;
-      p.total_items = before + items;
-      options_.progress(p);
-    });
-    if (result.status.ok()) total_items_ += static_cast<int64_t>(result.value.size());
-  } else {
-    result = client_.GetJson(path);
-    if (result.status.ok()) {
-      ++total_items_;
-      if (options_.progress) {
-        PullProgress p;
-        p.endpoint = path;
-        p.pages = 1;
-        p.items = 1;
-        p.total_items = total_items_;
-        options_.progress(p);
-      }
-    }
-  }
-  if (result.status.ok()) return std::optional<Json>(std::move(result.value));
+  ApiResult result = client_.GetJson(path);
+  if (!result.status.ok()) return Skip(result, path, need, unsupported_400_skips);
+  ++total_items_;
+  api::ReportProgress(options_.progress, path, 1, 1, total_items_);
+  return std::optional<Json>(std::move(result.value));
+}
+
+absl::StatusOr<std::optional<Json>> Puller::Skip(const ApiResult& result, const std::string& path,
+                                                 Need need, bool unsupported_400_skips) {
   const int http = result.http_status;
   bool skip = http == 404 || http == 501;
   if (http == 403 && need == Need::kOptional) skip = true;
@@ -144,13 +122,32 @@ absl::StatusOr<std::optional<Json>> Puller::Fetch(const std::string& path, bool 
   return std::optional<Json>();
 }
 
+absl::StatusOr<std::optional<Json>> Puller::PullListing(const std::string& path,
+                                                        const std::string& file, Need need,
+                                                        bool unsupported_400_skips) {
+  // Each page goes to the staged file as it arrives: memory holds one page,
+  // not the listing (a file not finished is removed with the writer).
+  api::ListingWriter writer((fs::path(staged_) / file).string(),
+                            [this](std::string_view t) { return client_.Redact(t); });
+  if (!writer.status().ok()) return writer.status();
+  const int64_t before = total_items_;
+  ApiResult result = client_.ForEachPage(path, [&](Json&& items, int pages, int64_t items_so_far) {
+    if (absl::Status s = writer.Append(std::move(items)); !s.ok()) return s;
+    api::ReportProgress(options_.progress, path, pages, items_so_far, before + items_so_far);
+    return absl::OkStatus();
+  });
+  if (!result.status.ok()) return Skip(result, path, need, unsupported_400_skips);
+  if (absl::Status s = writer.Finish(); !s.ok()) return s;
+  const auto n = static_cast<int64_t>(writer.ids().size());
+  total_items_ += n;
+  report_.file_items[file] = n;
+  return std::optional<Json>(writer.ids());
+}
+
 absl::Status Puller::Write(const std::string& file, const Json& value) {
-  std::string text;
-  try {
-    text = value.dump(2, ' ', /*ensure_ascii=*/false, Json::error_handler_t::strict);
-  } catch (const nlohmann::json::exception& e) {
-    return absl::DataLossError(absl::StrCat(file, ": cannot serialise: ", e.what()));
-  }
+  absl::StatusOr<std::string> json = api::JsonText(value, 2);
+  if (!json.ok()) return absl::DataLossError(absl::StrCat(file, ": ", json.status().message()));
+  std::string text = *std::move(json);
   text.push_back('\n');
   // Belt and braces: a server that echoes the token must not get it written.
   text = client_.Redact(text);
@@ -161,14 +158,14 @@ absl::Status Puller::Write(const std::string& file, const Json& value) {
 absl::StatusOr<std::optional<Json>> Puller::Pull(const std::string& path, const std::string& file,
                                                  bool listing, Need need,
                                                  bool unsupported_400_skips) {
-  auto fetched = Fetch(path, listing, need, unsupported_400_skips);
+  if (listing) return PullListing(path, file, need, unsupported_400_skips);
+  auto fetched = Fetch(path, need, unsupported_400_skips);
   if (!fetched.ok()) return fetched.status();
   if (!fetched->has_value()) return fetched;
   const Json& value = **fetched;
-  if (listing ? !value.is_array() : !value.is_object()) {
-    return absl::DataLossError(absl::StrCat("GET ", path, ": expected a JSON ",
-                                            listing ? "array" : "object", ", got ",
-                                            value.type_name()));
+  if (!value.is_object()) {
+    return absl::DataLossError(
+        absl::StrCat("GET ", path, ": expected a JSON object, got ", value.type_name()));
   }
   if (absl::Status s = Write(file, value); !s.ok()) return s;
   return fetched;

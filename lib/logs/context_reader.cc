@@ -465,6 +465,8 @@ bool ReadContext(dom::element root, SignOnContext* c) {
   Members<kContextNames> m;
   if (!m.Collect(root, Unknown::kWarned)) return false;
   logs::ResetContextKeepingBuffers(c);
+  // An explicit "id": null is a warning (context.null_id): ParseContext's.
+  if (m.Given(kId) && m.value[kId].is_null()) return false;
   if (m.Has(kId)) {
     switch (m.Type(kId)) {
       case dom::element_type::STRING:

@@ -188,6 +188,12 @@ struct ContextStream::State {
   uint64_t total_bytes = 0;
   bool ran = false;
   ContextStreamTotals totals;
+  // kSystemLog: the malformed events in a row so far, where that run began,
+  // and the error that ends the read once it is too long
+  // (max_malformed_in_a_row).
+  uint64_t malformed_in_a_row = 0;
+  std::string malformed_run_start;
+  absl::Status garbage;
 
   // kSystemLog: the reader (owned, or the caller's) and one parser per worker.
   std::unique_ptr<LogReader> owned_reader;
@@ -206,7 +212,7 @@ struct ContextStream::State {
     Kind kind = Kind::kContext;
     std::string error;
     std::string where;   // a malformed item's Where()
-    IssueList warnings;  // a context line's (kContextLines)
+    IssueList warnings;  // a context line's, or an event's unreadable `published`
     std::string text;    // a context line's text, until a worker parses it
   };
   std::vector<Slot> slots;
@@ -217,6 +223,22 @@ struct ContextStream::State {
   // Runs on_context over the contexts of items[0, n) on the workers, then
   // hands every item on in input order.
   void HandOn(size_t n, const SlotHandlers& handlers);
+  // Follows the run of malformed events through item i; sets `garbage` when
+  // the run reaches max_malformed_in_a_row (item i is still handed on).
+  void CountMalformedRun(size_t i) {
+    if (slots[i].kind != Kind::kMalformed) {
+      malformed_in_a_row = 0;
+      return;
+    }
+    if (malformed_in_a_row++ == 0) malformed_run_start = items[i].Where();
+    if (options.max_malformed_in_a_row == 0 ||
+        malformed_in_a_row < options.max_malformed_in_a_row) {
+      return;
+    }
+    garbage = absl::DataLossError(absl::StrCat(
+        name, ": ", malformed_in_a_row, " malformed events in a row from ", malformed_run_start,
+        ": the input is corrupt from there on (or is not a System Log export); stopping"));
+  }
   void Progress(uint64_t bytes_read) const {
     if (options.progress) options.progress({totals.read, bytes_read, total_bytes});
   }
@@ -302,7 +324,9 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
     });
   }
   for (size_t i = 0; i < n; ++i) {
+    if (!garbage.ok()) return;  // the items after the run are not handed on
     ++totals.read;
+    if (source == ContextSource::kSystemLog) CountMalformedRun(i);
     switch (slots[i].kind) {
       case Kind::kMalformed:
         ++totals.malformed;
@@ -408,6 +432,16 @@ absl::Status ContextStream::State::RunLog(const SlotHandlers& handlers) {
         slot.kind = Kind::kSkipped;
       } else {
         slot.kind = Kind::kContext;
+        slot.warnings.clear();
+        if (!item.conversion.time_error.empty()) {
+          Issue warning;
+          warning.severity = Issue::Severity::kWarning;
+          warning.code = "log.published";
+          warning.file = name;
+          warning.pointer = "/published";
+          warning.message = item.conversion.time_error;
+          slot.warnings.push_back(std::move(warning));
+        }
         if (handlers.on_context) handlers.on_context(i, item);
       }
     });
@@ -417,7 +451,7 @@ absl::Status ContextStream::State::RunLog(const SlotHandlers& handlers) {
     Progress(reader->compressed() ? 0 : raws.events[begin + n - 1].position.byte_offset);
   };
   auto process = [&](const RawBatch& raws) {
-    for (size_t begin = 0; begin < raws.size; begin += part) {
+    for (size_t begin = 0; begin < raws.size && garbage.ok(); begin += part) {
       process_part(raws, begin, std::min(part, raws.size - begin));
     }
   };
@@ -441,12 +475,14 @@ absl::Status ContextStream::State::RunLog(const SlotHandlers& handlers) {
     while (more) {
       absl::Status status = FillRawBatch(*reader, part, &raws, &more);
       if (raws.size > 0) process(raws);
+      if (!garbage.ok()) return garbage;
       if (!status.ok()) return status;
     }
     return absl::OkStatus();
   }
   while (std::unique_ptr<RawBatch> raws = pipe->Pop()) {
     process(*raws);
+    if (!garbage.ok()) return garbage;
     pipe->Recycle(std::move(raws));
   }
   return pipe->status();
@@ -471,6 +507,16 @@ absl::Status ConvertLogEvents(LogReader& reader, const LogConversionOptions& opt
     issue.file = std::string(malformed.source);
     issue.message =
         absl::StrCat(std::string(malformed.where), ": ", std::string(malformed.message));
+    issues->push_back(std::move(issue));
+  };
+  handlers.on_warning = [&](const InputWarning& warning) {
+    if (issues == nullptr) return;
+    Issue issue;
+    issue.severity = Issue::Severity::kWarning;
+    issue.code = std::string(warning.code);
+    issue.file = std::string(warning.source);
+    issue.pointer = std::string(warning.pointer);
+    issue.message = absl::StrCat(std::string(warning.where), ": ", std::string(warning.message));
     issues->push_back(std::move(issue));
   };
   absl::Status status = stream->Run(handlers);

@@ -19,6 +19,7 @@
 #include "lib/logs/json_util.h"
 #include "lib/logs/log_event_view.h"
 #include "lib/logs/security_conditions.h"
+#include "lib/model/json_walker.h"
 #include "verdict/system_log.h"
 
 namespace verdict {
@@ -521,7 +522,7 @@ std::optional<absl::Time> ParseOktaTimestamp(std::string_view s) {
 // sizes are known: libstdc++ on x86-64, the platform CI builds on); the reuse
 // tests in tests/logs/log_context_test.cc check the resets themselves.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1264,
+static_assert(sizeof(RecordedOutcome) == 160 && sizeof(LogEventConversion) == 1296,
               "a member was added: reset it in ResetKeepingBuffers, then update the sizes");
 #endif
 
@@ -541,6 +542,7 @@ void ResetKeepingBuffers(LogEventConversion* out) {
   r.security_conditions_unreadable = false;
   out->memberships_found = false;
   out->notes.clear();
+  out->time_error.clear();
 }
 
 }  // namespace
@@ -584,7 +586,10 @@ void ContextFromLogEventView(const LogEventView& e, const LogConversionOptions& 
     } else if (absl::ParseTime(absl::RFC3339_full, AV(e.published), &t, &err)) {
       c.time = t;
     } else {
-      out.notes.push_back(absl::StrCat("published \"", AV(e.published), "\": ", err));
+      // Quoted short and escaped: the text is the log's, maybe hostile.
+      out.time_error = absl::StrCat("published ", model_internal::Quoted(e.published),
+                                    " is not a timestamp (", err, "): the context has no time");
+      out.notes.push_back(out.time_error);
     }
   }
 

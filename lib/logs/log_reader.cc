@@ -18,6 +18,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "lib/logs/json_util.h"
 #include "lib/logs/log_event_padding.h"
@@ -31,6 +32,10 @@ constexpr int kPopulateRead = MADV_POPULATE_READ;
 #else
 constexpr int kPopulateRead = 22;
 #endif
+
+// Bracket kinds SliceValue keeps per value: the event parser's own depth
+// limit (logs::kMaxLogEventDepth), plus one for the level that exceeds it.
+constexpr size_t kMaxTrackedDepth = 257;
 
 std::string LogEventPosition::ToString() const {
   std::string out;
@@ -72,6 +77,15 @@ struct LogReader::State {
   uint64_t line = 1;     // line of data[pos]
   uint64_t ordinal = 0;  // events returned so far
   int array_depth = 0;   // inside a top-level array (kJsonArray)
+  // The layout around data[pos], for finding the next element after one that
+  // was never closed (SliceValue): bytes since the line began, and whether
+  // they are all blanks.
+  uint64_t column = 0;
+  bool line_blank = true;
+  // The kinds of the brackets open in the value being sliced ('{' or '['),
+  // innermost last; only the first kMaxTrackedDepth levels (deeper values
+  // cannot parse anyway, and the stack stays small). Kept for its capacity.
+  std::string open_brackets;
 
   ~State() {
     if (file != nullptr) gzclose(file);
@@ -146,9 +160,11 @@ struct LogReader::State {
         gzread(file, buffer.data() + old, static_cast<unsigned>(options.read_chunk_bytes));
     if (n < 0) {
       int errnum = 0;
-      const char* msg = gzerror(file, &errnum);
+      const std::string msg = GzipMessage(&errnum);
       error = absl::DataLossError(
-          absl::StrCat(name, ": read error: ", errnum == Z_ERRNO ? std::strerror(errno) : msg));
+          absl::StrCat(name, errnum == Z_ERRNO ? ": read error: " : ": corrupt gzip input: ",
+                       errnum == Z_ERRNO ? std::strerror(errno) : msg,
+                       ReadSoFar(/*decompressed=*/errnum != Z_ERRNO)));
       eof = true;
       return false;
     }
@@ -157,16 +173,36 @@ struct LogReader::State {
     if (n == 0) {
       // gzread returns 0 at the end, and also for a truncated gzip member.
       int errnum = 0;
-      const char* msg = gzerror(file, &errnum);
+      const std::string msg = GzipMessage(&errnum);
       if (errnum == Z_BUF_ERROR) {
-        error = absl::DataLossError(absl::StrCat(name, ": truncated gzip input"));
+        error = absl::DataLossError(
+            absl::StrCat(name, ": truncated gzip input", ReadSoFar(/*decompressed=*/true)));
       } else if (errnum != Z_OK) {
-        error = absl::DataLossError(absl::StrCat(name, ": gzip error: ", msg));
+        error = absl::DataLossError(
+            absl::StrCat(name, ": corrupt gzip input: ", msg, ReadSoFar(/*decompressed=*/true)));
       }
       eof = true;
       return false;
     }
     return true;
+  }
+
+  // zlib's message for the stream without the "<fd:3>: " it puts first for
+  // a descriptor it was handed (gzdopen): messages name the file instead.
+  std::string GzipMessage(int* errnum) {
+    const char* msg = gzerror(file, errnum);
+    absl::string_view m = msg == nullptr ? "" : msg;
+    if (absl::StartsWith(m, "<fd:")) {
+      if (const size_t colon = m.find(": "); colon != m.npos) m.remove_prefix(colon + 2);
+    }
+    return std::string(m);
+  }
+
+  // " after N bytes": how far the input was read. zlib drops what it had
+  // decompressed in a read that fails, so this is where the last good read
+  // ended, not where the corruption is.
+  std::string ReadSoFar(bool decompressed) const {
+    return absl::StrCat(" after ", base + filled, decompressed ? " decompressed bytes" : " bytes");
   }
 
   // Makes data[pos] available. False at end of input (or error).
@@ -178,7 +214,15 @@ struct LogReader::State {
   }
 
   void Advance() {
-    if (data[pos] == '\n') ++line;
+    const char c = data[pos];
+    if (c == '\n') {
+      ++line;
+      column = 0;
+      line_blank = true;
+    } else {
+      ++column;
+      if (c != ' ' && c != '\t' && c != '\r') line_blank = false;
+    }
     ++pos;
   }
 
@@ -207,12 +251,31 @@ struct LogReader::State {
   // at whitespace, ',' or a closing bracket on depth 0; objects and arrays at
   // their matching close. The first byte is always consumed. Returns false
   // (with `error` set) for an event longer than max_event_bytes.
+  //
+  // A value that is never closed (a cut member, an unbalanced brace) must
+  // not run on into the values after it (issue 17, item 5): it ends where
+  // the input shows that it was broken and a new value begins, and is then
+  // reported malformed by the parser. Valid JSON as any writer lays it out
+  // is never cut at these points:
+  //   * '{' after ',' directly inside an object (never valid: a member needs
+  //     a key): the next value starts at that '{';
+  //   * '{' after ',' that begins a line at the column where this value
+  //     began on a line of its own (a pretty-printed or one-per-line array
+  //     or stream: a writer indents nested values further, or does not start
+  //     a line with them);
+  //   * the array's ']' closing this value's own '{';
+  //   * a line break inside a string (JSON strings hold none): the string is
+  //     taken as closed there, so the next lines are read as structure.
   bool SliceValue(RawLogEvent* event) {
     StartEvent(event);
     size_t start = pos;
     int depth = 0;
     logs::JsonStringTracker strings;
     bool first = true;
+    bool after_comma = false;  // the last byte outside strings but blanks was ','
+    const uint64_t start_column = column;
+    const bool starts_its_line = line_blank;
+    open_brackets.clear();
     while (true) {
       if (pos >= filled) {
         event->text.append(data + start, pos - start);
@@ -229,18 +292,30 @@ struct LogReader::State {
         return Oversized(event);
       }
       const char c = data[pos];
+      if (strings.in_string && (c == '\n' || c == '\r')) strings = logs::JsonStringTracker();
       const bool was_in_string = strings.in_string;
       if (!strings.Structural(c)) {
         first = false;
+        after_comma = false;
         Advance();
         // A string that is the whole value ends with its closing quote.
         if (was_in_string && !strings.in_string && depth == 0) break;
         continue;
       }
+      const char innermost = open_brackets.empty() ? '\0' : open_brackets.back();
       if (c == '{' || c == '[') {
+        if (c == '{' && after_comma && depth > 0 &&
+            (innermost == '{' || (starts_its_line && line_blank && column == start_column))) {
+          break;  // the next value (see above)
+        }
         ++depth;
+        if (open_brackets.size() < kMaxTrackedDepth) open_brackets.push_back(c);
       } else if (c == '}' || c == ']') {
         if (depth == 0 && !first) break;  // the enclosing array's close
+        if (depth == 1 && c == ']' && innermost == '{' && array_depth > 0) break;
+        if (depth > 0 && static_cast<size_t>(depth) <= open_brackets.size()) {
+          open_brackets.pop_back();
+        }
         if (depth > 0 && --depth == 0) {
           Advance();
           break;
@@ -249,6 +324,7 @@ struct LogReader::State {
                  (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
         break;
       }
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') after_comma = c == ',';
       first = false;
       Advance();
     }

@@ -252,6 +252,13 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
     } else {
       w.Error("json.type", "/id", absl::StrCat("expected a string, got ", Av(JsonTypeName(id))));
     }
+  } else if (c.is_object() && c.contains("id")) {
+    // null, as for any field, is as if absent; but an explicit null id is
+    // most likely a generator's bug, and the decisions would silently carry
+    // an empty id ("id": "" in eval's output) that names nothing.
+    w.Warning("context.null_id", "/id",
+              "id is null: the context has no id (its decisions are printed with \"id\": \"\"; "
+              "give a string to name them)");
   }
   if (const Json* types = w.Array(c, "policyTypes", "")) {
     for (size_t i = 0; i < types->size(); ++i) {

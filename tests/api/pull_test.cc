@@ -397,6 +397,32 @@ TEST_F(PullTest, AppsArePulledAcrossPagesAndBindTheirAccessPolicy) {
   for (const Issue& issue : issues) EXPECT_NE(issue.file, "apps.json") << issue.ToString();
 }
 
+// A listing's pages go to the staged file as they arrive, so a pull holds one
+// page in memory, not every page of the listing (issue 17, item 6): when the
+// first page of apps has been handed on, its items are already on disk.
+TEST_F(PullTest, ListingPagesAreWrittenAsTheyArrive) {
+  PullOptions options = Options();
+  std::vector<std::string> staged_after_page;
+  options.progress = [&](const PullProgress& p) {
+    if (p.endpoint != "/api/v1/apps") return;
+    for (const auto& entry : fs::directory_iterator(root_)) {
+      const fs::path file = entry.path() / "apps.json";
+      if (absl::StrContains(entry.path().filename().string(), ".pull-") && fs::exists(file)) {
+        staged_after_page.push_back(verdict_test::ReadFile(file));
+      }
+    }
+    EXPECT_EQ(staged_after_page.size(), static_cast<size_t>(p.pages)) << "page " << p.pages;
+  };
+  auto report = PullSnapshot(options);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_GE(staged_after_page.size(), 2u);  // the fixture org's apps come in pages
+  EXPECT_TRUE(absl::StartsWith(staged_after_page[0], "[\n  {")) << staged_after_page[0];
+  EXPECT_LT(staged_after_page[0].size(), staged_after_page[1].size());
+  // Finished, the file is the listing as one array.
+  const Json apps = Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / "apps.json"));
+  ASSERT_EQ(apps.size(), 3u);
+}
+
 // GET /api/v1/idps is paginated (three IdPs, two per page) into idps.json, the
 // listing dynamic IdP routing matches, and the pulled snapshot loads it.
 TEST_F(PullTest, IdpsArePulledAcrossPagesAndLoad) {

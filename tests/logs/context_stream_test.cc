@@ -446,5 +446,80 @@ TEST_F(ContextStreamTest, ForLogReader) {
   EXPECT_EQ(stream->totals().skipped, 1u);
 }
 
+// An event whose `published` is not a timestamp still becomes a context, but
+// one without a time: that is a warning in input order, not silence (issue
+// 17, item 10); a valid `published` gives the time and no warning.
+TEST_F(ContextStreamTest, UnreadablePublishedIsAWarning) {
+  std::unique_ptr<LogReader> reader = LogReader::FromString(
+      absl::StrCat(testing::Event(R"("published":"2026-11-28T12:00:00.000Z")"), "\n",
+                   testing::Event(R"("published":"yesterday\u001b[2J")"), "\n"),
+      "export.jsonl");
+  std::unique_ptr<ContextStream> stream = ContextStream::ForLogReader(*reader);
+  std::vector<std::string> order;
+  ContextHandlers<NoResult> handlers;
+  handlers.in_order = [&](StreamedContext& c, NoResult&) {
+    order.push_back(absl::StrCat("event ", c.position.ordinal,
+                                 c.conversion.context.time ? " time" : " no time"));
+  };
+  handlers.on_warning = [&](const InputWarning& w) {
+    std::string line = "warning";
+    for (std::string_view part : {w.source, w.where, w.code, w.pointer, w.message}) {
+      line.append(" ").append(part);
+    }
+    order.push_back(line);
+  };
+  ASSERT_TRUE(stream->Run(handlers).ok());
+  ASSERT_EQ(order.size(), 3u);
+  EXPECT_EQ(order[0], "event 1 time");
+  EXPECT_THAT(order[1], HasSubstr("warning export.jsonl line 2 ("));
+  EXPECT_THAT(order[1], HasSubstr("event 2) log.published /published published \"yesterday"
+                                  "\\x1b[2J\" is not a timestamp ("));
+  EXPECT_THAT(order[1], HasSubstr("): the context has no time"));
+  EXPECT_EQ(order[2], "event 2 no time");
+}
+
+// A long run of malformed events is an input that is garbage from there on
+// (a gzip stream corrupted in its middle decompresses into garbage that zlib
+// only catches at its checksum): the read stops after
+// max_malformed_in_a_row of them instead of reporting every one (issue 17,
+// item 10). Fewer in a row, or no limit, read on to the end.
+TEST_F(ContextStreamTest, ALongRunOfMalformedEventsEndsTheRead) {
+  std::string input;
+  for (int i = 0; i < 5; ++i) absl::StrAppend(&input, "garbage ", i, "\n");
+  absl::StrAppend(&input, testing::Event(R"("x":1)"), "\n");
+  for (int i = 0; i < 3000; ++i) absl::StrAppend(&input, "\x8b\x1f garbage ", i, "\n");
+  absl::StrAppend(&input, testing::Event(R"("x":2)"), "\n");
+  for (const size_t threads : {size_t{1}, size_t{2}}) {
+    for (const uint64_t limit : {uint64_t{0}, uint64_t{1000}, uint64_t{6000}}) {
+      SCOPED_TRACE(absl::StrCat(threads, " threads, limit ", limit));
+      std::unique_ptr<LogReader> reader = LogReader::FromString(input, "export.jsonl");
+      ContextStreamOptions options;
+      options.threads = threads;
+      options.batch_size = 256;
+      options.max_malformed_in_a_row = limit;
+      std::unique_ptr<ContextStream> stream = ContextStream::ForLogReader(*reader, options);
+      uint64_t reported = 0;
+      uint64_t contexts = 0;
+      ContextHandlers<NoResult> handlers;
+      handlers.in_order = [&](StreamedContext&, NoResult&) { ++contexts; };
+      handlers.on_malformed = [&](const MalformedInput&) { ++reported; };
+      const absl::Status status = stream->Run(handlers);
+      if (limit == 1000) {
+        EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+        EXPECT_THAT(status.message(),
+                    HasSubstr("export.jsonl: 1000 malformed events in a row from line 7 ("));
+        EXPECT_THAT(status.message(), HasSubstr("event 7): the input is corrupt from there on"));
+        EXPECT_EQ(reported, 1005u);
+        EXPECT_EQ(contexts, 1u);
+        EXPECT_EQ(stream->totals().read, 1006u);
+      } else {
+        EXPECT_TRUE(status.ok()) << status;
+        EXPECT_EQ(reported, 3005u);
+        EXPECT_EQ(contexts, 2u);
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace verdict

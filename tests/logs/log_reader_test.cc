@@ -15,7 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "verdict/system_log.h"
 
@@ -67,6 +69,18 @@ std::vector<RawLogEvent> ReadAll(LogReader& reader, absl::Status* status = nullp
     out.push_back(event);
   }
   return out;
+}
+
+// Reads every event, counting them into *events; the reader's error, or OK
+// at the end of the input.
+absl::Status ReadToTheEnd(LogReader& reader, int* events) {
+  RawLogEvent event;
+  while (true) {
+    absl::StatusOr<bool> more = reader.Next(&event);
+    if (!more.ok()) return more.status();
+    if (!*more) return absl::OkStatus();
+    ++*events;
+  }
 }
 
 std::vector<RawLogEvent> ReadString(const std::string& data, LogReaderOptions options = {}) {
@@ -206,6 +220,103 @@ TEST(LogReader, MalformedFirstLineDoesNotSwallowTheRest) {
   EXPECT_EQ(events[2].position.line, 4u);
 }
 
+// A JSON array export with one element that is never closed must not run on
+// into the elements after it: it ends where a new element visibly begins and
+// the rest are read (issue 17, item 5).
+struct ResyncCase {
+  std::string name;
+  std::string input;
+  std::vector<std::string> want;  // the events' texts
+};
+
+void PrintTo(const ResyncCase& c, std::ostream* os) { *os << c.name; }
+
+class LogReaderArrayResync : public ::testing::TestWithParam<ResyncCase> {};
+
+TEST_P(LogReaderArrayResync, MalformedElementDoesNotSwallowTheRest) {
+  const ResyncCase& c = GetParam();
+  // From memory and through a tiny read buffer: chunk ends change nothing.
+  for (const size_t chunk : {size_t{0}, size_t{3}}) {
+    SCOPED_TRACE(chunk);
+    std::vector<RawLogEvent> events;
+    if (chunk == 0) {
+      events = ReadString(c.input);
+    } else {
+      const fs::path path = TempDir() / absl::StrCat(c.name, ".json.gz");
+      WriteGzip(path, c.input);
+      LogReaderOptions options;
+      options.read_chunk_bytes = chunk;
+      auto reader = LogReader::Open(path.string(), options);
+      ASSERT_TRUE(reader.ok()) << reader.status();
+      events = ReadAll(**reader);
+    }
+    std::vector<std::string> texts;
+    for (const RawLogEvent& e : events) texts.push_back(e.text);
+    EXPECT_EQ(texts, c.want);
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    LogReader, LogReaderArrayResync,
+    ::testing::Values(
+        ResyncCase{"UnclosedBraceCompact",
+                   "[{\"a\":1},{\"b\":{\"c\":2},{\"d\":3},{\"e\":4}]",
+                   {"{\"a\":1}", "{\"b\":{\"c\":2},", "{\"d\":3}", "{\"e\":4}"}},
+        ResyncCase{"CutMemberPrettyPrinted",
+                   "[\n  {\n    \"t\": [\n      {\"x\": 1},\n  {\n    \"d\": 3\n  }\n]\n",
+                   {"{\n    \"t\": [\n      {\"x\": 1},\n  ", "{\n    \"d\": 3\n  }"}},
+        ResyncCase{"UnclosedStringPrettyPrinted",
+                   "[\n  {\"a\": \"x,\n  \"b\": 1},\n  {\"c\": 2}\n]",
+                   {"{\"a\": \"x,\n  \"b\": 1}", "{\"c\": 2}"}},
+        ResyncCase{"ArrayCloseEndsTheElement",
+                   "[{\"a\":1},{\"b\":2]\n[{\"c\":3}]",
+                   {"{\"a\":1}", "{\"b\":2", "{\"c\":3}"}},
+        // Valid input, written as jq and as one element per line: never cut.
+        ResyncCase{"ValidNestedArraysOfObjects",
+                   "[{\"t\":[{\"a\":1}, {\"b\":[{},{}]}]},\n{\"x\":{\"y\":{}}}]",
+                   {"{\"t\":[{\"a\":1}, {\"b\":[{},{}]}]}", "{\"x\":{\"y\":{}}}"}},
+        ResyncCase{"ValidPrettyPrinted",
+                   "[\n  {\n    \"t\": [\n      {\n        \"a\": 1\n      },\n      {\n"
+                   "        \"b\": \"x\\n\"\n      }\n    ]\n  },\n  {\n    \"c\": 2\n  }\n]\n",
+                   {"{\n    \"t\": [\n      {\n        \"a\": 1\n      },\n      {\n"
+                    "        \"b\": \"x\\n\"\n      }\n    ]\n  }",
+                    "{\n    \"c\": 2\n  }"}}),
+    [](const ::testing::TestParamInfo<ResyncCase>& info) { return info.param.name; });
+
+// The element cut off is reported with where it starts (its event number and
+// byte offset) and what is wrong, and every later event is still converted.
+TEST(LogReader, MalformedArrayElementIsReportedWithItsPosition) {
+  const std::string sign_on =
+      "{\"uuid\":\"u%d\",\"eventType\":\"policy.evaluate_sign_on\","
+      "\"published\":\"2026-11-28T12:00:00.000Z\",\"actor\":{\"id\":\"00u1\"}}";
+  std::string data = "[";
+  for (int i = 1; i <= 4; ++i) {
+    std::string event = absl::StrReplaceAll(sign_on, {{"%d", absl::StrCat(i)}});
+    if (i == 2) event.pop_back();  // the actor's object is never closed
+    absl::StrAppend(&data, i > 1 ? "," : "", event);
+  }
+  data += "]";
+  auto reader = LogReader::FromString(data, "export.json");
+  IssueList issues;
+  LogTotals totals;
+  std::vector<std::string> uuids;
+  const absl::Status status = ConvertLogEvents(
+      *reader, {},
+      [&](LogEventConversion&& c, const LogEventPosition&) { uuids.push_back(c.context.id); },
+      &issues, &totals);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(totals.read, 4u);
+  EXPECT_EQ(totals.malformed, 1u);
+  EXPECT_EQ(totals.converted, 3u);
+  EXPECT_EQ(uuids, (std::vector<std::string>{"u1", "u3", "u4"}));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].file, "export.json");
+  const size_t second = data.find("{\"uuid\":\"u2\"");
+  EXPECT_TRUE(
+      absl::StartsWith(issues[0].message, absl::StrCat("line 1 (byte ", second, ", event 2): ")))
+      << issues[0].message;
+}
+
 // The event size limit holds while the format is being detected: a first
 // value longer than it is not kept whole to find its end (here an unclosed
 // string, whose end never comes). Observed on a pipe whose writer stays
@@ -293,22 +404,42 @@ TEST(LogReader, TruncatedGzipIsAnErrorAfterTheEventsBeforeIt) {
 
   auto reader = LogReader::Open(cut.string());
   ASSERT_TRUE(reader.ok());
-  RawLogEvent event;
   int events = 0;
-  absl::Status status;
-  while (true) {
-    absl::StatusOr<bool> more = (*reader)->Next(&event);
-    if (!more.ok()) {
-      status = more.status();
-      break;
-    }
-    if (!*more) break;
-    ++events;
-  }
+  const absl::Status status = ReadToTheEnd(**reader, &events);
   EXPECT_FALSE(status.ok());
   EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
   EXPECT_GT(events, 0);
   EXPECT_LT(events, 2000);
+}
+
+// A gzip stream that zlib finds corrupt ends the read with an error naming
+// the file (not zlib's "<fd:3>") and how far it got, and nothing is read
+// after it (issue 17, item 10).
+TEST(LogReader, CorruptGzipIsNamedByItsPathAndEndsTheRead) {
+  std::string data;
+  for (int i = 0; i < 20000; ++i) absl::StrAppend(&data, "{\"n\":", i * 7919 % 10007, "}\n");
+  const fs::path full = TempDir() / "full.jsonl.gz";
+  WriteGzip(full, data);
+  std::string bytes = ReadFile(full);
+  // Garbage over the middle of the deflate stream (the header stays gzip).
+  for (size_t i = bytes.size() / 3; i < bytes.size() / 3 + 64; ++i) bytes[i] = '\xff';
+  const fs::path bad = TempDir() / "corrupt.jsonl.gz";
+  WriteFile(bad, bytes);
+
+  auto reader = LogReader::Open(bad.string());
+  ASSERT_TRUE(reader.ok()) << reader.status();
+  int events = 0;
+  const absl::Status status = ReadToTheEnd(**reader, &events);
+  EXPECT_EQ(status.code(), absl::StatusCode::kDataLoss) << status;
+  EXPECT_TRUE(absl::StartsWith(status.message(), bad.string() + ": corrupt gzip input: "))
+      << status;
+  EXPECT_FALSE(absl::StrContains(status.message(), "<fd:")) << status;
+  EXPECT_TRUE(absl::StrContains(status.message(), " decompressed bytes")) << status;
+  // Known bad: the reader ends there.
+  RawLogEvent event;
+  absl::StatusOr<bool> after = (*reader)->Next(&event);
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_FALSE(*after);
 }
 
 // 50,000 events streamed through a small read buffer, gzip-compressed: every

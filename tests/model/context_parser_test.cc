@@ -185,6 +185,22 @@ TEST(ContextParserTest, IpShorthandNullsAndDrift) {
   EXPECT_EQ(c->ip_chain.size(), 2u);
 }
 
+// `"id": null` names nothing: it is reported (issue 17, item 10), not
+// silently printed as an empty id; an absent id is no warning.
+TEST(ContextParserTest, NullIdIsAWarning) {
+  IssueList warnings;
+  absl::StatusOr<SignOnContext> c = ParseContext(R"({"id": null, "ip": "192.0.2.1"})", &warnings);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->id, "");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_EQ(warnings[0].code, "context.null_id");
+  EXPECT_EQ(warnings[0].pointer, "/id");
+  EXPECT_THAT(warnings[0].message, HasSubstr("id is null"));
+  warnings.clear();
+  ASSERT_TRUE(ParseContext(R"({"ip": "192.0.2.1"})", &warnings).ok());
+  EXPECT_TRUE(warnings.empty());
+}
+
 struct BadContext {
   std::string name;
   std::string json;

@@ -87,6 +87,7 @@ int RunContexts(const std::vector<std::string>& args) {
       *out << WriteContextJson(item.conversion.context) << '\n';
     };
     handlers.on_malformed = progress.ReportMalformedAbove();
+    handlers.on_warning = progress.ReportWarningAbove();
     status = (*stream)->Run(handlers);
   }
   progress.Finish();

@@ -622,6 +622,7 @@ std::optional<int> ReadAndEvaluate(const ReplayFlags& flags, const ReplayInputs&
   };
   ProgressLine progress("replay");
   handlers.on_malformed = progress.ReportMalformedAbove();
+  handlers.on_warning = progress.ReportWarningAbove();
   ContextStreamOptions options;
   options.threads = static_cast<size_t>(flags.jobs);
   options.log_reader.map_plain_files = !flags.no_mmap;

@@ -1,0 +1,73 @@
+// libFuzzer harness for what a pull reads from the server
+// (lib/api/response_page.h): the input is Link header values, one per line,
+// then a blank line, then a body. The body goes through everything a 2xx
+// page and an error answer go through: parsed (depth first), a listing's ids,
+// the snapshot file's text and the JSON Lines of logs pull, Okta's error
+// object described; the Link values give the next link. Whatever is written
+// must read back as the value it came from, and a logs line must be one
+// line. A disagreement aborts. Built only with -DVERDICT_FUZZ=ON (clang); run
+// through scripts/fuzz.sh pull.
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "lib/api/response_page.h"
+
+namespace {
+
+using verdict::api::Json;
+
+[[noreturn]] void Fail(const char* what, std::string_view detail) {
+  std::fprintf(stderr, "fuzz_pull: %s\n%.*s\n", what, static_cast<int>(detail.size()),
+               detail.data());
+  std::abort();
+}
+
+// What was written reads back as the same value.
+void ExpectReadsBack(const Json& value, const std::string& text) {
+  Json back = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (back.is_discarded() || back != value) Fail("written JSON does not read back", text);
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view input(reinterpret_cast<const char*>(data), size);
+  const size_t blank = input.find("\n\n");
+  const std::string_view headers =
+      blank == input.npos ? std::string_view() : input.substr(0, blank);
+  const std::string_view body = blank == input.npos ? input : input.substr(blank + 2);
+
+  std::vector<std::string> links;
+  for (size_t start = 0; start < headers.size();) {
+    size_t end = headers.find('\n', start);
+    if (end == headers.npos) end = headers.size();
+    links.emplace_back(headers.substr(start, end - start));
+    start = end + 1;
+  }
+  (void)verdict::api::NextLink(links);
+
+  std::string error_code;
+  (void)verdict::api::DescribeErrorBody(body, &error_code);
+
+  const verdict::api::Redactor redact = [](std::string_view t) { return std::string(t); };
+  absl::StatusOr<Json> value = verdict::api::ParseResponseBody(body, redact);
+  if (!value.ok()) return 0;
+  (void)verdict::api::ItemIds(*value, "GET /api/v1/fuzz", redact);
+  if (absl::StatusOr<std::string> file = verdict::api::JsonText(*value, 2); file.ok()) {
+    ExpectReadsBack(*value, *file);
+  }
+  if (value->is_array()) {
+    for (const Json& event : *value) {
+      absl::StatusOr<std::string> line = verdict::api::JsonText(event, -1);
+      if (!line.ok()) continue;
+      if (line->find('\n') != std::string::npos) Fail("a logs line holds a line break", *line);
+      ExpectReadsBack(event, *line);
+    }
+  }
+  return 0;
+}
