@@ -96,10 +96,12 @@ struct LintReport {
   int64_t unknown_conditions = 0;  // rules and policies with a condition lint does not model
 };
 
-// Lints `snapshot`. Extra reference lists are read from snapshot.directory
-// when it names one: idps.json, users.json, device-assurances.json (each an
-// array of objects with "id"; a list that is absent is not checked). Never
-// throws; an unreadable extra file is an error status.
+// Lints `snapshot`. IdP ids are checked against the snapshot's idps.json
+// (Snapshot::idps) when it has one. Extra lists are read from
+// snapshot.directory when it names one, by the loader's rules: users.json,
+// device-assurances.json (arrays of objects with "id"; a list that is absent
+// is not checked) and admins.json (no-mfa-for-admins). Never throws; an
+// unreadable extra file is an error status naming it.
 absl::StatusOr<LintReport> Lint(const Snapshot& snapshot, const LintOptions& options = {});
 
 // The report as `policy-sim lint --output json` prints it (docs/interfaces.md

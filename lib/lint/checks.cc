@@ -81,11 +81,14 @@ LintFinding At(const Holder& h, std::string code, LintLevel level, std::string s
 
 }  // namespace
 
-absl::StatusOr<ReferenceLists> ReadReferenceLists(const std::string& directory) {
+absl::StatusOr<ReferenceLists> ReadReferenceLists(const Snapshot& snapshot) {
+  const std::string& directory = snapshot.directory;
   ReferenceLists lists;
-  auto idps = ReadIds(directory, "idps.json");
-  if (!idps.ok()) return idps.status();
-  lists.idps = std::move(*idps);
+  // The org's IdPs are the loader's (Snapshot::idps), as routing sees them.
+  if (snapshot.has_idps_file) {
+    lists.idps.emplace();
+    for (const IdentityProvider& idp : snapshot.idps) lists.idps->insert(idp.id);
+  }
   auto users = ReadIds(directory, "users.json");
   if (!users.ok()) return users.status();
   lists.users = std::move(*users);
@@ -181,7 +184,10 @@ void CheckReferences(const Snapshot& s, const SnapshotFacts& facts, const Refere
         }
       }
     }
-    if (h.rule != nullptr && h.rule->idp && lists.idps) {
+    // A DYNAMIC rule's providers are ignored by routing (the loader warns
+    // rule.dynamic_providers): not references.
+    if (h.rule != nullptr && h.rule->idp && h.rule->idp->selection_type != "DYNAMIC" &&
+        lists.idps) {
       const auto& providers = h.rule->idp->providers;
       for (size_t i = 0; i < providers.size(); ++i) {
         if (providers[i].type != "OKTA" && !providers[i].id.empty() &&

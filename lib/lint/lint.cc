@@ -1029,7 +1029,7 @@ absl::StatusOr<LintReport> Lint(const Snapshot& snapshot, const LintOptions& opt
   std::unique_ptr<const SnapshotFacts> facts = SnapshotFacts::Build(snapshot, nullptr);
   const ReferenceEvaluator ref(snapshot);
   absl::StatusOr<internal::lint::ReferenceLists> lists =
-      internal::lint::ReadReferenceLists(snapshot.directory);
+      internal::lint::ReadReferenceLists(snapshot);
   if (!lists.ok()) return lists.status();
   internal::lint::CheckZones(snapshot, *facts, ref, &report.findings);
   internal::lint::CheckReferences(snapshot, *facts, *lists, &report.findings);

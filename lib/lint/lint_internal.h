@@ -17,17 +17,18 @@
 
 namespace verdict::internal::lint {
 
-// Ids of objects the typed snapshot does not hold, read from the snapshot
-// directory when the file is there (nullopt: not in the snapshot, not checked).
+// Ids of objects lint checks references against: the snapshot's IdPs, and
+// lists the typed snapshot does not hold, read from the snapshot directory
+// when the file is there (nullopt: not in the snapshot, not checked).
 struct ReferenceLists {
-  std::optional<std::set<std::string>> idps;               // idps.json
+  std::optional<std::set<std::string>> idps;               // idps.json (Snapshot::idps)
   std::optional<std::set<std::string>> users;              // users.json
   std::optional<std::set<std::string>> device_assurances;  // device-assurances.json
   // admins.json: users with an administrator role (the "value" of GET
   // /api/v1/iam/assignees/users), for no-mfa-for-admins.
   std::optional<std::set<std::string>> admins;
 };
-absl::StatusOr<ReferenceLists> ReadReferenceLists(const std::string& directory);
+absl::StatusOr<ReferenceLists> ReadReferenceLists(const Snapshot& snapshot);
 
 // missing-reference, inactive-zone-reference.
 void CheckReferences(const Snapshot& s, const SnapshotFacts& facts, const ReferenceLists& lists,

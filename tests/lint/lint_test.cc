@@ -306,6 +306,31 @@ TEST(LintAdmins, IdentityEngineChecksTheAdminConsolePolicy) {
   for (const LintFinding& g : unbound->findings) EXPECT_NE(g.code, "no-mfa-for-admins");
 }
 
+// IdP references are checked against the snapshot's idps.json, the list
+// routing uses; a DYNAMIC rule's providers are not references (routing
+// ignores them, the loader warns).
+TEST(LintReferences, IdpIdsAgainstTheSnapshotsIdps) {
+  TempDir tmp;
+  const std::filesystem::path org = tmp.path() / "org";
+  std::filesystem::copy(std::string(VERDICT_SOURCE_DIR) + "/fixtures/org", org,
+                        std::filesystem::copy_options::recursive);
+  const std::filesystem::path rules_file = org / "rules" / "00pIdpDiscovery000g7.json";
+  nlohmann::json rules = nlohmann::json::parse(std::ifstream(rules_file));
+  ASSERT_EQ(rules[3]["actions"]["idp"]["idpSelectionType"], "DYNAMIC");
+  rules[3]["actions"]["idp"]["providers"] = {{{"type", "SAML2"}, {"id", "0oaGoneDynamic000g7"}}};
+  rules[0]["actions"]["idp"]["providers"][0]["id"] = "0oaGoneSpecific00g7";
+  std::ofstream(rules_file) << rules.dump(2);
+  absl::StatusOr<LintReport> report = Lint(Load(org.string()));
+  ASSERT_TRUE(report.ok()) << report.status();
+  std::vector<std::string> missing;
+  for (const LintFinding& f : report->findings) {
+    if (f.code == "missing-reference" && absl::StrContains(f.message, "identity provider")) {
+      missing.push_back(f.rule_id + " " + f.pointer);
+    }
+  }
+  EXPECT_EQ(missing, std::vector<std::string>{"0prIdpPartner00000g7 /0/actions/idp/providers/0"});
+}
+
 // The lists lint reads beside the typed snapshot (admins.json, idps.json,
 // ...) come with the snapshot too: read by the loader's rules, never through a
 // link out of it, a FIFO or a parser-crashing nesting.
