@@ -112,8 +112,11 @@ struct HttpOptions {
   // link that returns to a page already fetched ends the listing with
   // DataLoss whatever the count (a cycle).
   int max_pages = 100000;
-  // Upper bound on one response body. Default 512 MiB.
-  int64_t max_body_bytes = int64_t{512} << 20;
+  // Upper bound on one response body. Default 64 MiB: Okta's largest pages
+  // (System Log, 1000 events) are a few MB, and a page is parsed whole, at
+  // up to ~20× its size in memory (docs/reliability.md), so this cap is
+  // also what bounds a pull's memory.
+  int64_t max_body_bytes = int64_t{64} << 20;
   // A CA bundle to trust instead of the system store; empty = system store.
   std::string ca_file;
   // When set and true, requests and waits stop as soon as possible and the
