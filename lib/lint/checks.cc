@@ -339,7 +339,8 @@ void CheckPriorities(const Snapshot& s, std::vector<LintFinding>* out) {
   }
 }
 
-void CheckExpressions(const Snapshot& s, std::vector<LintFinding>* out) {
+void CheckExpressions(const Snapshot& s, const SnapshotFacts& facts,
+                      std::vector<LintFinding>* out) {
   for (const Holder& h : Holders(s)) {
     if (!h.policy->active || (h.rule != nullptr && !h.rule->active)) continue;
     const Conditions& c = h.conditions();
@@ -347,10 +348,9 @@ void CheckExpressions(const Snapshot& s, std::vector<LintFinding>* out) {
     std::string why;
     if (c.el_condition) {
       // The fragment the solver decides (expression_cells.h) is analysed.
-      absl::StatusOr<std::shared_ptr<const CompiledExpression>> compiled =
-          CompileExpression(c.el_condition->condition);
-      if (compiled.ok() && EncodableExpression(**compiled, &why)) continue;
-      if (!compiled.ok()) why = std::string(compiled.status().message());
+      const ConditionPrograms& programs = facts.ProgramsOf(c);
+      if (programs.el != nullptr && EncodableExpression(*programs.el, &why)) continue;
+      if (programs.el == nullptr) why = std::string(programs.el_error.message());
       sub = "/conditions/elCondition/condition";
     } else if (c.platform) {
       for (size_t i = 0; i < c.platform->include.size() && sub.empty(); ++i) {

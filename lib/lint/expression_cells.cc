@@ -155,6 +155,10 @@ class Encoder {
 
   // True when the program (already checked by Fragment) holds: no error and
   // the Boolean true.
+  // Constraints on the attributes' values that encoding them added
+  // (user.login is never "").
+  const std::vector<z3::expr>& domain() const { return domain_; }
+
   z3::expr Holds(const Program& p) {
     p_ = &p;
     Sym root = Encode(p.root);
@@ -177,7 +181,7 @@ class Encoder {
     AttrVars v{z_.bool_const(("null:" + key).c_str()), z_.string_const(("text:" + key).c_str())};
     it = attrs_.emplace(key, v).first;
     // user.login "" reads as null (the evaluator's StrOrNull).
-    if (non_empty) extra_.push_back(v.null || v.text.length() > 0);
+    if (non_empty) domain_.push_back(v.null || v.text.length() > 0);
     return it->second;
   }
 
@@ -258,13 +262,10 @@ class Encoder {
     return z_.real_val(absl::StrCat(d).c_str());
   }
 
- public:
-  std::vector<z3::expr> extra_;
-
- private:
   z3::context& z_;
   std::map<std::string, AttrVars>& attrs_;
   const Program* p_ = nullptr;
+  std::vector<z3::expr> domain_;
 };
 
 }  // namespace
@@ -279,18 +280,16 @@ bool EncodableExpression(const CompiledExpression& expression, std::string* why)
   return false;
 }
 
-ExpressionCells ExpressionCells::Build(const std::vector<std::string>& texts, int max_cells,
-                                       int64_t budget_ms) {
+ExpressionCells ExpressionCells::Build(const std::vector<const CompiledExpression*>& expressions,
+                                       int max_cells, int64_t budget_ms) {
   ExpressionCells out;
   // The distinct encodable expressions, in first-seen order.
-  std::vector<std::pair<std::string, std::shared_ptr<const CompiledExpression>>> exprs;
-  for (const std::string& t : texts) {
+  std::vector<std::pair<std::string, const CompiledExpression*>> exprs;
+  for (const CompiledExpression* e : expressions) {
     bool seen = false;
-    for (const auto& e : exprs) seen = seen || e.first == t;
-    if (seen) continue;
-    absl::StatusOr<std::shared_ptr<const CompiledExpression>> c = CompileExpression(t);
-    if (!c.ok() || !EncodableExpression(**c, nullptr)) continue;
-    exprs.emplace_back(t, *std::move(c));
+    for (const auto& x : exprs) seen = seen || x.first == e->text();
+    if (seen || !EncodableExpression(*e, nullptr)) continue;
+    exprs.emplace_back(e->text(), e);
   }
   if (exprs.empty()) return out;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(budget_ms);
@@ -305,7 +304,7 @@ ExpressionCells ExpressionCells::Build(const std::vector<std::string>& texts, in
       s.add(t == enc.Holds(exprs[i].second->program()));
       truth.push_back(t);
     }
-    for (const z3::expr& e : enc.extra_) s.add(e);
+    for (const z3::expr& e : enc.domain()) s.add(e);
     // Values printable ASCII without the backslash, as string literals are
     // (Fragment): any assignment maps onto one of those with the same truths,
     // and the witness is a context a user can read (Z3 escapes no character).

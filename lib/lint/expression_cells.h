@@ -39,12 +39,14 @@ bool EncodableExpression(const CompiledExpression& expression, std::string* why)
 
 class ExpressionCells {
  public:
-  // Encodes `texts` (duplicates are fine) and enumerates the cells, within
+  // Encodes `expressions` (the snapshot's compiled elConditions, as
+  // SnapshotFacts holds them; duplicates are fine, outside the fragment ones
+  // are left out) and enumerates the cells, within
   // `max_cells` cells and about `budget_ms` of solver time. When the solver
   // gives up (timeout, too many cells, an internal error), no expression
   // counts as encoded: lint then treats them all as unknown.
-  static ExpressionCells Build(const std::vector<std::string>& texts, int max_cells = 256,
-                               int64_t budget_ms = 5000);
+  static ExpressionCells Build(const std::vector<const CompiledExpression*>& expressions,
+                               int max_cells = 256, int64_t budget_ms = 5000);
 
   // True when `text` was encoded and the cells were found.
   bool Encoded(const std::string& text) const { return truth_.count(text) > 0; }

@@ -237,7 +237,7 @@ void TypeAnalysis::CollectVocabulary() {
   std::vector<std::string> platform_types = {"", "DESKTOP", "MOBILE", "OTHER"};
   std::vector<std::string> platform_oses = {"",        "IOS",      "ANDROID", "MACOS",
                                             "WINDOWS", "CHROMEOS", "LINUX",   "OTHER"};
-  std::vector<std::string> expressions;
+  std::vector<const CompiledExpression*> expressions;
   auto add = [](std::vector<std::string>* v, const std::string& x) {
     if (std::find(v->begin(), v->end(), x) == v->end()) v->push_back(x);
   };
@@ -258,7 +258,7 @@ void TypeAnalysis::CollectVocabulary() {
         }
       }
     }
-    if (c.el_condition) expressions.push_back(c.el_condition->condition);
+    if (const CompiledExpression* el = facts_.ProgramsOf(c).el.get()) expressions.push_back(el);
   };
   for (const Policy* p : s_.PoliciesOfType(type_)) {
     from(p->conditions);
@@ -322,10 +322,8 @@ void TypeAnalysis::ReportSolverGaveUp() {
   for (const Policy* p : s_.PoliciesOfType(type_)) {
     if (!p->active) continue;
     auto note = [&](const Conditions& c, const Rule* r) {
-      if (!c.el_condition) return;
-      absl::StatusOr<std::shared_ptr<const CompiledExpression>> compiled =
-          CompileExpression(c.el_condition->condition);
-      if (!compiled.ok() || !internal::lint::EncodableExpression(**compiled, nullptr)) return;
+      const CompiledExpression* el = facts_.ProgramsOf(c).el.get();
+      if (el == nullptr || !internal::lint::EncodableExpression(*el, nullptr)) return;
       LintFinding f;
       f.code = "expression-unanalysable";
       f.level = LintLevel::kNote;
@@ -1034,7 +1032,7 @@ absl::StatusOr<LintReport> Lint(const Snapshot& snapshot, const LintOptions& opt
   internal::lint::CheckZones(snapshot, *facts, ref, &report.findings);
   internal::lint::CheckReferences(snapshot, *facts, *lists, &report.findings);
   internal::lint::CheckPriorities(snapshot, &report.findings);
-  internal::lint::CheckExpressions(snapshot, &report.findings);
+  internal::lint::CheckExpressions(snapshot, *facts, &report.findings);
   for (PolicyType type : snapshot.Types()) {
     TypeAnalysis(snapshot, *facts, ref, type, options, lists->admins ? &*lists->admins : nullptr,
                  &report)

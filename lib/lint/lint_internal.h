@@ -39,7 +39,7 @@ void CheckZones(const Snapshot& s, const SnapshotFacts& facts, const ReferenceEv
 // priority-tie.
 void CheckPriorities(const Snapshot& s, std::vector<LintFinding>* out);
 // expression-unanalysable.
-void CheckExpressions(const Snapshot& s, std::vector<LintFinding>* out);
+void CheckExpressions(const Snapshot& s, const SnapshotFacts& facts, std::vector<LintFinding>* out);
 
 }  // namespace verdict::internal::lint
 

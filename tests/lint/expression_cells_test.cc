@@ -74,6 +74,20 @@ class ExpressionMaker {
   std::mt19937 rng_;
 };
 
+// Build over texts, as lint builds over the snapshot's compiled conditions.
+ExpressionCells BuildFrom(const std::vector<std::string>& texts, int max_cells = 256) {
+  std::vector<std::shared_ptr<const CompiledExpression>> compiled;
+  std::vector<const CompiledExpression*> pointers;
+  for (const std::string& t : texts) {
+    absl::StatusOr<std::shared_ptr<const CompiledExpression>> c = CompileExpression(t);
+    EXPECT_TRUE(c.ok()) << t;
+    if (!c.ok()) continue;
+    compiled.push_back(*c);
+    pointers.push_back(c->get());
+  }
+  return ExpressionCells::Build(pointers, max_cells);
+}
+
 std::vector<bool> Truths(const std::vector<std::shared_ptr<const CompiledExpression>>& exprs,
                          const SignOnContext& ctx) {
   const ExpressionData data;
@@ -97,7 +111,7 @@ TEST(ExpressionCells, CellsAreExactlyTheCombinationsContextsGive) {
       texts.push_back(text);
       exprs.push_back(*c);
     }
-    const ExpressionCells cells = ExpressionCells::Build(texts);
+    const ExpressionCells cells = BuildFrom(texts);
     ASSERT_EQ(cells.gave_up(), "") << texts[0];
     ASSERT_GT(cells.cells(), 0);
     ++orgs;
@@ -146,7 +160,7 @@ TEST(ExpressionCells, OutsideTheFragmentIsNotEncoded) {
     std::string why;
     EXPECT_FALSE(EncodableExpression(**c, &why)) << text;
     EXPECT_FALSE(why.empty()) << text;
-    const ExpressionCells cells = ExpressionCells::Build({text});
+    const ExpressionCells cells = BuildFrom({text});
     EXPECT_FALSE(cells.Encoded(text)) << text;
   }
 }
@@ -154,13 +168,13 @@ TEST(ExpressionCells, OutsideTheFragmentIsNotEncoded) {
 TEST(ExpressionCells, TooManyCombinationsGiveUpWholly) {
   std::vector<std::string> texts;
   for (int i = 0; i < 6; ++i) texts.push_back(absl::StrCat("user.profile.a", i, " == 'x'"));
-  const ExpressionCells cells = ExpressionCells::Build(texts, /*max_cells=*/32);
+  const ExpressionCells cells = BuildFrom(texts, /*max_cells=*/32);
   EXPECT_NE(cells.gave_up(), "");
   EXPECT_EQ(cells.cells(), 0);
   for (const std::string& t : texts) EXPECT_FALSE(cells.Encoded(t));
   // Within the limit: 2^4 combinations of independent attributes.
   texts.resize(4);
-  const ExpressionCells four = ExpressionCells::Build(texts, /*max_cells=*/32);
+  const ExpressionCells four = BuildFrom(texts, /*max_cells=*/32);
   EXPECT_EQ(four.gave_up(), "");
   EXPECT_EQ(four.cells(), 16);
 }
