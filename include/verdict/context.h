@@ -3,6 +3,7 @@
 #ifndef VERDICT_CONTEXT_H_
 #define VERDICT_CONTEXT_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -127,6 +128,13 @@ VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseContext(std::string_view json_
 // about; "id": null is ("context.null_id"). Warnings carry no file: the caller knows it.
 VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text,
                                                           IssueList* warnings);
+
+// Where `json_text` nests deeper than ParseContext accepts (256 arrays or
+// objects): the 1-based byte, or nullopt. For a caller that must build a DOM
+// of several contexts before handing each to ParseContext (serve's
+// /v1/evaluate with a JSON array): the check that keeps a hostile body from
+// exhausting the stack of the DOM's recursive walks. Linear; never throws.
+std::optional<size_t> FindExcessiveContextNesting(std::string_view json_text);
 
 }  // namespace verdict
 

@@ -375,6 +375,10 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
 
 }  // namespace
 
+std::optional<size_t> FindExcessiveContextNesting(std::string_view json_text) {
+  return model_internal::FindExcessiveNesting(json_text, model_internal::kMaxJsonDepth);
+}
+
 absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text) {
   return ParseContext(json_text, nullptr);
 }

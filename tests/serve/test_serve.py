@@ -59,6 +59,16 @@ def test_evaluate_bad_context_is_400_with_line(server):
     assert error["line"] == 3 and "ip" in error["error"]
 
 
+def test_evaluate_deeply_nested_array_is_400_and_the_server_lives(server):
+    # 200,000 levels used to overflow the stack of the DOM walk and end the process.
+    body = ("[" + "[" * 200000 + "]" * 200000 + "]").encode()
+    status, _, reply = server.request("POST", "/v1/evaluate", body, auth())
+    assert status == 400
+    assert "nested deeper" in json.loads(reply)["error"]
+    status, _, _ = server.request("GET", "/healthz", None, {})
+    assert status == 200
+
+
 # ------------------------------------------------------------------ simulate
 
 def simulation_body(c):

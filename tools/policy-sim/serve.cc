@@ -484,6 +484,10 @@ class Service : public HttpHandler {
     const std::string_view body = request.body;
     const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(Sv(body));
     if (!trimmed.empty() && trimmed.front() == '[') {
+      // The DOM's dump() recurses: a hostile nesting must not reach it.
+      if (std::optional<size_t> at = FindExcessiveContextNesting(body)) {
+        return ContextError(1, absl::StrCat("byte ", *at, ": JSON nested deeper than 256 levels"));
+      }
       Json parsed = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) return ContextError(1, "the body is not JSON");
       contexts.reserve(parsed.size());
