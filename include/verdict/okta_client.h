@@ -113,9 +113,10 @@ struct HttpOptions {
   // DataLoss whatever the count (a cycle).
   int max_pages = 100000;
   // Upper bound on one response body. Default 64 MiB: Okta's largest pages
-  // (System Log, 1000 events) are a few MB, and a page is parsed whole, at
-  // up to ~20× its size in memory (docs/reliability.md), so this cap is
-  // also what bounds a pull's memory.
+  // (System Log, 1000 events) are a few MB. A snapshot listing's page is
+  // streamed to its file (about twice its size at peak), but a System Log
+  // page or a single object is parsed whole, at up to ~20× its size
+  // (docs/reliability.md), so this cap is also what bounds a pull's memory.
   int64_t max_body_bytes = int64_t{64} << 20;
   // A CA bundle to trust instead of the system store; empty = system store.
   std::string ca_file;

@@ -67,6 +67,19 @@ size_t WriteBody(char* data, size_t size, size_t count, void* user) {
     t->too_big = true;
     return 0;  // makes libcurl fail the transfer with CURLE_WRITE_ERROR
   }
+  if (t->response->body.empty()) {
+    // One allocation of the announced size instead of doubling: a page near
+    // the body cap would otherwise briefly hold 1.5 times its size twice
+    // over while the string grows. A Content-Length of a compressed body
+    // undercounts (the string then grows as before); one above the cap is
+    // not believed (the cap ends the transfer when the bytes arrive).
+    if (std::optional<std::string> length = t->response->Header("content-length")) {
+      int64_t announced = 0;
+      if (absl::SimpleAtoi(*length, &announced) && announced > 0 && announced <= t->max_body) {
+        t->response->body.reserve(static_cast<size_t>(announced));
+      }
+    }
+  }
   t->response->body.append(data, n);
   return n;
 }
@@ -510,7 +523,7 @@ absl::StatusOr<HttpResponse> HttpClient::Perform(const std::string& url, int ret
   return response;
 }
 
-ApiResult HttpClient::GetJson(std::string_view path_or_url) {
+ApiResult HttpClient::Get(std::string_view path_or_url, bool parse) {
   ApiResult result;
   std::string url(path_or_url);
   if (absl::StartsWith(url, "//")) {
@@ -589,19 +602,25 @@ ApiResult HttpClient::GetJson(std::string_view path_or_url) {
           continue;
         }
       } else if (status >= 200 && status < 300) {
+        const Redactor redact = [this](std::string_view t) { return Redact(t); };
+        absl::Status body_status;
         if (status == 204 || response->body.empty()) {
           result.value = Json();
-        } else if (absl::StatusOr<Json> parsed = ParseResponseBody(
-                       response->body, [this](std::string_view t) { return Redact(t); });
+        } else if (!parse) {
+          body_status = CheckResponseBody(response->body, redact);
+          if (body_status.ok()) result.body = std::move(response->body);
+        } else if (absl::StatusOr<Json> parsed = ParseResponseBody(response->body, redact);
                    parsed.ok()) {
           result.value = *std::move(parsed);
-        } else if (parsed.status().code() == absl::StatusCode::kOutOfRange) {
-          // Too deep: not retried, the server means it.
-          result.status = absl::DataLossError(absl::StrCat(what, ": ", parsed.status().message()));
-          return result;
         } else {
-          failure = parsed.status();
+          body_status = parsed.status();
         }
+        if (body_status.code() == absl::StatusCode::kOutOfRange) {
+          // Too deep: not retried, the server means it.
+          result.status = absl::DataLossError(absl::StrCat(what, ": ", body_status.message()));
+          return result;
+        }
+        failure = body_status;
         if (failure.ok()) {
           std::vector<std::string> links;
           for (const auto& [name, value] : response->headers) {
@@ -683,9 +702,12 @@ std::string HttpClient::AbsoluteUrl(std::string_view path_or_url) const {
 ApiResult HttpClient::GetAllPages(std::string_view path,
                                   const std::function<void(int pages, int64_t items)>& on_page) {
   Json all = Json::array();
-  ApiResult result = ForEachPage(path, [&](Json&& items, int pages, int64_t items_so_far) {
-    for (auto& item : items) all.push_back(std::move(item));
-    if (on_page) on_page(pages, items_so_far);
+  ApiResult result = ForEachPage(path, [&](std::string_view array_text, int pages) {
+    // Checked JSON already: this parse cannot fail but for memory.
+    absl::StatusOr<Json> items = ParseResponseBody(array_text, nullptr);
+    if (!items.ok()) return items.status();
+    for (auto& item : *items) all.push_back(std::move(item));
+    if (on_page) on_page(pages, static_cast<int64_t>(all.size()));
     return absl::OkStatus();
   });
   if (result.status.ok()) result.value = std::move(all);
@@ -694,11 +716,10 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
 
 ApiResult HttpClient::ForEachPage(
     std::string_view path,
-    const std::function<absl::Status(Json&& items, int pages, int64_t items_so_far)>& on_items) {
+    const std::function<absl::Status(std::string_view array_text, int pages)>& on_page) {
   ApiResult all;
   const std::string shown(path);
   std::string url(path);
-  int64_t items = 0;
   // Every URL fetched, so a next link that comes back to one is a cycle.
   absl::flat_hash_map<std::string, int> seen;
   for (int page = 0;; ++page) {
@@ -707,21 +728,20 @@ ApiResult HttpClient::ForEachPage(
           absl::StrCat("GET ", shown, ": more than ", options_.max_pages, " pages"));
       return all;
     }
-    ApiResult one = GetJson(url);
+    ApiResult one = Get(url, /*parse=*/false);
     if (!one.status.ok()) {
       one.pages = all.pages;
       one.value = Json();
       return one;
     }
-    if (!one.value.is_array()) {
-      all.status = absl::DataLossError(
-          absl::StrCat("GET ", shown, ": expected a JSON array, got ", one.value.type_name()));
+    if (const std::string type = ResponseBodyType(one.body); type != "array") {
+      all.status =
+          absl::DataLossError(absl::StrCat("GET ", shown, ": expected a JSON array, got ", type));
       return all;
     }
     ++all.pages;
     all.http_status = one.http_status;
-    items += static_cast<int64_t>(one.value.size());
-    if (absl::Status s = on_items(std::move(one.value), all.pages, items); !s.ok()) {
+    if (absl::Status s = on_page(one.body, all.pages); !s.ok()) {
       all.status = s;
       return all;
     }

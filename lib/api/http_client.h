@@ -41,6 +41,7 @@ struct ApiResult {
   int http_status = 0;
   std::string error_code;  // errorCode of Okta's error object
   Json value;              // the parsed body (array pages concatenated)
+  std::string body;        // a page's body as received (ForEachPage's pages)
   std::string next_url;    // Link rel="next" of the last page, verbatim
   int pages = 0;
 };
@@ -80,7 +81,7 @@ class HttpClient {
   // GETs `path_or_url` (a path such as "/api/v1/zones" is joined to the
   // origin; an absolute URL must share the origin) and parses the JSON body,
   // with retries. One page only.
-  ApiResult GetJson(std::string_view path_or_url);
+  ApiResult GetJson(std::string_view path_or_url) { return Get(path_or_url, /*parse=*/true); }
 
   // GETs every page of a listing, following rel="next" verbatim, and returns
   // the concatenated array. `on_page` (may be empty) sees each page count.
@@ -88,13 +89,15 @@ class HttpClient {
                         const std::function<void(int pages, int64_t items)>& on_page);
 
   // GETs every page of a listing as GetAllPages does, but hands each page's
-  // array to `on_items` (with the pages and items so far) as it arrives and
-  // keeps none: memory holds one page at a time. An error from `on_items`
-  // ends the listing with it. The result's value is null; `pages` counts the
-  // pages handed on.
+  // body to `on_page` (with the pages so far) as it arrives, unparsed and
+  // checked to be a JSON array (CheckResponseBody), and keeps none: memory
+  // holds one page's text at a time, never its DOM (a listing is streamed to
+  // its file, lib/api/listing_page.h). An error from `on_page` ends the
+  // listing with it. The result's value is null; `pages` counts the pages
+  // handed on.
   ApiResult ForEachPage(
       std::string_view path,
-      const std::function<absl::Status(Json&& items, int pages, int64_t items_so_far)>& on_items);
+      const std::function<absl::Status(std::string_view array_text, int pages)>& on_page);
 
   // Replaces the token (and every access token and client assertion of a
   // service app) in `text`.
@@ -109,6 +112,10 @@ class HttpClient {
 
  private:
   HttpClient(std::string origin, OktaCredential credential, HttpOptions options);
+
+  // GetJson, with retries; `parse` false keeps a 2xx body as text in the
+  // result's `body` (checked as JSON, not built), for ForEachPage.
+  ApiResult Get(std::string_view path_or_url, bool parse);
 
   // One attempt; transport errors as Status (message without the token).
   // A non-null `form` makes it a POST of that form body without the

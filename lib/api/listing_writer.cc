@@ -40,7 +40,7 @@ ListingWriter::~ListingWriter() {
   if (!finished_) ::unlink(path_.c_str());
 }
 
-absl::Status ListingWriter::Write(const std::string& text) {
+absl::Status ListingWriter::Write(std::string_view text) {
   size_t written = 0;
   while (written < text.size()) {
     const ssize_t n = ::write(fd_, text.data() + written, text.size() - written);
@@ -54,27 +54,21 @@ absl::Status ListingWriter::Write(const std::string& text) {
   return absl::OkStatus();
 }
 
-absl::Status ListingWriter::Append(Json&& items) {
+absl::Status ListingWriter::Append(std::string_view array_text) {
   if (!status_.ok()) return status_;
-  std::string text;
-  for (const Json& item : items) {
-    absl::StatusOr<std::string> json = JsonText(item, 2);
-    if (!json.ok()) {
-      return status_ = absl::DataLossError(
-                 absl::StrCat(fs::path(path_).filename().string(), ": ", json.status().message()));
-    }
-    // The item one level into the array: what dump(2) of the whole array
-    // writes (its strings hold no line break: JSON escapes them).
-    text.append(ids_.empty() ? "[\n  " : ",\n  ");
-    for (const char c : *json) {
-      text.push_back(c);
-      if (c == '\n') text.append("  ");
-    }
-    const bool has_id = item.is_object() && item.contains("id");
-    ids_.push_back(has_id ? Json::object({{"id", item["id"]}}) : Json());
+  absl::Status streamed = StreamListingPage(
+      array_text,
+      [this](std::string_view chunk) {
+        // Redacted per chunk: chunks end between tokens, and a secret lies
+        // inside one string.
+        return redact_ ? Write(redact_(chunk)) : Write(chunk);
+      },
+      &ids_);
+  if (!streamed.ok() && status_.ok()) {
+    status_ = absl::Status(streamed.code(), absl::StrCat(fs::path(path_).filename().string(), ": ",
+                                                         streamed.message()));
   }
-  // Redacted per page: a secret lies inside one item's strings.
-  return text.empty() ? absl::OkStatus() : Write(redact_ ? redact_(text) : text);
+  return status_;
 }
 
 absl::Status ListingWriter::Finish() {

@@ -1,6 +1,6 @@
 // A listing's JSON array written to its staged file page by page, as the
-// pages arrive, so a pull holds one page in memory, not the whole listing
-// (issue 17, item 6). The file reads as the array the pages make up (the
+// pages arrive, so a pull holds one page's text in memory, not the whole
+// listing nor a page's DOM (issue 17, item 6). The file reads as the array the pages make up (the
 // same text as writing that array at once, indented by two). Internal to
 // lib/api.
 #ifndef VERDICT_LIB_API_LISTING_WRITER_H_
@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "absl/status/status.h"
+#include "lib/api/listing_page.h"
 #include "lib/api/response_page.h"
 
 namespace verdict::api {
@@ -26,27 +28,27 @@ class ListingWriter {
   // Why the file cannot be written (OK when it can).
   const absl::Status& status() const { return status_; }
 
-  // Appends a page's items. Keeps, per item, only what the puller reads
-  // afterwards: {"id": …} of an object that has one, null otherwise (see
-  // ids()). DataLoss naming the file for an item that cannot be written as
-  // JSON (a string that is not UTF-8).
-  absl::Status Append(Json&& items);
+  // Appends a page's items from its body (a JSON array CheckResponseBody
+  // accepted), streamed without building the page (StreamListingPage, which
+  // says what it refuses: the error names the file). Keeps, per item, only
+  // its id (see ids()).
+  absl::Status Append(std::string_view array_text);
 
   // Closes the array and flushes the file to disk.
   absl::Status Finish();
 
-  // Per item written: {"id": …} or null, for ItemIds() and counts.
-  const Json& ids() const { return ids_; }
+  // Per item written, its id if it has one (for the ids and counts).
+  const ListingItemIds& ids() const { return ids_; }
 
  private:
-  absl::Status Write(const std::string& text);
+  absl::Status Write(std::string_view text);
 
   std::string path_;
   Redactor redact_;
   absl::Status status_;
   int fd_ = -1;
   bool finished_ = false;
-  Json ids_ = Json::array();
+  ListingItemIds ids_;
 };
 
 }  // namespace verdict::api

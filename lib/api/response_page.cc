@@ -11,29 +11,69 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "lib/api/staging.h"
 #include "lib/model/json_walker.h"
 
 namespace verdict::api {
+
+namespace {
+
+absl::Status TooDeep(size_t byte) {
+  // Refused before any value is built: a deep one would exhaust the stack
+  // when written out.
+  return absl::OutOfRangeError(absl::StrCat(
+      "response nests deeper than ", model_internal::kMaxJsonDepth, " levels at byte ", byte));
+}
+
+absl::Status NotJson(std::string_view body, const Redactor& redact) {
+  return absl::DataLossError(
+      absl::StrCat("response body is not valid JSON (", body.size(), " bytes, starting ",
+                   // Redacted before it is cut: a token cut in two would no longer be
+                   // found by the final redaction.
+                   model_internal::Excerpt(redact ? redact(body) : std::string(body)), ")"));
+}
+
+}  // namespace
 
 absl::StatusOr<Json> ParseResponseBody(std::string_view body, const Redactor& redact) {
   if (body.empty()) return Json();
   if (std::optional<size_t> deep =
           model_internal::FindExcessiveNesting(body, model_internal::kMaxJsonDepth)) {
-    // Refused before any value is built: a deep one would exhaust the stack
-    // when written out.
-    return absl::OutOfRangeError(absl::StrCat(
-        "response nests deeper than ", model_internal::kMaxJsonDepth, " levels at byte ", *deep));
+    return TooDeep(*deep);
   }
   Json value = Json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) {
-    return absl::DataLossError(
-        absl::StrCat("response body is not valid JSON (", body.size(), " bytes, starting ",
-                     // Redacted before it is cut: a token cut in two would no longer be
-                     // found by the final redaction.
-                     model_internal::Excerpt(redact ? redact(body) : std::string(body)), ")"));
-  }
+  if (value.is_discarded()) return NotJson(body, redact);
   return value;
+}
+
+absl::Status CheckResponseBody(std::string_view body, const Redactor& redact) {
+  if (body.empty()) return absl::OkStatus();
+  if (std::optional<size_t> deep =
+          model_internal::FindExcessiveNesting(body, model_internal::kMaxJsonDepth)) {
+    return TooDeep(*deep);
+  }
+  // accept() runs the parser with a SAX that keeps nothing.
+  if (!Json::accept(body)) return NotJson(body, redact);
+  return absl::OkStatus();
+}
+
+const char* ResponseBodyType(std::string_view body) {
+  const size_t first = body.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos) return "null";
+  switch (body[first]) {
+    case '[':
+      return "array";
+    case '{':
+      return "object";
+    case '"':
+      return "string";
+    case 't':
+    case 'f':
+      return "boolean";
+    case 'n':
+      return "null";
+    default:
+      return "number";
+  }
 }
 
 std::string NextLink(const std::vector<std::string>& link_values) {
@@ -101,28 +141,6 @@ std::string DescribeErrorBody(std::string_view body, std::string* error_code) {
   }
   excerpt = std::string(absl::StripAsciiWhitespace(excerpt));
   return excerpt.empty() ? "" : absl::StrCat("body: ", excerpt);
-}
-
-absl::StatusOr<std::vector<std::string>> ItemIds(const Json& array, std::string_view what,
-                                                 const Redactor& redact) {
-  const absl::string_view shown_what(what.data(), what.size());
-  std::vector<std::string> ids;
-  if (!array.is_array()) return ids;
-  for (size_t i = 0; i < array.size(); ++i) {
-    const Json& item = array[i];
-    if (!item.is_object() || !item.contains("id") || !item["id"].is_string()) {
-      return absl::DataLossError(absl::StrCat(shown_what, ": item ", i, " has no string \"id\""));
-    }
-    std::string id = item["id"].get<std::string>();
-    if (!IsSafeId(id)) {
-      const std::string shown = id.substr(0, 64);
-      return absl::DataLossError(absl::StrCat(shown_what, ": item ", i,
-                                              " has an id that cannot name a file: \"",
-                                              redact ? redact(shown) : shown, "\""));
-    }
-    ids.push_back(std::move(id));
-  }
-  return ids;
 }
 
 absl::StatusOr<std::string> JsonText(const Json& value, int indent) {

@@ -1,7 +1,7 @@
 // What the pullers take from an answer of the Management API: the body as
 // JSON (its depth checked before any value is built), the rel="next" link of
-// its Link headers, Okta's error object in words, a listing's item ids and
-// the JSON text written to disk. Pure functions of the server's bytes (no
+// its Link headers, Okta's error object in words and the JSON text written
+// to disk. Pure functions of the server's bytes (no
 // I/O, no client state), so the part of a pull that reads hostile input can
 // be fuzzed on its own (tests/api/fuzz_pull.cc). Internal to lib/api.
 #ifndef VERDICT_LIB_API_RESPONSE_PAGE_H_
@@ -30,6 +30,15 @@ using Redactor = std::function<std::string(std::string_view)>;
 // again). Never throws.
 absl::StatusOr<Json> ParseResponseBody(std::string_view body, const Redactor& redact);
 
+// What ParseResponseBody says of `body`, without building its value (a
+// listing page is streamed afterwards, lib/api/listing_page.h): OK for JSON,
+// the same OutOfRange or DataLoss otherwise.
+absl::Status CheckResponseBody(std::string_view body, const Redactor& redact);
+
+// The JSON type of a body CheckResponseBody accepted, from its first token,
+// as Json::type_name() names it ("array", "object", …; "null" when empty).
+const char* ResponseBodyType(std::string_view body);
+
 // Parses the `rel="next"` target out of Link header values (each value may
 // hold several comma-separated links). Empty when there is none.
 std::string NextLink(const std::vector<std::string>& link_values);
@@ -39,12 +48,6 @@ std::string NextLink(const std::vector<std::string>& link_values);
 // for an empty one. `*error_code` is the errorCode ("" when none). The body
 // should be redacted first. Never throws.
 std::string DescribeErrorBody(std::string_view body, std::string* error_code);
-
-// The `id` of each object of a listing, each one a safe file name
-// (IsSafeId). DataLoss "<what>: item N has no string \"id\"" or "... has an
-// id that cannot name a file: \"…\"" (the id redacted and cut) otherwise.
-absl::StatusOr<std::vector<std::string>> ItemIds(const Json& array, std::string_view what,
-                                                 const Redactor& redact);
 
 // `value` as JSON text: indented by `indent` spaces, or on one line for -1.
 // DataLoss "cannot serialise: …" for a string that is not UTF-8 (what the

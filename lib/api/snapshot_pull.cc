@@ -58,16 +58,15 @@ class Puller {
   // endpoint (recorded in the report), else its status.
   absl::StatusOr<std::optional<Json>> Skip(const ApiResult& result, const std::string& path,
                                            Need need, bool unsupported_400_skips);
-  // GETs a listing into `file`, page by page (api::ListingWriter). Its
-  // value: per item {"id": …} or null (ListingWriter::ids()); nullopt =
+  // GETs a listing into `file`, page by page (api::ListingWriter); its
+  // items' ids, or nullopt when skipped.
+  absl::StatusOr<std::optional<api::ListingItemIds>> PullListing(
+      const std::string& path, const std::string& file, Need need,
+      bool unsupported_400_skips = false);
+  // GETs an object into `file` (relative to the snapshot root); nullopt when
   // skipped.
-  absl::StatusOr<std::optional<Json>> PullListing(const std::string& path, const std::string& file,
-                                                  Need need, bool unsupported_400_skips);
-  // A listing (PullListing's value) or an object (as received), written to
-  // `file` (relative to the snapshot root).
-  absl::StatusOr<std::optional<Json>> Pull(const std::string& path, const std::string& file,
-                                           bool listing, Need need,
-                                           bool unsupported_400_skips = false);
+  absl::StatusOr<std::optional<Json>> PullObject(const std::string& path, const std::string& file,
+                                                 Need need);
   absl::Status Write(const std::string& file, const Json& value);
   absl::Status PullOrg();
   absl::Status PullPolicies();
@@ -78,8 +77,9 @@ class Puller {
   absl::Status WriteManifest();
   void Count(const std::string& key, int64_t n) { counts_[key] += n; }
 
-  // The ids of the objects of an array, each checked before it names a file.
-  absl::StatusOr<std::vector<std::string>> Ids(const Json& array, const std::string& what);
+  // The ids of a listing's items, each checked before it names a file.
+  absl::StatusOr<std::vector<std::string>> Ids(const api::ListingItemIds& listing,
+                                               const std::string& what);
 
   HttpClient& client_;
   std::string staged_;
@@ -90,8 +90,9 @@ class Puller {
   int64_t total_items_ = 0;
 };
 
-absl::StatusOr<std::vector<std::string>> Puller::Ids(const Json& array, const std::string& what) {
-  return api::ItemIds(array, what, [this](std::string_view t) { return client_.Redact(t); });
+absl::StatusOr<std::vector<std::string>> Puller::Ids(const api::ListingItemIds& listing,
+                                                     const std::string& what) {
+  return listing.Ids(what, [this](std::string_view t) { return client_.Redact(t); });
 }
 
 absl::StatusOr<std::optional<Json>> Puller::Fetch(const std::string& path, Need need,
@@ -122,26 +123,32 @@ absl::StatusOr<std::optional<Json>> Puller::Skip(const ApiResult& result, const 
   return std::optional<Json>();
 }
 
-absl::StatusOr<std::optional<Json>> Puller::PullListing(const std::string& path,
-                                                        const std::string& file, Need need,
-                                                        bool unsupported_400_skips) {
+absl::StatusOr<std::optional<api::ListingItemIds>> Puller::PullListing(const std::string& path,
+                                                                       const std::string& file,
+                                                                       Need need,
+                                                                       bool unsupported_400_skips) {
   // Each page goes to the staged file as it arrives: memory holds one page,
   // not the listing (a file not finished is removed with the writer).
   api::ListingWriter writer((fs::path(staged_) / file).string(),
                             [this](std::string_view t) { return client_.Redact(t); });
   if (!writer.status().ok()) return writer.status();
   const int64_t before = total_items_;
-  ApiResult result = client_.ForEachPage(path, [&](Json&& items, int pages, int64_t items_so_far) {
-    if (absl::Status s = writer.Append(std::move(items)); !s.ok()) return s;
+  ApiResult result = client_.ForEachPage(path, [&](std::string_view array_text, int pages) {
+    if (absl::Status s = writer.Append(array_text); !s.ok()) return s;
+    const auto items_so_far = static_cast<int64_t>(writer.ids().size());
     api::ReportProgress(options_.progress, path, pages, items_so_far, before + items_so_far);
     return absl::OkStatus();
   });
-  if (!result.status.ok()) return Skip(result, path, need, unsupported_400_skips);
+  if (!result.status.ok()) {
+    absl::StatusOr<std::optional<Json>> skipped = Skip(result, path, need, unsupported_400_skips);
+    if (!skipped.ok()) return skipped.status();
+    return std::optional<api::ListingItemIds>();
+  }
   if (absl::Status s = writer.Finish(); !s.ok()) return s;
-  const auto n = static_cast<int64_t>(writer.ids().size());
+  const int64_t n = writer.ids().size();
   total_items_ += n;
   report_.file_items[file] = n;
-  return std::optional<Json>(writer.ids());
+  return std::optional<api::ListingItemIds>(writer.ids());
 }
 
 absl::Status Puller::Write(const std::string& file, const Json& value) {
@@ -155,11 +162,9 @@ absl::Status Puller::Write(const std::string& file, const Json& value) {
   return api::WriteFileDurably((fs::path(staged_) / file).string(), text);
 }
 
-absl::StatusOr<std::optional<Json>> Puller::Pull(const std::string& path, const std::string& file,
-                                                 bool listing, Need need,
-                                                 bool unsupported_400_skips) {
-  if (listing) return PullListing(path, file, need, unsupported_400_skips);
-  auto fetched = Fetch(path, need, unsupported_400_skips);
+absl::StatusOr<std::optional<Json>> Puller::PullObject(const std::string& path,
+                                                       const std::string& file, Need need) {
+  auto fetched = Fetch(path, need, /*unsupported_400_skips=*/false);
   if (!fetched.ok()) return fetched.status();
   if (!fetched->has_value()) return fetched;
   const Json& value = **fetched;
@@ -185,8 +190,10 @@ absl::Status Puller::PullOrg() {
       {"/api/v1/org/privacy/oktaSupport", "org/privacy/oktaSupport.json", false},
   };
   for (const Part& part : kParts) {
-    auto pulled = Pull(part.path, part.file, part.listing, Need::kOptional);
-    if (!pulled.ok()) return pulled.status();
+    const absl::Status pulled = part.listing
+                                    ? PullListing(part.path, part.file, Need::kOptional).status()
+                                    : PullObject(part.path, part.file, Need::kOptional).status();
+    if (!pulled.ok()) return pulled;
   }
   return absl::OkStatus();
 }
@@ -201,8 +208,8 @@ absl::Status Puller::PullPolicies() {
     // Every org has sign-on and password policies; a 400 for those is an
     // error, not a type that is not enabled.
     const bool always_present = type == PolicyType::kOktaSignOn || type == PolicyType::kPassword;
-    auto policies = Pull(path, absl::StrCat("policies/", name, ".json"), true, Need::kRequired,
-                         /*unsupported_400_skips=*/!always_present);
+    auto policies = PullListing(path, absl::StrCat("policies/", name, ".json"), Need::kRequired,
+                                /*unsupported_400_skips=*/!always_present);
     if (!policies.ok()) return policies.status();
     if (!policies->has_value()) continue;
     auto ids = Ids(**policies, absl::StrCat("GET ", path));
@@ -210,30 +217,31 @@ absl::Status Puller::PullPolicies() {
     Count("policies", static_cast<int64_t>(ids->size()));
     policies_by_type_[name] = static_cast<int64_t>(ids->size());
     for (const std::string& id : *ids) {
-      auto rules = Pull(absl::StrCat("/api/v1/policies/", id, "/rules"),
-                        absl::StrCat("rules/", id, ".json"), true, Need::kRequired);
+      auto rules = PullListing(absl::StrCat("/api/v1/policies/", id, "/rules"),
+                               absl::StrCat("rules/", id, ".json"), Need::kRequired);
       if (!rules.ok()) return rules.status();
-      if (rules->has_value()) Count("rules", static_cast<int64_t>((*rules)->size()));
+      if (rules->has_value()) Count("rules", static_cast<int64_t>(rules->value().size()));
       if (type != PolicyType::kAccessPolicy) continue;
-      auto mappings = Pull(absl::StrCat("/api/v1/policies/", id, "/mappings"),
-                           absl::StrCat("policy-mappings/", id, ".json"), true, Need::kRequired);
+      auto mappings = PullListing(absl::StrCat("/api/v1/policies/", id, "/mappings"),
+                                  absl::StrCat("policy-mappings/", id, ".json"), Need::kRequired);
       if (!mappings.ok()) return mappings.status();
-      if (mappings->has_value()) Count("policyMappings", static_cast<int64_t>((*mappings)->size()));
+      if (mappings->has_value())
+        Count("policyMappings", static_cast<int64_t>(mappings->value().size()));
     }
   }
   return absl::OkStatus();
 }
 
 absl::Status Puller::PullProfileMappings() {
-  auto list = Pull("/api/v1/mappings", "profile-mappings.json", true, Need::kOptional);
+  auto list = PullListing("/api/v1/mappings", "profile-mappings.json", Need::kOptional);
   if (!list.ok()) return list.status();
   if (!list->has_value()) return absl::OkStatus();
   auto ids = Ids(**list, "GET /api/v1/mappings");
   if (!ids.ok()) return ids.status();
   // The listing omits `properties`; each mapping is fetched for them.
   for (const std::string& id : *ids) {
-    auto one = Pull(absl::StrCat("/api/v1/mappings/", id),
-                    absl::StrCat("profile-mappings/", id, ".json"), false, Need::kOptional);
+    auto one = PullObject(absl::StrCat("/api/v1/mappings/", id),
+                          absl::StrCat("profile-mappings/", id, ".json"), Need::kOptional);
     if (!one.ok()) return one.status();
     if (one->has_value()) Count("profileMappings", 1);
   }
@@ -242,18 +250,18 @@ absl::Status Puller::PullProfileMappings() {
 
 absl::Status Puller::PullRoleSubscriptions() {
   for (const char* role : kRoleTypes) {
-    auto subs = Pull(absl::StrCat("/api/v1/roles/", role, "/subscriptions"),
-                     absl::StrCat("roles/", role, "/subscriptions.json"), true, Need::kOptional,
-                     /*unsupported_400_skips=*/true);
+    auto subs = PullListing(absl::StrCat("/api/v1/roles/", role, "/subscriptions"),
+                            absl::StrCat("roles/", role, "/subscriptions.json"), Need::kOptional,
+                            /*unsupported_400_skips=*/true);
     if (!subs.ok()) return subs.status();
-    if (subs->has_value()) Count("roleSubscriptions", static_cast<int64_t>((*subs)->size()));
+    if (subs->has_value()) Count("roleSubscriptions", static_cast<int64_t>(subs->value().size()));
   }
   return absl::OkStatus();
 }
 
 absl::Status Puller::PullAuthorizationServers() {
   auto servers =
-      Pull("/api/v1/authorizationServers", "authorization-servers.json", true, Need::kOptional);
+      PullListing("/api/v1/authorizationServers", "authorization-servers.json", Need::kOptional);
   if (!servers.ok()) return servers.status();
   if (!servers->has_value()) return absl::OkStatus();
   auto ids = Ids(**servers, "GET /api/v1/authorizationServers");
@@ -261,20 +269,21 @@ absl::Status Puller::PullAuthorizationServers() {
   Count("authorizationServers", static_cast<int64_t>(ids->size()));
   for (const std::string& server : *ids) {
     const std::string base = absl::StrCat("/api/v1/authorizationServers/", server, "/policies");
-    auto policies = Pull(base, absl::StrCat("authorization-servers/", server, "/policies.json"),
-                         true, Need::kOptional);
+    auto policies = PullListing(
+        base, absl::StrCat("authorization-servers/", server, "/policies.json"), Need::kOptional);
     if (!policies.ok()) return policies.status();
     if (!policies->has_value()) continue;
     auto policy_ids = Ids(**policies, absl::StrCat("GET ", base));
     if (!policy_ids.ok()) return policy_ids.status();
     Count("authorizationServerPolicies", static_cast<int64_t>(policy_ids->size()));
     for (const std::string& policy : *policy_ids) {
-      auto rules = Pull(absl::StrCat(base, "/", policy, "/rules"),
-                        absl::StrCat("authorization-servers/", server, "/rules/", policy, ".json"),
-                        true, Need::kOptional);
+      auto rules =
+          PullListing(absl::StrCat(base, "/", policy, "/rules"),
+                      absl::StrCat("authorization-servers/", server, "/rules/", policy, ".json"),
+                      Need::kOptional);
       if (!rules.ok()) return rules.status();
       if (rules->has_value())
-        Count("authorizationServerRules", static_cast<int64_t>((*rules)->size()));
+        Count("authorizationServerRules", static_cast<int64_t>(rules->value().size()));
     }
   }
   return absl::OkStatus();
@@ -286,10 +295,10 @@ absl::Status Puller::PullMemberships() {
       return absl::InvalidArgumentError(
           absl::StrCat("--with-memberships: not a user id: \"", client_.Redact(user), "\""));
     }
-    auto groups = Pull(absl::StrCat("/api/v1/users/", user, "/groups"),
-                       absl::StrCat("users/", user, "/groups.json"), true, Need::kOptional);
+    auto groups = PullListing(absl::StrCat("/api/v1/users/", user, "/groups"),
+                              absl::StrCat("users/", user, "/groups.json"), Need::kOptional);
     if (!groups.ok()) return groups.status();
-    if (groups->has_value()) Count("userMemberships", static_cast<int64_t>((*groups)->size()));
+    if (groups->has_value()) Count("userMemberships", static_cast<int64_t>(groups->value().size()));
   }
   return absl::OkStatus();
 }
@@ -328,9 +337,9 @@ absl::Status Puller::WriteManifest() {
 
 absl::Status Puller::Run() {
   if (absl::Status s = PullOrg(); !s.ok()) return s;
-  auto zones = Pull("/api/v1/zones", "zones.json", true, Need::kRequired);
+  auto zones = PullListing("/api/v1/zones", "zones.json", Need::kRequired);
   if (!zones.ok()) return zones.status();
-  if (zones->has_value()) Count("zones", static_cast<int64_t>((*zones)->size()));
+  if (zones->has_value()) Count("zones", static_cast<int64_t>(zones->value().size()));
   if (absl::Status s = PullPolicies(); !s.ok()) return s;
   struct Simple {
     const char* path;
@@ -347,9 +356,9 @@ absl::Status Puller::Run() {
       {"/api/v1/meta/schemas/user/linkedObjects", "linked-objects.json", "linkedObjects"},
   };
   for (const Simple& simple : kSimple) {
-    auto pulled = Pull(simple.path, simple.file, true, Need::kOptional);
+    auto pulled = PullListing(simple.path, simple.file, Need::kOptional);
     if (!pulled.ok()) return pulled.status();
-    if (pulled->has_value()) Count(simple.key, static_cast<int64_t>((*pulled)->size()));
+    if (pulled->has_value()) Count(simple.key, static_cast<int64_t>(pulled->value().size()));
   }
   if (absl::Status s = PullProfileMappings(); !s.ok()) return s;
   if (absl::Status s = PullRoleSubscriptions(); !s.ok()) return s;
