@@ -11,7 +11,13 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
 jobs="${JOBS:-2}"
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step with the minutes and seconds since the start, so a slow CI run
+# shows where its time went.
+start_seconds=${SECONDS}
+step() {
+  local t=$((SECONDS - start_seconds))
+  printf '\n==> [%d:%02d] %s\n' $((t / 60)) $((t % 60)) "$*"
+}
 
 step "dependencies"
 bash scripts/install-deps.sh --test

@@ -130,11 +130,19 @@ VERDICT_EXPORT absl::StatusOr<SignOnContext> ParseContext(std::string_view json_
                                                           IssueList* warnings);
 
 // Where `json_text` nests deeper than ParseContext accepts (256 arrays or
-// objects): the 1-based byte, or nullopt. For a caller that must build a DOM
-// of several contexts before handing each to ParseContext (serve's
-// /v1/evaluate with a JSON array): the check that keeps a hostile body from
-// exhausting the stack of the DOM's recursive walks. Linear; never throws.
-std::optional<size_t> FindExcessiveContextNesting(std::string_view json_text);
+// objects): the 1-based byte, or nullopt. For a caller that builds a DOM of
+// several contexts before handing each to ParseContext: the check that keeps
+// a hostile body from exhausting the stack of the DOM's recursive walks.
+// Linear; never throws.
+VERDICT_EXPORT std::optional<size_t> FindExcessiveContextNesting(std::string_view json_text);
+
+// The contexts of a JSON array (serve's /v1/evaluate body), each as its own
+// bytes of `json_text` for ParseContext or a ContextReader, found without
+// building the array: nothing of a hostile body is built but the spans.
+// InvalidArgument "byte N: JSON nested deeper than 256 levels", "the body is
+// not JSON" or "the body is not a JSON array". Never throws.
+VERDICT_EXPORT absl::StatusOr<std::vector<std::string_view>> SplitContextArray(
+    std::string_view json_text);
 
 }  // namespace verdict
 

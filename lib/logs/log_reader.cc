@@ -264,6 +264,15 @@ struct LogReader::State {
   //     or stream: a writer indents nested values further, or does not start
   //     a line with them);
   //   * the array's ']' closing this value's own '{';
+  //   * '{' after ',' inside a nested array (an event's `target` or
+  //     `request.ipChain`) when the object's first key is one only an event
+  //     has at its top ("actor", "uuid", "published", "eventType"): Okta's
+  //     LogEvent schema nests no object with those keys, so this is the next
+  //     event after one cut inside such an array, on a compact line where
+  //     no column tells;
+  //   * the same '{' with an event's first key right after ',' inside a
+  //     string: a string cut on a compact line, where the next event
+  //     follows (valid JSON never has '{' ws* '"' + key inside a string);
   //   * a line break inside a string (JSON strings hold none): the string is
   //     taken as closed there, so the next lines are read as structure.
   bool SliceValue(RawLogEvent* event) {
@@ -273,6 +282,7 @@ struct LogReader::State {
     logs::JsonStringTracker strings;
     bool first = true;
     bool after_comma = false;  // the last byte outside strings but blanks was ','
+    char previous = '\0';      // the byte before data[pos]
     const uint64_t start_column = column;
     const bool starts_its_line = line_blank;
     open_brackets.clear();
@@ -293,6 +303,16 @@ struct LogReader::State {
       }
       const char c = data[pos];
       if (strings.in_string && (c == '\n' || c == '\r')) strings = logs::JsonStringTracker();
+      if (strings.in_string && c == '{' && previous == ',' && depth > 0) {
+        // A string cut on a compact line, and the next event after it (see
+        // above): inside a valid string, '{' ws* '"' would have closed it
+        // and be followed by the key as bare text, which JSON never allows.
+        event->text.append(data + start, pos - start);
+        const bool next_event = ObjectStartsWithAnEventKey();
+        start = pos;
+        if (next_event) break;
+      }
+      previous = c;
       const bool was_in_string = strings.in_string;
       if (!strings.Structural(c)) {
         first = false;
@@ -307,6 +327,13 @@ struct LogReader::State {
         if (c == '{' && after_comma && depth > 0 &&
             (innermost == '{' || (starts_its_line && line_blank && column == start_column))) {
           break;  // the next value (see above)
+        }
+        if (c == '{' && after_comma && depth > 1 && innermost == '[') {
+          // The lookahead may refill the buffer, which moves it.
+          event->text.append(data + start, pos - start);
+          const bool next_event = ObjectStartsWithAnEventKey();
+          start = pos;
+          if (next_event) break;
         }
         ++depth;
         if (open_brackets.size() < kMaxTrackedDepth) open_brackets.push_back(c);
@@ -386,6 +413,37 @@ struct LogReader::State {
     if (event->text.capacity() < event->text.size() + kLogEventPadding) {
       event->text.reserve(event->text.size() + kLogEventPadding);
     }
+  }
+
+  // Whether the object at data[pos] ('{') begins with a key that only a
+  // System Log event has at its top level (see SliceValue). Looks at most a
+  // few dozen bytes ahead; may refill the buffer (indexes but `pos` move).
+  bool ObjectStartsWithAnEventKey() {
+    static constexpr std::string_view kEventKeys[] = {"actor", "uuid", "published", "eventType"};
+    constexpr size_t kLongestKey = 9;
+    size_t rel = 1;
+    std::string key;
+    bool in_key = false;
+    while (rel < 64) {
+      if (pos + rel >= filled && !Fill()) return false;
+      if (pos + rel >= filled) continue;
+      const char c = data[pos + rel++];
+      if (!in_key) {
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+        if (c != '"') return false;
+        in_key = true;
+        continue;
+      }
+      if (c == '"') {
+        for (std::string_view k : kEventKeys) {
+          if (key == k) return true;
+        }
+        return false;
+      }
+      if (c == '\\' || key.size() == kLongestKey) return false;
+      key.push_back(c);
+    }
+    return false;
   }
 
   // Whether the first non-blank line from data[pos + rel] starts with '{' in

@@ -379,6 +379,22 @@ std::optional<size_t> FindExcessiveContextNesting(std::string_view json_text) {
   return model_internal::FindExcessiveNesting(json_text, model_internal::kMaxJsonDepth);
 }
 
+absl::StatusOr<std::vector<std::string_view>> SplitContextArray(std::string_view json_text) {
+  if (std::optional<size_t> at = FindExcessiveContextNesting(json_text)) {
+    return absl::InvalidArgumentError(absl::StrCat("byte ", *at, ": JSON nested deeper than ",
+                                                   model_internal::kMaxJsonDepth, " levels"));
+  }
+  // accept() runs the parser with a SAX that keeps nothing.
+  if (!model_internal::Json::accept(json_text.begin(), json_text.end())) {
+    return absl::InvalidArgumentError("the body is not JSON");
+  }
+  const size_t first = json_text.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos || json_text[first] != '[') {
+    return absl::InvalidArgumentError("the body is not a JSON array");
+  }
+  return model_internal::ArrayElementSpans(json_text);
+}
+
 absl::StatusOr<SignOnContext> ParseContext(std::string_view json_text) {
   return ParseContext(json_text, nullptr);
 }

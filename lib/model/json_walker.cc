@@ -90,29 +90,46 @@ class PositionedDomParser : public nlohmann::detail::json_sax_dom_parser<Json> {
 
 std::optional<size_t> FindExcessiveNesting(std::string_view text, int max_depth) {
   int depth = 0;
-  bool in_string = false;
-  bool escaped = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (in_string) {
-      if (escaped) {
-        escaped = false;
-      } else if (c == '\\') {
-        escaped = true;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      if (++depth > max_depth) return i + 1;
+  std::optional<size_t> found;
+  ForEachStructuralByte(text, [&](size_t i, char c) {
+    if (c == '{' || c == '[') {
+      if (++depth > max_depth) found = i + 1;
     } else if (c == '}' || c == ']') {
       --depth;
     }
-  }
-  return std::nullopt;
+    return !found;
+  });
+  return found;
+}
+
+std::vector<std::string_view> ArrayElementSpans(std::string_view array) {
+  std::vector<std::string_view> elements;
+  int depth = 0;
+  size_t begin = std::string_view::npos;  // of the element being scanned
+  ForEachStructuralByte(array, [&](size_t i, char c) {
+    const bool blank = c == ' ' || c == '\t' || c == '\n' || c == '\r';
+    if (depth == 1 && begin == std::string_view::npos && !blank && c != ',' && c != ']') {
+      begin = i;
+    }
+    if (c == '[' || c == '{') {
+      ++depth;
+    } else if (depth == 1 && (c == ',' || c == ']')) {
+      if (begin != std::string_view::npos) {
+        size_t end = i;
+        while (end > begin && (array[end - 1] == ' ' || array[end - 1] == '\t' ||
+                               array[end - 1] == '\n' || array[end - 1] == '\r')) {
+          --end;
+        }
+        elements.push_back(array.substr(begin, end - begin));
+        begin = std::string_view::npos;
+      }
+      if (c == ']') return false;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+    return true;
+  });
+  return elements;
 }
 
 namespace {

@@ -39,9 +39,38 @@ inline constexpr size_t kMaxQuotedBytes = 64;
 // input in a message is at most 40 escaped bytes. Never throws.
 std::optional<Json> ParseJson(std::string_view text, std::string_view file, IssueList* issues);
 
+// Calls `visit(i, c)` for each byte of JSON `text` outside strings (the
+// opening quote of a string included, its content and closing quote not),
+// until `visit` returns false. The one scan of JSON structure without a
+// parser that the nesting check and the array splitter share.
+template <typename Visit>
+void ForEachStructuralByte(std::string_view text, Visit&& visit) {
+  bool in_string = false;
+  bool escaped = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    if (c == '"') in_string = true;
+    if (!visit(i, c)) return;
+  }
+}
+
 // The 1-based byte at which `text` (JSON) nests deeper than `max_depth`
 // arrays/objects, or nullopt. Linear; strings are skipped.
 std::optional<size_t> FindExcessiveNesting(std::string_view text, int max_depth);
+
+// The elements of `array`, valid JSON text whose value is an array, each as
+// its span of `array` (surrounding blanks excluded). Linear.
+std::vector<std::string_view> ArrayElementSpans(std::string_view array);
 
 // `text` escaped for a message, single-quoted, cut after `max_bytes` ("...").
 std::string Excerpt(std::string_view text, size_t max_bytes = 40);

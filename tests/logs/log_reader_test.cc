@@ -271,6 +271,36 @@ INSTANTIATE_TEST_SUITE_P(
         ResyncCase{"ArrayCloseEndsTheElement",
                    "[{\"a\":1},{\"b\":2]\n[{\"c\":3}]",
                    {"{\"a\":1}", "{\"b\":2", "{\"c\":3}"}},
+        // Compact exports cut inside an event's nested array (its targets):
+        // the next event is known by its first key.
+        ResyncCase{"CutInsideTargetsCompact",
+                   "[{\"uuid\":\"1\",\"target\":[{\"id\":\"t1\"},"
+                   "{\"actor\":{\"id\":\"a\"},\"uuid\":\"2\"},{\"uuid\":\"3\"}]",
+                   {"{\"uuid\":\"1\",\"target\":[{\"id\":\"t1\"},",
+                    "{\"actor\":{\"id\":\"a\"},\"uuid\":\"2\"}", "{\"uuid\":\"3\"}"}},
+        ResyncCase{"CutRightAfterTheTargetsOpen",
+                   "[{\"eventType\":\"x\",\"target\":[,{ \"published\":\"p\"}]",
+                   {"{\"eventType\":\"x\",\"target\":[,", "{ \"published\":\"p\"}"}},
+        ResyncCase{"CutInsideIpChainCompact",
+                   "[{\"request\":{\"ipChain\":[{\"ip\":\"192.0.2.1\"},{\"eventType\":\"y\"}]",
+                   {"{\"request\":{\"ipChain\":[{\"ip\":\"192.0.2.1\"},", "{\"eventType\":\"y\"}"}},
+        // A string cut on a compact line: the next event starts at its key.
+        ResyncCase{"CutInsideAStringCompact",
+                   "[{\"uuid\":\"1\",\"displayMessage\":\"cut her,{\"uuid\":\"2\"},"
+                   "{\"uuid\":\"3\"}]",
+                   {"{\"uuid\":\"1\",\"displayMessage\":\"cut her,", "{\"uuid\":\"2\"}",
+                    "{\"uuid\":\"3\"}"}},
+        ResyncCase{"EscapedEventTextInAStringIsNeverCut",
+                   "[{\"m\":\"a,{\\\"uuid\\\":1},{ \\\"actor\\\"\"},{\"uuid\":\"2\"}]",
+                   {"{\"m\":\"a,{\\\"uuid\\\":1},{ \\\"actor\\\"\"}", "{\"uuid\":\"2\"}"}},
+        // Objects in nested arrays with other keys (a target's, an IP's, a
+        // key that only starts like an event's) are part of the event.
+        ResyncCase{"ValidTargetsAreNeverCut",
+                   "[{\"uuid\":\"1\",\"target\":[{\"id\":\"t1\"},{\"actors\":1},"
+                   "{\"uuidx\":2},{\"type\":\"User\"}]},{\"uuid\":\"2\"}]",
+                   {"{\"uuid\":\"1\",\"target\":[{\"id\":\"t1\"},{\"actors\":1},"
+                    "{\"uuidx\":2},{\"type\":\"User\"}]}",
+                    "{\"uuid\":\"2\"}"}},
         // Valid input, written as jq and as one element per line: never cut.
         ResyncCase{"ValidNestedArraysOfObjects",
                    "[{\"t\":[{\"a\":1}, {\"b\":[{},{}]}]},\n{\"x\":{\"y\":{}}}]",

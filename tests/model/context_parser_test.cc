@@ -187,6 +187,28 @@ TEST(ContextParserTest, IpShorthandNullsAndDrift) {
 
 // `"id": null` names nothing: it is reported (issue 17, item 10), not
 // silently printed as an empty id; an absent id is no warning.
+// serve's /v1/evaluate array: each context as its own bytes, the array never
+// built; strings holding brackets, commas and quotes do not split it.
+TEST(ContextParserTest, SplitContextArrayGivesEachElementsBytes) {
+  const std::string body =
+      " [ {\"id\": \"a],[{\\\"x\\\", \\\\\"}, \n\t{\"groups\": [\"g1\", \"g2\"]} ,7,\"s\",[] ,{} ] ";
+  absl::StatusOr<std::vector<std::string_view>> elements = SplitContextArray(body);
+  ASSERT_TRUE(elements.ok()) << elements.status();
+  EXPECT_THAT(*elements,
+              ElementsAre("{\"id\": \"a],[{\\\"x\\\", \\\\\"}", "{\"groups\": [\"g1\", \"g2\"]}",
+                          "7", "\"s\"", "[]", "{}"));
+  // Each span is a view into the body.
+  EXPECT_EQ((*elements)[1].data(), body.data() + body.find("{\"groups"));
+
+  elements = SplitContextArray("[]");
+  ASSERT_TRUE(elements.ok());
+  EXPECT_TRUE(elements->empty());
+  EXPECT_EQ(SplitContextArray("[{}, ").status().message(), "the body is not JSON");
+  EXPECT_EQ(SplitContextArray(" {} ").status().message(), "the body is not a JSON array");
+  const std::string deep = std::string(300, '[') + std::string(300, ']');
+  EXPECT_THAT(SplitContextArray(deep).status().message(), HasSubstr("byte 257: JSON nested deeper"));
+}
+
 TEST(ContextParserTest, NullIdIsAWarning) {
   IssueList warnings;
   absl::StatusOr<SignOnContext> c = ParseContext(R"({"id": null, "ip": "192.0.2.1"})", &warnings);

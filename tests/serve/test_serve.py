@@ -51,6 +51,23 @@ def test_evaluate_one_object(server):
     assert json.loads(body) == eval_lines([c])
 
 
+def test_evaluate_array_elements_are_read_from_their_own_bytes(server):
+    # Each element is read from its span of the body: odd layout, and strings
+    # holding brackets, commas and escaped quotes, change nothing.
+    cs = contexts(3)
+    cs[1] = dict(cs[1], id='a],[{"x", \\ }]')
+    body = ("\n[ \n" + " ,\n\t".join(json.dumps(c, indent=3) for c in cs) + "  \n]  ").encode()
+    status, _, reply = server.request("POST", "/v1/evaluate", body, auth())
+    assert status == 200, reply
+    assert json.loads(reply) == eval_lines(cs)
+    status, _, reply = server.request("POST", "/v1/evaluate", b"[ ]", auth())
+    assert status == 200 and json.loads(reply) == []
+    status, _, reply = server.request("POST", "/v1/evaluate", b'[{"ip": "192.0.2.1"}, 7]', auth())
+    assert status == 400 and json.loads(reply)["line"] == 2, reply
+    status, _, reply = server.request("POST", "/v1/evaluate", b'[{"ip": "192.0.2.1"},', auth())
+    assert status == 400 and "not JSON" in json.loads(reply)["error"], reply
+
+
 def test_evaluate_bad_context_is_400_with_line(server):
     cs = contexts(2) + [{"ip": "not-an-ip"}]
     status, _, body = server.request("POST", "/v1/evaluate", cs, auth())

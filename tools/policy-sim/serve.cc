@@ -484,16 +484,14 @@ class Service : public HttpHandler {
     const std::string_view body = request.body;
     const absl::string_view trimmed = absl::StripLeadingAsciiWhitespace(Sv(body));
     if (!trimmed.empty() && trimmed.front() == '[') {
-      // The DOM's dump() recurses: a hostile nesting must not reach it.
-      if (std::optional<size_t> at = FindExcessiveContextNesting(body)) {
-        return ContextError(1, absl::StrCat("byte ", *at, ": JSON nested deeper than 256 levels"));
-      }
-      Json parsed = Json::parse(body.begin(), body.end(), nullptr, /*allow_exceptions=*/false);
-      if (parsed.is_discarded()) return ContextError(1, "the body is not JSON");
-      contexts.reserve(parsed.size());
-      for (size_t i = 0; i < parsed.size(); ++i) {
+      // Each element is read from its own bytes, as the one-context form
+      // reads the body; the array is never built.
+      absl::StatusOr<std::vector<std::string_view>> elements = SplitContextArray(body);
+      if (!elements.ok()) return ContextError(1, elements.status().message());
+      contexts.reserve(elements->size());
+      for (size_t i = 0; i < elements->size(); ++i) {
         absl::Status s =
-            ThreadContextReader().Read(parsed[i].dump(), check, &contexts.emplace_back(), nullptr);
+            ThreadContextReader().Read((*elements)[i], check, &contexts.emplace_back(), nullptr);
         if (!s.ok()) return ContextError(i + 1, s.message());
       }
     } else {
