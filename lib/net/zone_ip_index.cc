@@ -166,6 +166,9 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
     for (uint32_t d = 0; d < zone_of_dense.size(); ++d) dense_of_zone[zone_of_dense[d]] = d;
   }
   const size_t member_count = 2 * zone_of_dense.size();
+  // Zones that may ride inline in an interval record (kSingleGateway).
+  const uint64_t inline_limit = std::min<uint64_t>(
+      {uint64_t{max_zone} + 1, std::max(kDirectZoneLimit, entries.size()), kSingleGateway});
 
   std::vector<Event> events;
   events.reserve(2 * entries.size() + 3);
@@ -211,11 +214,23 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
     fingerprint.b ^= SplitMix64(2 * uint64_t{member} + 1);
   };
   bool pool_overflow = false;
+  std::vector<bool> inline_seen;
   auto current_set = [&]() -> uint32_t {
+    if (active.size() == 1 && (active[0] & 1) == 0) {
+      const uint32_t zone = zone_of_dense[active[0] >> 1];
+      if (zone < inline_limit) {
+        if (inline_seen.size() <= zone) inline_seen.resize(size_t{zone} + 1, false);
+        if (!inline_seen[zone]) {
+          inline_seen[zone] = true;
+          ++index.zone_set_count_;
+        }
+        return kSingleGateway | zone;
+      }
+    }
     auto [it, inserted] =
         set_of_fingerprint.try_emplace(fingerprint, static_cast<uint32_t>(index.pool_.size()));
     if (!inserted) return it->second;
-    if (index.pool_.size() + 2 + active.size() > UINT32_MAX) {
+    if (index.pool_.size() + 2 + active.size() >= kSingleGateway) {
       pool_overflow = true;
       return 0;
     }
@@ -268,7 +283,7 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
   }
   if (pool_overflow) {
     return absl::ResourceExhaustedError(
-        "zone IP index: the distinct zone sets need more than 2^32 pool slots");
+        "zone IP index: the distinct zone sets need more than 2^31 pool slots");
   }
   events.clear();
   events.shrink_to_fit();
@@ -276,6 +291,8 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
   index.v4_.shrink_to_fit();
   index.v6_.shrink_to_fit();
   index.pool_.shrink_to_fit();
+  index.zone_ids_.resize(inline_seen.size());
+  for (uint32_t z = 0; z < index.zone_ids_.size(); ++z) index.zone_ids_[z] = z;
   index.v4_radix_ =
       MakeRadix(index.v4_.size(), [&index](size_t i) { return uint64_t{index.v4_[i].start}; });
   index.v6_radix_ = MakeRadix(index.v6_.size(), [&index](size_t i) { return index.v6_[i].hi; });
@@ -285,7 +302,8 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
 size_t ZoneIpIndex::MemoryBytes() const {
   return sizeof(*this) + v4_.capacity() * sizeof(V4Interval) +
          v4_radix_.starts.capacity() * sizeof(uint32_t) + v6_.capacity() * sizeof(V6Interval) +
-         v6_radix_.starts.capacity() * sizeof(uint32_t) + pool_.capacity() * sizeof(uint32_t);
+         v6_radix_.starts.capacity() * sizeof(uint32_t) + pool_.capacity() * sizeof(uint32_t) +
+         zone_ids_.capacity() * sizeof(uint32_t);
 }
 
 }  // namespace verdict::internal
