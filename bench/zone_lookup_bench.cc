@@ -120,13 +120,18 @@ BENCHMARK(BM_ZoneLookupHotSet)->Arg(1000000);
 // The bound on any lookup that misses the caches: one dependent load from a
 // random place in an array of <MiB> (each step reads the index of the next
 // 64-byte line; Sattolo's algorithm makes it one cycle over all lines, so the
-// hardware cannot prefetch). Time per iteration = one dependent load.
-void BM_PointerChase(benchmark::State& state) {
+// hardware cannot prefetch). Time per iteration = one dependent load, on
+// ordinary 4 KiB pages (BM_PointerChase: a TLB miss and page walk too once the
+// array passes the TLB's reach) and on the transparent huge pages the zone
+// index asks for (BM_PointerChaseHugePages, lib/net/huge_page_array.h).
+struct alignas(64) ChaseLine {
+  uint64_t next;
+};
+
+template <typename Lines>
+void RunPointerChase(benchmark::State& state) {
   const size_t lines = static_cast<size_t>(state.range(0)) * 1024 * 1024 / 64;
-  struct alignas(64) Line {
-    uint64_t next;
-  };
-  std::vector<Line> chain(lines);
+  Lines chain(lines);
   for (size_t i = 0; i < lines; ++i) chain[i].next = i;
   std::mt19937_64 rng(3);
   for (size_t i = lines - 1; i > 0; --i) std::swap(chain[i].next, chain[rng() % i].next);
@@ -136,7 +141,14 @@ void BM_PointerChase(benchmark::State& state) {
     benchmark::DoNotOptimize(at);
   }
 }
+
+void BM_PointerChase(benchmark::State& state) { RunPointerChase<std::vector<ChaseLine>>(state); }
 BENCHMARK(BM_PointerChase)->Arg(1)->Arg(4)->Arg(32)->Arg(256);
+
+void BM_PointerChaseHugePages(benchmark::State& state) {
+  RunPointerChase<HugePageArray<ChaseLine>>(state);
+}
+BENCHMARK(BM_PointerChaseHugePages)->Arg(4)->Arg(32)->Arg(256);
 
 void BM_ZoneIndexBuild(benchmark::State& state) {
   const std::vector<ZoneIpIndex::Entry> entries = RandomCidrs(state.range(0), 1);

@@ -23,6 +23,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "lib/net/huge_page_array.h"
 #include "verdict/ip_address.h"
 
 namespace verdict::internal {
@@ -113,7 +114,7 @@ class ZoneIpIndex {
     uint64_t base = 0;
     int shift = 0;
     uint32_t bucket_count = 0;  // a power of two, ≥ 1
-    std::vector<uint32_t> starts;
+    HugePageArray<uint32_t> starts;
   };
 
   // Buckets the ascending radix keys rk(0) ≤ … ≤ rk(n-1).
@@ -127,11 +128,11 @@ class ZoneIpIndex {
   uint32_t FindV6(uint64_t hi, uint64_t lo) const;
 
   // The IPv4 block; v4_[0].start == 0.
-  std::vector<V4Interval> v4_;
+  HugePageArray<V4Interval> v4_;
   Radix v4_radix_;
   // Everything outside the IPv4 block (the block itself is covered by a
   // placeholder interval that IPv4 lookups never reach); v6_[0] starts at ::.
-  std::vector<V6Interval> v6_;
+  HugePageArray<V6Interval> v6_;
   Radix v6_radix_;
   // Zone sets, each stored once: at offset s, pool_[s] gateway zones and
   // pool_[s + 1] proxy zones follow from pool_[s + 2], ascending. Offset 0 is
@@ -145,7 +146,7 @@ class ZoneIpIndex {
   // cache miss fewer for those addresses (issue 20). Only zones below
   // max(4096, entries) are stored so; pool offsets stay below 2^31.
   static constexpr uint32_t kSingleGateway = 0x80000000u;
-  std::vector<uint32_t> pool_;
+  HugePageArray<uint32_t> pool_;
   std::vector<uint32_t> zone_ids_;
   size_t zone_set_count_ = 1;
 };
