@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <cstdlib>
+#include <memory>
 #include <new>
 #include <vector>
 
@@ -34,7 +35,7 @@ struct HugePageAllocator {
 
   T* allocate(size_t n) {
     const size_t bytes = n * sizeof(T);
-    if (bytes < kHugePageBytes) return static_cast<T*>(::operator new(bytes));
+    if (bytes < kHugePageBytes) return std::allocator<T>().allocate(n);
     void* p = nullptr;
     if (posix_memalign(&p, kHugePageBytes, bytes) != 0) throw std::bad_alloc();
 #if defined(MADV_HUGEPAGE)
@@ -46,7 +47,7 @@ struct HugePageAllocator {
 
   void deallocate(T* p, size_t n) {
     if (n * sizeof(T) < kHugePageBytes) {
-      ::operator delete(p);
+      std::allocator<T>().deallocate(p, n);
     } else {
       std::free(p);
     }

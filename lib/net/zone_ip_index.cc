@@ -195,8 +195,12 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
   });
 
   ZoneIpIndex index;
-  index.v4_.clear();
-  index.v6_.clear();
+  // Built in ordinary vectors, then copied once into the index's huge-page
+  // arrays: growing those by doubling would fault in (and zero) fresh huge
+  // pages at every step.
+  std::vector<V4Interval> v4;
+  std::vector<V6Interval> v6;
+  std::vector<uint32_t> pool = {0, 0};  // the empty set at offset 0
 
   // Sweep state: how many ranges of each member cover the current position,
   // the members with a non-zero count (unordered, O(1) removal), and the
@@ -228,26 +232,25 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
       }
     }
     auto [it, inserted] =
-        set_of_fingerprint.try_emplace(fingerprint, static_cast<uint32_t>(index.pool_.size()));
+        set_of_fingerprint.try_emplace(fingerprint, static_cast<uint32_t>(pool.size()));
     if (!inserted) return it->second;
-    if (index.pool_.size() + 2 + active.size() >= kSingleGateway) {
+    if (pool.size() + 2 + active.size() >= kSingleGateway) {
       pool_overflow = true;
       return 0;
     }
     ++index.zone_set_count_;
     members.assign(active.begin(), active.end());
     std::sort(members.begin(), members.end());
-    const size_t header = index.pool_.size();
-    index.pool_.resize(header + 2);
+    const size_t header = pool.size();
+    pool.resize(header + 2);
     for (uint32_t m : members) {
-      if ((m & 1) == 0) index.pool_.push_back(zone_of_dense[m >> 1]);
+      if ((m & 1) == 0) pool.push_back(zone_of_dense[m >> 1]);
     }
-    index.pool_[header] = static_cast<uint32_t>(index.pool_.size() - header - 2);
+    pool[header] = static_cast<uint32_t>(pool.size() - header - 2);
     for (uint32_t m : members) {
-      if ((m & 1) == 1) index.pool_.push_back(zone_of_dense[m >> 1]);
+      if ((m & 1) == 1) pool.push_back(zone_of_dense[m >> 1]);
     }
-    index.pool_[header + 1] =
-        static_cast<uint32_t>(index.pool_.size() - header - 2 - index.pool_[header]);
+    pool[header + 1] = static_cast<uint32_t>(pool.size() - header - 2 - pool[header]);
     return it->second;
   };
 
@@ -274,11 +277,11 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
     }
     const uint32_t set = current_set();
     if (hi == 0 && lo >= kV4First && lo <= kV4Last) {
-      if (index.v4_.empty() || index.v4_.back().set != set) {
-        index.v4_.push_back({static_cast<uint32_t>(lo - kV4First), set});
+      if (v4.empty() || v4.back().set != set) {
+        v4.push_back({static_cast<uint32_t>(lo - kV4First), set});
       }
-    } else if (index.v6_.empty() || index.v6_.back().set != set) {
-      index.v6_.push_back({hi, lo, set});
+    } else if (v6.empty() || v6.back().set != set) {
+      v6.push_back({hi, lo, set});
     }
   }
   if (pool_overflow) {
@@ -288,9 +291,9 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
   events.clear();
   events.shrink_to_fit();
 
-  index.v4_.shrink_to_fit();
-  index.v6_.shrink_to_fit();
-  index.pool_.shrink_to_fit();
+  index.v4_.assign(v4.begin(), v4.end());
+  index.v6_.assign(v6.begin(), v6.end());
+  index.pool_.assign(pool.begin(), pool.end());
   index.zone_ids_.resize(inline_seen.size());
   for (uint32_t z = 0; z < index.zone_ids_.size(); ++z) index.zone_ids_[z] = z;
   index.v4_radix_ =
