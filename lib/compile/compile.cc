@@ -114,6 +114,12 @@ class Compiler {
     }
   }
 
+  // Appends `record` unless it was the last one appended (a zone's locations
+  // and ASNs are added in a row; sorted, so repeats are adjacent).
+  static void AddRecord(std::vector<uint32_t>& list, uint32_t record) {
+    if (list.empty() || list.back() != record) list.push_back(record);
+  }
+
   // Adds the zone's record and files it; returns the record's index.
   uint32_t IndexDynamicZone(const NetworkZone& z, uint32_t i) {
     const bool v2 = z.type == ZoneType::kDynamicV2;
@@ -129,15 +135,19 @@ class Compiler {
           d_.dynamic_by_country.resize(loc.country + 1);
         }
         CompiledData::CountryZones& country = d_.dynamic_by_country[loc.country];
-        std::vector<uint32_t>& list =
+        CompiledData::LocatedZones& located =
             loc.region == kWholeCountry ? country.any_region : country.by_region[loc.region];
-        if (list.empty() || list.back() != record) list.push_back(record);
+        // A zone with an ASN list holds only contexts with one of those ASNs.
+        if (r.asns_end == r.asns_begin) {
+          AddRecord(located.any_asn, record);
+        } else {
+          for (uint32_t a = r.asns_begin; a < r.asns_end; ++a) {
+            AddRecord(located.by_asn[d_.dynamic.asns[a]], record);
+          }
+        }
       }
     } else if (!z.asns.empty()) {
-      for (uint32_t asn : z.asns) {
-        std::vector<uint32_t>& list = d_.dynamic_by_asn[asn];
-        if (list.empty() || list.back() != record) list.push_back(record);
-      }
+      for (uint32_t asn : z.asns) AddRecord(d_.dynamic_by_asn[asn], record);
     } else if (v2_extras) {
       d_.dynamic_other.push_back(record);
     } else if (z.proxy_type != ZoneProxyCriterion::kNoConstraint) {

@@ -173,14 +173,19 @@ struct CompiledData {
   // ACTIVE dynamic zones (any usage) as flat records, indexed by their most
   // selective criterion so an evaluation only tests the records that can
   // hold the context: by country code (zones with locations; a location with
-  // a region is filed under that region of its country only), else by ASN,
+  // a region is filed under that region of its country only; within that, a
+  // zone with an ASN list under each of its ASNs), else by ASN,
   // else by the context's proxy type (zones whose only criterion is
   // proxyType: the answer is precomputed, zone indices), else tested every
   // time. The lists other than dynamic_by_proxy hold record indices.
   DynamicZoneTable dynamic;
+  struct LocatedZones {
+    std::vector<uint32_t> any_asn;  // records without an ASN include list
+    absl::flat_hash_map<uint32_t, std::vector<uint32_t>> by_asn;  // the others, per ASN
+  };
   struct CountryZones {
-    std::vector<uint32_t> any_region;  // a location of the country without region
-    absl::flat_hash_map<uint32_t, std::vector<uint32_t>> by_region;  // region code -> records
+    LocatedZones any_region;  // a location of the country without region
+    absl::flat_hash_map<uint32_t, LocatedZones> by_region;  // region code -> records
   };
   std::vector<CountryZones> dynamic_by_country;  // by country code
   absl::flat_hash_map<uint32_t, std::vector<uint32_t>> dynamic_by_asn;

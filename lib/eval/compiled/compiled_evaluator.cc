@@ -213,8 +213,16 @@ class Evaluation final : public ZoneMembership {
     if (client.country() < d_.dynamic_by_country.size()) {
       // Filed under the context's country (and region): a location holds.
       // A zone filed under both lists is tested twice, to the same answer.
-      auto test_located = [&](const std::vector<uint32_t>& records) {
-        for (uint32_t r : records) {
+      // Records with an ASN list only under the context's ASN.
+      auto test_located = [&](const CompiledData::LocatedZones& located) {
+        for (uint32_t r : located.any_asn) {
+          const DynamicZoneRecord& record = d_.dynamic.records[r];
+          if (client.InZoneLocated(record)) SetBit(zone_bits_, record.zone);
+        }
+        if (!ctx_.asn.has_value() || located.by_asn.empty()) return;
+        auto it = located.by_asn.find(*ctx_.asn);
+        if (it == located.by_asn.end()) return;
+        for (uint32_t r : it->second) {
           const DynamicZoneRecord& record = d_.dynamic.records[r];
           if (client.InZoneLocated(record)) SetBit(zone_bits_, record.zone);
         }
