@@ -8,6 +8,7 @@
 // precomputed by the other evaluator. BM_EvaluateCompiledThreads: the
 // /10000 org from 1 and 2 threads sharing one compiled set (real time, so
 // items_per_second is aggregate throughput).
+#include <array>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -75,6 +76,37 @@ void BM_EvaluateCompiled(benchmark::State& state) {
       in.cidrs == 0 ? 0 : static_cast<double>(in.set->MemoryBytes()) / in.cidrs;
 }
 BENCHMARK(BM_EvaluateCompiled)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+
+// Every policy type for one context: EvaluateAll against one Evaluate call per
+// type (the same answers; tests/eval/differential_test.cc). Both check the
+// OKTA_SIGN_ON answer against the reference.
+void BM_EvaluateEachTypeCompiled(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  size_t i = 0;
+  for (auto _ : state) {
+    for (int t = 0; t < kPolicyTypeCount; ++t) {
+      const Decision d = in.set->Evaluate(in.contexts[i], static_cast<PolicyType>(t));
+      if (t == 0 && !(d == in.expected[i])) state.SkipWithError("compiled != reference");
+      benchmark::DoNotOptimize(d);
+    }
+    i = (i + 1) % in.contexts.size();
+  }
+  Counters(state, in);
+}
+BENCHMARK(BM_EvaluateEachTypeCompiled)->Arg(10)->Arg(10000);
+
+void BM_EvaluateAllCompiled(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  size_t i = 0;
+  for (auto _ : state) {
+    const std::array<Decision, kPolicyTypeCount> all = in.set->EvaluateAll(in.contexts[i]);
+    if (!(all[0] == in.expected[i])) state.SkipWithError("compiled != reference");
+    benchmark::DoNotOptimize(all);
+    i = (i + 1) % in.contexts.size();
+  }
+  Counters(state, in);
+}
+BENCHMARK(BM_EvaluateAllCompiled)->Arg(10)->Arg(10000);
 
 void BM_EvaluateReference(benchmark::State& state) {
   const Inputs& in = InputsFor(static_cast<int>(state.range(0)));

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "absl/numeric/int128.h"
@@ -89,6 +90,20 @@ void RunLookups(benchmark::State& state, size_t probe_count) {
     }
   }
   if (misses != 0) state.SkipWithError("an entry's own address did not return its zone");
+  // How the probes' answers are stored: the empty set (one pool slot every
+  // lookup shares, always cached) and one gateway zone (inline in the
+  // interval record) need no read of the pool; the rest read it once.
+  int64_t empty = 0;
+  int64_t single_gateway = 0;
+  for (const Probe& p : probes) {
+    const ZoneIpMatch m = index->Lookup(p.ip);
+    empty += m.gateway_zones.empty() && m.proxy_zones.empty();
+    single_gateway += m.gateway_zones.size() == 1 && m.proxy_zones.empty();
+  }
+  state.counters["probes_empty_set"] =
+      static_cast<double>(empty) / static_cast<double>(probes.size());
+  state.counters["probes_one_gateway"] =
+      static_cast<double>(single_gateway) / static_cast<double>(probes.size());
   state.counters["bytes_per_entry"] =
       static_cast<double>(index->MemoryBytes()) / static_cast<double>(entries.size());
   state.counters["build_ms"] = build_ms;
@@ -101,6 +116,39 @@ BENCHMARK(BM_ZoneLookup)->Arg(100)->Arg(10000)->Arg(1000000);
 
 void BM_ZoneLookupHotSet(benchmark::State& state) { RunLookups(state, 256); }
 BENCHMARK(BM_ZoneLookupHotSet)->Arg(1000000);
+
+// The bound on any lookup that misses the caches: one dependent load from a
+// random place in an array of <MiB> (each step reads the index of the next
+// 64-byte line; Sattolo's algorithm makes it one cycle over all lines, so the
+// hardware cannot prefetch). Time per iteration = one dependent load, on
+// ordinary 4 KiB pages (BM_PointerChase: a TLB miss and page walk too once the
+// array passes the TLB's reach) and on the transparent huge pages the zone
+// index asks for (BM_PointerChaseHugePages, lib/net/huge_page_array.h).
+struct alignas(64) ChaseLine {
+  uint64_t next;
+};
+
+template <typename Lines>
+void RunPointerChase(benchmark::State& state) {
+  const size_t lines = static_cast<size_t>(state.range(0)) * 1024 * 1024 / 64;
+  Lines chain(lines);
+  for (size_t i = 0; i < lines; ++i) chain[i].next = i;
+  std::mt19937_64 rng(3);
+  for (size_t i = lines - 1; i > 0; --i) std::swap(chain[i].next, chain[rng() % i].next);
+  uint64_t at = 0;
+  for (auto _ : state) {
+    at = chain[at].next;
+    benchmark::DoNotOptimize(at);
+  }
+}
+
+void BM_PointerChase(benchmark::State& state) { RunPointerChase<std::vector<ChaseLine>>(state); }
+BENCHMARK(BM_PointerChase)->Arg(1)->Arg(4)->Arg(32)->Arg(256);
+
+void BM_PointerChaseHugePages(benchmark::State& state) {
+  RunPointerChase<HugePageArray<ChaseLine>>(state);
+}
+BENCHMARK(BM_PointerChaseHugePages)->Arg(4)->Arg(32)->Arg(256);
 
 void BM_ZoneIndexBuild(benchmark::State& state) {
   const std::vector<ZoneIpIndex::Entry> entries = RandomCidrs(state.range(0), 1);

@@ -5,6 +5,7 @@
 #ifndef VERDICT_ENGINE_H_
 #define VERDICT_ENGINE_H_
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <memory>
@@ -16,6 +17,7 @@
 #include "verdict/decision.h"
 #include "verdict/export.h"
 #include "verdict/issue.h"
+#include "verdict/policy_type.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
@@ -49,6 +51,15 @@ class VERDICT_EXPORT CompiledPolicySet {
   // counts both kinds). The first Evaluate on a thread of an org too large
   // for the 16 KiB stack scratch grows that thread's buffer once.
   Decision Evaluate(const SignOnContext& context, PolicyType type) const;
+
+  // Every policy type for one context in one pass: element t is
+  // Evaluate(context, PolicyType(t)) (tests/eval/differential_test.cc checks
+  // it). The per-context work — the chain walk and the dynamic zones, the
+  // blocklist, the lookup of the context's group ids — is done once instead
+  // of once per type, so it costs less than the calls it replaces; a type
+  // without policies costs a few branches. Same thread safety and
+  // allocation contract as Evaluate.
+  std::array<Decision, kPolicyTypeCount> EvaluateAll(const SignOnContext& context) const;
 
   // The snapshot this set was compiled from (owned by the set).
   const Snapshot& snapshot() const;

@@ -63,7 +63,10 @@ class Compiler {
     CompileZones();
     if (absl::Status s = BuildIndex(); !s.ok()) return s;
     CompileKeys();
-    for (int t = 0; t < kPolicyTypeCount; ++t) CompileType(static_cast<PolicyType>(t));
+    for (int t = 0; t < kPolicyTypeCount; ++t) {
+      CompileType(static_cast<PolicyType>(t));
+      if (d_.types[t].reads_zones) d_.any_type_reads_zones = true;
+    }
     return absl::OkStatus();
   }
 
@@ -98,8 +101,11 @@ class Compiler {
         ++d_.ip_zone_count;
         if (info.blocklist) d_.has_ip_blocklist = true;
       } else {
-        IndexDynamicZone(z, i);
-        if (info.blocklist) d_.dynamic_blocklist_zones.push_back(i);
+        const uint32_t record = IndexDynamicZone(z, i);
+        if (info.blocklist) {
+          d_.dynamic_blocklist_zones.push_back(i);
+          d_.dynamic_blocklist_records.push_back(record);
+        }
       }
     }
     if (exempt != nullptr && exempt->active) {
@@ -108,25 +114,42 @@ class Compiler {
     }
   }
 
-  void IndexDynamicZone(const NetworkZone& z, uint32_t i) {
+  // Appends `record` unless it was the last one appended (a zone's locations
+  // and ASNs are added in a row; sorted, so repeats are adjacent).
+  static void AddRecord(std::vector<uint32_t>& list, uint32_t record) {
+    if (list.empty() || list.back() != record) list.push_back(record);
+  }
+
+  // Adds the zone's record and files it; returns the record's index.
+  uint32_t IndexDynamicZone(const NetworkZone& z, uint32_t i) {
     const bool v2 = z.type == ZoneType::kDynamicV2;
     const bool v2_extras =
         v2 && (!z.ip_service_categories.empty() || !z.locations_exclude.empty() ||
                !z.asns_exclude.empty() || !z.ip_service_categories_exclude.empty());
-    if (!z.locations.empty()) {
-      for (const ZoneLocation& loc : z.locations) {
+    const uint32_t record = d_.dynamic.Add(z, i);
+    const DynamicZoneRecord& r = d_.dynamic.records[record];
+    if (r.locations_end != r.locations_begin) {
+      for (uint32_t l = r.locations_begin; l < r.locations_end; ++l) {
+        const LocationCode loc = d_.dynamic.locations[l];
+        if (d_.dynamic_by_country.size() <= loc.country) {
+          d_.dynamic_by_country.resize(loc.country + 1);
+        }
         CompiledData::CountryZones& country = d_.dynamic_by_country[loc.country];
-        std::vector<uint32_t>& list =
-            loc.region.empty() ? country.any_region : country.by_region[loc.region];
-        if (list.empty() || list.back() != i) list.push_back(i);
+        CompiledData::LocatedZones& located =
+            loc.region == kWholeCountry ? country.any_region : country.by_region[loc.region];
+        // A zone with an ASN list holds only contexts with one of those ASNs.
+        if (r.asns_end == r.asns_begin) {
+          AddRecord(located.any_asn, record);
+        } else {
+          for (uint32_t a = r.asns_begin; a < r.asns_end; ++a) {
+            AddRecord(located.by_asn[d_.dynamic.asns[a]], record);
+          }
+        }
       }
     } else if (!z.asns.empty()) {
-      for (uint32_t asn : z.asns) {
-        std::vector<uint32_t>& list = d_.dynamic_by_asn[asn];
-        if (list.empty() || list.back() != i) list.push_back(i);
-      }
+      for (uint32_t asn : z.asns) AddRecord(d_.dynamic_by_asn[asn], record);
     } else if (v2_extras) {
-      d_.dynamic_other.push_back(i);
+      d_.dynamic_other.push_back(record);
     } else if (z.proxy_type != ZoneProxyCriterion::kNoConstraint) {
       // ClientInDynamicZone reduces to the proxyType criterion.
       const auto c = z.proxy_type;
@@ -138,6 +161,7 @@ class Compiler {
       }
     }
     // No criterion at all: the zone holds nobody.
+    return record;
   }
 
   // One interval index over the gateways and proxies of every ACTIVE IP zone
@@ -270,6 +294,12 @@ class Compiler {
     return c;
   }
 
+  // A network condition other than ANYWHERE asks the zone set (ON_NETWORK
+  // and OFF_NETWORK the legacy IP zone).
+  static bool ReadsZones(const Conditions& c) {
+    return c.network.has_value() && c.network->connection != NetworkConnection::kAnywhere;
+  }
+
   uint32_t AddExact(const Conditions& c, bool skip_group_include, bool only_rare) {
     d_.exact_checks.push_back({&c, skip_group_include, only_rare});
     return static_cast<uint32_t>(d_.exact_checks.size() - 1);
@@ -308,12 +338,14 @@ class Compiler {
         cr.rule = &r;
         cr.policy_slot = slot;
         if (HasRareConditions(r.conditions)) cr.exact = AddExact(r.conditions, false, true);
+        if (ReadsZones(r.conditions)) prog.reads_zones = true;
         prog.rules.push_back(cr);
       }
       cp.rule_end = static_cast<uint32_t>(prog.rules.size());
       if (cp.rule_begin == cp.rule_end) continue;
       if (!TriviallyHolds(p->conditions, group_type)) {
         cp.exact = AddExact(p->conditions, group_type, false);
+        if (ReadsZones(p->conditions)) prog.reads_zones = true;
       }
       prog.policies.push_back(cp);
     }
@@ -529,7 +561,7 @@ size_t CompiledData::MemoryBytes() const {
   size_t bytes = sizeof(*this) + ip_index.MemoryBytes() - sizeof(ip_index) +
                  block_index.MemoryBytes() - sizeof(block_index);
   bytes += sparse_pool.capacity() * sizeof(uint32_t) + dense_pool.capacity() * sizeof(uint64_t);
-  bytes += zones.capacity() * sizeof(ZoneInfo);
+  bytes += zones.capacity() * sizeof(ZoneInfo) + dynamic.MemoryBytes();
   bytes += exact_checks.capacity() * sizeof(ExactCheck);
   for (const TypeProgram& t : types) {
     bytes += t.rules.capacity() * sizeof(CompiledRule) +

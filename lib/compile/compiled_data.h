@@ -34,7 +34,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
+#include "lib/compile/dynamic_zone_table.h"
 #include "lib/compile/snapshot_facts.h"
+#include "lib/compile/string_keys.h"
 #include "lib/net/chain.h"
 #include "lib/net/zone_ip_index.h"
 #include "verdict/snapshot.h"
@@ -42,26 +44,6 @@
 namespace verdict::internal {
 
 inline constexpr uint32_t kNone = 0xffffffffu;
-
-// ASCII case-insensitive hashing and equality, for keys Okta compares without
-// case (behavior names). Transparent, so lookups take a string_view.
-struct CaseInsensitiveHash {
-  using is_transparent = void;
-  size_t operator()(absl::string_view s) const {
-    uint64_t h = 1469598103934665603ull;
-    for (char c : s) {
-      const unsigned char u = static_cast<unsigned char>(c);
-      h = (h ^ ((u >= 'A' && u <= 'Z') ? u + 32 : u)) * 1099511628211ull;
-    }
-    return static_cast<size_t>(h);
-  }
-};
-struct CaseInsensitiveEq {
-  using is_transparent = void;
-  bool operator()(absl::string_view a, absl::string_view b) const {
-    return absl::EqualsIgnoreCase(a, b);
-  }
-};
 
 // A set of rule indices of one type, stored in one of the set's pools.
 struct RuleList {
@@ -142,6 +124,10 @@ struct TypeProgram {
   uint32_t net_exclude_all = 0;
   bool has_zone_lists = false;
   bool has_net_exclude = false;
+  // Whether a rule or a policy of the type has a network condition other
+  // than ANYWHERE: without one, Evaluate computes only the zones the
+  // blocklist needs.
+  bool reads_zones = false;
   // riskScore: index 0 = context without level, 1 + RiskLevel otherwise.
   std::array<uint32_t, 4> risk_by_level{};
   // authContext: mask for a context auth type equal (ignoring case) to
@@ -174,8 +160,6 @@ struct ZoneInfo {
   bool all_zones_eligible = false;  // POLICY usage, not DefaultExemptIpZone
 };
 
-using StringIds = absl::flat_hash_map<std::string, uint32_t>;
-
 struct CompiledData {
   Snapshot snapshot;
   // Derived once from `snapshot` (compiled expressions, Everyone groups,
@@ -186,23 +170,29 @@ struct CompiledData {
   std::vector<ZoneInfo> zones;
   uint32_t zone_words = 0;
   uint32_t ip_zone_count = 0;
-  // ACTIVE dynamic zones (any usage), indexed by their most selective
-  // criterion so an evaluation only tests the zones that can hold the
-  // context: by country (zones with locations; key compared without case;
-  // a location with a region is filed under that region of its country
-  // only), else by ASN, else by the context's proxy type (zones whose only criterion
-  // is proxyType: the answer is precomputed), else tested every time.
-  struct CountryZones {
-    std::vector<uint32_t> any_region;  // a location of the country without region
-    absl::flat_hash_map<std::string, std::vector<uint32_t>, CaseInsensitiveHash, CaseInsensitiveEq>
-        by_region;
+  // ACTIVE dynamic zones (any usage) as flat records, indexed by their most
+  // selective criterion so an evaluation only tests the records that can
+  // hold the context: by country code (zones with locations; a location with
+  // a region is filed under that region of its country only; within that, a
+  // zone with an ASN list under each of its ASNs), else by ASN,
+  // else by the context's proxy type (zones whose only criterion is
+  // proxyType: the answer is precomputed, zone indices), else tested every
+  // time. The lists other than dynamic_by_proxy hold record indices.
+  DynamicZoneTable dynamic;
+  struct LocatedZones {
+    std::vector<uint32_t> any_asn;  // records without an ASN include list
+    absl::flat_hash_map<uint32_t, std::vector<uint32_t>> by_asn;  // the others, per ASN
   };
-  absl::flat_hash_map<std::string, CountryZones, CaseInsensitiveHash, CaseInsensitiveEq>
-      dynamic_by_country;
+  struct CountryZones {
+    LocatedZones any_region;  // a location of the country without region
+    absl::flat_hash_map<uint32_t, LocatedZones> by_region;  // region code -> records
+  };
+  std::vector<CountryZones> dynamic_by_country;  // by country code
   absl::flat_hash_map<uint32_t, std::vector<uint32_t>> dynamic_by_asn;
-  std::array<std::vector<uint32_t>, 3> dynamic_by_proxy;  // by ProxyType, members
+  std::array<std::vector<uint32_t>, 3> dynamic_by_proxy;  // by ProxyType, zone indices
   std::vector<uint32_t> dynamic_other;
-  std::vector<uint32_t> dynamic_blocklist_zones;  // ACTIVE dynamic BLOCKLIST zones
+  std::vector<uint32_t> dynamic_blocklist_zones;    // ACTIVE dynamic BLOCKLIST zones
+  std::vector<uint32_t> dynamic_blocklist_records;  // their records, in the same order
   bool has_ip_blocklist = false;
   uint32_t legacy_zone = kNone;  // SnapshotFacts::legacy_ip_zone()
   // DefaultExemptIpZone's id in the index (its zone index, or a pseudo id
@@ -230,6 +220,7 @@ struct CompiledData {
   absl::flat_hash_map<std::string, std::vector<uint32_t>> behavior_exact;
 
   std::array<TypeProgram, kPolicyTypeCount> types;
+  bool any_type_reads_zones = false;  // some TypeProgram::reads_zones
   std::vector<ExactCheck> exact_checks;
 
   std::vector<uint32_t> sparse_pool;

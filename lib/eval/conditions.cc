@@ -68,6 +68,13 @@ ProxyType ContextProxy(const SignOnContext& ctx) {
   return ctx.proxy_type.value_or(ProxyType::kNone);
 }
 
+bool CategoryMatches(const std::vector<std::string>& categories, const SignOnContext& ctx) {
+  return std::any_of(categories.begin(), categories.end(),
+                     [&](const std::string& cat) { return ServiceCategoryHolds(cat, ctx); });
+}
+
+}  // namespace
+
 // DYNAMIC `proxyType`: Any = Tor or other anonymizer; Tor; NotTorAnonymizer
 // = an anonymizer that is not Tor.
 bool ProxyCriterionMatches(ZoneProxyCriterion criterion, ProxyType proxy) {
@@ -88,21 +95,19 @@ bool ProxyCriterionMatches(ZoneProxyCriterion criterion, ProxyType proxy) {
 // names one of the client IP's services, or is an umbrella holding one
 // (ip_service_categories.h); the context's proxyType stands for an unnamed
 // service of its kind.
-bool CategoryMatches(const std::vector<std::string>& categories, const SignOnContext& ctx) {
-  const std::optional<IpServiceKind> implied = KindOfProxyType(ContextProxy(ctx));
-  for (const std::string& cat : categories) {
-    for (const std::string& service : ctx.ip_service_categories) {
-      if (absl::EqualsIgnoreCase(service, cat)) return true;
-      if (UmbrellaHolds(cat, KindOfIpService(service))) return true;
-    }
-    if (!implied) continue;
-    if (UmbrellaHolds(cat, *implied)) return true;
-    if (*implied == IpServiceKind::kTor && absl::EqualsIgnoreCase(cat, "ANONYMIZER_TOR")) {
-      return true;
-    }
+bool ServiceCategoryHolds(std::string_view category, const SignOnContext& ctx) {
+  const absl::string_view cat = Sv(category);
+  for (const std::string& service : ctx.ip_service_categories) {
+    if (absl::EqualsIgnoreCase(service, cat)) return true;
+    if (UmbrellaHolds(category, KindOfIpService(service))) return true;
   }
-  return false;
+  const std::optional<IpServiceKind> implied = KindOfProxyType(ContextProxy(ctx));
+  if (!implied) return false;
+  if (UmbrellaHolds(category, *implied)) return true;
+  return *implied == IpServiceKind::kTor && absl::EqualsIgnoreCase(cat, "ANONYMIZER_TOR");
 }
+
+namespace {
 
 // In at least one listed zone (a network include or exclude list).
 bool InAnyListedZone(const std::vector<ResolvedNetwork::Entry>& entries, const ZoneMembership& m,

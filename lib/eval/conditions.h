@@ -145,6 +145,16 @@ bool EntityRiskHolds(const Conditions& c, const SignOnContext& ctx, Verdicts* v)
 // look at the zone's status. `why` (may be null) receives the reason.
 bool ClientInDynamicZone(const NetworkZone& zone, const SignOnContext& ctx, std::string* why);
 
+// The criteria ClientInDynamicZone combines, one at a time, for the compiled
+// engine's flat dynamic-zone records (lib/eval/dynamic_zone_match.h), which
+// must answer exactly as ClientInDynamicZone does.
+// DYNAMIC `proxyType` against the context's proxy type (kNone when not given).
+bool ProxyCriterionMatches(ZoneProxyCriterion criterion, ProxyType proxy);
+// One DYNAMIC_V2 `ipServiceCategories` entry (a service or an umbrella):
+// does it hold the client (its IP's services, or the service its proxyType
+// implies)?
+bool ServiceCategoryHolds(std::string_view category, const SignOnContext& ctx);
+
 // A context that gives its zones by id (SignOnContext::zones): is the client
 // in `zone`? Only a listed ACTIVE zone holds it.
 bool InListedZone(const NetworkZone& zone, const SignOnContext& ctx, std::string* why);

@@ -166,6 +166,9 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
     for (uint32_t d = 0; d < zone_of_dense.size(); ++d) dense_of_zone[zone_of_dense[d]] = d;
   }
   const size_t member_count = 2 * zone_of_dense.size();
+  // Zones that may ride inline in an interval record (kSingleGateway).
+  const uint64_t inline_limit = std::min<uint64_t>(
+      {uint64_t{max_zone} + 1, std::max(kDirectZoneLimit, entries.size()), kSingleGateway});
 
   std::vector<Event> events;
   events.reserve(2 * entries.size() + 3);
@@ -192,8 +195,12 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
   });
 
   ZoneIpIndex index;
-  index.v4_.clear();
-  index.v6_.clear();
+  // Built in ordinary vectors, then copied once into the index's huge-page
+  // arrays: growing those by doubling would fault in (and zero) fresh huge
+  // pages at every step.
+  std::vector<V4Interval> v4;
+  std::vector<V6Interval> v6;
+  std::vector<uint32_t> pool = {0, 0};  // the empty set at offset 0
 
   // Sweep state: how many ranges of each member cover the current position,
   // the members with a non-zero count (unordered, O(1) removal), and the
@@ -211,28 +218,39 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
     fingerprint.b ^= SplitMix64(2 * uint64_t{member} + 1);
   };
   bool pool_overflow = false;
+  std::vector<bool> inline_seen;
   auto current_set = [&]() -> uint32_t {
+    if (active.size() == 1 && (active[0] & 1) == 0) {
+      const uint32_t zone = zone_of_dense[active[0] >> 1];
+      if (zone < inline_limit) {
+        if (inline_seen.size() <= zone) inline_seen.resize(size_t{zone} + 1, false);
+        if (!inline_seen[zone]) {
+          inline_seen[zone] = true;
+          ++index.zone_set_count_;
+        }
+        return kSingleGateway | zone;
+      }
+    }
     auto [it, inserted] =
-        set_of_fingerprint.try_emplace(fingerprint, static_cast<uint32_t>(index.pool_.size()));
+        set_of_fingerprint.try_emplace(fingerprint, static_cast<uint32_t>(pool.size()));
     if (!inserted) return it->second;
-    if (index.pool_.size() + 2 + active.size() > UINT32_MAX) {
+    if (pool.size() + 2 + active.size() >= kSingleGateway) {
       pool_overflow = true;
       return 0;
     }
     ++index.zone_set_count_;
     members.assign(active.begin(), active.end());
     std::sort(members.begin(), members.end());
-    const size_t header = index.pool_.size();
-    index.pool_.resize(header + 2);
+    const size_t header = pool.size();
+    pool.resize(header + 2);
     for (uint32_t m : members) {
-      if ((m & 1) == 0) index.pool_.push_back(zone_of_dense[m >> 1]);
+      if ((m & 1) == 0) pool.push_back(zone_of_dense[m >> 1]);
     }
-    index.pool_[header] = static_cast<uint32_t>(index.pool_.size() - header - 2);
+    pool[header] = static_cast<uint32_t>(pool.size() - header - 2);
     for (uint32_t m : members) {
-      if ((m & 1) == 1) index.pool_.push_back(zone_of_dense[m >> 1]);
+      if ((m & 1) == 1) pool.push_back(zone_of_dense[m >> 1]);
     }
-    index.pool_[header + 1] =
-        static_cast<uint32_t>(index.pool_.size() - header - 2 - index.pool_[header]);
+    pool[header + 1] = static_cast<uint32_t>(pool.size() - header - 2 - pool[header]);
     return it->second;
   };
 
@@ -259,23 +277,25 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
     }
     const uint32_t set = current_set();
     if (hi == 0 && lo >= kV4First && lo <= kV4Last) {
-      if (index.v4_.empty() || index.v4_.back().set != set) {
-        index.v4_.push_back({static_cast<uint32_t>(lo - kV4First), set});
+      if (v4.empty() || v4.back().set != set) {
+        v4.push_back({static_cast<uint32_t>(lo - kV4First), set});
       }
-    } else if (index.v6_.empty() || index.v6_.back().set != set) {
-      index.v6_.push_back({hi, lo, set});
+    } else if (v6.empty() || v6.back().set != set) {
+      v6.push_back({hi, lo, set});
     }
   }
   if (pool_overflow) {
     return absl::ResourceExhaustedError(
-        "zone IP index: the distinct zone sets need more than 2^32 pool slots");
+        "zone IP index: the distinct zone sets need more than 2^31 pool slots");
   }
   events.clear();
   events.shrink_to_fit();
 
-  index.v4_.shrink_to_fit();
-  index.v6_.shrink_to_fit();
-  index.pool_.shrink_to_fit();
+  index.v4_.assign(v4.begin(), v4.end());
+  index.v6_.assign(v6.begin(), v6.end());
+  index.pool_.assign(pool.begin(), pool.end());
+  index.zone_ids_.resize(inline_seen.size());
+  for (uint32_t z = 0; z < index.zone_ids_.size(); ++z) index.zone_ids_[z] = z;
   index.v4_radix_ =
       MakeRadix(index.v4_.size(), [&index](size_t i) { return uint64_t{index.v4_[i].start}; });
   index.v6_radix_ = MakeRadix(index.v6_.size(), [&index](size_t i) { return index.v6_[i].hi; });
@@ -285,7 +305,8 @@ absl::StatusOr<ZoneIpIndex> ZoneIpIndex::Build(std::vector<Entry> entries) {
 size_t ZoneIpIndex::MemoryBytes() const {
   return sizeof(*this) + v4_.capacity() * sizeof(V4Interval) +
          v4_radix_.starts.capacity() * sizeof(uint32_t) + v6_.capacity() * sizeof(V6Interval) +
-         v6_radix_.starts.capacity() * sizeof(uint32_t) + pool_.capacity() * sizeof(uint32_t);
+         v6_radix_.starts.capacity() * sizeof(uint32_t) + pool_.capacity() * sizeof(uint32_t) +
+         zone_ids_.capacity() * sizeof(uint32_t);
 }
 
 }  // namespace verdict::internal

@@ -8,7 +8,8 @@
 // a flat pool. Lookup picks the family, jumps through a radix table on the top
 // bits of the key to a bucket of a few interval starts, binary-searches that
 // bucket, and returns two spans into the pool: no allocation, no hashing, three
-// dependent memory reads (radix slot, interval, zone set).
+// dependent memory reads (radix slot, interval, zone set) — two when the set
+// is a single gateway zone, which is stored in the interval record itself.
 //
 // IPv4 addresses (::ffff:0:0/96) get their own 32-bit key array, so the common
 // case touches 8-byte interval records; everything else uses 128-bit keys.
@@ -22,6 +23,7 @@
 #include "absl/numeric/int128.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "lib/net/huge_page_array.h"
 #include "verdict/ip_address.h"
 
 namespace verdict::internal {
@@ -75,6 +77,10 @@ class ZoneIpIndex {
     const uint64_t lo = absl::Uint128Low64(v);
     const uint32_t set =
         (hi == 0 && (lo >> 32) == 0xffff) ? FindV4(static_cast<uint32_t>(lo)) : FindV6(hi, lo);
+    if (set & kSingleGateway) {
+      // The zone rode in the interval record: no read of the pool.
+      return ZoneIpMatch{absl::MakeConstSpan(zone_ids_.data() + (set & ~kSingleGateway), 1), {}};
+    }
     const uint32_t* header = pool_.data() + set;
     const uint32_t gateways = header[0];
     return ZoneIpMatch{absl::MakeConstSpan(header + 2, gateways),
@@ -108,7 +114,7 @@ class ZoneIpIndex {
     uint64_t base = 0;
     int shift = 0;
     uint32_t bucket_count = 0;  // a power of two, ≥ 1
-    std::vector<uint32_t> starts;
+    HugePageArray<uint32_t> starts;
   };
 
   // Buckets the ascending radix keys rk(0) ≤ … ≤ rk(n-1).
@@ -122,17 +128,26 @@ class ZoneIpIndex {
   uint32_t FindV6(uint64_t hi, uint64_t lo) const;
 
   // The IPv4 block; v4_[0].start == 0.
-  std::vector<V4Interval> v4_;
+  HugePageArray<V4Interval> v4_;
   Radix v4_radix_;
   // Everything outside the IPv4 block (the block itself is covered by a
   // placeholder interval that IPv4 lookups never reach); v6_[0] starts at ::.
-  std::vector<V6Interval> v6_;
+  HugePageArray<V6Interval> v6_;
   Radix v6_radix_;
   // Zone sets, each stored once: at offset s, pool_[s] gateway zones and
   // pool_[s + 1] proxy zones follow from pool_[s + 2], ascending. Offset 0 is
   // the empty set. No per-set offset table: a lookup reads the interval, then
   // one place in the pool.
-  std::vector<uint32_t> pool_;
+  //
+  // Except the most common non-empty set, one zone as a gateway and none as
+  // a proxy: an interval's `set` is then kSingleGateway | zone, and Lookup
+  // returns a one-element span into zone_ids_ (zone_ids_[z] == z), a small
+  // array that stays in cache, instead of reading the pool — one dependent
+  // cache miss fewer for those addresses (issue 20). Only zones below
+  // max(4096, entries) are stored so; pool offsets stay below 2^31.
+  static constexpr uint32_t kSingleGateway = 0x80000000u;
+  HugePageArray<uint32_t> pool_;
+  std::vector<uint32_t> zone_ids_;
   size_t zone_set_count_ = 1;
 };
 

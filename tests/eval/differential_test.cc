@@ -2,6 +2,7 @@
 // of varied sizes and seeds × random contexts, every policy type, and the
 // zero-allocation guarantee of Evaluate.
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <iostream>
@@ -230,6 +231,41 @@ TEST(EngineAllocation, EvaluateDoesNotAllocateAfterWarmUp) {
                            PolicyType::kAccessPolicy, PolicyType::kIdpDiscovery}) {
         decided += (*set)->Evaluate(ctx, t).rule != nullptr;
       }
+    }
+    EXPECT_EQ(testing::AllocationCount() - before, 0u) << "org size class " << size;
+    EXPECT_GT(decided, 0);
+  }
+}
+
+// EvaluateAll shares the per-context work between types; every element must
+// still be the answer of Evaluate for that type (which the tests above hold
+// to the reference evaluator).
+TEST(Differential, EvaluateAllEqualsEvaluateForEveryType) {
+  for (int size = 0; size < 4; ++size) {
+    auto set = Compile(synth::GenerateOrg(synth::DifferentialOrgOptions(21, size)));
+    ASSERT_TRUE(set.ok()) << set.status();
+    for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 400, 23)) {
+      const std::array<Decision, kPolicyTypeCount> all = (*set)->EvaluateAll(ctx);
+      for (int t = 0; t < kPolicyTypeCount; ++t) {
+        ASSERT_EQ(all[t], (*set)->Evaluate(ctx, static_cast<PolicyType>(t)))
+            << "type " << PolicyTypeName(static_cast<PolicyType>(t)) << "\n"
+            << synth::ContextToJson(ctx);
+      }
+    }
+  }
+}
+
+TEST(EngineAllocation, EvaluateAllDoesNotAllocateAfterWarmUp) {
+  for (int size = 0; size < 4; ++size) {
+    auto set = Compile(synth::GenerateOrg(synth::DifferentialOrgOptions(7, size)));
+    ASSERT_TRUE(set.ok()) << set.status();
+    const std::vector<SignOnContext> contexts =
+        synth::GenerateContexts((*set)->snapshot(), 300, 11);
+    for (const SignOnContext& ctx : contexts) (*set)->EvaluateAll(ctx);
+    const uint64_t before = testing::AllocationCount();
+    int decided = 0;
+    for (const SignOnContext& ctx : contexts) {
+      for (const Decision& d : (*set)->EvaluateAll(ctx)) decided += d.rule != nullptr;
     }
     EXPECT_EQ(testing::AllocationCount() - before, 0u) << "org size class " << size;
     EXPECT_GT(decided, 0);

@@ -194,6 +194,30 @@ TEST(ZoneIpIndex, SpansSurviveAMove) {
   EXPECT_THAT(after.proxy_zones, ElementsAre(2));
 }
 
+// A set of one gateway zone is stored in the interval record and returned as
+// a span into the index's zone-id array: the same answer, and it too stays
+// valid when the index moves.
+TEST(ZoneIpIndex, SingleGatewayZoneSpansSurviveAMove) {
+  ZoneIpIndex index = BuildOrDie({Gateway("10.0.0.0/8", 5), Gateway("10.1.0.0/16", 4000),
+                                  Gateway("10.2.0.0/16", 5000), Proxy("10.3.0.0/16", 6),
+                                  Gateway("12.0.0.0/8", 5000)});
+  const ZoneIpMatch before = index.Lookup(Ip("10.0.0.1"));
+  const ZoneIpIndex moved = std::move(index);
+  const ZoneIpMatch after = moved.Lookup(Ip("10.0.0.1"));
+  EXPECT_EQ(before.gateway_zones.data(), after.gateway_zones.data());
+  EXPECT_THAT(after.gateway_zones, ElementsAre(5));
+  EXPECT_THAT(after.proxy_zones, IsEmpty());
+  EXPECT_THAT(moved.Lookup(Ip("10.1.2.3")).gateway_zones, ElementsAre(5, 4000));
+  // Zone 5000 is above the inline limit (max(4096, entries)): from the pool.
+  EXPECT_THAT(moved.Lookup(Ip("10.2.2.3")).gateway_zones, ElementsAre(5, 5000));
+  EXPECT_THAT(moved.Lookup(Ip("10.3.2.3")).gateway_zones, ElementsAre(5));
+  EXPECT_THAT(moved.Lookup(Ip("10.3.2.3")).proxy_zones, ElementsAre(6));
+  EXPECT_THAT(moved.Lookup(Ip("11.0.0.1")).gateway_zones, IsEmpty());
+  EXPECT_THAT(moved.Lookup(Ip("12.0.0.1")).gateway_zones, ElementsAre(5000));
+  // {}, {5}, {5, 4000}, {5, 5000}, {5 | 6 proxy}, {5000}
+  EXPECT_EQ(moved.ZoneSetCount(), 6u);
+}
+
 // ------------------------------------------------------- randomized vs. scan
 
 absl::uint128 V4(uint32_t v4) { return absl::MakeUint128(0, kMappedLow | v4); }

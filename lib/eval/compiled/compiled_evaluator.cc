@@ -15,6 +15,7 @@
 //      checked by the condition functions of lib/eval/conditions.h, the
 //      same the reference evaluator calls.
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstring>
 #include <optional>
@@ -25,6 +26,7 @@
 #include "absl/time/time.h"
 #include "lib/compile/compiled_data.h"
 #include "lib/eval/conditions.h"
+#include "lib/eval/dynamic_zone_match.h"
 #include "lib/eval/idp_routing.h"
 #include "verdict/engine.h"
 
@@ -38,6 +40,8 @@ constexpr size_t kStackScratchWords = 2048;  // 16 KiB
 // Only the first kMaxChainHops hops from the right are ever read from the
 // main index (the chain walk and DetermineClientIp stop there).
 constexpr size_t kCachedHops = kMaxChainHops;
+// Group ids kept per context (ForEachGroupId).
+constexpr size_t kCachedGroups = 128;
 
 bool SpanHas(absl::Span<const uint32_t> sorted, uint32_t v) {
   return std::binary_search(sorted.begin(), sorted.end(), v);
@@ -60,21 +64,34 @@ class Evaluation final : public ZoneMembership {
   }
   bool InAnyAllZonesZone(std::string* /*why*/) const override { return any_all_zones_; }
 
-  Decision Run(PolicyType type) {
-    Decision decision;
-    decision.type = type;
+  // Steps 1 and 2, shared by every type decided for this context: the zone
+  // set (all of it when `full_zone_set`, else only what the blocklist
+  // needs) and the blocking zone.
+  void Prepare(bool full_zone_set) {
     zone_bits_ = scratch_;
     std::memset(zone_bits_, 0, d_.zone_words * sizeof(uint64_t));
-    ComputeZoneSet();
-    if (const uint32_t blocker = BlockingZone(); blocker != kNone) {
+    if (full_zone_set) {
+      ComputeZoneSet();
+    } else {
+      BlocklistZoneSet();
+    }
+    blocker_ = BlockingZone();
+  }
+
+  // Steps 3 and 4 for one type, after Prepare (with a full zone set if the
+  // type's TypeProgram::reads_zones).
+  Decision Decide(PolicyType type) {
+    Decision decision;
+    decision.type = type;
+    if (blocker_ != kNone) {
       decision.blocked = true;
-      decision.blocking_zone = &d_.snapshot.zones[blocker];
+      decision.blocking_zone = &d_.snapshot.zones[blocker_];
       decision.outcome = Outcome::kDeny;
       return decision;
     }
+    const TypeProgram& prog = d_.types[static_cast<int>(type)];
     if (type == PolicyType::kAccessPolicy && ctx_.app_id.empty()) return decision;
     if (!internal::PolicyTypeCoversUser(type, ctx_, nullptr)) return decision;
-    const TypeProgram& prog = d_.types[static_cast<int>(type)];
     if (prog.rule_count == 0) return decision;
     const uint32_t winner = FindWinner(prog);
     if (winner == kNone) return decision;
@@ -123,6 +140,23 @@ class Evaluation final : public ZoneMembership {
     }
   }
 
+  // A type whose rules and policies never ask about zones: only the dynamic
+  // BLOCKLIST zones matter (BlockingZone reads their bits; the IP blocklist
+  // has its own index), so the chain walk and the other dynamic zones are
+  // skipped. in_legacy_ and any_all_zones_ stay false, unread.
+  void BlocklistZoneSet() {
+    if (ctx_.zones) {
+      ListedZoneSet();
+      return;
+    }
+    if (d_.dynamic_blocklist_records.empty()) return;
+    DynamicZoneClient client(d_.dynamic, ctx_);
+    for (uint32_t r : d_.dynamic_blocklist_records) {
+      const DynamicZoneRecord& record = d_.dynamic.records[r];
+      if (client.InZone(record)) SetBit(zone_bits_, record.zone);
+    }
+  }
+
   // A context that gives its zones by id: the listed ACTIVE zones
   // (InListedZone of lib/eval/conditions.h).
   void ListedZoneSet() {
@@ -166,21 +200,38 @@ class Evaluation final : public ZoneMembership {
         live = kept;
       }
     }
-    // Dynamic zones: only those the index offers can hold the context.
-    auto test = [&](const std::vector<uint32_t>& zones) {
-      for (uint32_t z : zones) {
-        if (ClientInDynamicZone(d_.snapshot.zones[z], ctx_, nullptr)) SetBit(zone_bits_, z);
+    // Dynamic zones: only the records the index offers can hold the context,
+    // tested on their flat form (lib/eval/dynamic_zone_match.h).
+    if (d_.dynamic.records.empty()) return;
+    DynamicZoneClient client(d_.dynamic, ctx_);
+    auto test = [&](const std::vector<uint32_t>& records) {
+      for (uint32_t r : records) {
+        const DynamicZoneRecord& record = d_.dynamic.records[r];
+        if (client.InZone(record)) SetBit(zone_bits_, record.zone);
       }
     };
-    if (ctx_.geo.has_value() && !d_.dynamic_by_country.empty()) {
+    if (client.country() < d_.dynamic_by_country.size()) {
+      // Filed under the context's country (and region): a location holds.
       // A zone filed under both lists is tested twice, to the same answer.
-      auto it = d_.dynamic_by_country.find(Sv(ctx_.geo->country));
-      if (it != d_.dynamic_by_country.end()) {
-        test(it->second.any_region);
-        if (!ctx_.geo->region.empty() && !it->second.by_region.empty()) {
-          auto r = it->second.by_region.find(Sv(ctx_.geo->region));
-          if (r != it->second.by_region.end()) test(r->second);
+      // Records with an ASN list only under the context's ASN.
+      auto test_located = [&](const CompiledData::LocatedZones& located) {
+        for (uint32_t r : located.any_asn) {
+          const DynamicZoneRecord& record = d_.dynamic.records[r];
+          if (client.InZoneLocated(record)) SetBit(zone_bits_, record.zone);
         }
+        if (!ctx_.asn.has_value() || located.by_asn.empty()) return;
+        auto it = located.by_asn.find(*ctx_.asn);
+        if (it == located.by_asn.end()) return;
+        for (uint32_t r : it->second) {
+          const DynamicZoneRecord& record = d_.dynamic.records[r];
+          if (client.InZoneLocated(record)) SetBit(zone_bits_, record.zone);
+        }
+      };
+      const CompiledData::CountryZones& country = d_.dynamic_by_country[client.country()];
+      test_located(country.any_region);
+      if (client.region() != kUnknownCode && !country.by_region.empty()) {
+        auto r = country.by_region.find(client.region());
+        if (r != country.by_region.end()) test_located(r->second);
       }
     }
     if (ctx_.asn.has_value() && !d_.dynamic_by_asn.empty()) {
@@ -282,16 +333,15 @@ class Evaluation final : public ZoneMembership {
     uint64_t* idp = region(!idp_okta && prog.has_idp_lists);
 
     if (has_user && (prog.has_policy_lists || prog.has_people_lists)) {
-      for (const std::string& g : ctx_.user.groups) {
-        auto it = d_.group_ids.find(Sv(g));
-        if (it == d_.group_ids.end() || it->second >= prog.by_group.size()) continue;
-        const GroupLists& lists = prog.by_group[it->second];
+      ForEachGroupId([&](uint32_t group) {
+        if (group >= prog.by_group.size()) return;
+        const GroupLists& lists = prog.by_group[group];
         if (people_in != zero) {
           OrList(lists.people_include, people_in);
           OrList(lists.people_exclude, people_out);
         }
         if (policy != zero) OrList(lists.policy_include, policy);
-      }
+      });
       if (people_in != zero) {
         auto it = d_.user_ids.find(Sv(ctx_.user.id));
         if (it != d_.user_ids.end() && it->second < prog.by_user.size()) {
@@ -397,6 +447,31 @@ class Evaluation final : public ZoneMembership {
     return kNone;
   }
 
+  // Calls f(id) for each of the context's groups that some rule or policy
+  // names (its CompiledData::group_ids id). The ids are looked up once per
+  // context and kept for the next type EvaluateAll decides; a context with
+  // more than kCachedGroups groups is looked up each time instead.
+  template <typename F>
+  void ForEachGroupId(F f) {
+    const std::vector<std::string>& groups = ctx_.user.groups;
+    if (groups.size() > kCachedGroups) {
+      for (const std::string& g : groups) {
+        if (auto it = d_.group_ids.find(Sv(g)); it != d_.group_ids.end()) f(it->second);
+      }
+      return;
+    }
+    if (!groups_cached_) {
+      cached_group_count_ = 0;
+      for (const std::string& g : groups) {
+        if (auto it = d_.group_ids.find(Sv(g)); it != d_.group_ids.end()) {
+          group_ids_[cached_group_count_++] = it->second;
+        }
+      }
+      groups_cached_ = true;
+    }
+    for (uint32_t i = 0; i < cached_group_count_; ++i) f(group_ids_[i]);
+  }
+
   // ---------------------------------------------------------- exact checks
 
   // The conditions of a candidate (or of its policy) that the masks do not
@@ -414,24 +489,58 @@ class Evaluation final : public ZoneMembership {
   uint64_t* zone_bits_ = nullptr;
   bool in_legacy_ = false;
   bool any_all_zones_ = false;
-  mutable size_t hops_done_ = 0;  // hops_[0, hops_done_) are looked up
+  uint32_t blocker_ = kNone;  // the blocking zone, kNone when not blocked
+  bool groups_cached_ = false;
+  uint32_t cached_group_count_ = 0;
+  uint32_t group_ids_[kCachedGroups];  // [0, cached_group_count_) once groups_cached_
+  mutable size_t hops_done_ = 0;       // hops_[0, hops_done_) are looked up
   mutable ZoneIpMatch hops_[kCachedHops];
 };
 
 }  // namespace
 }  // namespace internal
 
-Decision CompiledPolicySet::Evaluate(const SignOnContext& context, PolicyType type) const {
-  const internal::CompiledData& d = *data_;
-  if (d.scratch_words <= internal::kStackScratchWords) {
-    uint64_t scratch[internal::kStackScratchWords];
-    return internal::Evaluation(d, context, scratch).Run(type);
+namespace internal {
+namespace {
+
+// Runs `f(scratch)` with scratch words enough for one evaluation of `d`.
+template <typename F>
+auto WithScratch(const CompiledData& d, F f) {
+  if (d.scratch_words <= kStackScratchWords) {
+    uint64_t scratch[kStackScratchWords];
+    return f(scratch);
   }
   // Orgs too large for the stack buffer: one buffer per thread, grown to the
   // largest set this thread has evaluated, then reused without allocating.
   thread_local std::vector<uint64_t> scratch;
   if (scratch.size() < d.scratch_words) scratch.resize(d.scratch_words);
-  return internal::Evaluation(d, context, scratch.data()).Run(type);
+  return f(scratch.data());
+}
+
+}  // namespace
+}  // namespace internal
+
+Decision CompiledPolicySet::Evaluate(const SignOnContext& context, PolicyType type) const {
+  const internal::CompiledData& d = *data_;
+  return internal::WithScratch(d, [&](uint64_t* scratch) {
+    internal::Evaluation evaluation(d, context, scratch);
+    evaluation.Prepare(d.types[static_cast<int>(type)].reads_zones);
+    return evaluation.Decide(type);
+  });
+}
+
+std::array<Decision, kPolicyTypeCount> CompiledPolicySet::EvaluateAll(
+    const SignOnContext& context) const {
+  const internal::CompiledData& d = *data_;
+  return internal::WithScratch(d, [&](uint64_t* scratch) {
+    internal::Evaluation evaluation(d, context, scratch);
+    evaluation.Prepare(d.any_type_reads_zones);
+    std::array<Decision, kPolicyTypeCount> decisions;
+    for (int t = 0; t < kPolicyTypeCount; ++t) {
+      decisions[t] = evaluation.Decide(static_cast<PolicyType>(t));
+    }
+    return decisions;
+  });
 }
 
 }  // namespace verdict
