@@ -3,18 +3,20 @@
 //   node cedar_peer.mjs <inputs-dir> [<min-seconds>]
 //
 // <inputs-dir> is what verdict_cedar_peer_inputs wrote. Two phases, as a
-// tuned Cedar integration runs: once, validate the policies against the
+// tuned Cedar integration runs: once, validate both policy sets against the
 // schema and preparse them (preparsePolicySet, cached inside the wasm
-// module); then, per context line, parse the JSON line, build the request
-// (principal, the user's groups as its parents, the context record) and call
-// statefulIsAuthorized. Cedar has no priorities: every rule is a permit named
-// r<ordinal> in Okta's evaluation order and every blocklist zone a forbid
-// named b<ordinal>, so the answer is the lowest-numbered policy among the
-// diagnostics' `reason` (the policies that decided): a forbid means blocked,
-// a permit names the winning rule, no reason means no decision. Every
-// answer is checked against Verdict's (expected.txt); any difference fails
-// the run. Prints one JSON line: contexts per CPU-second end to end, per
-// wall second, and the phases' times.
+// module); then, per context line, parse the JSON line and make two
+// requests (statefulIsAuthorized): "locate" with the address as three Longs,
+// whose satisfied permits name the address sets holding it, then "signOn"
+// with those names as context.zones, the principal with the user's groups as
+// its parents, and the rest of the context. Cedar has no priorities: every
+// rule is a permit named r<ordinal> in Okta's evaluation order and every
+// blocklist zone a forbid named b<ordinal>, so the answer is the
+// lowest-numbered policy among the diagnostics' `reason` (the policies that
+// decided): a forbid means blocked, a permit names the winning rule, no
+// reason means no decision. Every answer is checked against Verdict's
+// (expected.txt); any difference fails the run. Prints one JSON line:
+// contexts per CPU-second end to end, per wall second, and the setup time.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -32,6 +34,7 @@ const cedar = require(join(cedarDir, 'node_modules/@cedar-policy/cedar-wasm/node
 const dir = process.argv[2];
 const minSeconds = Number(process.argv[3] ?? '2');
 const policies = JSON.parse(readFileSync(join(dir, 'policies.json'), 'utf8'));
+const locate = JSON.parse(readFileSync(join(dir, 'locate.json'), 'utf8'));
 const schema = readFileSync(join(dir, 'schema.cedarschema'), 'utf8');
 const order = JSON.parse(readFileSync(join(dir, 'order.json'), 'utf8'));
 const lines = readFileSync(join(dir, 'contexts.jsonl'), 'utf8').split('\n').filter((l) => l);
@@ -45,53 +48,108 @@ const cpu = () => {
 
 // ---------------------------------------------------------------- phase 1
 const setupStart = cpu();
-const validation = cedar.validate({
-  validationSettings: { mode: 'strict' },
-  schema,
-  policies: { staticPolicies: policies },
-});
-if (validation.type !== 'success' || validation.validationErrors.length !== 0) {
-  console.error(JSON.stringify(validation, null, 1).slice(0, 4000));
-  throw new Error('the policies do not validate against the schema');
-}
-const parsed = cedar.preparsePolicySet('org', { staticPolicies: policies });
-if (parsed.type !== 'success') {
-  console.error(JSON.stringify(parsed).slice(0, 4000));
-  throw new Error('preparsePolicySet failed');
+for (const [name, set] of [['locate', locate], ['signOn', policies]]) {
+  const validation = cedar.validate({
+    validationSettings: { mode: 'strict' },
+    schema,
+    policies: { staticPolicies: set },
+  });
+  if (validation.type !== 'success' || validation.validationErrors.length !== 0) {
+    console.error(JSON.stringify(validation, null, 1).slice(0, 4000));
+    throw new Error(`the ${name} policies do not validate against the schema`);
+  }
+  const parsed = cedar.preparsePolicySet(name, { staticPolicies: set });
+  if (parsed.type !== 'success') {
+    console.error(JSON.stringify(parsed).slice(0, 4000));
+    throw new Error(`preparsePolicySet ${name} failed`);
+  }
 }
 const setupSeconds = cpu() - setupStart;
 
 // ---------------------------------------------------------------- phase 2
-const ACTION = { type: 'Action', id: 'signOn' };
+const SIGN_ON = { type: 'Action', id: 'signOn' };
+const LOCATE = { type: 'Action', id: 'locate' };
 const RESOURCE = { type: 'Org', id: 'org' };
 const RISK = { LOW: 0, MEDIUM: 1, HIGH: 2 };
+
+// An address as Verdict holds it, 128 bits (IPv4 as ::ffff:a.b.c.d), in the
+// three parts the locate policies compare: bits 127..80, 79..32, 31..0.
+function parseV4(text) {
+  const octets = text.split('.');
+  if (octets.length !== 4) throw new Error(`bad address ${text}`);
+  return octets.reduce((v, o) => (v << 8n) | BigInt(Number(o)), 0n);
+}
+function addressParts(text) {
+  let v;
+  if (!text.includes(':')) {
+    v = (0xffffn << 32n) | parseV4(text);
+  } else {
+    let tail = [];
+    let body = text;
+    const lastColon = text.lastIndexOf(':');
+    if (text.slice(lastColon + 1).includes('.')) {
+      const v4 = parseV4(text.slice(lastColon + 1));
+      tail = [Number(v4 >> 16n), Number(v4 & 0xffffn)];
+      body = text.slice(0, lastColon + 1) + (text.endsWith('::') ? '' : '0');
+      body = body.endsWith(':0') ? body.slice(0, -2) : body;
+    }
+    const [left, right] = body.includes('::') ? body.split('::') : [body, null];
+    const l = left ? left.split(':').map((h) => parseInt(h, 16)) : [];
+    const r = right === null ? [] : right ? right.split(':').map((h) => parseInt(h, 16)) : [];
+    const fill = 8 - l.length - r.length - tail.length;
+    const groups = right === null ? [...l, ...tail] : [...l, ...Array(fill).fill(0), ...r, ...tail];
+    if (groups.length !== 8) throw new Error(`bad address ${text}`);
+    v = groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+  }
+  return {
+    ipHi: Number(v >> 80n),
+    ipMid: Number((v >> 32n) & 0xffffffffffffn),
+    ipLo: Number(v & 0xffffffffn),
+  };
+}
+
+function check(answer) {
+  if (answer.type !== 'success') throw new Error(JSON.stringify(answer.errors));
+  if (answer.response.diagnostics.errors.length !== 0) {
+    throw new Error(JSON.stringify(answer.response.diagnostics.errors));
+  }
+  return answer.response.diagnostics.reason;
+}
 
 // One context line → Verdict's answer text, through Cedar.
 function decide(line) {
   const c = JSON.parse(line);
   const chain = c.ipChain;
+  const principal = { type: 'User', id: c.user.id };
+  const located = check(
+    cedar.statefulIsAuthorized({
+      principal,
+      action: LOCATE,
+      resource: RESOURCE,
+      context: addressParts(chain[chain.length - 1]),
+      preparsedPolicySetId: 'locate',
+      entities: [],
+    }),
+  );
   const context = {
-    ip: { __extn: { fn: 'ip', arg: chain[chain.length - 1] } },
+    zones: located.map((id) => order.zones[Number(id.slice(1))]),
     authType: (c.authType ?? 'ANY').toUpperCase(),
     idpType: (c.identityProvider?.type ?? 'OKTA').toUpperCase(),
     idpId: c.identityProvider?.id ?? '',
   };
   const level = c.risk?.level;
   if (level !== undefined) context.risk = RISK[level.toUpperCase()];
-  const principal = { type: 'User', id: c.user.id };
   const answer = cedar.statefulIsAuthorized({
     principal,
-    action: ACTION,
+    action: SIGN_ON,
     resource: RESOURCE,
     context,
-    preparsedPolicySetId: 'org',
+    preparsedPolicySetId: 'signOn',
     entities: [
       { uid: principal, attrs: {}, parents: (c.user.groups ?? []).map((id) => ({ type: 'Group', id })) },
     ],
   });
-  if (answer.type !== 'success') throw new Error(JSON.stringify(answer.errors));
-  const { reason, errors } = answer.response.diagnostics;
-  if (errors.length !== 0) throw new Error(JSON.stringify(errors));
+  const reason = check(answer);
   let blocker = Infinity;
   let rule = Infinity;
   for (const id of reason) {
@@ -136,6 +194,7 @@ console.log(
   JSON.stringify({
     cedar_version: cedar.getCedarVersion(),
     policies: Object.keys(policies).length,
+    locate_policies: Object.keys(locate).length,
     contexts: lines.length,
     answers_checked: answered + lines.length,
     setup_cpu_seconds: Number(setupSeconds.toFixed(3)),

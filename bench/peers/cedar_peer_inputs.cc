@@ -5,18 +5,22 @@
 //
 // Takes the benchmark org of lib/synth (BenchOrgOptions(<rules>), as
 // bench/evaluate_bench.cc), keeps the part of it both engines express
-// faithfully (the subset below), and writes into <out-dir>:
-//   policies.json   {"<policy id>": "<Cedar policy text>", ...}: one permit
-//                   per active rule of an active OKTA_SIGN_ON policy, id
-//                   "r<ordinal>" in Okta's evaluation order, and one forbid
-//                   per ACTIVE IP BLOCKLIST zone, id "b<ordinal>"
-//   schema.cedarschema  the entity types, action and context the policies use
-//   order.json      {"rules": [rule id of r0, r1, ...], "blockers": [zone id
-//                   of b0, ...]}
+// faithfully (the subset below), and writes into <out-dir> (the encoding:
+// bench/peers/README.md):
+//   locate.json     {"z<k>": "<Cedar policy text>", ...}: a permit per
+//                   address set the rules ask about (a zone's gateways,
+//                   ALL_ZONES, a blocklist zone's gateways and proxies),
+//                   satisfied when the request's address is in it
+//   policies.json   one permit per active rule of an active OKTA_SIGN_ON
+//                   policy, id "r<ordinal>" in Okta's evaluation order, and
+//                   one forbid per ACTIVE IP BLOCKLIST zone, id "b<ordinal>"
+//   schema.cedarschema  the entity types, actions and contexts they use
+//   order.json      {"rules": [rule id of r0, ...], "blockers": [zone id of
+//                   b0, ...], "zones": [the name z0, z1, ... stand for]}
 //   contexts.jsonl  the contexts, one JSON line each (docs/interfaces.md §2)
 //   expected.txt    Verdict's answer per context line: "rule <id>",
 //                   "blocked <zone id>" or "none"
-//   summary.json    sizes (rules kept and dropped, contexts, CIDR blocks)
+//   summary.json    sizes (rules kept and dropped, policies, contexts)
 // and prints Verdict's end-to-end rate on those lines: parse
 // (ContextReader::Parse, the reader `policy-sim eval` uses) + Evaluate
 // (OKTA_SIGN_ON), CPU time over repeated passes of at least <min-seconds>
@@ -38,6 +42,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -119,125 +124,60 @@ Restricted Restrict(const Snapshot& full) {
   return r;
 }
 
-// ------------------------------------------------------------ zones as Cedar ranges
+// ------------------------------------------------------------ zones as Cedar
 
-constexpr std::string_view kDefaultExemptIpZone = "DefaultExemptIpZone";
-constexpr std::string_view kLegacyIpZone = "LegacyIpZone";
+// An address as Cedar sees it here: Verdict's 128-bit value (IPv4 as
+// ::ffff:a.b.c.d, so an IPv4-mapped address is the IPv4 address, as in
+// Verdict) in three Longs that JavaScript numbers hold exactly: bits
+// 127..80, 79..32 and 31..0 (context.ipHi, ipMid, ipLo).
+struct AddressParts {
+  uint64_t hi, mid, lo;
+  explicit AddressParts(absl::uint128 v)
+      : hi(absl::Uint128High64(v) >> 16),
+        mid(static_cast<uint64_t>(v >> 32) & ((uint64_t{1} << 48) - 1)),
+        lo(absl::Uint128Low64(v) & 0xffffffffu) {}
+};
 
-bool AnySystemZone(const std::vector<NetworkZone>& zones) {
-  return std::any_of(zones.begin(), zones.end(), [](const NetworkZone& z) { return z.system; });
+// context's address < `bound`, compared part by part.
+std::string Below(absl::uint128 bound) {
+  const AddressParts b(bound);
+  return absl::StrCat("(context.ipHi < ", b.hi, " || (context.ipHi == ", b.hi,
+                      " && (context.ipMid < ", b.mid, " || (context.ipMid == ", b.mid,
+                      " && context.ipLo < ", b.lo, "))))");
 }
 
-// As lib/compile/snapshot_facts.cc (FindDefaultExemptZone, FindLegacyIpZone):
-// which zone is the exempt list and which LegacyIpZone.
-const NetworkZone* ExemptZone(const std::vector<NetworkZone>& zones) {
-  for (const NetworkZone& z : zones) {
-    if (z.system && z.use_as_exempt_list.value_or(false)) return &z;
-  }
-  for (const NetworkZone& z : zones) {
-    if (z.system && z.type == ZoneType::kIp && z.name == kDefaultExemptIpZone &&
-        !z.use_as_exempt_list.has_value()) {
-      return &z;
-    }
-  }
-  if (AnySystemZone(zones)) return nullptr;
-  for (const NetworkZone& z : zones) {
-    if (z.name == kDefaultExemptIpZone) return &z;
-  }
-  return nullptr;
-}
+struct Interval {
+  absl::uint128 first, last;
+};
 
-const NetworkZone* LegacyZone(const std::vector<NetworkZone>& zones, const NetworkZone* exempt) {
-  const NetworkZone* first = nullptr;
-  for (const NetworkZone& z : zones) {
-    if (!z.system || z.type != ZoneType::kIp || z.usage != ZoneUsage::kPolicy || &z == exempt ||
-        z.use_as_exempt_list.value_or(false)) {
-      continue;
-    }
-    if (z.name == kLegacyIpZone) return &z;
-    if (first == nullptr) first = &z;
-  }
-  if (first != nullptr || AnySystemZone(zones)) return first;
-  for (const NetworkZone& z : zones) {
-    if (z.name == kLegacyIpZone) return &z;
-  }
-  return nullptr;
-}
-
-constexpr absl::uint128 kMappedFirst = absl::MakeUint128(0, 0xffff00000000ULL);
-constexpr absl::uint128 kMappedLast = absl::MakeUint128(0, 0xffffffffffffULL);
-
-// The CIDR blocks covering [first, last] as Cedar ip() literals. IPv4 is
-// ::ffff:a.b.c.d inside Verdict (an IPv4-mapped address is the IPv4
-// address); Cedar refuses mapped literals and keeps the families apart, so
-// a block inside ::ffff:0:0/96 is written as IPv4, and a larger IPv6 block
-// that holds all of it gets 0.0.0.0/0 beside it.
-void AppendCidrs(absl::uint128 first, absl::uint128 last, std::vector<std::string>* out) {
-  while (true) {
-    int bits = 0;  // the block is 2^bits addresses
-    while (bits < 128) {
-      const absl::uint128 size = absl::uint128(1) << (bits + 1);
-      if ((first & (size - 1)) != 0) break;
-      if (last - first < size - 1) break;
-      ++bits;
-    }
-    const absl::uint128 block_last =
-        bits == 128 ? ~absl::uint128(0) : first + ((absl::uint128(1) << bits) - 1);
-    if (first >= kMappedFirst && block_last <= kMappedLast) {
-      out->push_back(absl::StrCat(
-          IpAddress::FromV4(static_cast<uint32_t>(absl::Uint128Low64(first))).ToString(), "/",
-          32 - bits));
-    } else {
-      out->push_back(absl::StrCat(IpAddress::FromV6(first).ToString(), "/", 128 - bits));
-      if (first <= kMappedFirst && block_last >= kMappedLast) out->push_back("0.0.0.0/0");
-    }
-    if (block_last >= last) return;
-    first = block_last + 1;
-  }
-}
-
-// The union of `ranges` as few CIDR blocks as cover it exactly: ranges
-// merged where they overlap or touch first (a tuned translation: every block
-// is an isInRange call for Cedar on every request).
-std::vector<std::string> Cidrs(std::vector<IpRange> ranges) {
+// `ranges` sorted, with overlapping and touching ones merged.
+std::vector<Interval> Merged(std::vector<IpRange> ranges) {
   std::sort(ranges.begin(), ranges.end(),
             [](const IpRange& a, const IpRange& b) { return a.first < b.first; });
-  std::vector<std::string> out;
-  size_t i = 0;
-  while (i < ranges.size()) {
-    absl::uint128 first = ranges[i].first.value();
-    absl::uint128 last = ranges[i].last.value();
-    for (++i; i < ranges.size(); ++i) {
-      const absl::uint128 next = ranges[i].first.value();
-      if (last != ~absl::uint128(0) && next > last + 1) break;
-      last = std::max(last, ranges[i].last.value());
+  std::vector<Interval> out;
+  for (const IpRange& r : ranges) {
+    const absl::uint128 first = r.first.value(), last = r.last.value();
+    if (!out.empty() && (out.back().last == ~absl::uint128(0) || first <= out.back().last + 1)) {
+      out.back().last = std::max(out.back().last, last);
+    } else {
+      out.push_back({first, last});
     }
-    AppendCidrs(first, last, &out);
   }
   return out;
 }
 
-// `terms` joined by `op` as a balanced tree of parentheses: a flat chain of
-// hundreds of `||` is a left-deep tree that Cedar's recursive evaluator and
-// validator descend one frame per term (the wasm stack overflows at a few
-// hundred); balanced, the depth is log2 of the count.
-std::string Balanced(const std::vector<std::string>& terms, size_t begin, size_t end,
-                     std::string_view op) {
-  if (end - begin == 1) return terms[begin];
+// The address is in one of `v[begin, end)` (sorted, disjoint): a binary
+// search written out as nested if-then-else, so that Cedar compares about
+// log2(n) bounds per request instead of testing every range (Cedar has no
+// interval lookup; `isInRange` over CIDR blocks tested every block, the
+// first encoding of this comparison).
+std::string InIntervals(const std::vector<Interval>& v, size_t begin, size_t end) {
+  if (begin == end) return "false";
   const size_t mid = begin + (end - begin) / 2;
-  return absl::StrCat("(", Balanced(terms, begin, mid, op), " ", std::string(op), " ",
-                      Balanced(terms, mid, end, op), ")");
-}
-
-// `context.ip` in any of `cidrs`; "false" for none.
-std::string InCidrs(const std::vector<std::string>& cidrs) {
-  if (cidrs.empty()) return "false";
-  std::vector<std::string> terms;
-  terms.reserve(cidrs.size());
-  for (const std::string& c : cidrs) {
-    terms.push_back(absl::StrCat("context.ip.isInRange(ip(\"", c, "\"))"));
-  }
-  return Balanced(terms, 0, terms.size(), "||");
+  const std::string at_most_last =
+      v[mid].last == ~absl::uint128(0) ? "true" : Below(v[mid].last + 1);
+  return absl::StrCat("(if ", Below(v[mid].first), " then ", InIntervals(v, begin, mid), " else (",
+                      at_most_last, " || ", InIntervals(v, mid + 1, end), "))");
 }
 
 std::string Quote(std::string_view s) {
@@ -257,49 +197,52 @@ std::string EntityList(std::string_view type, const std::vector<std::string>& id
   return absl::StrCat("[", absl::StrJoin(refs, ", "), "]");
 }
 
+std::string StringList(const std::vector<std::string>& items) {
+  std::vector<std::string> quoted;
+  for (const std::string& item : items) quoted.push_back(Quote(item));
+  return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
+}
+
 // ------------------------------------------------------------ conditions as Cedar
 
+// Two policy sets, two requests per context. The first ("locate") has a
+// permit per address set the rules ask about, satisfied when the address is
+// in it; the names of those satisfied become the second request's
+// context.zones, which the rules ("signOn") test with contains/containsAny.
+// Both sets are Cedar's to evaluate; the script only carries the first
+// answer into the second request.
 class Translator {
  public:
   explicit Translator(const Snapshot& org) : org_(org) {
-    exempt_ = ExemptZone(org.zones);
-    legacy_ = LegacyZone(org.zones, exempt_);
+    exempt_ = org.DefaultExemptZone();
+    legacy_ = org.LegacyIpZone();
     everyone_.push_back("EVERYONE");
     for (const Group* g : org.EveryoneGroups()) everyone_.push_back(g->id);
-    // ALL_ZONES: any ACTIVE POLICY zone but the exempt one (IP zones only
-    // here: the subset has no dynamic zones).
-    for (const NetworkZone& z : org.zones) {
-      if (z.active && z.usage == ZoneUsage::kPolicy && &z != exempt_) {
-        all_zones_.insert(all_zones_.end(), z.gateways.begin(), z.gateways.end());
-      }
-    }
   }
 
-  // The addresses of `zone` for a one-hop chain: the gateways of an ACTIVE
-  // zone (docs/semantics.md, the chain walk with one hop); none for an
-  // inactive or missing one.
-  static void AppendZone(const NetworkZone* zone, std::vector<IpRange>* out) {
-    if (zone == nullptr || !zone->active) return;
-    out->insert(out->end(), zone->gateways.begin(), zone->gateways.end());
-  }
-
-  std::string InZone(const NetworkZone* zone) const {
+  // The name for "the client (a one-hop chain) is in this zone", and the
+  // address set behind it: the gateways of an ACTIVE zone (docs/semantics.md,
+  // the chain walk with one hop); an inactive or missing zone holds nobody
+  // and gets no locate permit, so its name is never in context.zones.
+  std::string ZoneToken(std::string_view id) {
+    const std::string token(id);
+    if (located_.contains(token)) return token;
     std::vector<IpRange> ranges;
-    AppendZone(zone, &ranges);
-    return InCidrs(Cidrs(std::move(ranges)));
-  }
-
-  // In any of the listed zones: the union of their addresses, one test.
-  std::string InAnyListed(const std::vector<std::string>& ids) const {
-    std::vector<IpRange> ranges;
-    for (const std::string& id : ids) {
-      if (id == kAllZones) {
-        ranges.insert(ranges.end(), all_zones_.begin(), all_zones_.end());
-      } else {
-        AppendZone(org_.FindZone(id), &ranges);
+    if (id == kAllZones) {
+      // Any ACTIVE POLICY zone but the exempt one (IP zones only here).
+      for (const NetworkZone& z : org_.zones) {
+        if (z.active && z.usage == ZoneUsage::kPolicy && &z != exempt_) {
+          ranges.insert(ranges.end(), z.gateways.begin(), z.gateways.end());
+        }
       }
+    } else if (const NetworkZone* z = org_.FindZone(id); z != nullptr && z->active) {
+      ranges = z->gateways;
+    } else {
+      located_.emplace(token, "");
+      return token;
     }
-    return InCidrs(Cidrs(std::move(ranges)));
+    Locate(token, std::move(ranges));
+    return token;
   }
 
   std::string UserInAnyGroup(const std::vector<std::string>& groups) const {
@@ -327,16 +270,26 @@ class Translator {
     }
   }
 
-  void Network(const NetworkCondition& n, std::vector<std::string>* terms) const {
+  std::string InAnyListed(const std::vector<std::string>& ids) {
+    std::vector<std::string> tokens;
+    for (const std::string& id : ids) tokens.push_back(ZoneToken(id));
+    return absl::StrCat("context.zones.containsAny(", StringList(tokens), ")");
+  }
+
+  void Network(const NetworkCondition& n, std::vector<std::string>* terms) {
     switch (n.connection) {
       case NetworkConnection::kAnywhere:
         return;
       case NetworkConnection::kOnNetwork:
-        terms->push_back(InZone(legacy_));
+      case NetworkConnection::kOffNetwork: {
+        const std::string on =
+            legacy_ == nullptr
+                ? "false"
+                : absl::StrCat("context.zones.contains(", Quote(ZoneToken(legacy_->id)), ")");
+        terms->push_back(n.connection == NetworkConnection::kOnNetwork ? on
+                                                                       : absl::StrCat("!", on));
         return;
-      case NetworkConnection::kOffNetwork:
-        terms->push_back(absl::StrCat("!", InZone(legacy_)));
-        return;
+      }
       case NetworkConnection::kZone:
         break;
     }
@@ -344,12 +297,11 @@ class Translator {
     if (!n.exclude.empty()) terms->push_back(absl::StrCat("!", InAnyListed(n.exclude)));
   }
 
-  // ConditionsHold over the subset's conditions: the address tests into
-  // `ip_terms`, the others into `terms`.
+  // ConditionsHold over the subset's conditions.
   void Conditions(const verdict::Conditions& c, bool skip_group_include,
-                  std::vector<std::string>* terms, std::vector<std::string>* ip_terms) const {
+                  std::vector<std::string>* terms) {
     if (c.people) People(*c.people, skip_group_include, terms);
-    if (c.network) Network(*c.network, ip_terms);
+    if (c.network) Network(*c.network, terms);
     if (c.auth_context && c.auth_context->auth_type != "ANY") {
       terms->push_back(absl::StrCat("context.authType == ",
                                     Quote(absl::AsciiStrToUpper(c.auth_context->auth_type))));
@@ -369,10 +321,8 @@ class Translator {
       if (idp.provider == "OKTA") {
         terms->push_back("context.idpType == \"OKTA\"");
       } else if (idp.provider == "SPECIFIC_IDP") {
-        std::vector<std::string> ids;
-        for (const std::string& id : idp.idp_ids) ids.push_back(Quote(id));
-        terms->push_back(absl::StrCat("(context.idpType != \"OKTA\" && [", absl::StrJoin(ids, ", "),
-                                      "].contains(context.idpId))"));
+        terms->push_back(absl::StrCat("(context.idpType != \"OKTA\" && ", StringList(idp.idp_ids),
+                                      ".contains(context.idpId))"));
       } else if (idp.provider != "ANY") {
         terms->push_back("false");
       }
@@ -381,22 +331,15 @@ class Translator {
 
   // The permit for `rule` of `policy`: the policy applies (GroupPolicyApplies)
   // and its other conditions hold, and the rule's conditions hold.
-  std::string Permit(const Policy& policy, const Rule& rule) const {
+  std::string Permit(const Policy& policy, const Rule& rule) {
     std::vector<std::string> terms;
     if (!policy.system) {
       const std::vector<std::string>* include =
           policy.conditions.people ? &policy.conditions.people->groups.include : nullptr;
       terms.push_back(include == nullptr || include->empty() ? "false" : UserInAnyGroup(*include));
     }
-    // The address tests last: Cedar's && stops at the first false term, and
-    // the cheap terms (groups, risk, auth type) fail most often; each
-    // isInRange costs a few microseconds.
-    std::vector<std::string> ip_terms;
-    Conditions(policy.conditions, /*skip_group_include=*/true, &terms, &ip_terms);
-    if (!rule.conditions_null) {
-      Conditions(rule.conditions, /*skip_group_include=*/false, &terms, &ip_terms);
-    }
-    terms.insert(terms.end(), ip_terms.begin(), ip_terms.end());
+    Conditions(policy.conditions, /*skip_group_include=*/true, &terms);
+    if (!rule.conditions_null) Conditions(rule.conditions, /*skip_group_include=*/false, &terms);
     std::string text = "permit(principal, action == Action::\"signOn\", resource)";
     if (!terms.empty()) absl::StrAppend(&text, " when { ", absl::StrJoin(terms, " && "), " }");
     return absl::StrCat(text, ";");
@@ -405,24 +348,37 @@ class Translator {
   // The forbid for an ACTIVE IP BLOCKLIST zone (Evaluation::BlockingZone with
   // a one-hop chain): the address is a gateway or proxy of the zone and not
   // in the ACTIVE exempt zone.
-  std::string Forbid(const NetworkZone& zone) const {
+  std::string Forbid(const NetworkZone& zone) {
+    const std::string token = absl::StrCat("block:", zone.id);
     std::vector<IpRange> ranges = zone.gateways;
     ranges.insert(ranges.end(), zone.proxies.begin(), zone.proxies.end());
+    Locate(token, std::move(ranges));
     std::string text =
         absl::StrCat("forbid(principal, action == Action::\"signOn\", resource) when { ",
-                     InCidrs(Cidrs(ranges)), " }");
+                     "context.zones.contains(", Quote(token), ") }");
     if (exempt_ != nullptr && exempt_->active) {
-      absl::StrAppend(&text, " unless { ", InCidrs(Cidrs(exempt_->gateways)), " }");
+      absl::StrAppend(&text, " unless { context.zones.contains(", Quote(ZoneToken(exempt_->id)),
+                      ") }");
     }
     return absl::StrCat(text, ";");
   }
 
+  // The locate permits, by token (an empty text: no permit).
+  const std::map<std::string, std::string>& located() const { return located_; }
+
  private:
+  void Locate(const std::string& token, std::vector<IpRange> ranges) {
+    const std::vector<Interval> merged = Merged(std::move(ranges));
+    located_[token] =
+        absl::StrCat("permit(principal, action == Action::\"locate\", resource) when { ",
+                     InIntervals(merged, 0, merged.size()), " };");
+  }
+
   const Snapshot& org_;
   const NetworkZone* exempt_ = nullptr;
   const NetworkZone* legacy_ = nullptr;
   std::vector<std::string> everyone_;
-  std::vector<IpRange> all_zones_;
+  std::map<std::string, std::string> located_;
 };
 
 // ------------------------------------------------------------ output
@@ -458,11 +414,20 @@ double CpuSeconds() {
 constexpr std::string_view kSchema = R"(entity Group;
 entity User in [Group];
 entity Org;
+action locate appliesTo {
+  principal: User,
+  resource: Org,
+  context: {
+    ipHi: Long,
+    ipMid: Long,
+    ipLo: Long,
+  }
+};
 action signOn appliesTo {
   principal: User,
   resource: Org,
   context: {
-    ip: __cedar::ipaddr,
+    zones: Set<String>,
     risk?: Long,
     authType: String,
     idpType: String,
@@ -484,17 +449,17 @@ int Run(int rules, int context_count, const std::string& dir, double min_seconds
     return 1;
   }
   const Snapshot& org = (*set)->snapshot();
-  const Translator translate(org);
+  Translator translate(org);
 
   // Policies in Okta's order: r<ordinal> per active rule of an active policy.
   std::string policies = "{\n";
   std::vector<std::string> rule_ids, blocker_ids;
   size_t policy_bytes = 0;
-  auto add = [&](const std::string& id, const std::string& text) {
+  auto add_to = [&](std::string* set, const std::string& id, const std::string& text) {
     policy_bytes += text.size();
-    absl::StrAppend(&policies, policies.size() > 2 ? ",\n" : "", JsonString(id), ": ",
-                    JsonString(text));
+    absl::StrAppend(set, set->size() > 2 ? ",\n" : "", JsonString(id), ": ", JsonString(text));
   };
+  auto add = [&](const std::string& id, const std::string& text) { add_to(&policies, id, text); };
   for (const Policy* p : org.PoliciesOfType(PolicyType::kOktaSignOn)) {
     if (!p->active) continue;
     for (const Rule& r : p->rules) {
@@ -509,6 +474,15 @@ int Run(int rules, int context_count, const std::string& dir, double min_seconds
     blocker_ids.push_back(z.id);
   }
   policies += "\n}\n";
+  // The locate set: z<k> per address set the rules and forbids ask about.
+  std::string locate = "{\n";
+  std::vector<std::string> zone_tokens;
+  for (const auto& [token, text] : translate.located()) {
+    if (text.empty()) continue;
+    add_to(&locate, absl::StrCat("z", zone_tokens.size()), text);
+    zone_tokens.push_back(token);
+  }
+  locate += "\n}\n";
 
   // Contexts of the subset and Verdict's answers (compiled engine).
   std::vector<SignOnContext> contexts;
@@ -532,14 +506,15 @@ int Run(int rules, int context_count, const std::string& dir, double min_seconds
     std::ofstream(fs::path(dir) / name, std::ios::binary | std::ios::trunc) << text;
   };
   write("policies.json", policies);
+  write("locate.json", locate);
   write("schema.cedarschema", std::string(kSchema));
   auto list = [](const std::vector<std::string>& ids) {
     std::vector<std::string> quoted;
     for (const std::string& id : ids) quoted.push_back(JsonString(id));
     return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
   };
-  write("order.json", absl::StrCat("{\"rules\": ", list(rule_ids),
-                                   ",\n \"blockers\": ", list(blocker_ids), "}\n"));
+  write("order.json", absl::StrCat("{\"rules\": ", list(rule_ids), ",\n \"blockers\": ",
+                                   list(blocker_ids), ",\n \"zones\": ", list(zone_tokens), "}\n"));
   write("contexts.jsonl", absl::StrCat(absl::StrJoin(lines, "\n"), "\n"));
   write("expected.txt", absl::StrCat(absl::StrJoin(expected, "\n"), "\n"));
   int blocked = 0, decided = 0;
@@ -588,6 +563,7 @@ int Run(int rules, int context_count, const std::string& dir, double min_seconds
       ", \"signon_rules_dropped\": ", restricted.rules_dropped,
       ", \"signon_policies_dropped\": ", restricted.policies_dropped,
       ", \"cedar_permits\": ", rule_ids.size(), ", \"cedar_forbids\": ", blocker_ids.size(),
+      ", \"cedar_locate_permits\": ", zone_tokens.size(),
       ", \"cedar_policy_bytes\": ", policy_bytes, ", \"contexts\": ", lines.size(),
       ", \"blocked\": ", blocked, ", \"decided\": ", decided,
       ", \"verdict_contexts_per_cpu_second\": ",
