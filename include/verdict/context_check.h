@@ -35,7 +35,9 @@ VERDICT_EXPORT void CheckContext(const SignOnContext& context, const Snapshot& s
                                  const std::string& file, IssueList* warnings);
 
 struct ContextCheckOptions {
-  // Checked against with CheckContext when non-null and `checker` is null.
+  // Checked against with CheckContext when non-null and `checker` is null,
+  // which rebuilds the lookups on every call (~100 µs at 2000 rules): set
+  // `checker` when checking more than a few contexts.
   const Snapshot* snapshot = nullptr;
   // Checked with when non-null (instead of `snapshot`): the checker built
   // once for the snapshot, so that no call rebuilds its lookups. Must
