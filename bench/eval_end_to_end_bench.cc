@@ -33,6 +33,7 @@
 
 #include "benchmark/benchmark.h"
 #include "verdict/context_check.h"
+#include "verdict/context_checker.h"
 #include "verdict/context_reader.h"
 #include "verdict/context_stream.h"
 #include "verdict/decision_lines.h"
@@ -52,6 +53,8 @@ struct Inputs {
   std::vector<SignOnContext> contexts;
   std::string file;  // kStreamLines lines, the contexts in rotation
   size_t rules = 0;
+  // Built once, as eval builds it (CheckContext would rebuild it per line).
+  std::unique_ptr<const ContextChecker> checker;
 };
 
 const Inputs& InputsFor(int rules) {
@@ -66,6 +69,7 @@ const Inputs& InputsFor(int rules) {
   slot->set = *set;
   const Snapshot& org = slot->set->snapshot();
   slot->types = org.Types();
+  slot->checker = std::make_unique<const ContextChecker>(org);
   for (const Policy& p : org.policies) slot->rules += p.rules.size();
   slot->contexts = synth::GenerateContexts(org, kContexts, 7);
   for (const SignOnContext& c : slot->contexts) slot->lines.push_back(synth::ContextToJson(c));
@@ -79,7 +83,7 @@ const Inputs& InputsFor(int rules) {
 
 ContextCheckOptions CheckOptions(const Inputs& in) {
   ContextCheckOptions check;
-  check.snapshot = &in.set->snapshot();
+  check.checker = in.checker.get();
   check.file = "bench";
   return check;
 }

@@ -405,6 +405,13 @@ struct VERDICT_EXPORT Snapshot {
       user_links;
 
   const NetworkZone* FindZone(std::string_view id) const;
+  // The system zones, found by what they are rather than by name (admins may
+  // rename them; docs/semantics.md, "System zones"): the DefaultExemptIpZone
+  // (the blocklist's exemptions) and LegacyIpZone (what ON_NETWORK means).
+  // Null when the snapshot has none. The one definition both engines use.
+  // Cost: a scan of the zones.
+  const NetworkZone* DefaultExemptZone() const;
+  const NetworkZone* LegacyIpZone() const;
   const Policy* FindPolicy(std::string_view id) const;
   const Application* FindApp(std::string_view id) const;
   // Okta's built-in Everyone group (type BUILT_IN, name "Everyone"), which

@@ -11,8 +11,6 @@ namespace verdict::internal {
 namespace {
 
 // System zone names (Part A §A2; docs/semantics.md "network").
-constexpr std::string_view kLegacyIpZone = "LegacyIpZone";
-constexpr std::string_view kDefaultExemptIpZone = "DefaultExemptIpZone";
 // The OAuth policies' spelling of the Everyone group.
 constexpr std::string_view kEveryoneAlias = "EVERYONE";
 
@@ -79,60 +77,6 @@ ConditionPrograms CompileConditions(const Conditions& c, const std::string& file
   return out;
 }
 
-bool AnySystemZone(const std::vector<NetworkZone>& zones) {
-  for (const NetworkZone& z : zones) {
-    if (z.system) return true;
-  }
-  return false;
-}
-
-// The system zones are found by what they are, not by their names, which
-// admins may change (docs/semantics.md, "System zones"): DefaultExemptIpZone
-// is the system zone with useAsExemptList true (SPEC#NetworkZone
-// useAsExemptList; HELP-EXEMPT). Payloads that predate the field: the system
-// IP zone of that name. Only a snapshot with no system zone at all (made by
-// hand, without `system`) falls back to the name alone (*chosen*): in a real
-// payload a user zone that merely carries the name is not the exempt list.
-const NetworkZone* FindDefaultExemptZone(const std::vector<NetworkZone>& zones) {
-  for (const NetworkZone& z : zones) {
-    if (z.system && z.use_as_exempt_list.value_or(false)) return &z;
-  }
-  for (const NetworkZone& z : zones) {
-    if (z.system && z.type == ZoneType::kIp && z.name == kDefaultExemptIpZone &&
-        !z.use_as_exempt_list.has_value()) {
-      return &z;
-    }
-  }
-  if (AnySystemZone(zones)) return nullptr;
-  for (const NetworkZone& z : zones) {
-    if (z.name == kDefaultExemptIpZone) return &z;
-  }
-  return nullptr;
-}
-
-// LegacyIpZone is the system IP zone of POLICY usage that is not the exempt
-// list (the other system IP zone, BlockedIpZone, has BLOCKLIST usage;
-// HELP-IPZ, SPEC#NetworkZone.system). Should two qualify (an exempt zone
-// renamed in a payload without useAsExemptList), the one named LegacyIpZone;
-// with no system zone at all, the zone of that name (*chosen*).
-const NetworkZone* FindLegacyIpZone(const std::vector<NetworkZone>& zones,
-                                    const NetworkZone* exempt) {
-  const NetworkZone* first = nullptr;
-  for (const NetworkZone& z : zones) {
-    if (!z.system || z.type != ZoneType::kIp || z.usage != ZoneUsage::kPolicy || &z == exempt ||
-        z.use_as_exempt_list.value_or(false)) {
-      continue;
-    }
-    if (z.name == kLegacyIpZone) return &z;
-    if (first == nullptr) first = &z;
-  }
-  if (first != nullptr || AnySystemZone(zones)) return first;
-  for (const NetworkZone& z : zones) {
-    if (z.name == kLegacyIpZone) return &z;
-  }
-  return nullptr;
-}
-
 ResolvedNetwork ResolveNetwork(
     const NetworkCondition& n,
     const absl::flat_hash_map<std::string_view, const NetworkZone*>& ids) {
@@ -171,8 +115,8 @@ std::unique_ptr<const SnapshotFacts> SnapshotFacts::Build(const Snapshot& snapsh
   // Zones by id (the first of an id wins, as Snapshot::FindZone).
   absl::flat_hash_map<std::string_view, const NetworkZone*> zone_ids;
   for (const NetworkZone& z : snapshot.zones) zone_ids.try_emplace(z.id, &z);
-  f->default_exempt_zone_ = FindDefaultExemptZone(snapshot.zones);
-  f->legacy_ip_zone_ = FindLegacyIpZone(snapshot.zones, f->default_exempt_zone_);
+  f->default_exempt_zone_ = snapshot.DefaultExemptZone();
+  f->legacy_ip_zone_ = snapshot.LegacyIpZone();
 
   for (const Application& app : snapshot.apps) f->app_names_.try_emplace(app.id, app.name);
 

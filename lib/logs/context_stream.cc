@@ -24,6 +24,7 @@
 #include <fstream>
 #include <iostream>
 #include <mutex>
+#include <optional>
 #include <system_error>
 #include <thread>
 #include <utility>
@@ -32,6 +33,7 @@
 #include "lib/logs/worker_pool.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_checker.h"
 #include "verdict/context_reader.h"
 
 namespace verdict {
@@ -356,8 +358,12 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
 absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
   // Lines are read on the calling thread; each part is parsed and checked on
   // the workers, with the caller's work on each context, then handed on.
+  // One checker for the whole stream, shared by the workers (it is
+  // immutable); CheckContext would rebuild its lookups for every line.
+  std::optional<ContextChecker> checker;
+  if (options.check_against != nullptr) checker.emplace(*options.check_against);
   ContextCheckOptions check;
-  check.snapshot = options.check_against;
+  check.checker = checker ? &*checker : nullptr;
   check.warnings_are_errors = options.warnings_are_errors;
   check.file = name;
   auto process_part = [&](size_t n) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -47,34 +48,67 @@ size_t EditDistance(std::string_view a, std::string_view b, size_t limit,
   return row[b.size()];
 }
 
-}  // namespace
-
-std::string ClosestName(std::string_view wanted, const std::vector<std::string_view>& candidates) {
-  std::string folded;
-  FoldInto(wanted, &folded);
-  const size_t limit = std::max<size_t>(1, folded.size() / 4);
+// The closest of `count` candidates; `candidate(i)` is the i-th and
+// `folded(i, scratch)` its folded form (folded into `scratch` or kept by the
+// caller). Ties: the first.
+template <typename CandidateAt, typename FoldedAt>
+std::string_view Closest(std::string_view wanted, size_t count, CandidateAt candidate,
+                         FoldedAt folded) {
+  std::string folded_wanted;
+  FoldInto(wanted, &folded_wanted);
+  const size_t limit = std::max<size_t>(1, folded_wanted.size() / 4);
   std::string_view best;
   size_t best_distance = limit + 1;
-  std::string folded_candidate;
+  std::string scratch;
   std::vector<size_t> row;
-  for (std::string_view candidate : candidates) {
-    if (candidate == wanted) continue;
+  for (size_t i = 0; i < count; ++i) {
+    const std::string_view c = candidate(i);
+    if (c == wanted) continue;
     // Folding only shortens: a candidate this short is beyond the limit.
-    if (candidate.size() + limit < folded.size()) continue;
-    FoldInto(candidate, &folded_candidate);
-    const size_t d = EditDistance(folded, folded_candidate, limit, &row);
+    if (c.size() + limit < folded_wanted.size()) continue;
+    const size_t d = EditDistance(folded_wanted, folded(i, &scratch), limit, &row);
     if (d < best_distance) {
-      best = candidate;
+      best = c;
       best_distance = d;
     }
   }
-  return std::string(best);
+  return best;
+}
+
+std::string Suggestion(std::string_view closest) {
+  if (closest.empty()) return "";
+  return " (did you mean " + Quoted(closest) + "?)";
+}
+
+}  // namespace
+
+std::string ClosestName(std::string_view wanted, const std::vector<std::string_view>& candidates) {
+  return std::string(Closest(
+      wanted, candidates.size(), [&](size_t i) { return candidates[i]; },
+      [&](size_t i, std::string* scratch) -> std::string_view {
+        FoldInto(candidates[i], scratch);
+        return *scratch;
+      }));
 }
 
 std::string DidYouMean(std::string_view wanted, const std::vector<std::string_view>& candidates) {
-  const std::string closest = ClosestName(wanted, candidates);
-  if (closest.empty()) return "";
-  return " (did you mean " + Quoted(closest) + "?)";
+  return Suggestion(ClosestName(wanted, candidates));
+}
+
+NameSuggester::NameSuggester(std::vector<std::string> candidates)
+    : candidates_(std::move(candidates)) {
+  folded_.resize(candidates_.size());
+  for (size_t i = 0; i < candidates_.size(); ++i) FoldInto(candidates_[i], &folded_[i]);
+}
+
+std::string NameSuggester::ClosestName(std::string_view wanted) const {
+  return std::string(Closest(
+      wanted, candidates_.size(), [&](size_t i) -> std::string_view { return candidates_[i]; },
+      [&](size_t i, std::string*) -> std::string_view { return folded_[i]; }));
+}
+
+std::string NameSuggester::DidYouMean(std::string_view wanted) const {
+  return Suggestion(ClosestName(wanted));
 }
 
 }  // namespace verdict::model_internal

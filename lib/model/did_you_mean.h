@@ -19,6 +19,24 @@ std::string ClosestName(std::string_view wanted, const std::vector<std::string_v
 // " (did you mean \"X\"?)" for ClosestName's answer; empty when none.
 std::string DidYouMean(std::string_view wanted, const std::vector<std::string_view>& candidates);
 
+// ClosestName and DidYouMean over a candidate list fixed in advance, each
+// candidate folded once at construction instead of on every call: for the
+// lists a ContextChecker asks about every unknown reference of every
+// context. The same answers as the free functions on the same candidates.
+// Immutable; safe to share across threads.
+class NameSuggester {
+ public:
+  NameSuggester() = default;
+  explicit NameSuggester(std::vector<std::string> candidates);
+
+  std::string ClosestName(std::string_view wanted) const;
+  std::string DidYouMean(std::string_view wanted) const;
+
+ private:
+  std::vector<std::string> candidates_;
+  std::vector<std::string> folded_;  // folded_[i] is candidates_[i] folded
+};
+
 }  // namespace verdict::model_internal
 
 #endif  // VERDICT_LIB_MODEL_DID_YOU_MEAN_H_

@@ -5,6 +5,63 @@
 #include <vector>
 
 namespace verdict {
+namespace {
+
+constexpr std::string_view kLegacyIpZone = "LegacyIpZone";
+constexpr std::string_view kDefaultExemptIpZone = "DefaultExemptIpZone";
+
+bool AnySystemZone(const std::vector<NetworkZone>& zones) {
+  return std::any_of(zones.begin(), zones.end(), [](const NetworkZone& z) { return z.system; });
+}
+
+}  // namespace
+
+// The system zones are found by what they are, not by their names, which
+// admins may change (docs/semantics.md, "System zones"): DefaultExemptIpZone
+// is the system zone with useAsExemptList true (SPEC#NetworkZone
+// useAsExemptList; HELP-EXEMPT). Payloads that predate the field: the system
+// IP zone of that name. Only a snapshot with no system zone at all (made by
+// hand, without `system`) falls back to the name alone (*chosen*): in a real
+// payload a user zone that merely carries the name is not the exempt list.
+const NetworkZone* Snapshot::DefaultExemptZone() const {
+  for (const NetworkZone& z : zones) {
+    if (z.system && z.use_as_exempt_list.value_or(false)) return &z;
+  }
+  for (const NetworkZone& z : zones) {
+    if (z.system && z.type == ZoneType::kIp && z.name == kDefaultExemptIpZone &&
+        !z.use_as_exempt_list.has_value()) {
+      return &z;
+    }
+  }
+  if (AnySystemZone(zones)) return nullptr;
+  for (const NetworkZone& z : zones) {
+    if (z.name == kDefaultExemptIpZone) return &z;
+  }
+  return nullptr;
+}
+
+// LegacyIpZone is the system IP zone of POLICY usage that is not the exempt
+// list (the other system IP zone, BlockedIpZone, has BLOCKLIST usage;
+// HELP-IPZ, SPEC#NetworkZone.system). Should two qualify (an exempt zone
+// renamed in a payload without useAsExemptList), the one named LegacyIpZone;
+// with no system zone at all, the zone of that name (*chosen*).
+const NetworkZone* Snapshot::LegacyIpZone() const {
+  const NetworkZone* exempt = DefaultExemptZone();
+  const NetworkZone* first = nullptr;
+  for (const NetworkZone& z : zones) {
+    if (!z.system || z.type != ZoneType::kIp || z.usage != ZoneUsage::kPolicy || &z == exempt ||
+        z.use_as_exempt_list.value_or(false)) {
+      continue;
+    }
+    if (z.name == kLegacyIpZone) return &z;
+    if (first == nullptr) first = &z;
+  }
+  if (first != nullptr || AnySystemZone(zones)) return first;
+  for (const NetworkZone& z : zones) {
+    if (z.name == kLegacyIpZone) return &z;
+  }
+  return nullptr;
+}
 
 const NetworkZone* Snapshot::FindZone(std::string_view id) const {
   for (const NetworkZone& zone : zones) {

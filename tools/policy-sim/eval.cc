@@ -24,6 +24,7 @@
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_checker.h"
 #include "verdict/context_reader.h"
 #include "verdict/context_stream.h"
 #include "verdict/decision.h"
@@ -498,8 +499,10 @@ int RunEval(const std::vector<std::string>& args) {
     }
   } else {
     const bool flush_each = reader.is_stdin();
+    // Built once: CheckContext would rebuild its lookups for every line.
+    const ContextChecker checker(snapshot);
     ContextCheckOptions check;
-    check.snapshot = &snapshot;
+    check.checker = &checker;
     check.warnings_are_errors = flags.strict;
     check.file = source;
     IssueList warnings;

@@ -16,6 +16,7 @@
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_checker.h"
 #include "verdict/decision.h"
 #include "verdict/reference_evaluator.h"
 
@@ -95,8 +96,9 @@ int RunExplain(const std::vector<std::string>& args) {
   const ReferenceEvaluator evaluator(set);
 
   // One object (any layout) first; else JSON Lines.
+  const ContextChecker checker(set->snapshot());
   ContextCheckOptions check;
-  check.snapshot = &set->snapshot();
+  check.checker = &checker;
   check.warnings_are_errors = strict;
   check.file = context_path == "-" ? "<stdin>" : context_path;
   IssueList warnings;

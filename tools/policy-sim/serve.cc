@@ -44,6 +44,7 @@
 #include "tools/policy-sim/okta_simulation.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_checker.h"
 #include "verdict/context_reader.h"
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
@@ -164,6 +165,9 @@ struct Served {
   bool has_access_policy = false;
   absl::Time loaded_at;
   size_t rules = 0;
+  // --strict checks contexts against the snapshot; built with it, so a
+  // request never rebuilds the lookups (and a reload swaps both together).
+  std::unique_ptr<const ContextChecker> checker;
 
   const Snapshot& snapshot() const { return set->snapshot(); }
 };
@@ -202,6 +206,7 @@ absl::StatusOr<std::shared_ptr<const Served>> Load(const std::string& dir, bool 
     served->has_access_policy |= t == PolicyType::kAccessPolicy;
   }
   served->loaded_at = absl::Now();
+  served->checker = std::make_unique<const ContextChecker>(served->snapshot());
   for (const Policy& p : served->snapshot().policies) served->rules += p.rules.size();
   return std::shared_ptr<const Served>(std::move(served));
 }
@@ -343,7 +348,7 @@ class Service : public HttpHandler {
   // snapshot, and with --strict a warning is an error (a 400).
   ContextCheckOptions CheckOptions(const Served& served) const {
     ContextCheckOptions check;
-    if (flags_.strict) check.snapshot = &served.snapshot();
+    if (flags_.strict) check.checker = served.checker.get();
     check.warnings_are_errors = flags_.strict;
     return check;
   }

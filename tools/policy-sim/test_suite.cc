@@ -22,6 +22,7 @@
 #include "tools/policy-sim/flags.h"
 #include "verdict/context.h"
 #include "verdict/context_check.h"
+#include "verdict/context_checker.h"
 #include "verdict/context_stream.h"
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
@@ -439,8 +440,9 @@ int RunTestSuite(const std::vector<std::string>& args) {
       LoadSnapshotOrReport(snapshot_dir, "", strict);
   if (!set) return kExitUnusable;
   const ReferenceEvaluator evaluator(set);
+  const ContextChecker checker(set->snapshot());
   ContextCheckOptions check;
-  check.snapshot = &set->snapshot();
+  check.checker = &checker;
   check.warnings_are_errors = strict;
   check.file = suite_path;
   bool bad_context = false;
