@@ -100,6 +100,13 @@ struct SignOnContext {
   std::string login_identifier;  // IdP discovery; defaults to user.login when empty
   ContextSession session;
   std::optional<absl::Time> time;
+  // The user's enrolled authenticators (JSON `authenticators`), each "key"
+  // (every method of the authenticator: "okta_verify") or "key:method"
+  // ("phone_number:sms"), lower case (verdict/authenticators.h). nullopt: not
+  // given (the snapshot's users/<id>/factors.json may know them); an empty
+  // list: the user has enrolled nothing. Read by eval's satisfiability report
+  // (verdict/enrollment.h), by no condition.
+  std::optional<std::vector<std::string>> authenticators;
   // True when the context names a user: its id, login, status, type,
   // provider id, groups or profile (the credential provider alone does not
   // count: it defaults to OKTA). There is no flag to forget: a context that

@@ -62,11 +62,19 @@ VERDICT_EXPORT void AppendDecisionLineWithExtras(std::string_view context_id,
                                                  const Decision& decision,
                                                  std::string_view session_json,
                                                  std::string_view combined_json, std::string* out);
+// The same with `enrollment_keys` (AppendEnrollmentKeys, verdict/enrollment.h:
+// members each preceded by ", ") right after the contract's keys.
+VERDICT_EXPORT void AppendDecisionLineWithExtras(std::string_view context_id,
+                                                 const Decision& decision,
+                                                 std::string_view enrollment_keys,
+                                                 std::string_view session_json,
+                                                 std::string_view combined_json, std::string* out);
 
 // Appends to `out` every line `policy-sim eval --output jsonl` prints for
 // `context` with its default flags (compiled engine, no --types, --sessions,
 // --combined or --geoip), each ending in '\n': one §3 line per type of
-// TypesToEvaluate, the combined outcome where CombinedOutcomeLine puts it.
+// TypesToEvaluate, with AppendEnrollmentKeys' keys, the combined outcome
+// where CombinedOutcomeLine puts it.
 // `snapshot_types` is set.snapshot().Types(), computed once by the caller.
 // Thread-safe (the set is shared, `out` is the caller's).
 VERDICT_EXPORT void AppendDecisionLines(const CompiledPolicySet& set, const SignOnContext& context,

@@ -240,11 +240,68 @@ struct SignOnAction {
   std::optional<bool> use_persistent_cookie;
 };
 
+// An authenticator and method named by a rule (SPEC#AuthenticationMethodObject):
+// `key` (okta_verify, ...), `method` (push, ...; empty: any method of it).
+struct AuthenticationMethodRef {
+  std::string key;
+  std::string method;
+  // AUTH_METHOD_CHAIN entries: `userVerification: REQUIRED` (the method must
+  // verify the user, e.g. with biometrics).
+  bool user_verification_required = false;
+};
+
+// The knowledge or possession part of one ASSURANCE constraint object
+// (SPEC#KnowledgeConstraint, SPEC#PossessionConstraint). Characteristic
+// fields hold the rule's value upper-cased ("REQUIRED", "OPTIONAL") or ""
+// when absent (Okta's defaults then apply: docs/semantics.md).
+struct FactorConstraint {
+  // `required` (default true; Okta returns false when the constraint only
+  // excludes methods).
+  bool required = true;
+  std::vector<std::string> types;    // upper case: PASSWORD, SECURITY_QUESTION, PHONE, ...
+  std::vector<std::string> methods;  // upper case: PASSWORD, SMS, PUSH, SIGNED_NONCE, ...
+  std::vector<AuthenticationMethodRef> authentication_methods;           // only these
+  std::vector<AuthenticationMethodRef> excluded_authentication_methods;  // never these
+  std::string reauthenticate_in;  // ISO 8601; when re-verification is due, not whether possible
+  std::string device_bound;
+  std::string hardware_protection;
+  std::string phishing_resistant;
+  std::string user_presence;
+  std::string user_verification;
+};
+
+// One object of `verificationMethod.constraints`: every part present must be
+// satisfied; one object of the list suffices (SPEC#AccessPolicyConstraints).
+struct AssuranceConstraint {
+  std::optional<FactorConstraint> knowledge;
+  std::optional<FactorConstraint> possession;
+};
+
+// One link of an AUTH_METHOD_CHAIN (SPEC#AuthenticationMethodChain): the user
+// verifies with one of `methods`, then continues with one of `next` (none:
+// the chain ends).
+struct AuthMethodChain {
+  std::vector<AuthenticationMethodRef> methods;
+  std::vector<AuthMethodChain> next;
+};
+
 struct AppSignOnAction {
   Access access = Access::kUnset;
+  bool has_verification_method = false;
   std::string verification_method_type;  // ASSURANCE | AUTH_METHOD_CHAIN | ID_PROOFING
   std::string factor_mode;               // 1FA | 2FA
   std::string reauthenticate_in;         // ISO 8601 duration
+  // ASSURANCE `constraints` (an array, or Okta's single-object form).
+  std::vector<AssuranceConstraint> constraints;
+  // AUTH_METHOD_CHAIN `chains`.
+  std::vector<AuthMethodChain> chains;
+};
+
+// One entry of an MFA_ENROLL policy's `settings.authenticators`
+// (SPEC#AuthenticatorEnrollmentPolicyAuthenticatorSettings).
+struct EnrollmentSetting {
+  std::string key;   // okta_verify, ...
+  std::string self;  // enroll.self, upper case: REQUIRED | OPTIONAL | NOT_ALLOWED
 };
 
 // IDP_DISCOVERY `actions.idp` (SPEC#IdpPolicyRuleAction).
@@ -312,6 +369,8 @@ struct Policy {
   bool system = false;
   Conditions conditions;
   std::string settings_json;  // `settings` as received, or empty
+  // MFA_ENROLL `settings.authenticators` in their order (empty otherwise).
+  std::vector<EnrollmentSetting> enrollment_settings;
   std::string raw_json;
   // Rules in evaluation order: ascending priority, then id (byte order).
   std::vector<Rule> rules;
@@ -394,6 +453,10 @@ struct VERDICT_EXPORT Snapshot {
   bool has_idps_file = false;
   // users/<userId>/groups.json: user id -> group ids.
   std::map<std::string, std::vector<std::string>> user_groups;
+  // users/<userId>/factors.json (GET /api/v1/users/{id}/factors): user id ->
+  // the user's enrollments, each "key:method" (verdict/authenticators.h),
+  // ACTIVE factors only, the password included (docs/semantics.md).
+  std::map<std::string, std::vector<std::string>, std::less<>> user_factors;
   // Linked objects (lib/model/linked_objects_loader.cc): the relationship
   // definitions, users/<userId>/user.json by id, and
   // users/<userId>/linkedObjects/<relationshipName>.json as user id ->

@@ -97,6 +97,9 @@ struct DiffReport {
   int64_t comparisons = 0;
   int64_t blocked = 0;  // comparisons where the context was blocked
   int64_t decided = 0;  // comparisons where some rule won
+  // Comparisons whose line carries a satisfiability or enrollment report
+  // (verdict/enrollment.h), the same for both engines' decisions.
+  int64_t enrollment_reports = 0;
   std::vector<Mismatch> mismatches;
 };
 

@@ -299,6 +299,12 @@ absl::Status Puller::PullMemberships() {
                               absl::StrCat("users/", user, "/groups.json"), Need::kOptional);
     if (!groups.ok()) return groups.status();
     if (groups->has_value()) Count("userMemberships", static_cast<int64_t>(groups->value().size()));
+    // The user's enrolled factors, for eval's satisfiability report
+    // (docs/semantics.md, "Can the user satisfy the rule?").
+    auto factors = PullListing(absl::StrCat("/api/v1/users/", user, "/factors"),
+                               absl::StrCat("users/", user, "/factors.json"), Need::kOptional);
+    if (!factors.ok()) return factors.status();
+    if (factors->has_value()) Count("userFactors", static_cast<int64_t>(factors->value().size()));
   }
   return absl::OkStatus();
 }

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "lib/eval/json_text.h"
+#include "verdict/enrollment.h"
 #include "verdict/session.h"
 
 namespace verdict {
@@ -63,9 +64,16 @@ std::string CombinedOutcomeJson(const SignOnContext& context, const Decision& gl
 void AppendDecisionLineWithExtras(std::string_view context_id, const Decision& decision,
                                   std::string_view session_json, std::string_view combined_json,
                                   std::string* out) {
+  AppendDecisionLineWithExtras(context_id, decision, {}, session_json, combined_json, out);
+}
+
+void AppendDecisionLineWithExtras(std::string_view context_id, const Decision& decision,
+                                  std::string_view enrollment_keys, std::string_view session_json,
+                                  std::string_view combined_json, std::string* out) {
   AppendDecisionJsonLine(context_id, decision, out);
-  if (session_json.empty() && combined_json.empty()) return;
+  if (enrollment_keys.empty() && session_json.empty() && combined_json.empty()) return;
   out->pop_back();  // the line's closing '}'
+  out->append(enrollment_keys);
   if (!session_json.empty()) out->append(", \"session\": ").append(session_json);
   if (!combined_json.empty()) out->append(", \"combined\": ").append(combined_json);
   out->push_back('}');
@@ -86,11 +94,15 @@ void AppendDecisionLines(const CompiledPolicySet& set, const SignOnContext& cont
   std::optional<Decision> global_session;
   if (combined_on.has_value()) global_session = set.Evaluate(context, PolicyType::kOktaSignOn);
   std::string combined;
+  std::string enrollment;
   for (const PolicyType type : types) {
     const Decision decision = set.Evaluate(context, type);
     combined.clear();
-    if (combined_on == type) AppendCombinedOutcomeJson(context, *global_session, decision, &combined);
-    AppendDecisionLineWithExtras(context.id, decision, "", combined, out);
+    enrollment.clear();
+    if (combined_on == type)
+      AppendCombinedOutcomeJson(context, *global_session, decision, &combined);
+    AppendEnrollmentKeys(set.snapshot(), context, decision, &enrollment);
+    AppendDecisionLineWithExtras(context.id, decision, enrollment, "", combined, out);
     out->push_back('\n');
   }
 }

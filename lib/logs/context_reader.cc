@@ -44,6 +44,7 @@
 #include "absl/time/time.h"
 #include "lib/logs/context_reset.h"
 #include "lib/logs/log_event_padding.h"
+#include "verdict/authenticators.h"
 
 namespace verdict {
 namespace {
@@ -426,11 +427,11 @@ inline constexpr std::array<std::string_view, 4> kSessionNames = {"createdAt", "
 
 // ParseContextObject's fields, in its order.
 // clang-format off
-inline constexpr std::array<std::string_view, 24> kContextNames = {
+inline constexpr std::array<std::string_view, 25> kContextNames = {
     "id", "policyTypes", "app", "user", "ipChain", "ip", "zones", "geo", "asn", "proxyType",
     "ipServiceCategories", "device", "risk", "entityRisk", "behaviors", "authType",
     "identityProvider", "client", "grantType", "scopes", "loginIdentifier", "session", "time",
-    "threatSuspected"};
+    "threatSuspected", "authenticators"};
 // clang-format on
 enum Field : size_t {
   kId,
@@ -457,6 +458,7 @@ enum Field : size_t {
   kSession,
   kTime,
   kThreatSuspected,
+  kAuthenticators,
 };
 
 // The root object into *c. False: ParseContext's turn (*c half filled).
@@ -574,7 +576,19 @@ bool ReadContext(dom::element root, SignOnContext* c) {
       return false;
     }
   }
-  return ReadTime(m, kTime, &c->time) && ReadBool(m, kThreatSuspected, &c->threat_suspected);
+  if (!ReadTime(m, kTime, &c->time) || !ReadBool(m, kThreatSuspected, &c->threat_suspected)) {
+    return false;
+  }
+  if (m.Has(kAuthenticators)) {
+    std::vector<std::string>& enrolled = c->authenticators.emplace();
+    if (!ReadStrings(m, kAuthenticators, &enrolled)) return false;
+    for (std::string& e : enrolled) {
+      absl::AsciiStrToLower(&e);
+      // An unknown authenticator is ParseContext's warning.
+      if (!IsKnownEnrollment(e)) return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace

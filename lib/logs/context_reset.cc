@@ -8,7 +8,7 @@ namespace verdict::logs {
 // tests in tests/logs/log_context_test.cc and context_reader_test.cc check
 // the resets themselves.
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SignOnContext) == 1072 && sizeof(ContextUser) == 272 &&
+static_assert(sizeof(SignOnContext) == 1104 && sizeof(ContextUser) == 272 &&
                   sizeof(ContextDevice) == 128 && sizeof(ContextSession) == 96,
               "a member was added: reset it in ResetContextKeepingBuffers, then update the sizes");
 #endif
@@ -59,6 +59,7 @@ void ResetContextKeepingBuffers(SignOnContext* out) {
   c.session.amr.clear();
   c.time.reset();
   c.threat_suspected.reset();
+  c.authenticators.reset();
 }
 
 }  // namespace verdict::logs

@@ -135,6 +135,7 @@ std::string WriteContextJson(const SignOnContext& c) {
 
   if (c.time) j["time"] = TimeText(*c.time);
   if (c.threat_suspected) j["threatSuspected"] = *c.threat_suspected;
+  if (c.authenticators) j["authenticators"] = Strings(*c.authenticators);
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 

@@ -17,6 +17,7 @@
 #include "lib/model/did_you_mean.h"
 #include "lib/model/json_walker.h"
 #include "lib/model/model_parser.h"
+#include "verdict/authenticators.h"
 #include "verdict/context.h"
 
 namespace verdict {
@@ -242,7 +243,8 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
                      "loginIdentifier",
                      "session",
                      "time",
-                     "threatSuspected"});
+                     "threatSuspected",
+                     "authenticators"});
   if (Walker::Has(c, "id")) {
     const Json& id = c.at("id");
     if (id.is_string()) {
@@ -371,6 +373,22 @@ void ParseContextObject(Walker& w, const Json& c, SignOnContext* ctx) {
   }
   ParseTime(w, c, "time", "", &ctx->time);
   w.Bool(c, "threatSuspected", "", &ctx->threat_suspected);
+  if (Walker::Has(c, "authenticators")) {
+    std::vector<std::string> enrolled;
+    if (w.StringList(c, "authenticators", "", &enrolled)) {
+      for (size_t i = 0; i < enrolled.size(); ++i) {
+        std::string& e = enrolled[i];
+        absl::AsciiStrToLower(&e);
+        if (!IsKnownEnrollment(e)) {
+          w.Warning("context.unknown_authenticator", Ptr("/authenticators", i),
+                    absl::StrCat("unknown authenticator ", Quoted(e),
+                                 " (expected a key such as okta_verify, optionally with a method: "
+                                 "okta_verify:push): it satisfies nothing"));
+        }
+      }
+      ctx->authenticators = std::move(enrolled);
+    }
+  }
 }
 
 }  // namespace

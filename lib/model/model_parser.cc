@@ -391,22 +391,168 @@ void ParseIdpAction(Walker& w, const Json& obj, const std::string& p, IdpAction*
   w.Bool(obj, "shouldFallBackToOkta", p, &out->fall_back_to_okta);
 }
 
+// `authenticationMethods` / `excludedAuthenticationMethods` entries:
+// {key, method?, userVerification?} (SPEC#AuthenticationMethodObject).
+// Okta's own examples also write a single object instead of the array
+// (twofa-enabled-disallow-password-allow-phishing): both are read.
+void ParseMethodRefs(Walker& w, const Json& obj, std::string_view key, const std::string& p,
+                     std::vector<AuthenticationMethodRef>* out) {
+  if (!Walker::Has(obj, key)) return;
+  const Json& value = obj.at(std::string(key));
+  const std::string rp = Ptr(p, key);
+  if (!value.is_array() && !value.is_object()) {
+    w.Error("json.type", rp,
+            absl::StrCat("expected an array or object, got ", Av(JsonTypeName(value))));
+    return;
+  }
+  const size_t count = value.is_array() ? value.size() : 1;
+  for (size_t i = 0; i < count; ++i) {
+    const Json& r = value.is_array() ? value[i] : value;
+    const std::string ip = value.is_array() ? Ptr(rp, i) : rp;
+    if (!w.ExpectObject(r, ip)) continue;
+    AuthenticationMethodRef ref;
+    if (!w.Require(r, "key", ip) || !w.String(r, "key", ip, &ref.key)) continue;
+    w.String(r, "method", ip, &ref.method);
+    std::string uv;
+    w.String(r, "userVerification", ip, &uv);
+    ref.user_verification_required = absl::EqualsIgnoreCase(uv, "REQUIRED");
+    out->push_back(std::move(ref));
+  }
+}
+
+std::string UpperCopy(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(absl::ascii_toupper(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+void ParseFactorConstraint(Walker& w, const Json& obj, const std::string& p, bool possession,
+                           FactorConstraint* out) {
+  std::optional<bool> required;
+  w.Bool(obj, "required", p, &required);
+  ParseMethodRefs(w, obj, "authenticationMethods", p, &out->authentication_methods);
+  ParseMethodRefs(w, obj, "excludedAuthenticationMethods", p,
+                  &out->excluded_authentication_methods);
+  // SPEC: `required` defaults to true, and is false when the constraint has
+  // excludedAuthenticationMethods.
+  out->required = required.value_or(out->excluded_authentication_methods.empty());
+  w.StringList(obj, "types", p, &out->types);
+  for (std::string& t : out->types) t = UpperCopy(std::move(t));
+  w.StringList(obj, "methods", p, &out->methods);
+  for (std::string& m : out->methods) m = UpperCopy(std::move(m));
+  w.String(obj, "reauthenticateIn", p, &out->reauthenticate_in);
+  if (!possession) return;
+  const std::pair<std::string_view, std::string*> characteristics[] = {
+      {"deviceBound", &out->device_bound},
+      {"hardwareProtection", &out->hardware_protection},
+      {"phishingResistant", &out->phishing_resistant},
+      {"userPresence", &out->user_presence},
+      {"userVerification", &out->user_verification}};
+  for (const auto& [name, value] : characteristics) {
+    w.String(obj, name, p, value);
+    *value = UpperCopy(std::move(*value));
+    if (!value->empty() && *value != "REQUIRED" && *value != "OPTIONAL") {
+      w.Warning("rule.bad_constraint", Ptr(p, name),
+                absl::StrCat("unknown value ", Quoted(*value),
+                             " (expected REQUIRED or OPTIONAL): read as OPTIONAL"));
+      value->clear();
+    }
+  }
+  // A misspelt characteristic (Okta's own example has "phishingREsistant")
+  // would silently weaken the requirement: say so.
+  for (auto it = obj.begin(); it != obj.end(); ++it) {
+    const std::string& name = it.key();
+    for (const auto& characteristic : characteristics) {
+      const std::string_view known = characteristic.first;
+      if (name != known && absl::EqualsIgnoreCase(name, Av(known))) {
+        w.Warning("rule.bad_constraint", Ptr(p, name),
+                  absl::StrCat("\"", name, "\" is not \"", Av(known),
+                               "\" (names are case-sensitive): ignored"));
+      }
+    }
+  }
+}
+
+void ParseAssuranceConstraint(Walker& w, const Json& obj, const std::string& p,
+                              AssuranceConstraint* out) {
+  if (!w.ExpectObject(obj, p)) return;
+  if (const Json* k = w.Object(obj, "knowledge", p)) {
+    ParseFactorConstraint(w, *k, Ptr(p, "knowledge"), false, &out->knowledge.emplace());
+  }
+  if (const Json* k = w.Object(obj, "possession", p)) {
+    ParseFactorConstraint(w, *k, Ptr(p, "possession"), true, &out->possession.emplace());
+  }
+}
+
+// `chains` and their `next` links; nesting is bounded by the loader's JSON
+// depth limit.
+void ParseChains(Walker& w, const Json& obj, std::string_view key, const std::string& p,
+                 std::vector<AuthMethodChain>* out) {
+  const Json* chains = w.Array(obj, key, p);
+  if (chains == nullptr) return;
+  const std::string cp = Ptr(p, key);
+  for (size_t i = 0; i < chains->size(); ++i) {
+    const std::string ip = Ptr(cp, i);
+    if (!w.ExpectObject((*chains)[i], ip)) continue;
+    AuthMethodChain& chain = out->emplace_back();
+    ParseMethodRefs(w, (*chains)[i], "authenticationMethods", ip, &chain.methods);
+    ParseChains(w, (*chains)[i], "next", ip, &chain.next);
+  }
+}
+
 void ParseAppSignOnAction(Walker& w, const Json& obj, const std::string& p, AppSignOnAction* out) {
   w.Enum<Access>(obj, "access", p, kAccessNames, /*ignore_case=*/true, &out->access);
   const Json* vm = w.Object(obj, "verificationMethod", p);
   if (vm == nullptr) return;
+  out->has_verification_method = true;
   const std::string vp = Ptr(p, "verificationMethod");
   w.String(*vm, "type", vp, &out->verification_method_type);
+  out->verification_method_type = UpperCopy(std::move(out->verification_method_type));
   w.String(*vm, "factorMode", vp, &out->factor_mode);
+  out->factor_mode = UpperCopy(std::move(out->factor_mode));
   w.String(*vm, "reauthenticateIn", vp, &out->reauthenticate_in);
   // `constraints` is an array in requests and, in some of Okta's own
   // responses, a single object. Both are echoed verbatim through actions_json.
   if (Walker::Has(*vm, "constraints")) {
     const Json& c = vm->at("constraints");
-    if (!c.is_array() && !c.is_object()) {
-      w.Error("json.type", Ptr(vp, "constraints"),
+    const std::string cp = Ptr(vp, "constraints");
+    if (c.is_array()) {
+      for (size_t i = 0; i < c.size(); ++i) {
+        ParseAssuranceConstraint(w, c[i], Ptr(cp, i), &out->constraints.emplace_back());
+      }
+    } else if (c.is_object()) {
+      ParseAssuranceConstraint(w, c, cp, &out->constraints.emplace_back());
+    } else {
+      w.Error("json.type", cp,
               absl::StrCat("expected an array or object, got ", Av(JsonTypeName(c))));
     }
+  }
+  ParseChains(w, *vm, "chains", vp, &out->chains);
+}
+
+// MFA_ENROLL `settings.authenticators`: [{key, enroll: {self}}].
+void ParseEnrollmentSettings(Walker& w, const Json& settings, const std::string& p,
+                             std::vector<EnrollmentSetting>* out) {
+  const Json* authenticators = w.Array(settings, "authenticators", p);
+  if (authenticators == nullptr) return;
+  const std::string ap = Ptr(p, "authenticators");
+  for (size_t i = 0; i < authenticators->size(); ++i) {
+    const Json& a = (*authenticators)[i];
+    const std::string ip = Ptr(ap, i);
+    if (!w.ExpectObject(a, ip)) continue;
+    EnrollmentSetting setting;
+    if (!w.Require(a, "key", ip) || !w.String(a, "key", ip, &setting.key)) continue;
+    if (const Json* enroll = w.Object(a, "enroll", ip)) {
+      w.String(*enroll, "self", Ptr(ip, "enroll"), &setting.self);
+      setting.self = UpperCopy(std::move(setting.self));
+    }
+    if (setting.self != "REQUIRED" && setting.self != "OPTIONAL" && setting.self != "NOT_ALLOWED") {
+      w.Warning("policy.bad_enrollment_setting", Ptr(Ptr(ip, "enroll"), "self"),
+                absl::StrCat("enroll.self ", Quoted(setting.self),
+                             " is not REQUIRED, OPTIONAL or NOT_ALLOWED: the authenticator is "
+                             "left out of enrollment reports"));
+      continue;
+    }
+    out->push_back(std::move(setting));
   }
 }
 
@@ -679,7 +825,12 @@ bool ParsePolicy(Walker& w, const Json& v, const std::string& ptr, PolicyType fi
   if (Walker::Has(v, "conditions")) {
     ParseConditions(w, v.at("conditions"), Ptr(ptr, "conditions"), &out->conditions);
   }
-  if (const Json* settings = w.Object(v, "settings", ptr)) out->settings_json = Dump(*settings);
+  if (const Json* settings = w.Object(v, "settings", ptr)) {
+    out->settings_json = Dump(*settings);
+    if (out->type == PolicyType::kMfaEnroll) {
+      ParseEnrollmentSettings(w, *settings, Ptr(ptr, "settings"), &out->enrollment_settings);
+    }
+  }
   if (const Json* embedded = w.Object(v, "_embedded", ptr)) {
     const std::string ep = Ptr(ptr, "_embedded");
     if (const Json* rules = w.Array(*embedded, "rules", ep)) {

@@ -27,6 +27,7 @@
 #include "lib/model/linked_objects_loader.h"
 #include "lib/model/model_parser.h"
 #include "lib/model/snapshot_files.h"
+#include "verdict/authenticators.h"
 #include "verdict/snapshot.h"
 
 namespace verdict {
@@ -79,6 +80,7 @@ class Loader {
     LoadApps();
     LoadIdps();
     LoadUserGroups();
+    LoadUserFactors();
     model_internal::LoadLinkedObjects(files_, &snap_, issues_);
     CheckRuleTypes();
     CheckDuplicateRuleIds();
@@ -402,18 +404,26 @@ class Loader {
     for (const IdentityProvider& idp : snap_.idps) idp_ids_.insert(idp.id);
   }
 
-  void LoadUserGroups() {
+  // Calls load(user, walker, array) for each users/<id>/<name> that exists
+  // and is an array (the issues of one that is not are recorded).
+  template <typename Load>
+  void ForEachUserArray(std::string_view name, Load load) {
     const std::vector<std::string> users = files_.Subdirectories("users");
     for (const std::string& user : users) {
-      const std::string rel = absl::StrCat("users/", user, "/groups.json");
+      const std::string rel = absl::StrCat("users/", user, "/", Av(name));
       if (!Exists(rel)) continue;
       Walker w(rel, issues_);
       std::optional<Json> json = ReadArray(rel, w);
-      if (!json.has_value()) continue;
+      if (json.has_value()) load(user, w, *json);
+    }
+  }
+
+  void LoadUserGroups() {
+    ForEachUserArray("groups.json", [&](const std::string& user, Walker& w, const Json& array) {
       std::vector<std::string>& groups = snap_.user_groups[user];
-      for (size_t i = 0; i < json->size(); ++i) {
+      for (size_t i = 0; i < array.size(); ++i) {
         const std::string p = Ptr("", i);
-        const Json& g = (*json)[i];
+        const Json& g = array[i];
         std::string id;
         if (g.is_string()) {
           id = g.get<std::string>();
@@ -424,7 +434,42 @@ class Loader {
         }
         groups.push_back(std::move(id));
       }
-    }
+    });
+  }
+
+  // users/<id>/factors.json (GET /api/v1/users/{id}/factors): the ACTIVE
+  // factors as enrollments ("key:method"), and the password, which that
+  // endpoint never lists (docs/semantics.md).
+  void LoadUserFactors() {
+    ForEachUserArray("factors.json", [&](const std::string& user, Walker& w, const Json& array) {
+      std::vector<std::string>& enrolled = snap_.user_factors[user];
+      enrolled.push_back("okta_password:password");
+      for (size_t i = 0; i < array.size(); ++i) {
+        const std::string p = Ptr("", i);
+        const Json& f = array[i];
+        if (!w.ExpectObject(f, p)) continue;
+        std::string factor_type, provider, status;
+        if (!w.Require(f, "factorType", p) || !w.String(f, "factorType", p, &factor_type) ||
+            !w.String(f, "provider", p, &provider) || !w.String(f, "status", p, &status)) {
+          continue;
+        }
+        const std::optional<std::string_view> enrollment =
+            EnrollmentOfFactor(factor_type, provider);
+        if (!enrollment.has_value()) {
+          w.Warning(
+              "factor.unknown_type", Ptr(p, "factorType"),
+              absl::StrCat("factor type ", Quoted(factor_type), " from provider ", Quoted(provider),
+                           " is not an authenticator Verdict knows: not counted as enrolled"));
+          continue;
+        }
+        // Only an ACTIVE factor can be used to sign in; PENDING_ACTIVATION,
+        // NOT_SETUP, EXPIRED, ... cannot (a factor without status counts).
+        if (!status.empty() && status != "ACTIVE") continue;
+        if (std::find(enrolled.begin(), enrolled.end(), *enrollment) == enrolled.end()) {
+          enrolled.emplace_back(*enrollment);
+        }
+      }
+    });
   }
 
   // ------------------------------------------------------------ checks

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "verdict/engine.h"
+#include "verdict/enrollment.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/synth.h"
 
@@ -124,6 +125,7 @@ DiffReport RunDifferential(int64_t comparisons, uint64_t seed, int max_mismatche
     for (size_t i = 0; i < contexts.size(); i += 8) {
       ToZoneForm(compiled_org, seed * 31 + static_cast<uint64_t>(index) * 1009 + i, &contexts[i]);
     }
+    std::string want_keys, got_keys;
     for (const SignOnContext& ctx : contexts) {
       for (PolicyType type : kTypes) {
         const Decision want = reference.Evaluate(ctx, type);
@@ -131,7 +133,22 @@ DiffReport RunDifferential(int64_t comparisons, uint64_t seed, int max_mismatche
         ++report.comparisons;
         if (want.blocked) ++report.blocked;
         if (want.rule != nullptr) ++report.decided;
-        if (got == want) continue;
+        if (got == want) {
+          // What eval prints beside the decision (verdict/enrollment.h) is a
+          // function of it: the same for both engines' answers.
+          want_keys.clear();
+          got_keys.clear();
+          AppendEnrollmentKeys(compiled_org, ctx, want, &want_keys);
+          AppendEnrollmentKeys(compiled_org, ctx, got, &got_keys);
+          if (!want_keys.empty()) ++report.enrollment_reports;
+          if (want_keys == got_keys) continue;
+          Mismatch m = MakeMismatch(compiled_org, ctx, type, want, got);
+          m.reference += want_keys;
+          m.compiled += got_keys;
+          report.mismatches.push_back(std::move(m));
+          if (static_cast<int>(report.mismatches.size()) >= max_mismatches) return report;
+          continue;
+        }
         report.mismatches.push_back(MakeMismatch(compiled_org, ctx, type, want, got));
         if (static_cast<int>(report.mismatches.size()) >= max_mismatches) return report;
       }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -14,6 +15,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/time.h"
 #include "nlohmann/json.hpp"
+#include "verdict/authenticators.h"
 
 namespace verdict::synth {
 namespace {
@@ -65,6 +67,7 @@ class OrgGenerator {
     MakeApps(s);
     MakeIdps(s);
     MakeSessionActions(s);
+    MakeAuthenticatorRequirements(s);
     return s;
   }
 
@@ -205,6 +208,101 @@ class OrgGenerator {
                                             : "";
         if (rng.Chance(60)) r.signon->use_persistent_cookie = rng.Chance(50);
         r.actions_json = ActionsJson(r).dump();
+      }
+    }
+  }
+
+  // Issue 18 item 10: ACCESS_POLICY verificationMethods (ASSURANCE
+  // constraints, AUTH_METHOD_CHAIN), MFA_ENROLL authenticator settings and
+  // users' factors.json, from a stream of their own (the main stream, and so
+  // every org drawn before, is unchanged).
+  void MakeAuthenticatorRequirements(Snapshot& s) {
+    Rng rng(o_.seed * 0x9e3779b97f4a7c15ULL + 23);
+    const absl::Span<const AuthenticatorMethodTraits> methods = AuthenticatorMethods();
+    auto some_method = [&]() -> const AuthenticatorMethodTraits& {
+      return methods[rng.Below(methods.size())];
+    };
+    auto refs = [&](uint64_t max) {
+      std::vector<AuthenticationMethodRef> out;
+      for (uint64_t n = 1 + rng.Below(max); n > 0; --n) {
+        const AuthenticatorMethodTraits& m = some_method();
+        AuthenticationMethodRef r{std::string(m.key), rng.Chance(70) ? std::string(m.method) : ""};
+        r.user_verification_required = rng.Chance(15);
+        out.push_back(std::move(r));
+      }
+      return out;
+    };
+    auto characteristic = [&]() -> std::string {
+      const uint64_t k = rng.Below(10);
+      return k < 3 ? "REQUIRED" : k < 5 ? "OPTIONAL" : "";
+    };
+    auto factor_constraint = [&](bool possession) {
+      FactorConstraint f;
+      if (rng.Chance(25)) {
+        f.types = {std::string(some_method().type)};
+      }
+      if (rng.Chance(10)) f.authentication_methods = refs(2);
+      if (rng.Chance(15)) f.excluded_authentication_methods = refs(1);
+      f.required = f.excluded_authentication_methods.empty() || rng.Chance(20);
+      if (rng.Chance(20)) f.reauthenticate_in = "PT2H";
+      if (possession) {
+        f.phishing_resistant = characteristic();
+        f.hardware_protection = characteristic();
+        f.device_bound = characteristic();
+        f.user_presence = characteristic();
+        f.user_verification = characteristic();
+      }
+      return f;
+    };
+    std::function<AuthMethodChain(int)> chain = [&](int depth) {
+      AuthMethodChain c;
+      c.methods = refs(2);
+      if (depth < 2 && rng.Chance(50)) {
+        for (uint64_t n = 1 + rng.Below(2); n > 0; --n) c.next.push_back(chain(depth + 1));
+      }
+      return c;
+    };
+    for (Policy& p : s.policies) {
+      if (p.type == PolicyType::kMfaEnroll && rng.Chance(80)) {
+        static const char* kSelf[] = {"REQUIRED", "OPTIONAL", "NOT_ALLOWED"};
+        std::set<std::string_view> keys;
+        for (uint64_t n = 1 + rng.Below(4); n > 0; --n) keys.insert(some_method().key);
+        for (const std::string_view key : keys) {
+          p.enrollment_settings.push_back({std::string(key), kSelf[rng.Below(3)]});
+        }
+      }
+      if (p.type != PolicyType::kAccessPolicy) continue;
+      for (Rule& r : p.rules) {
+        if (!r.app_sign_on) continue;
+        AppSignOnAction& a = *r.app_sign_on;
+        a.has_verification_method = true;
+        if (rng.Chance(20)) {
+          a.verification_method_type = "AUTH_METHOD_CHAIN";
+          a.factor_mode.clear();
+          for (uint64_t n = 1 + rng.Below(2); n > 0; --n) a.chains.push_back(chain(0));
+        } else {
+          for (uint64_t n = rng.Below(3); n > 0; --n) {
+            AssuranceConstraint c;
+            if (rng.Chance(60)) c.knowledge = factor_constraint(false);
+            if (rng.Chance(70)) c.possession = factor_constraint(true);
+            a.constraints.push_back(std::move(c));
+          }
+        }
+        r.actions_json = ActionsJson(r).dump();
+      }
+    }
+    // factors.json for half the users, as the loader reads it: the
+    // password first, then each ACTIVE factor once.
+    for (const std::string& user : users_) {
+      if (!rng.Chance(50)) continue;
+      std::vector<std::string>& enrolled = s.user_factors[user];
+      enrolled.push_back("okta_password:password");
+      for (uint64_t n = rng.Below(4); n > 0; --n) {
+        const absl::Span<const UserFactorType> rows = UserFactorTypes();
+        const std::string_view e = rows[rng.Below(rows.size())].enrollment;
+        if (std::find(enrolled.begin(), enrolled.end(), e) == enrolled.end()) {
+          enrolled.emplace_back(e);
+        }
       }
     }
   }
@@ -636,6 +734,49 @@ class OrgGenerator {
   }
 
  public:
+  static Json MethodRefsJson(const std::vector<AuthenticationMethodRef>& refs) {
+    Json out = Json::array();
+    for (const AuthenticationMethodRef& r : refs) {
+      Json j = {{"key", r.key}};
+      if (!r.method.empty()) j["method"] = r.method;
+      if (r.user_verification_required) j["userVerification"] = "REQUIRED";
+      out.push_back(j);
+    }
+    return out;
+  }
+  static Json FactorConstraintJson(const FactorConstraint& f) {
+    Json j = Json::object();
+    j["required"] = f.required;
+    if (!f.types.empty()) j["types"] = f.types;
+    if (!f.methods.empty()) j["methods"] = f.methods;
+    if (!f.authentication_methods.empty()) {
+      j["authenticationMethods"] = MethodRefsJson(f.authentication_methods);
+    }
+    if (!f.excluded_authentication_methods.empty()) {
+      j["excludedAuthenticationMethods"] = MethodRefsJson(f.excluded_authentication_methods);
+    }
+    if (!f.reauthenticate_in.empty()) j["reauthenticateIn"] = f.reauthenticate_in;
+    const std::pair<const char*, const std::string*> named[] = {
+        {"deviceBound", &f.device_bound},
+        {"hardwareProtection", &f.hardware_protection},
+        {"phishingResistant", &f.phishing_resistant},
+        {"userPresence", &f.user_presence},
+        {"userVerification", &f.user_verification}};
+    for (const auto& [name, value] : named) {
+      if (!value->empty()) j[name] = *value;
+    }
+    return j;
+  }
+  static Json ChainsJson(const std::vector<AuthMethodChain>& chains) {
+    Json out = Json::array();
+    for (const AuthMethodChain& c : chains) {
+      Json j = {{"authenticationMethods", MethodRefsJson(c.methods)}};
+      if (!c.next.empty()) j["next"] = ChainsJson(c.next);
+      out.push_back(j);
+    }
+    return out;
+  }
+
   static Json ActionsJson(const Rule& r) {
     Json a = Json::object();
     if (r.signon) {
@@ -676,10 +817,22 @@ class OrgGenerator {
       a["idp"] = idp;
     }
     if (r.app_sign_on) {
-      a["appSignOn"] = {{"access", r.app_sign_on->access == Access::kDeny ? "DENY" : "ALLOW"},
-                        {"verificationMethod",
-                         {{"type", r.app_sign_on->verification_method_type},
-                          {"factorMode", r.app_sign_on->factor_mode}}}};
+      const AppSignOnAction& app = *r.app_sign_on;
+      Json vm = {{"type", app.verification_method_type}};
+      if (!app.factor_mode.empty()) vm["factorMode"] = app.factor_mode;
+      if (!app.constraints.empty()) {
+        Json constraints = Json::array();
+        for (const AssuranceConstraint& c : app.constraints) {
+          Json j = Json::object();
+          if (c.knowledge) j["knowledge"] = FactorConstraintJson(*c.knowledge);
+          if (c.possession) j["possession"] = FactorConstraintJson(*c.possession);
+          constraints.push_back(j);
+        }
+        vm["constraints"] = constraints;
+      }
+      if (!app.chains.empty()) vm["chains"] = ChainsJson(app.chains);
+      a["appSignOn"] = {{"access", app.access == Access::kDeny ? "DENY" : "ALLOW"},
+                        {"verificationMethod", vm}};
     }
     return a;
   }
@@ -695,7 +848,8 @@ class OrgGenerator {
 
 class ContextGenerator {
  public:
-  ContextGenerator(const Snapshot& org, uint64_t seed) : org_(org), rng_(seed ^ 0x5bd1e995) {
+  ContextGenerator(const Snapshot& org, uint64_t seed)
+      : org_(org), rng_(seed ^ 0x5bd1e995), authenticator_rng_(seed * 0x9e3779b97f4a7c15ULL + 29) {
     for (const NetworkZone& z : org.zones) {
       if (z.type != ZoneType::kIp) continue;
       if (!z.gateways.empty() || !z.proxies.empty()) ip_zones_.push_back(&z);
@@ -852,6 +1006,19 @@ class ContextGenerator {
     // The first user of the vocabulary is an Okta administrator (no draw: the
     // rest of the stream is what it was before user.admin).
     c.user.admin = !users_.empty() && c.user.id == users_.front();
+    // Enrolled authenticators (issue 18 item 10) from a stream of their own:
+    // a third of the contexts list them; the others leave them to the org's
+    // factors.json. (Unknown names, a warning, are the unit tests'.)
+    if (authenticator_rng_.Chance(33)) {
+      const absl::Span<const AuthenticatorMethodTraits> methods = AuthenticatorMethods();
+      std::vector<std::string>& enrolled = c.authenticators.emplace();
+      for (uint64_t n = authenticator_rng_.Below(4); n > 0; --n) {
+        const AuthenticatorMethodTraits& m = methods[authenticator_rng_.Below(methods.size())];
+        enrolled.push_back(authenticator_rng_.Chance(50)
+                               ? std::string(m.key)
+                               : std::string(m.key) + ":" + std::string(m.method));
+      }
+    }
     if (rng_.Chance(80)) {
       const absl::Time now =
           absl::FromUnixSeconds(1790000000 + static_cast<int64_t>(rng_.Below(1000000)));
@@ -868,6 +1035,7 @@ class ContextGenerator {
   static inline const std::vector<Behavior> kNoBehaviors = {Behavior{"abhNone", "None", "", true}};
   const Snapshot& org_;
   Rng rng_;
+  Rng authenticator_rng_;
   std::vector<const NetworkZone*> ip_zones_;
   std::vector<std::string> groups_, apps_, users_, idps_;
 };
@@ -1065,6 +1233,13 @@ Json PolicyJson(const Policy& p, bool embed_rules) {
   j["description"] = nullptr;
   j["priority"] = p.priority ? Json(*p.priority) : Json(nullptr);
   j["system"] = p.system;
+  if (!p.enrollment_settings.empty()) {
+    Json authenticators = Json::array();
+    for (const EnrollmentSetting& e : p.enrollment_settings) {
+      authenticators.push_back({{"key", e.key}, {"enroll", {{"self", e.self}}}});
+    }
+    j["settings"] = {{"type", "AUTHENTICATORS"}, {"authenticators", authenticators}};
+  }
   const Json conditions = ConditionsJson(p.conditions);
   j["conditions"] = conditions.empty() ? Json(nullptr) : conditions;
   if (embed_rules) {
@@ -1210,6 +1385,23 @@ absl::Status WriteSnapshotDir(const Snapshot& org, const std::string& directory)
   if (org.has_idps_file) {
     if (s = WriteFile(dir / "idps.json", IdpsJson(org)); !s.ok()) return s;
   }
+  // users/<id>/factors.json as Okta lists factors (the password, implied by
+  // the loader, is not listed).
+  for (const auto& [user, enrolled] : org.user_factors) {
+    Json factors = Json::array();
+    for (const std::string& e : enrolled) {
+      for (const UserFactorType& row : UserFactorTypes()) {
+        if (row.enrollment != e || row.factor_type == "password") continue;
+        factors.push_back({{"id", absl::StrCat("fac", factors.size())},
+                           {"factorType", row.factor_type},
+                           {"provider", row.provider},
+                           {"status", "ACTIVE"}});
+        break;
+      }
+    }
+    fs::create_directories(dir / "users" / user, ec);
+    if (s = WriteFile(dir / "users" / user / "factors.json", factors); !s.ok()) return s;
+  }
   Json groups = Json::array();
   for (const Group& g : org.groups) {
     groups.push_back({{"id", g.id}, {"type", g.type}, {"profile", {{"name", g.name}}}});
@@ -1285,6 +1477,7 @@ std::string ContextToJson(const SignOnContext& c) {
     j["session"] = {{"lastFactorVerification", TimeText(*c.session.last_factor_verification)}};
   }
   if (c.time) j["time"] = TimeText(*c.time);
+  if (c.authenticators) j["authenticators"] = *c.authenticators;
   return j.dump();
 }
 

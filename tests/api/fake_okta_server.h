@@ -802,6 +802,8 @@ class FakeOktaServer {
     }
     if (n == 3 && seg[0] == "users" && seg[2] == "groups")
       return "users/" + seg[1] + "/groups.json";
+    if (n == 3 && seg[0] == "users" && seg[2] == "factors")
+      return "users/" + seg[1] + "/factors.json";
     return std::nullopt;
   }
 

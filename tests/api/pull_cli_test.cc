@@ -21,6 +21,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gtest/gtest.h"
 #include "nlohmann/json.hpp"
 #include "tests/api/fake_okta_server.h"
@@ -163,9 +164,15 @@ TEST_F(PullCliTest, PullYieldsTheServedOrgAndEvalAcceptsIt) {
   // users/00uAcmeBob0g3 is named by the log but has no memberships served
   // (404): skipped, so the snapshot matches the served files exactly.
   EXPECT_EQ(pulled.size(), server_->files().size());
+  // --with-memberships fetched Ann's enrolled factors too.
+  EXPECT_EQ(pulled.count("users/00uAcmeAnn0g3/factors.json"), 1u);
 
   std::ofstream(root_ / "contexts.jsonl")
       << R"({"id": "c1", "user": {"id": "00uAcmeAnn0g3", "groups": ["00gAcmeSales0g3"]}, "ip": "192.0.2.10", "policyTypes": ["OKTA_SIGN_ON"]})"
+      << "\n"
+      << R"({"id": "c2", "app": {"id": "0oaAcmeCrm0g3"}, "user": {"id": "00uAcmeAnn0g3"}, "ip": "192.0.2.10", "policyTypes": ["ACCESS_POLICY"]})"
+      << "\n"
+      << R"({"id": "c3", "app": {"id": "0oaAcmeCrm0g3"}, "user": {"id": "00uAcmeBob0g3"}, "ip": "192.0.2.10", "policyTypes": ["ACCESS_POLICY"]})"
       << "\n";
   fs::create_directories(root_ / "eval");
   CliRun eval = RunPolicySim({"eval", "--snapshot", out.string(), "--contexts",
@@ -173,6 +180,12 @@ TEST_F(PullCliTest, PullYieldsTheServedOrgAndEvalAcceptsIt) {
                              {}, root_ / "eval");
   EXPECT_EQ(eval.exit_code, 0) << eval.err << eval.out;
   EXPECT_TRUE(absl::StrContains(eval.out, "\"OKTA_SIGN_ON\"")) << eval.out;
+  // Ann: password + SMS + Okta Verify meet the catch-all's password 2FA; Bob's
+  // enrollments are unknown (no factors.json): no satisfiability keys.
+  const std::vector<std::string> lines = absl::StrSplit(eval.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u) << eval.out;
+  EXPECT_TRUE(absl::StrContains(lines[1], R"("satisfiable": true, "missing": [])")) << lines[1];
+  EXPECT_FALSE(absl::StrContains(lines[2], "satisfiable")) << lines[2];
 }
 
 // A listing page is streamed to its file (lib/api/listing_page.h): a pull's

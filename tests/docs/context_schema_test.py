@@ -47,6 +47,9 @@ samples = [
     {"geo": {"city": "Sydney"}}, {"session": {"amr": "pwd"}}, {"user": {"groups": "00g1"}},
     {"device": {"managed": "yes"}}, {"ip": 7}, {"policyTypes": "OKTA_SIGN_ON"},
     {"threatSuspected": "no"}, {"session": {"started": "2026-11-28T09:00:00Z"}},
+    {"authenticators": ["okta_password", "okta_verify:signed_nonce"]}, {"authenticators": []},
+    {"authenticators": ["carrier_pigeon"]}, {"authenticators": ["okta_verify:sms"]},
+    {"authenticators": "okta_verify"},
 ]
 with tempfile.TemporaryDirectory() as tmp:
     # fixtures/org has one warning on purpose (two policies share priority

@@ -14,6 +14,7 @@
 #include "tests/support/alloc_counter.h"
 #include "tests/support/model_builder.h"
 #include "verdict/engine.h"
+#include "verdict/enrollment.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/session.h"
 #include "verdict/snapshot.h"
@@ -50,6 +51,8 @@ TEST(Differential, CompiledEqualsReferenceOnRandomOrgs) {
   // The generator must exercise both sides: blocked contexts and decisions.
   EXPECT_GT(report.blocked, 0);
   EXPECT_GT(report.decided, report.comparisons / 10);
+  // ... and the satisfiability and enrollment reports printed beside them.
+  EXPECT_GT(report.enrollment_reports, 0);
   std::cout << "orgs " << report.orgs << ", comparisons " << report.comparisons << ", blocked "
             << report.blocked << ", decided " << report.decided << "\n";
 }
@@ -100,6 +103,18 @@ TEST(Differential, AppsBoundOnlyByTheirLinkAreCompared) {
   std::cout << "ACCESS_POLICY decisions through an app link: " << by_link << "\n";
 }
 
+// `org` written as a snapshot directory (named `name`, under the test's
+// temporary directory) and loaded back; the directory is removed.
+absl::StatusOr<Snapshot> WriteAndLoad(const Snapshot& org, const std::string& name,
+                                      IssueList* issues) {
+  const std::string dir = (std::filesystem::path(::testing::TempDir()) / name).string();
+  std::filesystem::remove_all(dir);
+  if (absl::Status s = synth::WriteSnapshotDir(org, dir); !s.ok()) return s;
+  absl::StatusOr<Snapshot> loaded = LoadSnapshot(dir, issues);
+  std::filesystem::remove_all(dir);
+  return loaded;
+}
+
 // Written as a snapshot directory and loaded back, the generated apps bind the
 // same policies: the loader's precedence (a mapping wins over a contradicting
 // link, reported) is the one the generator's model follows.
@@ -111,13 +126,9 @@ TEST(Differential, GeneratedAppLinksRoundTripThroughTheLoader) {
     o.seed = seed;
     o.policies = 40;
     const Snapshot org = synth::GenerateOrg(o);
-    const std::string dir =
-        (std::filesystem::path(::testing::TempDir()) / ("app_links_" + std::to_string(seed)))
-            .string();
-    std::filesystem::remove_all(dir);
-    ASSERT_TRUE(synth::WriteSnapshotDir(org, dir).ok());
     IssueList issues;
-    absl::StatusOr<Snapshot> loaded = LoadSnapshot(dir, &issues);
+    absl::StatusOr<Snapshot> loaded =
+        WriteAndLoad(org, "app_links_" + std::to_string(seed), &issues);
     ASSERT_TRUE(loaded.ok()) << loaded.status();
     ASSERT_EQ(loaded->apps.size(), org.apps.size());
     for (const Policy& p : org.policies) {
@@ -130,10 +141,48 @@ TEST(Differential, GeneratedAppLinksRoundTripThroughTheLoader) {
       EXPECT_FALSE(issue.is_error()) << issue.ToString();
       conflicts += issue.code == "app.policy_conflict";
     }
-    std::filesystem::remove_all(dir);
   }
   EXPECT_GT(linked, 0);
   EXPECT_GT(conflicts, 0);
+}
+
+// Issue 18 item 10: generated verificationMethods (ASSURANCE constraints,
+// AUTH_METHOD_CHAIN), MFA_ENROLL settings and factors.json, written as a
+// snapshot and loaded back, give the same satisfiability and enrollment
+// reports; both answers (satisfiable or not, something missing or not) occur.
+TEST(Differential, EnrollmentReportsRoundTripThroughTheLoader) {
+  int satisfiable = 0, unsatisfiable = 0, enrollment = 0, chains = 0;
+  for (int64_t index = 0; index < 12; ++index) {
+    const Snapshot org = synth::GenerateOrg(synth::DifferentialOrgOptions(9, index));
+    auto set = Compile(org);
+    ASSERT_TRUE(set.ok()) << set.status();
+    IssueList issues;
+    absl::StatusOr<Snapshot> loaded =
+        WriteAndLoad(org, "enrollment_" + std::to_string(index), &issues);
+    ASSERT_TRUE(loaded.ok()) << loaded.status();
+    EXPECT_EQ(loaded->user_factors, org.user_factors);
+    auto loaded_set = Compile(*std::move(loaded));
+    ASSERT_TRUE(loaded_set.ok()) << loaded_set.status();
+    for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 200, index)) {
+      for (const PolicyType type : {PolicyType::kAccessPolicy, PolicyType::kMfaEnroll}) {
+        const Decision want = (*set)->Evaluate(ctx, type);
+        const Decision back = (*loaded_set)->Evaluate(ctx, type);
+        std::string want_keys, back_keys;
+        AppendEnrollmentKeys((*set)->snapshot(), ctx, want, &want_keys);
+        AppendEnrollmentKeys((*loaded_set)->snapshot(), ctx, back, &back_keys);
+        EXPECT_EQ(back_keys, want_keys) << synth::ContextToJson(ctx);
+        satisfiable += want_keys.find("\"satisfiable\": true") != std::string::npos;
+        unsatisfiable += want_keys.find("\"satisfiable\": false") != std::string::npos;
+        enrollment += want_keys.find("missingRequired") != std::string::npos;
+        chains += want.rule != nullptr && want.rule->app_sign_on &&
+                  !want.rule->app_sign_on->chains.empty() && !want_keys.empty();
+      }
+    }
+  }
+  EXPECT_GT(satisfiable, 0);
+  EXPECT_GT(unsatisfiable, 0);
+  EXPECT_GT(enrollment, 0);
+  EXPECT_GT(chains, 0);
 }
 
 // The generator gives every org an idps.json and IDP_DISCOVERY rules that route
@@ -147,14 +196,9 @@ TEST(Differential, IdpRoutingIsCompared) {
     ASSERT_TRUE(org.has_idps_file);
     auto set = Compile(org);
     ASSERT_TRUE(set.ok()) << set.status();
-    const std::string dir =
-        (std::filesystem::path(::testing::TempDir()) / ("idp_routes_" + std::to_string(index)))
-            .string();
-    std::filesystem::remove_all(dir);
-    ASSERT_TRUE(synth::WriteSnapshotDir(org, dir).ok());
-    absl::StatusOr<Snapshot> loaded = LoadSnapshot(dir, nullptr);
+    absl::StatusOr<Snapshot> loaded =
+        WriteAndLoad(org, "idp_routes_" + std::to_string(index), nullptr);
     ASSERT_TRUE(loaded.ok()) << loaded.status();
-    std::filesystem::remove_all(dir);
     auto loaded_set = Compile(*std::move(loaded));
     ASSERT_TRUE(loaded_set.ok()) << loaded_set.status();
     const ReferenceEvaluator reference((*set)->snapshot());

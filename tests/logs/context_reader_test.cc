@@ -39,7 +39,7 @@ using Json = nlohmann::ordered_json;
 // this fails until both are done (sizes known for libstdc++ on x86-64, the
 // platform CI builds on; context_reset.cc holds the same trip-wire).
 #if defined(__GLIBCXX__) && defined(__x86_64__)
-static_assert(sizeof(SignOnContext) == 1072,
+static_assert(sizeof(SignOnContext) == 1104,
               "SignOnContext changed: add the field to Describe() here and to "
               "lib/logs/context_reader.cc (ReadContext) and context_reset.cc");
 #endif
@@ -109,7 +109,7 @@ std::string Describe(const SignOnContext& c) {
                   TimeText(c.session.last_activity), "/",
                   TimeText(c.session.last_factor_verification), "/", List(c.session.amr));
   absl::StrAppend(&out, "\ntime=", TimeText(c.time), "\nthreat_suspected=", b(c.threat_suspected),
-                  "\n");
+                  "\nauthenticators=", c.authenticators ? List(*c.authenticators) : "-", "\n");
   return out;
 }
 
@@ -428,6 +428,12 @@ class RandomContexts {
         },
         [&] { c["time"] = Time(); },
         [&] { c["threatSuspected"] = Chance(50); },
+        [&] {
+          // Known keys (the fast path), an unknown one (ParseContext's warning).
+          c["authenticators"] = Chance(80)
+                                    ? Json::array({"okta_password", Case("okta_verify:push")})
+                                    : Json::array({"okta_password", "carrier_pigeon"});
+        },
         [&] {
           c["$comment"] = Json{{"why", Word()}};
         },

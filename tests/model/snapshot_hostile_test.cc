@@ -69,7 +69,8 @@ class Outside {
 
 TEST(SnapshotHostile, SymlinkOutOfTheSnapshotIsNeverRead) {
   Outside outside;
-  for (const std::string rel : {"users/00u1/groups.json", "zones.json", "rules/00p1.json"}) {
+  for (const std::string rel :
+       {"users/00u1/groups.json", "users/00u1/factors.json", "zones.json", "rules/00p1.json"}) {
     SnapshotDir dir;
     WriteBase(dir);
     fs::remove(fs::path(dir.path()) / rel);

@@ -447,6 +447,15 @@ TEST(PolicySimFixturesTest, EvalMatchesExpectedDecisions) {
           (want.contains("idpProvider") && got["idpProvider"] != want["idpProvider"])) {
         diffs.push_back("idpProvider");
       }
+      // Can the user satisfy the rule (section AB): present with the same value
+      // exactly where the expected line has them (enrollments known), absent
+      // elsewhere.
+      for (const char* key : {"satisfiable", "missing", "missingRequired", "enrolledNotAllowed"}) {
+        if (want.contains(key) != got.contains(key) ||
+            (want.contains(key) && got[key] != want[key])) {
+          diffs.push_back(key);
+        }
+      }
       // The session report's fields an expected line names (section AA).
       if (want.contains("session")) {
         for (const auto& [field, value] : want["session"].items()) {

@@ -30,6 +30,7 @@
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
 #include "verdict/engine.h"
+#include "verdict/enrollment.h"
 #include "verdict/geo.h"
 #include "verdict/issue.h"
 #include "verdict/reference_evaluator.h"
@@ -166,6 +167,8 @@ bool ReportIssues(const IssueList& issues) {
 struct DecisionExtras {
   std::string session_json;
   std::string combined_json;
+  // AppendEnrollmentKeys: ", \"satisfiable\": ..." members, or empty.
+  std::string enrollment_keys;
 };
 
 // Where decisions go. One implementation per --output format.
@@ -205,8 +208,8 @@ class JsonlSink : public Sink {
   void OnDecision(const SignOnContext& context, int, const Decision& decision, const Trace* trace,
                   const DecisionExtras& extras) override {
     line_.clear();
-    AppendDecisionLineWithExtras(context.id, decision, extras.session_json, extras.combined_json,
-                                 &line_);
+    AppendDecisionLineWithExtras(context.id, decision, extras.enrollment_keys, extras.session_json,
+                                 extras.combined_json, &line_);
     line_.push_back('\n');
     std::cout.write(line_.data(), static_cast<std::streamsize>(line_.size()));
     if (trace != nullptr) {
@@ -226,8 +229,10 @@ class JsonArraySink : public Sink {
  public:
   void OnDecision(const SignOnContext& context, int, const Decision& decision, const Trace* trace,
                   const DecisionExtras& extras) override {
-    Element(
-        DecisionLineWithExtras(context.id, decision, extras.session_json, extras.combined_json));
+    std::string line;
+    AppendDecisionLineWithExtras(context.id, decision, extras.enrollment_keys, extras.session_json,
+                                 extras.combined_json, &line);
+    Element(line);
     if (trace != nullptr) {
       std::cout.flush();
       ExplainToStderr(context, decision, *trace);
@@ -277,6 +282,10 @@ class TableSink : public Sink {
                    policy, decision.rule ? Named(decision.rule->name, decision.rule->id) : "-",
                    outcome_name.empty() ? std::string("-") : std::string(outcome_name)},
                   std::move(below));
+    if (!extras.enrollment_keys.empty()) {
+      // ", \"satisfiable\": false, ..." without its leading ", ".
+      table_.AddText(absl::StrCat("  enrollment: ", extras.enrollment_keys.substr(2)));
+    }
     if (!extras.session_json.empty())
       table_.AddText(absl::StrCat("  session: ", extras.session_json));
     if (!extras.combined_json.empty()) {
@@ -381,7 +390,9 @@ void DecideContext(const EvalFlags& flags, const Evaluator& evaluator, const Geo
     entry.trace = Trace();
     entry.extras.session_json.clear();
     entry.extras.combined_json.clear();
+    entry.extras.enrollment_keys.clear();
     entry.decision = evaluator.Evaluate(*context, type, flags.explain ? &entry.trace : nullptr);
+    AppendEnrollmentKeys(snapshot, *context, entry.decision, &entry.extras.enrollment_keys);
     if (flags.sessions && type == PolicyType::kOktaSignOn) {
       entry.extras.session_json = SessionToJson(*context, ComputeSession(*context, entry.decision));
     }
