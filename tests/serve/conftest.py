@@ -49,8 +49,11 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
 
     def log(self):
-        self.stderr.seek(0)
-        return self.stderr.read()
+        # pread, not seek + read: the server shares this file's offset, so a
+        # seek to 0 between two of its writes sent the second to the start
+        # of the file, over the first ("\nistening on ...").
+        fd = self.stderr.fileno()
+        return os.pread(fd, os.fstat(fd).st_size, 0).decode(errors="replace")
 
     def request(self, method, path, body=None, headers=None):
         """(status, headers, body bytes) without raising on HTTP errors."""

@@ -408,7 +408,8 @@ class Service : public HttpHandler {
   }
 
   void OnListening(std::string_view address) override {
-    std::cerr << "listening on http://" << address << std::endl;
+    // One write: a reader of a shared stderr file sees the line whole.
+    std::cerr << std::string("listening on http://").append(address).append("\n") << std::flush;
   }
 
  private:
