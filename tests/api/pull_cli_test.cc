@@ -193,6 +193,12 @@ TEST_F(PullCliTest, PullYieldsTheServedOrgAndEvalAcceptsIt) {
 // which cost 12 times the text for a page of small objects (issue 17, item
 // 6). A ratio of memory to bytes in one run, not a time.
 TEST_F(PullCliTest, AListingPageCostsASmallMultipleOfItsText) {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's redzones and its quarantine of freed memory (256 MB) make peak
+  // RSS measure the sanitizer, not the pull (29x here); the optimised build
+  // runs this.
+  GTEST_SKIP() << "peak memory is not the program's under AddressSanitizer";
+#endif
   Start();
   long base_kib = 0;  // NOLINT(runtime/int): rusage's type
   fs::create_directories(root_ / "base");
