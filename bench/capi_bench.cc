@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "bench/input_cache.h"
 #include "benchmark/benchmark.h"
 #include "verdict/c_api.h"
 #include "verdict/context.h"
@@ -129,14 +130,7 @@ struct Inputs {
   bool ok = false;
 };
 
-const Inputs& InputsFor(int rules) {
-  static std::mutex mu;
-  static std::map<int, std::unique_ptr<Inputs>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  std::unique_ptr<Inputs>& slot = cache[rules];
-  if (slot != nullptr) return *slot;
-  slot = std::make_unique<Inputs>();
-  Inputs& in = *slot;
+void BuildInputs(int rules, Inputs& in) {
   std::vector<SignOnContext> originals;
   if (rules == 0) {
     in.dir = (SourceDir() / "fixtures/org").string();
@@ -150,15 +144,15 @@ const Inputs& InputsFor(int rules) {
     in.dir = (fs::temp_directory_path() /
               ("verdict-capi-bench-" + std::to_string(rules) + "-" + std::to_string(::getpid())))
                  .string();
-    if (!synth::WriteSnapshotDir(org, in.dir).ok()) return in;
+    if (!synth::WriteSnapshotDir(org, in.dir).ok()) return;
     originals = synth::GenerateContexts(org, 512, 7);
   }
   auto set = LoadAndCompile(in.dir, nullptr);
-  if (!set.ok() || originals.empty()) return in;
+  if (!set.ok() || originals.empty()) return;
   in.set = *set;
   in.engine = verdict_engine_open(in.dir.c_str(), nullptr);
   if (rules != 0) fs::remove_all(in.dir);
-  if (in.engine == nullptr) return in;
+  if (in.engine == nullptr) return;
   for (const SignOnContext& original : originals) {
     SignOnContext c = Reduce(original);
     const Decision d = in.set->Evaluate(c, PolicyType::kOktaSignOn);
@@ -171,8 +165,10 @@ const Inputs& InputsFor(int rules) {
     in.contexts.push_back(std::move(c));
   }
   in.ok = true;
-  return in;
+  return;
 }
+
+const Inputs& InputsFor(int rules) { return bench::CachedInputs<Inputs>(rules, BuildInputs); }
 
 bool SameRule(const std::string& want, const char* got) {
   return got == nullptr ? want.empty() : want == got;

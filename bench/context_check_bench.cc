@@ -15,6 +15,7 @@
 #include <mutex>
 #include <vector>
 
+#include "bench/input_cache.h"
 #include "benchmark/benchmark.h"
 #include "verdict/context_check.h"
 #include "verdict/context_checker.h"
@@ -30,17 +31,12 @@ struct Inputs {
   std::vector<SignOnContext> contexts;
 };
 
-const Inputs& InputsFor(int rules) {
-  static std::mutex mu;
-  static std::map<int, std::unique_ptr<Inputs>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  std::unique_ptr<Inputs>& slot = cache[rules];
-  if (slot != nullptr) return *slot;
-  slot = std::make_unique<Inputs>();
-  slot->org = synth::GenerateOrg(synth::BenchOrgOptions(rules));
-  slot->contexts = synth::GenerateContexts(slot->org, kContexts, 7);
-  return *slot;
+void BuildInputs(int rules, Inputs& in) {
+  in.org = synth::GenerateOrg(synth::BenchOrgOptions(rules));
+  in.contexts = synth::GenerateContexts(in.org, kContexts, 7);
 }
+
+const Inputs& InputsFor(int rules) { return bench::CachedInputs<Inputs>(rules, BuildInputs); }
 
 // Checks the contexts in rotation with `check(context, file, warnings)`.
 template <typename Check>

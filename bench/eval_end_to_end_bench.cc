@@ -31,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/input_cache.h"
 #include "benchmark/benchmark.h"
 #include "verdict/context_check.h"
 #include "verdict/context_checker.h"
@@ -57,29 +58,24 @@ struct Inputs {
   std::unique_ptr<const ContextChecker> checker;
 };
 
-const Inputs& InputsFor(int rules) {
-  static std::mutex mu;
-  static std::map<int, std::unique_ptr<Inputs>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  std::unique_ptr<Inputs>& slot = cache[rules];
-  if (slot != nullptr) return *slot;
-  slot = std::make_unique<Inputs>();
+void BuildInputs(int rules, Inputs& in) {
   auto set = Compile(synth::GenerateOrg(synth::BenchOrgOptions(rules)));
   if (!set.ok()) std::abort();
-  slot->set = *set;
-  const Snapshot& org = slot->set->snapshot();
-  slot->types = org.Types();
-  slot->checker = std::make_unique<const ContextChecker>(org);
-  for (const Policy& p : org.policies) slot->rules += p.rules.size();
-  slot->contexts = synth::GenerateContexts(org, kContexts, 7);
-  for (const SignOnContext& c : slot->contexts) slot->lines.push_back(synth::ContextToJson(c));
-  slot->file = (std::filesystem::temp_directory_path() /
-                ("verdict_eval_bench_" + std::to_string(rules) + ".jsonl"))
-                   .string();
-  std::ofstream out(slot->file, std::ios::binary | std::ios::trunc);
-  for (int i = 0; i < kStreamLines; ++i) out << slot->lines[i % kContexts] << '\n';
-  return *slot;
+  in.set = *set;
+  const Snapshot& org = in.set->snapshot();
+  in.types = org.Types();
+  in.checker = std::make_unique<const ContextChecker>(org);
+  for (const Policy& p : org.policies) in.rules += p.rules.size();
+  in.contexts = synth::GenerateContexts(org, kContexts, 7);
+  for (const SignOnContext& c : in.contexts) in.lines.push_back(synth::ContextToJson(c));
+  in.file = (std::filesystem::temp_directory_path() /
+             ("verdict_eval_bench_" + std::to_string(rules) + ".jsonl"))
+                .string();
+  std::ofstream out(in.file, std::ios::binary | std::ios::trunc);
+  for (int i = 0; i < kStreamLines; ++i) out << in.lines[i % kContexts] << '\n';
 }
+
+const Inputs& InputsFor(int rules) { return bench::CachedInputs<Inputs>(rules, BuildInputs); }
 
 ContextCheckOptions CheckOptions(const Inputs& in) {
   ContextCheckOptions check;

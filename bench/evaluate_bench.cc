@@ -15,6 +15,7 @@
 #include <mutex>
 #include <vector>
 
+#include "bench/input_cache.h"
 #include "benchmark/benchmark.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
@@ -35,26 +36,21 @@ struct Inputs {
 
 // Built once per size and shared by both benchmarks (the reference answers
 // are the expensive part at 10000 rules).
-const Inputs& InputsFor(int rules) {
-  static std::mutex mu;
-  static std::map<int, std::unique_ptr<Inputs>> cache;
-  std::lock_guard<std::mutex> lock(mu);
-  std::unique_ptr<Inputs>& slot = cache[rules];
-  if (slot != nullptr) return *slot;
-  slot = std::make_unique<Inputs>();
+void BuildInputs(int rules, Inputs& in) {
   auto set = Compile(synth::GenerateOrg(synth::BenchOrgOptions(rules)));
   if (!set.ok()) std::abort();
-  slot->set = *set;
-  const Snapshot& org = slot->set->snapshot();
-  for (const Policy& p : org.policies) slot->rules += p.rules.size();
-  for (const NetworkZone& z : org.zones) slot->cidrs += z.gateways.size() + z.proxies.size();
-  slot->contexts = synth::GenerateContexts(org, kContexts, 7);
+  in.set = *set;
+  const Snapshot& org = in.set->snapshot();
+  for (const Policy& p : org.policies) in.rules += p.rules.size();
+  for (const NetworkZone& z : org.zones) in.cidrs += z.gateways.size() + z.proxies.size();
+  in.contexts = synth::GenerateContexts(org, kContexts, 7);
   const ReferenceEvaluator reference(org);
-  for (const SignOnContext& ctx : slot->contexts) {
-    slot->expected.push_back(reference.Evaluate(ctx, PolicyType::kOktaSignOn));
+  for (const SignOnContext& ctx : in.contexts) {
+    in.expected.push_back(reference.Evaluate(ctx, PolicyType::kOktaSignOn));
   }
-  return *slot;
 }
+
+const Inputs& InputsFor(int rules) { return bench::CachedInputs<Inputs>(rules, BuildInputs); }
 
 void Counters(benchmark::State& state, const Inputs& in) {
   state.counters["rules"] = static_cast<double>(in.rules);
