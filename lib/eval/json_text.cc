@@ -1,5 +1,6 @@
 #include "lib/eval/json_text.h"
 
+#include <array>
 #include <string>
 #include <string_view>
 
@@ -7,21 +8,45 @@
 
 namespace verdict::eval_internal {
 
-void AppendJsonQuoted(std::string_view s, std::string* out) {
-  for (const char c : s) {
-    if (static_cast<unsigned char>(c) >= 0x80) {
-      // Non-ASCII: nlohmann decides what is valid UTF-8 and what it replaces.
-      out->append(nlohmann::json(std::string(s))
-                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-      return;
+namespace {
+
+// What each byte needs inside a JSON string: kPlain bytes are copied as they
+// are, kEscape bytes become an escape sequence, kNonAscii sends the whole
+// string to nlohmann (which decides what is valid UTF-8 and what it replaces).
+enum ByteClass : unsigned char { kPlain = 0, kEscape = 1, kNonAscii = 2 };
+
+constexpr std::array<unsigned char, 256> MakeByteClasses() {
+  std::array<unsigned char, 256> classes{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= 0x80) {
+      classes[c] = kNonAscii;
+    } else if (c < 0x20 || c == '"' || c == '\\') {
+      classes[c] = kEscape;
     }
   }
+  return classes;
+}
+constexpr std::array<unsigned char, 256> kByteClass = MakeByteClasses();
+
+}  // namespace
+
+void AppendJsonQuoted(std::string_view s, std::string* out) {
   static constexpr char kHex[] = "0123456789abcdef";
+  // One pass: most strings are ids and names with nothing to escape, so the
+  // common case is one table lookup per byte and a single append.
+  const size_t start = out->size();
   out->push_back('"');
   size_t plain = 0;  // start of the run of bytes copied as they are
   for (size_t i = 0; i < s.size(); ++i) {
     const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    const unsigned char byte_class = kByteClass[c];
+    if (byte_class == kPlain) continue;
+    if (byte_class == kNonAscii) {
+      out->resize(start);
+      out->append(nlohmann::json(std::string(s))
+                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      return;
+    }
     out->append(s.data() + plain, i - plain);
     plain = i + 1;
     switch (c) {

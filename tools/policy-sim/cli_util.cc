@@ -154,9 +154,12 @@ void PrintContextWarnings(const IssueList& warnings, std::string_view source,
 }
 
 void ReportWarning(const InputWarning& warning) {
-  std::cerr << "warning: " << warning.source << ": " << warning.where << ": ";
-  if (!warning.pointer.empty()) std::cerr << warning.pointer << ": ";
-  std::cerr << warning.message << '\n';
+  // One write per line: std::cerr is unbuffered, and a file of contexts that
+  // all name an unknown group would otherwise cost a system call per piece.
+  std::string line = absl::StrCat("warning: ", Sv(warning.source), ": ", Sv(warning.where), ": ");
+  if (!warning.pointer.empty()) absl::StrAppend(&line, Sv(warning.pointer), ": ");
+  absl::StrAppend(&line, Sv(warning.message), "\n");
+  std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
 }
 
 bool LoadMembershipsOrReport(const std::string& path, MembershipMap* out) {
@@ -182,8 +185,9 @@ std::string TotalsText(const ContextStreamTotals& totals) {
 }
 
 void ReportMalformed(const MalformedInput& malformed) {
-  std::cerr << "error: " << malformed.source << ": " << malformed.where << ": " << malformed.message
-            << " (skipped)\n";
+  const std::string line = absl::StrCat("error: ", Sv(malformed.source), ": ", Sv(malformed.where),
+                                        ": ", Sv(malformed.message), " (skipped)\n");
+  std::cerr.write(line.data(), static_cast<std::streamsize>(line.size()));
 }
 
 AtomicOutputFile::~AtomicOutputFile() {
