@@ -45,6 +45,7 @@
 #include "lib/logs/context_reset.h"
 #include "lib/logs/log_event_padding.h"
 #include "verdict/authenticators.h"
+#include "verdict/timestamp.h"
 
 namespace verdict {
 namespace {
@@ -180,7 +181,7 @@ bool ReadTime(const M& m, size_t i, std::optional<absl::Time>* out) {
   if (m.Type(i) != dom::element_type::STRING) return false;
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, Av(Text(m.value[i])), &t, &err)) return false;
+  if (!ParseRfc3339(Text(m.value[i]), &t, &err)) return false;
   *out = t;
   return true;
 }

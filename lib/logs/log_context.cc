@@ -11,7 +11,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "lib/logs/context_reset.h"
 #include "lib/logs/iso3166.h"
@@ -21,6 +20,7 @@
 #include "lib/logs/security_conditions.h"
 #include "lib/model/json_walker.h"
 #include "verdict/system_log.h"
+#include "verdict/timestamp.h"
 
 namespace verdict {
 namespace {
@@ -486,36 +486,6 @@ void MapRecorded(const LogEventView& e, LogEventConversion* out) {
 
 namespace {
 
-// The timestamp form Okta always writes, "2026-11-28T12:00:00.000Z", read
-// without absl::ParseTime (whose format interpreter was ~4% of a replay's
-// instructions). nullopt for anything else, including out-of-range fields and
-// leap seconds, which go to absl::ParseTime as before.
-std::optional<absl::Time> ParseOktaTimestamp(std::string_view s) {
-  constexpr std::string_view kShape = "dddd-dd-ddTdd:dd:dd.dddZ";
-  if (s.size() != kShape.size()) return std::nullopt;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const bool digit = s[i] >= '0' && s[i] <= '9';
-    if (kShape[i] == 'd' ? !digit : s[i] != kShape[i]) return std::nullopt;
-  }
-  auto num = [s](size_t at, size_t len) {
-    int v = 0;
-    for (size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
-    return v;
-  };
-  const int year = num(0, 4), month = num(5, 2), day = num(8, 2);
-  const int hour = num(11, 2), minute = num(14, 2), second = num(17, 2), millis = num(20, 3);
-  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) {
-    return std::nullopt;
-  }
-  const absl::CivilSecond civil(year, month, day, hour, minute, second);
-  // 31 November and the like normalise to another day: ParseTime rejects them.
-  if (civil.month() != month || civil.day() != day) return std::nullopt;
-  // UTC by civil-time arithmetic (FromCivil's time zone lookup was ~1% of a
-  // replay).
-  const int64_t seconds = civil - absl::CivilSecond(1970, 1, 1, 0, 0, 0);
-  return absl::FromUnixSeconds(seconds) + absl::Milliseconds(millis);
-}
-
 // Every member of RecordedOutcome must be reset by ResetKeepingBuffers
 // below (SignOnContext's are context_reset.cc's). Their sizes are a
 // trip-wire for a member added later without a line there (checked where the
@@ -581,9 +551,7 @@ void ContextFromLogEventView(const LogEventView& e, const LogConversionOptions& 
   if (!e.published.empty()) {
     absl::Time t;
     std::string err;
-    if (std::optional<absl::Time> fast = ParseOktaTimestamp(e.published)) {
-      c.time = *fast;
-    } else if (absl::ParseTime(absl::RFC3339_full, AV(e.published), &t, &err)) {
+    if (ParseRfc3339(e.published, &t, &err)) {
       c.time = t;
     } else {
       // Quoted short and escaped: the text is the log's, maybe hostile.

@@ -19,6 +19,7 @@
 #include "lib/model/model_parser.h"
 #include "verdict/authenticators.h"
 #include "verdict/context.h"
+#include "verdict/timestamp.h"
 
 namespace verdict {
 namespace {
@@ -106,7 +107,7 @@ void ParseTime(Walker& w, const Json& obj, std::string_view key, const std::stri
   if (!w.String(obj, key, p, &text) || !Walker::Has(obj, key)) return;
   absl::Time t;
   std::string err;
-  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &err)) {
+  if (!ParseRfc3339(text, &t, &err)) {
     w.Error("context.bad_time", Ptr(p, key),
             absl::StrCat("invalid RFC 3339 time ", Quoted(text), ": ", err));
     return;

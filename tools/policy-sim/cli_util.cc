@@ -117,6 +117,15 @@ void TextTable::Print(std::ostream& out) const {
 
 bool StderrIsTerminal() { return isatty(STDERR_FILENO) == 1; }
 
+void BufferStreamsUnlessTerminals() {
+  constexpr size_t kBufferBytes = 64 * 1024;
+  if (!StdoutIsTerminal()) std::setvbuf(stdout, nullptr, _IOFBF, kBufferBytes);
+  if (!StderrIsTerminal()) {
+    std::setvbuf(stderr, nullptr, _IOFBF, kBufferBytes);
+    std::cerr.unsetf(std::ios::unitbuf);
+  }
+}
+
 bool PrintIssues(const IssueList& issues, std::string_view prefix) {
   bool ok = true;
   for (const Issue& issue : issues) {

@@ -119,6 +119,14 @@ class TextTable {
 
 bool StderrIsTerminal();
 
+// For a command that may print a line per input (eval's decisions and
+// warnings): gives stdout and stderr a 64 KiB buffer each when they are not
+// terminals, so 100,000 warnings cost a few dozen write calls instead of one
+// each (std::cerr flushes after every insertion otherwise). Both are flushed
+// at exit and by an explicit flush(); a terminal keeps line-at-a-time output.
+// Call before anything is printed.
+void BufferStreamsUnlessTerminals();
+
 // Prints loader warnings and errors to stderr, each prefixed by `prefix`
 // ("--before: "); true when there were no errors.
 bool PrintIssues(const IssueList& issues, std::string_view prefix = "");

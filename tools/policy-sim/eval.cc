@@ -182,7 +182,10 @@ class Sink {
   virtual void OnError(int line, std::string_view message) = 0;
   virtual void Finish() {}
   // Called after each context so a pipe sees its answers promptly.
-  virtual void Flush() { std::cout.flush(); }
+  virtual void Flush() {
+    std::cout.flush();
+    std::cerr.flush();
+  }
 };
 
 std::string ErrorJson(int line, std::string_view message) {
@@ -366,6 +369,26 @@ struct Evaluator {
   }
 };
 
+// A context's decisions by type: without traces and with the compiled
+// engine, every type at once (EvaluateAll walks the chain and the zones once
+// per context instead of once per type); otherwise one call per type asked.
+class ContextAnswers {
+ public:
+  ContextAnswers(const Evaluator& evaluator, const SignOnContext& context, bool traces)
+      : evaluator_(evaluator), context_(context) {
+    if (!traces && evaluator.compiled != nullptr) all_ = evaluator.compiled->EvaluateAll(context);
+  }
+  Decision Get(PolicyType type, Trace* trace) const {
+    if (all_.has_value()) return (*all_)[static_cast<size_t>(type)];
+    return evaluator_.Evaluate(context_, type, trace);
+  }
+
+ private:
+  const Evaluator& evaluator_;
+  const SignOnContext& context_;
+  std::optional<std::array<Decision, kPolicyTypeCount>> all_;
+};
+
 // Everything eval does with a parsed context but print it: geolocation, the
 // types to evaluate, the decisions, sessions and the combined outcome.
 // Thread-safe (writes only `out` and the context).
@@ -378,10 +401,9 @@ void DecideContext(const EvalFlags& flags, const Evaluator& evaluator, const Geo
   // evaluates the one the type list leaves out (it is not printed).
   const std::optional<PolicyType> combined_on =
       CombinedOutcomeLine(*context, types, flags.combined);
+  const ContextAnswers answers(evaluator, *context, flags.explain);
   std::optional<Decision> global_session;
-  if (combined_on.has_value()) {
-    global_session = evaluator.Evaluate(*context, PolicyType::kOktaSignOn, nullptr);
-  }
+  if (combined_on.has_value()) global_session = answers.Get(PolicyType::kOktaSignOn, nullptr);
   if (out->entries.size() < types.size()) out->entries.resize(types.size());
   out->count = types.size();
   for (size_t i = 0; i < types.size(); ++i) {
@@ -391,7 +413,7 @@ void DecideContext(const EvalFlags& flags, const Evaluator& evaluator, const Geo
     entry.extras.session_json.clear();
     entry.extras.combined_json.clear();
     entry.extras.enrollment_keys.clear();
-    entry.decision = evaluator.Evaluate(*context, type, flags.explain ? &entry.trace : nullptr);
+    entry.decision = answers.Get(type, flags.explain ? &entry.trace : nullptr);
     AppendEnrollmentKeys(snapshot, *context, entry.decision, &entry.extras.enrollment_keys);
     if (flags.sessions && type == PolicyType::kOktaSignOn) {
       entry.extras.session_json = SessionToJson(*context, ComputeSession(*context, entry.decision));
@@ -399,7 +421,7 @@ void DecideContext(const EvalFlags& flags, const Evaluator& evaluator, const Geo
     if (combined_on == type) {
       const Decision app = type == PolicyType::kAccessPolicy
                                ? entry.decision
-                               : evaluator.Evaluate(*context, PolicyType::kAccessPolicy, nullptr);
+                               : answers.Get(PolicyType::kAccessPolicy, nullptr);
       AppendCombinedOutcomeJson(*context, *global_session, app, &entry.extras.combined_json);
     }
   }
@@ -420,6 +442,7 @@ void PrintContext(const SignOnContext& context, int line, bool explain,
 int RunEval(const std::vector<std::string>& args) {
   EvalFlags flags;
   if (std::optional<int> status = ParseFlags(args, &flags)) return *status;
+  BufferStreamsUnlessTerminals();
 
   IssueList issues;
   LoadOptions load_options;
