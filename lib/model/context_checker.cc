@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "lib/model/did_you_mean.h"
@@ -79,15 +80,18 @@ constexpr std::string_view kEveryoneAlias = "EVERYONE";
 // The warning for `ref` at `pointer`, or none when it is an id of `table`:
 // a name gets "<kind>_by_name" (naming the id), anything else
 // "unknown_<kind>" with the closest id or name.
-void CheckRef(const RefTable& table, const std::string& ref, std::string pointer,
-              const std::string& file, IssueList* warnings) {
+// `pointer` is built only for a warning: most references are ids, and a
+// pointer string per reference was a tenth of eval's check.
+void CheckRef(const RefTable& table, const std::string& ref,
+              absl::FunctionRef<std::string()> pointer, const std::string& file,
+              IssueList* warnings) {
   if (table.ids.contains(Absl(ref))) return;
   const auto by_name = table.id_by_name.find(CaseKey(ref));
   const absl::string_view kind = table.kind;
   Issue w;
   w.severity = Issue::Severity::kWarning;
   w.file = file;
-  w.pointer = std::move(pointer);
+  w.pointer = pointer();
   if (by_name != table.id_by_name.end()) {
     const std::string& id = by_name->second;
     w.code = absl::StrCat("context.", kind, "_by_name");
@@ -136,7 +140,8 @@ void ContextChecker::Check(const SignOnContext& context, const std::string& file
     const std::vector<std::string>& groups = context.user.groups;
     for (size_t i = 0; i < groups.size(); ++i) {
       if (groups[i] == kEveryoneAlias) continue;
-      CheckRef(t.groups, groups[i], Ptr("/user/groups", i), file, warnings);
+      CheckRef(
+          t.groups, groups[i], [i] { return Ptr("/user/groups", i); }, file, warnings);
     }
   }
   if (t.check_behaviors) {
@@ -156,12 +161,14 @@ void ContextChecker::Check(const SignOnContext& context, const std::string& file
   }
   if (context.zones.has_value()) {
     for (size_t i = 0; i < context.zones->size(); ++i) {
-      CheckRef(t.zones, (*context.zones)[i], Ptr("/zones", i), file, warnings);
+      CheckRef(
+          t.zones, (*context.zones)[i], [i] { return Ptr("/zones", i); }, file, warnings);
     }
   }
   // A single value, not a list: the pointer is "/app".
   if (t.check_apps && !context.app_id.empty()) {
-    CheckRef(t.apps, context.app_id, "/app", file, warnings);
+    CheckRef(
+        t.apps, context.app_id, [] { return std::string("/app"); }, file, warnings);
   }
 }
 
