@@ -3,6 +3,7 @@
 #include "verdict/decision_lines.h"
 
 #include <algorithm>
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -90,17 +91,19 @@ void AppendDecisionLines(const CompiledPolicySet& set, const SignOnContext& cont
                          absl::Span<const PolicyType> snapshot_types, std::string* out) {
   const absl::Span<const PolicyType> types = TypesToEvaluate(context, snapshot_types);
   const std::optional<PolicyType> combined_on = CombinedOutcomeLine(context, types, false);
+  // Every type in one pass: the chain, zones and group lookups once per
+  // context rather than once per printed type.
+  const std::array<Decision, kPolicyTypeCount> all = set.EvaluateAll(context);
   // Both types are printed whenever the outcome is combined without force.
-  std::optional<Decision> global_session;
-  if (combined_on.has_value()) global_session = set.Evaluate(context, PolicyType::kOktaSignOn);
+  const Decision& global_session = all[static_cast<size_t>(PolicyType::kOktaSignOn)];
   std::string combined;
   std::string enrollment;
   for (const PolicyType type : types) {
-    const Decision decision = set.Evaluate(context, type);
+    const Decision& decision = all[static_cast<size_t>(type)];
     combined.clear();
     enrollment.clear();
     if (combined_on == type)
-      AppendCombinedOutcomeJson(context, *global_session, decision, &combined);
+      AppendCombinedOutcomeJson(context, global_session, decision, &combined);
     AppendEnrollmentKeys(set.snapshot(), context, decision, &enrollment);
     AppendDecisionLineWithExtras(context.id, decision, enrollment, "", combined, out);
     out->push_back('\n');
