@@ -2,7 +2,11 @@
 // ranges they denote, and the error message for each kind of bad input.
 #include "verdict/ip_address.h"
 
+#include <arpa/inet.h>
+
+#include <cstdint>
 #include <ostream>
+#include <random>
 #include <string>
 
 #include "absl/numeric/int128.h"
@@ -322,6 +326,42 @@ INSTANTIATE_TEST_SUITE_P(
                                    "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff", true},
                       ContainsCase{"V6CidrJustAfter", "2001:db8::/32", "2001:db9::", false}),
     CaseName<ContainsCase>);
+
+// glibc's inet_pton(AF_INET) takes exactly the dotted quads Parse takes for
+// IPv4 — four decimal octets, none above 255, no leading zeros — so it is an
+// independent oracle for the dotted-quad fast path and its refusals, on
+// random texts near the shape.
+TEST(IpAddress, DottedQuadsMatchInetPton) {
+  std::mt19937 rng(7);
+  const std::string alphabet = "0123456789..:x ";
+  int accepted = 0;
+  for (int n = 0; n < 50000; ++n) {
+    std::string text;
+    if (n % 2 == 0) {
+      // Four random octets, sometimes zero-padded or out of range.
+      for (int o = 0; o < 4; ++o) {
+        if (o > 0) text += '.';
+        const uint32_t v = rng() % (rng() % 8 == 0 ? 1200 : 256);
+        text += (rng() % 16 == 0 ? "0" : "") + std::to_string(v);
+      }
+    } else {
+      const size_t length = rng() % 17;
+      for (size_t i = 0; i < length; ++i) text += alphabet[rng() % alphabet.size()];
+    }
+    if (rng() % 4 == 0 && !text.empty())
+      text[rng() % text.size()] = alphabet[rng() % alphabet.size()];
+    if (text.find(':') != std::string::npos) continue;  // IPv6 forms: not this oracle's
+    in_addr want;
+    const bool want_ok = inet_pton(AF_INET, text.c_str(), &want) == 1;
+    const absl::StatusOr<IpAddress> got = IpAddress::Parse(text);
+    ASSERT_EQ(got.ok(), want_ok) << "\"" << text << "\"";
+    if (!want_ok) continue;
+    ++accepted;
+    EXPECT_TRUE(got->is_v4());
+    EXPECT_EQ(*got, IpAddress::FromV4(ntohl(want.s_addr))) << text;
+  }
+  EXPECT_GT(accepted, 10000);  // the generator reaches the accepting side
+}
 
 }  // namespace
 }  // namespace verdict
