@@ -212,6 +212,7 @@ std::string ScopeForPath(std::string_view path_view) {
       {"/api/v1/meta/schemas/user/linkedObjects", "okta.linkedObjects.read"},
       {"/api/v1/mappings", "okta.profileMappings.read"},
       {"/api/v1/roles", "okta.roles.read"},
+      {"/api/v1/iam/assignees", "okta.roles.read"},
       {"/api/v1/authorizationServers", "okta.authorizationServers.read"},
       {"/api/v1/logs", "okta.logs.read"},
   };

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -74,6 +75,7 @@ class Puller {
   absl::Status PullRoleSubscriptions();
   absl::Status PullAuthorizationServers();
   absl::Status PullMemberships();
+  absl::Status PullAdmins();
   absl::Status WriteManifest();
   void Count(const std::string& key, int64_t n) { counts_[key] += n; }
 
@@ -174,6 +176,62 @@ absl::StatusOr<std::optional<Json>> Puller::PullObject(const std::string& path,
   }
   if (absl::Status s = Write(file, value); !s.ok()) return s;
   return fetched;
+}
+
+// The org's administrators, for lint's no-mfa-for-admins (admins.json).
+// Okta's RoleAssignedUsers pages in the body — {"value": [...], "_links":
+// {"next": {"href": ...}}} — not in Link headers, so the pages are followed
+// here, with ForEachPage's rules: the same origin (GetJson refuses another),
+// no page twice, at most HttpOptions::max_pages. Optional (the token needs
+// okta.roles.read): a first page the org refuses is recorded as skipped; a
+// later page that fails fails the pull, so admins.json is never a silent
+// prefix. Administrators are few: the pages are held, not streamed.
+absl::Status Puller::PullAdmins() {
+  const std::string first = "/api/v1/iam/assignees/users";
+  Json admins = Json::array();
+  std::set<std::string> requested;
+  std::string next = first;
+  for (int page = 1; !next.empty(); ++page) {
+    const std::string url = client_.AbsoluteUrl(next);
+    if (!requested.insert(url).second) {
+      return absl::DataLossError(absl::StrCat("GET ", first, ": page ", page,
+                                              "'s _links.next repeats an earlier page (",
+                                              client_.Redact(url), ")"));
+    }
+    if (page > options_.http.max_pages) {
+      return absl::DataLossError(
+          absl::StrCat("GET ", first, ": more than ", options_.http.max_pages, " pages"));
+    }
+    Json body;
+    if (page == 1) {
+      auto fetched = Fetch(next, Need::kOptional, /*unsupported_400_skips=*/false);
+      if (!fetched.ok()) return fetched.status();
+      if (!fetched->has_value()) return absl::OkStatus();  // skipped, and reported
+      body = **std::move(fetched);
+    } else {
+      ApiResult result = client_.GetJson(next);
+      if (!result.status.ok()) return result.status;
+      ++total_items_;
+      body = std::move(result.value);
+    }
+    const auto value = body.is_object() ? body.find("value") : body.end();
+    if (value == body.end() || !value->is_array()) {
+      return absl::DataLossError(
+          absl::StrCat("GET ", first, ": page ", page,
+                       " is not Okta's RoleAssignedUsers (an object with a \"value\" array)"));
+    }
+    for (Json& admin : *value) admins.push_back(std::move(admin));
+    next.clear();
+    const Json* href = &body;
+    for (const char* key : {"_links", "next", "href"}) {
+      href = href->is_object() && href->contains(key) ? &(*href)[key] : nullptr;
+      if (href == nullptr) break;
+    }
+    if (href != nullptr && href->is_string()) next = href->get<std::string>();
+  }
+  if (absl::Status s = Write("admins.json", admins); !s.ok()) return s;
+  Count("admins", static_cast<int64_t>(admins.size()));
+  return absl::OkStatus();
 }
 
 absl::Status Puller::PullOrg() {
@@ -370,6 +428,7 @@ absl::Status Puller::Run() {
   if (absl::Status s = PullRoleSubscriptions(); !s.ok()) return s;
   if (absl::Status s = PullAuthorizationServers(); !s.ok()) return s;
   if (absl::Status s = PullMemberships(); !s.ok()) return s;
+  if (absl::Status s = PullAdmins(); !s.ok()) return s;
   return WriteManifest();
 }
 

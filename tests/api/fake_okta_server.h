@@ -867,6 +867,24 @@ class FakeOktaServer {
       return;
     }
 
+    // Okta's RoleAssignedUsers: paged in the body ("_links.next.href"), not
+    // by Link headers.
+    if (seg.size() == 3 && seg[0] == "iam" && seg[1] == "assignees" && seg[2] == "users") {
+      auto admins = files_.find("admins.json");
+      if (admins == files_.end()) {
+        r->status = 404;
+        r->body = ErrorBody("E0000007", "Not found: Resource not found: " + path + " (Page)");
+        return;
+      }
+      Json page = {{"value", Json::array()}, {"_links", Json::object()}};
+      size_t i = std::min(start, admins->second.size());
+      for (; i < admins->second.size() && page["value"].size() < static_cast<size_t>(limit); ++i) {
+        page["value"].push_back(admins->second[i]);
+      }
+      if (i < admins->second.size()) page["_links"]["next"]["href"] = link(i);
+      r->body = page.dump();
+      return;
+    }
     std::optional<std::string> file = FileFor(seg, query);
     auto found = file ? files_.find(*file) : files_.end();
     if (found == files_.end()) {

@@ -103,6 +103,26 @@ class PullTest : public ::testing::Test {
     EXPECT_TRUE(pulled.count("manifest.json"));
   }
 
+  // An optional endpoint the token may not read (403 with a scope challenge):
+  // the pull succeeds without `file` and reports the endpoint as skipped,
+  // naming the scope that reads it.
+  void ExpectForbiddenIsSkipped(const std::string& endpoint, const std::string& file,
+                                const std::string& scope) {
+    server_->AddFault(endpoint, Fault::Of(Fault::Kind::kForbidden).Times(-1));
+    PullOptions options = Options();
+    auto report = PullSnapshot(options);
+    ASSERT_TRUE(report.ok()) << report.status();
+    EXPECT_FALSE(fs::exists(fs::path(options.out_dir) / file));
+    bool found = false;
+    for (const SkippedEndpoint& s : report->skipped) {
+      if (s.endpoint != endpoint) continue;
+      found = true;
+      EXPECT_EQ(s.http_status, 403);
+      EXPECT_TRUE(absl::StrContains(s.reason, scope)) << s.reason;
+    }
+    EXPECT_TRUE(found) << endpoint;
+  }
+
   // Pulls the served org into `options.out_dir` and checks the listing written
   // to `file`: `count` objects (the manifest counts them under `key`), the
   // last with id `last_id` (so every page was read).
@@ -202,19 +222,7 @@ TEST_F(PullTest, SurvivesEveryTransientFault) {
 }
 
 TEST_F(PullTest, ForbiddenOptionalEndpointIsSkippedWithItsScope) {
-  server_->AddFault("/api/v1/behaviors", Fault::Of(Fault::Kind::kForbidden));
-  PullOptions options = Options();
-  auto report = PullSnapshot(options);
-  ASSERT_TRUE(report.ok()) << report.status();
-  EXPECT_FALSE(fs::exists(fs::path(options.out_dir) / "behaviors.json"));
-  bool found = false;
-  for (const SkippedEndpoint& s : report->skipped) {
-    if (s.endpoint != "/api/v1/behaviors") continue;
-    found = true;
-    EXPECT_EQ(s.http_status, 403);
-    EXPECT_TRUE(absl::StrContains(s.reason, "okta.behaviors.read")) << s.reason;
-  }
-  EXPECT_TRUE(found);
+  ExpectForbiddenIsSkipped("/api/v1/behaviors", "behaviors.json", "okta.behaviors.read");
 }
 
 struct FailureCase {
@@ -421,6 +429,55 @@ TEST_F(PullTest, ListingPagesAreWrittenAsTheyArrive) {
   // Finished, the file is the listing as one array.
   const Json apps = Json::parse(verdict_test::ReadFile(fs::path(options.out_dir) / "apps.json"));
   ASSERT_EQ(apps.size(), 3u);
+}
+
+// GET /api/v1/iam/assignees/users pages in the body (Okta's RoleAssignedUsers:
+// "value" and "_links.next.href"), not in Link headers: three administrators,
+// two per page, all reach admins.json, which lint's no-mfa-for-admins reads.
+TEST_F(PullTest, AdminsArePulledAcrossBodyPages) {
+  PullOptions options = Options();
+  ExpectPulledListing(options, "admins.json", "admins", 3, "00uAcmeAdmin20g3");
+  bool second_page = false;
+  for (const auto& r : server_->requests()) {
+    second_page |= absl::StartsWith(r.target, "/api/v1/iam/assignees/users?after=p2");
+  }
+  EXPECT_TRUE(second_page);
+}
+
+// Without okta.roles.read the org refuses the list: the pull goes on, the
+// endpoint is reported as skipped and the snapshot has no admins.json (lint
+// then says it cannot check administrators, rather than finding none).
+TEST_F(PullTest, ForbiddenAdminListIsSkipped) {
+  ExpectForbiddenIsSkipped("/api/v1/iam/assignees/users", "admins.json", "okta.roles.read");
+}
+
+// A later page that fails fails the pull (admins.json is never a silent
+// prefix of the list), and a next link that comes back to a page already read
+// is refused instead of looping; either way the previous snapshot stays.
+TEST_F(PullTest, AdminPagesThatFailOrRepeatFailThePull) {
+  ASSERT_TRUE(PullSnapshot(Options()).ok());
+  const auto before = ReadTree(root_ / "snapshot");
+
+  server_->AddFault("/api/v1/iam/assignees/users?after=",
+                    Fault::Of(Fault::Kind::kStatus).Status(404).Times(-1));
+  auto failed = PullSnapshot(Options());
+  ASSERT_FALSE(failed.ok());
+  EXPECT_TRUE(absl::StrContains(failed.status().message(), "/api/v1/iam/assignees/users"))
+      << failed.status();
+  EXPECT_EQ(ReadTree(root_ / "snapshot"), before);
+
+  server_->ClearFaults();
+  const std::string loop =
+      Json{{"value", Json::array({{{"id", "00uAcmeAnn0g3"}}})},
+           {"_links", {{"next", {{"href", server_->url() + "/api/v1/iam/assignees/users"}}}}}}
+          .dump();
+  server_->AddFault("/api/v1/iam/assignees/users",
+                    Fault::Of(Fault::Kind::kBody).Body(loop).Times(-1));
+  auto looped = PullSnapshot(Options());
+  ASSERT_FALSE(looped.ok());
+  EXPECT_TRUE(absl::StrContains(looped.status().message(), "repeats an earlier page"))
+      << looped.status();
+  EXPECT_EQ(ReadTree(root_ / "snapshot"), before);
 }
 
 // GET /api/v1/idps is paginated (three IdPs, two per page) into idps.json, the
