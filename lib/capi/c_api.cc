@@ -811,9 +811,17 @@ int verdict_evaluate(verdict_engine* engine, const verdict_context* context, int
       return VERDICT_OK;
     }
     size_t n = 0;
-    for (const verdict::PolicyType type : verdict::TypesToEvaluate(ctx, result->served->types)) {
-      if (n == result->decisions.size()) break;  // a context listing a type twice
-      result->decisions[n++] = set.Evaluate(ctx, type);
+    const absl::Span<const verdict::PolicyType> types =
+        verdict::TypesToEvaluate(ctx, result->served->types);
+    if (types.size() > 1) {
+      // Several types: one pass (the chain, zones and group lookups once).
+      const std::array<verdict::Decision, verdict::kPolicyTypeCount> all = set.EvaluateAll(ctx);
+      for (const verdict::PolicyType type : types) {
+        if (n == result->decisions.size()) break;  // a context listing a type twice
+        result->decisions[n++] = all[static_cast<size_t>(type)];
+      }
+    } else {
+      for (const verdict::PolicyType type : types) result->decisions[n++] = set.Evaluate(ctx, type);
     }
     result->count = n;
     result->okta_session_valid = false;
