@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
+#include "verdict/decision_reasons.h"
 #include "verdict/export.h"
 #include "verdict/issue.h"
 #include "verdict/policy_type.h"
@@ -51,6 +52,15 @@ class VERDICT_EXPORT CompiledPolicySet {
   // counts both kinds). The first Evaluate on a thread of an org too large
   // for the 16 KiB stack scratch grows that thread's buffer once.
   Decision Evaluate(const SignOnContext& context, PolicyType type) const;
+
+  // The same decision, and, when `reasons` is non-null, why
+  // (verdict/decision_reasons.h): `reasons` is cleared and refilled. With a
+  // null `reasons` this is Evaluate(context, type). Filling it allocates
+  // nothing once `reasons` has the capacities it was constructed with
+  // (expressions aside, as above); it costs a walk of the policies before
+  // the winner and of the winning policy's rules before the winning rule,
+  // each checked condition by condition (docs/performance.md, "Reasons").
+  Decision Evaluate(const SignOnContext& context, PolicyType type, DecisionReasons* reasons) const;
 
   // Every policy type for one context in one pass: element t is
   // Evaluate(context, PolicyType(t)) (tests/eval/differential_test.cc checks
