@@ -108,7 +108,9 @@ struct DecisionReasons {
   std::vector<PassedOverPolicy> passed_over;
   // The winning policy's rules before the winner, in order.
   std::vector<FailedRule> rules_before_winner;
-  // The winner's condition objects, in check order (all held).
+  // The winner's condition objects, in check order (all held). A `device`
+  // or `context` object that sets no flag is listed too, though it
+  // constrains nothing and the Trace shows no verdict for it.
   std::array<ConditionKind, kConditionKindCount> winner_conditions{};
   int winner_condition_count = 0;
 

@@ -55,11 +55,13 @@ class VERDICT_EXPORT CompiledPolicySet {
 
   // The same decision, and, when `reasons` is non-null, why
   // (verdict/decision_reasons.h): `reasons` is cleared and refilled. With a
-  // null `reasons` this is Evaluate(context, type). Filling it allocates
-  // nothing once `reasons` has the capacities it was constructed with
-  // (expressions aside, as above); it costs a walk of the policies before
-  // the winner and of the winning policy's rules before the winning rule,
-  // each checked condition by condition (docs/performance.md, "Reasons").
+  // null `reasons` this is Evaluate(context, type), at its cost. Filling it
+  // never allocates: items go within the capacities the buffer was
+  // constructed with (expressions aside, as above). It costs a walk of the
+  // policies before the winner and of the winning policy's rules before the
+  // winning rule, each checked condition by condition: ~100 ns more on a
+  // 31-rule org, ~2.5x the decision at 10k rules (docs/performance.md,
+  // "Reasons with the compiled engine"). Same thread safety as Evaluate.
   Decision Evaluate(const SignOnContext& context, PolicyType type, DecisionReasons* reasons) const;
 
   // Every policy type for one context in one pass: element t is

@@ -14,6 +14,9 @@
 //      conditions (and whose policy's own conditions) hold wins: those are
 //      checked by the condition functions of lib/eval/conditions.h, the
 //      same the reference evaluator calls.
+// With a DecisionReasons buffer, Explain then walks the policies and rules
+// before the winner through the same functions, to say why (the masks say
+// that a rule failed, not which condition failed first).
 #include <algorithm>
 #include <array>
 #include <bit>
