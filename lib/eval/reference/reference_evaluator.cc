@@ -1,9 +1,10 @@
 // The reference evaluator: Part A written out literally. It walks every
 // policy of the type in order and every rule of an applying policy, and asks
 // the condition functions of lib/eval/conditions.h (the one home of each Okta
-// condition) with a trace. What is its own, and independent of the compiled
-// engine: the policy walk, which policies apply, the blocklist scan and the
-// IP-zone chain walk, zone by zone.
+// condition, and of which policies apply: PolicyApplies) with a trace. What
+// is its own, and independent of the compiled engine's decision (whose
+// masks answer which policies apply without PolicyApplies): the policy
+// walk, the blocklist scan and the IP-zone chain walk, zone by zone.
 #include "verdict/reference_evaluator.h"
 
 #include <algorithm>
