@@ -7,7 +7,9 @@
 // built outside the timed loop; every answer is checked against the answer
 // precomputed by the other evaluator. BM_EvaluateCompiledThreads: the
 // /10000 org from 1 and 2 threads sharing one compiled set (real time, so
-// items_per_second is aggregate throughput).
+// items_per_second is aggregate throughput). BM_EvaluateCompiledWithReasons:
+// BM_EvaluateCompiled asking for the reasons too.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <map>
@@ -17,6 +19,7 @@
 
 #include "bench/input_cache.h"
 #include "benchmark/benchmark.h"
+#include "verdict/decision_reasons.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/synth.h"
@@ -103,6 +106,45 @@ void BM_EvaluateAllCompiled(benchmark::State& state) {
   Counters(state, in);
 }
 BENCHMARK(BM_EvaluateAllCompiled)->Arg(10)->Arg(10000);
+
+// The same decisions with their reasons (verdict/decision_reasons.h) filled
+// into one reused buffer: the cost of asking why, against
+// BM_EvaluateCompiled (not asking) and BM_EvaluateReferenceWithTrace (the
+// reference evaluator's Trace, the only source of reasons before).
+// reason_items: policies passed over + rules before the winner, per decision.
+void BM_EvaluateCompiledWithReasons(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  DecisionReasons reasons(/*policy_capacity=*/4096, /*rule_capacity=*/4096);
+  size_t i = 0;
+  int64_t items = 0;
+  for (auto _ : state) {
+    const Decision d = in.set->Evaluate(in.contexts[i], PolicyType::kOktaSignOn, &reasons);
+    if (!(d == in.expected[i]) || reasons.truncated) state.SkipWithError("compiled != reference");
+    items += static_cast<int64_t>(reasons.passed_over.size() + reasons.rules_before_winner.size());
+    benchmark::DoNotOptimize(d);
+    benchmark::DoNotOptimize(reasons);
+    i = (i + 1) % in.contexts.size();
+  }
+  Counters(state, in);
+  state.counters["reason_items"] =
+      static_cast<double>(items) / static_cast<double>(std::max<int64_t>(state.iterations(), 1));
+}
+BENCHMARK(BM_EvaluateCompiledWithReasons)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000);
+
+void BM_EvaluateReferenceWithTrace(benchmark::State& state) {
+  const Inputs& in = InputsFor(static_cast<int>(state.range(0)));
+  const ReferenceEvaluator reference(in.set->snapshot());
+  size_t i = 0;
+  for (auto _ : state) {
+    Trace trace;
+    const Decision d = reference.Evaluate(in.contexts[i], PolicyType::kOktaSignOn, &trace);
+    if (!(d == in.expected[i])) state.SkipWithError("reference not deterministic");
+    benchmark::DoNotOptimize(trace);
+    i = (i + 1) % in.contexts.size();
+  }
+  Counters(state, in);
+}
+BENCHMARK(BM_EvaluateReferenceWithTrace)->Arg(10)->Arg(1000);
 
 void BM_EvaluateReference(benchmark::State& state) {
   const Inputs& in = InputsFor(static_cast<int>(state.range(0)));

@@ -309,6 +309,7 @@ class Compiler {
     TypeProgram& prog = d_.types[static_cast<int>(type)];
     const std::vector<const Policy*> policies = snap().PoliciesOfType(type);
     if (policies.empty()) return;
+    prog.all_policies = policies;
     prog.present = true;
     const bool group_type = IsGroupPolicyType(type);
 
@@ -566,6 +567,7 @@ size_t CompiledData::MemoryBytes() const {
   for (const TypeProgram& t : types) {
     bytes += t.rules.capacity() * sizeof(CompiledRule) +
              t.policies.capacity() * sizeof(CompiledPolicy) +
+             t.all_policies.capacity() * sizeof(const Policy*) +
              t.by_group.capacity() * sizeof(GroupLists) +
              (t.by_user.capacity() + t.by_zone.capacity()) * sizeof(IncludeExcludeLists) +
              (t.by_behavior_token.capacity() + t.by_idp.capacity() + t.by_app.capacity()) *

@@ -105,6 +105,10 @@ struct TypeProgram {
   uint32_t words = 0;  // ceil(rule_count / 64)
   std::vector<CompiledRule> rules;
   std::vector<CompiledPolicy> policies;
+  // Every policy of the type in evaluation order, as the reference walks
+  // them (Snapshot::PoliciesOfType, without its allocation): the walk that
+  // explains a decision (DecisionReasons) passes over them.
+  std::vector<const Policy*> all_policies;
 
   // Static masks: offsets (in words) into CompiledData::dense_pool.
   // Policy applicability.

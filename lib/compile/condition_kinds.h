@@ -7,36 +7,14 @@
 #ifndef VERDICT_LIB_COMPILE_CONDITION_KINDS_H_
 #define VERDICT_LIB_COMPILE_CONDITION_KINDS_H_
 
+#include "verdict/decision_reasons.h"
 #include "verdict/snapshot.h"
 
 namespace verdict::internal {
 
-enum class ConditionKind {
-  kPeople,
-  kUsers,
-  kGroups,
-  kNetwork,
-  kAuthContext,
-  kRiskBehaviors,
-  kRiskScore,
-  kIdentityProvider,
-  kAuthProvider,
-  kUserStatus,
-  kUserType,
-  kApp,
-  kApps,
-  kPlatform,
-  kDevice,
-  kContext,
-  kUserIdentifier,
-  kGrantTypes,
-  kScopes,
-  kClients,
-  kElCondition,
-  kMdmEnrollment,
-  kEntityRisk,  // entityRisk and riskDetectionTypes
-};
-inline constexpr int kConditionKindCount = static_cast<int>(ConditionKind::kEntityRisk) + 1;
+// The kinds are public (verdict/decision_reasons.h names the failed one).
+using ::verdict::ConditionKind;
+using ::verdict::kConditionKindCount;
 
 // Whether the compiled engine's masks answer this kind of condition.
 constexpr bool IsIndexed(ConditionKind kind) {
@@ -102,6 +80,10 @@ inline bool Has(const Conditions& c, ConditionKind kind) {
       return c.mdm_enrollment.has_value();
     case ConditionKind::kEntityRisk:
       return c.entity_risk.has_value() || c.risk_detection_types.has_value();
+    case ConditionKind::kUnknownKeys:
+      return !c.unknown_keys.empty();
+    case ConditionKind::kAppMapping:
+      return false;  // a policy's binding, not a condition object
   }
   return false;
 }

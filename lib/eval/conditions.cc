@@ -168,11 +168,13 @@ bool OsExpressionHolds(const PlatformEntry& e, const CompiledExpression* os,
 }  // namespace
 
 bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionScope scope,
-                    Verdicts* v) {
+                    Verdicts* v, ConditionKind* first_failed) {
   const SignOnContext& ctx = in.context;
   bool ok = true;
   // When tracing, evaluate all of them, so the trace shows every verdict.
-  auto check = [&](bool result) {
+  // `kind` names the condition for first_failed: the first that fails.
+  auto check = [&](bool result, ConditionKind kind) {
+    if (ok && !result && first_failed != nullptr) *first_failed = kind;
     ok = ok && result;
     return ok || v != nullptr;
   };
@@ -181,7 +183,7 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
       return absl::StrCat("unknown condition(s) ", absl::StrJoin(c.unknown_keys, ", "),
                           ": cannot evaluate, never matches");
     });
-    if (!check(false)) return false;
+    if (!check(false, ConditionKind::kUnknownKeys)) return false;
   }
   const bool skip_group_include = scope == ConditionScope::kAllButGroupInclude;
   // Whether this call checks `kind` (the compiled engine's indexes answer
@@ -193,61 +195,143 @@ bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionSco
   // The order of the trace (and of the short circuit): as Okta's payloads
   // list them, the reference evaluator's order since the first release.
   if (checks(ConditionKind::kPeople) && c.people &&
-      !check(PeopleHolds(*c.people, in, skip_group_include, v))) {
+      !check(PeopleHolds(*c.people, in, skip_group_include, v), ConditionKind::kPeople)) {
     return false;
   }
-  if (c.users && !check(IncludeExcludeHolds("users", *c.users, ctx.user.id, ctx.has_user(), v))) {
+  if (c.users && !check(IncludeExcludeHolds("users", *c.users, ctx.user.id, ctx.has_user(), v),
+                        ConditionKind::kUsers)) {
     return false;
   }
-  if (c.groups && !check(GroupsHold(*c.groups, in, v))) return false;
-  if (checks(ConditionKind::kNetwork) && c.network && !check(NetworkHolds(*c.network, in, v))) {
+  if (c.groups && !check(GroupsHold(*c.groups, in, v), ConditionKind::kGroups)) return false;
+  if (checks(ConditionKind::kNetwork) && c.network &&
+      !check(NetworkHolds(*c.network, in, v), ConditionKind::kNetwork)) {
     return false;
   }
   if (checks(ConditionKind::kAuthContext) && c.auth_context &&
-      !check(AuthContextHolds(*c.auth_context, ctx, v))) {
+      !check(AuthContextHolds(*c.auth_context, ctx, v), ConditionKind::kAuthContext)) {
     return false;
   }
-  if (checks(ConditionKind::kRiskBehaviors) && c.risk && !check(BehaviorsHold(*c.risk, in, v))) {
+  if (checks(ConditionKind::kRiskBehaviors) && c.risk &&
+      !check(BehaviorsHold(*c.risk, in, v), ConditionKind::kRiskBehaviors)) {
     return false;
   }
   if (checks(ConditionKind::kRiskScore) && c.risk_score &&
-      !check(RiskScoreHolds(*c.risk_score, ctx, v))) {
+      !check(RiskScoreHolds(*c.risk_score, ctx, v), ConditionKind::kRiskScore)) {
     return false;
   }
   if (checks(ConditionKind::kIdentityProvider) && c.identity_provider &&
-      !check(IdentityProviderHolds(*c.identity_provider, ctx, v))) {
+      !check(IdentityProviderHolds(*c.identity_provider, ctx, v),
+             ConditionKind::kIdentityProvider)) {
     return false;
   }
-  if (c.auth_provider && !check(AuthProviderHolds(*c.auth_provider, ctx, v))) return false;
-  if (c.user_status && !check(UserStatusHolds(*c.user_status, ctx, v))) return false;
+  if (c.auth_provider &&
+      !check(AuthProviderHolds(*c.auth_provider, ctx, v), ConditionKind::kAuthProvider)) {
+    return false;
+  }
+  if (c.user_status &&
+      !check(UserStatusHolds(*c.user_status, ctx, v), ConditionKind::kUserStatus)) {
+    return false;
+  }
   if (c.user_type &&
-      !check(IncludeExcludeHolds("userType", *c.user_type, ctx.user.type, ctx.has_user(), v))) {
+      !check(IncludeExcludeHolds("userType", *c.user_type, ctx.user.type, ctx.has_user(), v),
+             ConditionKind::kUserType)) {
     return false;
   }
-  if (c.app && !check(AppHolds(*c.app, in, v))) return false;
-  if (c.apps && !check(IncludeExcludeHolds("apps", *c.apps, ctx.app_id, !ctx.app_id.empty(), v))) {
+  if (c.app && !check(AppHolds(*c.app, in, v), ConditionKind::kApp)) return false;
+  if (c.apps && !check(IncludeExcludeHolds("apps", *c.apps, ctx.app_id, !ctx.app_id.empty(), v),
+                       ConditionKind::kApps)) {
     return false;
   }
-  if (c.platform && !check(PlatformHolds(*c.platform, programs(), in, v))) return false;
-  if (c.device && !check(DeviceHolds(*c.device, "device", ctx, v))) return false;
-  if (c.context && !check(DeviceHolds(*c.context, "context", ctx, v))) return false;
-  if (c.user_identifier && !check(UserIdentifierHolds(*c.user_identifier, programs(), ctx, v))) {
+  if (c.platform &&
+      !check(PlatformHolds(*c.platform, programs(), in, v), ConditionKind::kPlatform)) {
+    return false;
+  }
+  if (c.device && !check(DeviceHolds(*c.device, "device", ctx, v), ConditionKind::kDevice)) {
+    return false;
+  }
+  if (c.context && !check(DeviceHolds(*c.context, "context", ctx, v), ConditionKind::kContext)) {
+    return false;
+  }
+  if (c.user_identifier && !check(UserIdentifierHolds(*c.user_identifier, programs(), ctx, v),
+                                  ConditionKind::kUserIdentifier)) {
     return false;
   }
   if (c.grant_types && !check(IncludeExcludeHolds("grantTypes", *c.grant_types, ctx.grant_type,
-                                                  !ctx.grant_type.empty(), v))) {
+                                                  !ctx.grant_type.empty(), v),
+                              ConditionKind::kGrantTypes)) {
     return false;
   }
-  if (c.scopes && !check(ScopesHold(*c.scopes, ctx, v))) return false;
-  if (c.clients && !check(ClientsHold(*c.clients, ctx, v))) return false;
-  if (c.el_condition && !check(ElConditionHolds(*c.el_condition, programs(), in, v))) {
+  if (c.scopes && !check(ScopesHold(*c.scopes, ctx, v), ConditionKind::kScopes)) return false;
+  if (c.clients && !check(ClientsHold(*c.clients, ctx, v), ConditionKind::kClients)) return false;
+  if (c.el_condition &&
+      !check(ElConditionHolds(*c.el_condition, programs(), in, v), ConditionKind::kElCondition)) {
     return false;
   }
-  if (c.mdm_enrollment && !check(MdmEnrollmentHolds(*c.mdm_enrollment, ctx, v))) return false;
-  if ((c.entity_risk || c.risk_detection_types) && !check(EntityRiskHolds(c, ctx, v))) {
+  if (c.mdm_enrollment &&
+      !check(MdmEnrollmentHolds(*c.mdm_enrollment, ctx, v), ConditionKind::kMdmEnrollment)) {
+    return false;
+  }
+  if ((c.entity_risk || c.risk_detection_types) &&
+      !check(EntityRiskHolds(c, ctx, v), ConditionKind::kEntityRisk)) {
     return false;
   }
   return ok;
+}
+
+// OKTA_SIGN_ON, PASSWORD, MFA_ENROLL: the default policy applies to
+// everyone; any other applies to members of people.groups.include only.
+// Its other conditions (authProvider for PASSWORD; network or app where a
+// payload carries them) hold like rule conditions.
+bool PolicyApplies(const Policy& policy, const ConditionInputs& in, Verdicts* v,
+                   ConditionKind* first_failed) {
+  const SignOnContext& ctx = in.context;
+  auto fail = [&](ConditionKind kind) {
+    if (first_failed != nullptr) *first_failed = kind;
+    return false;
+  };
+  switch (policy.type) {
+    case PolicyType::kOktaSignOn:
+    case PolicyType::kPassword:
+    case PolicyType::kMfaEnroll:
+      break;
+    case PolicyType::kAccessPolicy: {
+      // Bound by a policy-mappings/ entry or, failing that, by the app's
+      // apps.json _links.accessPolicy (the loader already settled conflicts).
+      const bool by_mapping = Contains(policy.mapped_app_ids, ctx.app_id);
+      const bool by_link = !by_mapping && Contains(policy.linked_app_ids, ctx.app_id);
+      const bool mapped = by_mapping || by_link;
+      Record(v, "app.mapping", mapped, [&] {
+        return absl::StrCat("app ", ctx.app_id,
+                            by_mapping ? " is mapped to this policy (policy-mappings/)"
+                            : by_link  ? " is linked to this policy (apps.json _links.accessPolicy)"
+                                       : " is not mapped to this policy");
+      });
+      if (!mapped) return fail(ConditionKind::kAppMapping);
+      return ConditionsHold(policy.conditions, in, ConditionScope::kAll, v, first_failed);
+    }
+    default:
+      return ConditionsHold(policy.conditions, in, ConditionScope::kAll, v, first_failed);
+  }
+  if (policy.system) {
+    Record(v, "people.groups.include", true, [] { return "default policy: applies to everyone"; });
+  } else {
+    const std::vector<std::string>* include =
+        policy.conditions.people ? &policy.conditions.people->groups.include : nullptr;
+    if (include == nullptr || include->empty()) {
+      Record(v, "people.groups.include", false,
+             [] { return "no group include: a non-default policy applies to nobody"; });
+      return fail(ConditionKind::kPeople);
+    }
+    std::string_view group;
+    const bool member = UserInAnyGroup(*include, in, &group);
+    Record(v, "people.groups.include", member, [&]() -> std::string {
+      if (member) return absl::StrCat("user is in ", Sv(group));
+      return ctx.has_user() ? "user is in none of the groups" : "no user";
+    });
+    if (!member) return fail(ConditionKind::kPeople);
+  }
+  return ConditionsHold(policy.conditions, in, ConditionScope::kAllButGroupInclude, v,
+                        first_failed);
 }
 
 bool UserInAnyGroup(const std::vector<std::string>& groups, const ConditionInputs& in,

@@ -65,9 +65,20 @@ enum class ConditionScope {
 // Part A §A2: condition objects AND together; an absent one matches; a
 // condition key Verdict does not know makes the set never hold. With `v`,
 // every condition is evaluated (so the trace shows each verdict); without,
-// the first failing one ends the check.
+// the first failing one ends the check. `first_failed` (may be null)
+// receives the kind of the first condition that failed, in this order (the
+// order of the Trace's verdicts); untouched when all hold.
 bool ConditionsHold(const Conditions& c, const ConditionInputs& in, ConditionScope scope,
-                    Verdicts* v);
+                    Verdicts* v, ConditionKind* first_failed = nullptr);
+
+// Part A §A1.3 and §A1.5: does `policy` apply to the context — its
+// selection (the group include of OKTA_SIGN_ON, PASSWORD and MFA_ENROLL
+// policies other than the default one; the app binding of ACCESS_POLICY),
+// then its own conditions? Both evaluators' walk of the policies asks this;
+// `v` and `first_failed` as for ConditionsHold (kPeople for a failed group
+// include, kAppMapping for an app not bound).
+bool PolicyApplies(const Policy& policy, const ConditionInputs& in, Verdicts* v,
+                   ConditionKind* first_failed = nullptr);
 
 // ---------------------------------------------------------------- each condition
 

@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "tests/support/alloc_counter.h"
 #include "tests/support/model_builder.h"
+#include "tests/support/test_orgs.h"
 #include "verdict/engine.h"
 #include "verdict/enrollment.h"
 #include "verdict/reference_evaluator.h"
@@ -257,13 +258,7 @@ TEST(Differential, SessionReportsAreCompared) {
 
 TEST(EngineAllocation, EvaluateDoesNotAllocateAfterWarmUp) {
   for (int size = 0; size < 5; ++size) {
-    synth::OrgOptions o = synth::DifferentialOrgOptions(7, size);
-    if (size == 4) {  // large enough for the per-thread scratch buffer
-      o.policies = 400;
-      o.zones = 200;
-      o.cidrs = 5000;
-    }
-    auto set = Compile(synth::GenerateOrg(o));
+    auto set = Compile(synth::GenerateOrg(testing::AllocationTestOrg(size)));
     ASSERT_TRUE(set.ok()) << set.status();
     const std::vector<SignOnContext> contexts =
         synth::GenerateContexts((*set)->snapshot(), 300, 11);

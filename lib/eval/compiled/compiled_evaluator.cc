@@ -14,6 +14,9 @@
 //      conditions (and whose policy's own conditions) hold wins: those are
 //      checked by the condition functions of lib/eval/conditions.h, the
 //      same the reference evaluator calls.
+// With a DecisionReasons buffer, Explain then walks the policies and rules
+// before the winner through the same functions, to say why (the masks say
+// that a rule failed, not which condition failed first).
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -25,9 +28,11 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "lib/compile/compiled_data.h"
+#include "lib/compile/condition_kinds.h"
 #include "lib/eval/conditions.h"
 #include "lib/eval/dynamic_zone_match.h"
 #include "lib/eval/idp_routing.h"
+#include "verdict/decision_reasons.h"
 #include "verdict/engine.h"
 
 namespace verdict {
@@ -105,6 +110,61 @@ class Evaluation final : public ZoneMembership {
       decision.idp_fallback_to_okta = route.fallback_to_okta;
     }
     return decision;
+  }
+
+  // Why `decision` (Decide's answer for `type`, after Prepare with a full
+  // zone set) came out so: the reference evaluator's walk, up to the winner,
+  // with each policy and rule asked through the shared condition functions,
+  // whose short circuit names the first condition that failed. Appends
+  // within the capacities of `out`'s vectors only, so it never allocates.
+  void Explain(PolicyType type, const Decision& decision, DecisionReasons* out) const {
+    out->Clear();
+    if (decision.blocked) return;
+    if (type == PolicyType::kAccessPolicy && ctx_.app_id.empty()) return;
+    if (!PolicyTypeCoversUser(type, ctx_, nullptr)) return;
+    out->walked = true;
+    const ConditionInputs in{ctx_, *d_.facts, *this};
+    auto append = [&](auto& items, const auto& item) {
+      if (items.size() < items.capacity()) {
+        items.push_back(item);
+      } else {
+        out->truncated = true;
+      }
+    };
+    for (const Policy* policy : d_.types[static_cast<int>(type)].all_policies) {
+      if (policy == decision.policy) break;
+      PassedOverPolicy item;
+      item.policy = policy;
+      if (!policy->active) {
+        item.why = PassOver::kInactive;
+      } else if (std::none_of(policy->rules.begin(), policy->rules.end(),
+                              [](const Rule& r) { return r.active; })) {
+        item.why = PassOver::kNoActiveRules;
+      } else if (!PolicyApplies(*policy, in, nullptr, &item.condition)) {
+        item.why = PassOver::kNotApplicable;
+      } else {
+        item.why = PassOver::kNoRuleMatched;  // it applied, and no rule of it won
+      }
+      append(out->passed_over, item);
+    }
+    if (decision.rule == nullptr) return;
+    for (const Rule& rule : decision.policy->rules) {
+      if (&rule == decision.rule) break;
+      FailedRule item;
+      item.rule = &rule;
+      if (!rule.active) {
+        item.inactive = true;
+      } else {
+        ConditionsHold(rule.conditions, in, ConditionScope::kAll, nullptr, &item.condition);
+      }
+      append(out->rules_before_winner, item);
+    }
+    for (int k = 0; k < kConditionKindCount; ++k) {
+      const auto kind = static_cast<ConditionKind>(k);
+      if (Has(decision.rule->conditions, kind)) {
+        out->winner_conditions[out->winner_condition_count++] = kind;
+      }
+    }
   }
 
  private:
@@ -526,6 +586,21 @@ Decision CompiledPolicySet::Evaluate(const SignOnContext& context, PolicyType ty
     internal::Evaluation evaluation(d, context, scratch);
     evaluation.Prepare(d.types[static_cast<int>(type)].reads_zones);
     return evaluation.Decide(type);
+  });
+}
+
+Decision CompiledPolicySet::Evaluate(const SignOnContext& context, PolicyType type,
+                                     DecisionReasons* reasons) const {
+  if (reasons == nullptr) return Evaluate(context, type);
+  const internal::CompiledData& d = *data_;
+  return internal::WithScratch(d, [&](uint64_t* scratch) {
+    internal::Evaluation evaluation(d, context, scratch);
+    // The full zone set: the walk asks the network conditions of policies
+    // and rules the masks had answered.
+    evaluation.Prepare(/*full_zone_set=*/true);
+    const Decision decision = evaluation.Decide(type);
+    evaluation.Explain(type, decision, reasons);
+    return decision;
   });
 }
 

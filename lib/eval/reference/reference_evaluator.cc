@@ -1,9 +1,10 @@
 // The reference evaluator: Part A written out literally. It walks every
 // policy of the type in order and every rule of an applying policy, and asks
 // the condition functions of lib/eval/conditions.h (the one home of each Okta
-// condition) with a trace. What is its own, and independent of the compiled
-// engine: the policy walk, which policies apply, the blocklist scan and the
-// IP-zone chain walk, zone by zone.
+// condition, and of which policies apply: PolicyApplies) with a trace. What
+// is its own, and independent of the compiled engine's decision (whose
+// masks answer which policies apply without PolicyApplies): the policy
+// walk, the blocklist scan and the IP-zone chain walk, zone by zone.
 #include "verdict/reference_evaluator.h"
 
 #include <algorithm>
@@ -25,10 +26,6 @@ namespace {
 using internal::ConditionInputs;
 using internal::ConditionScope;
 using internal::SnapshotFacts;
-
-bool Contains(const std::vector<std::string>& list, std::string_view value) {
-  return std::any_of(list.begin(), list.end(), [&](const std::string& s) { return s == value; });
-}
 
 bool InRanges(const std::vector<IpRange>& ranges, IpAddress ip) {
   return std::any_of(ranges.begin(), ranges.end(),
@@ -176,13 +173,6 @@ class Evaluation {
     if (trace_ != nullptr) trace_->notes.push_back(std::move(note));
   }
 
-  static void Record(std::vector<ConditionVerdict>* verdicts, std::string condition, bool matched,
-                     std::string detail) {
-    if (verdicts != nullptr) {
-      verdicts->push_back({std::move(condition), matched, std::move(detail)});
-    }
-  }
-
   // IdP routing of the winning rule; the trace notes say why.
   void RouteIdp(const Rule& rule, Decision* decision) {
     const internal::IdpRoute route = internal::RouteIdp(rule, facts_, ctx_, notes());
@@ -244,30 +234,10 @@ class Evaluation {
   // ---------------------------------------------------------- policies
 
  public:
-  // Part A §A1.3 and §A1.5: which policies apply to the context.
+  // Part A §A1.3 and §A1.5: which policies apply to the context (the one
+  // home of that rule is lib/eval/conditions.h).
   bool PolicyApplies(const Policy& policy, std::vector<ConditionVerdict>* verdicts) {
-    switch (policy.type) {
-      case PolicyType::kOktaSignOn:
-      case PolicyType::kPassword:
-      case PolicyType::kMfaEnroll:
-        return GroupPolicyApplies(policy, verdicts);
-      case PolicyType::kAccessPolicy: {
-        // Bound by a policy-mappings/ entry or, failing that, by the app's
-        // apps.json _links.accessPolicy (the loader already settled conflicts).
-        const bool by_mapping = Contains(policy.mapped_app_ids, ctx_.app_id);
-        const bool by_link = !by_mapping && Contains(policy.linked_app_ids, ctx_.app_id);
-        const bool mapped = by_mapping || by_link;
-        Record(verdicts, "app.mapping", mapped,
-               absl::StrCat("app ", ctx_.app_id,
-                            by_mapping ? " is mapped to this policy (policy-mappings/)"
-                            : by_link  ? " is linked to this policy (apps.json _links.accessPolicy)"
-                                       : " is not mapped to this policy"));
-        return mapped &&
-               internal::ConditionsHold(policy.conditions, in_, ConditionScope::kAll, verdicts);
-      }
-      default:
-        return internal::ConditionsHold(policy.conditions, in_, ConditionScope::kAll, verdicts);
-    }
+    return internal::PolicyApplies(policy, in_, verdicts);
   }
 
   bool RuleConditionsHold(const Rule& rule) {
@@ -277,32 +247,6 @@ class Evaluation {
   bool InZone(const NetworkZone& zone) { return zones_.InZone(zone, nullptr); }
 
  private:
-  // OKTA_SIGN_ON, PASSWORD, MFA_ENROLL: the default policy applies to
-  // everyone; any other applies to members of people.groups.include only.
-  bool GroupPolicyApplies(const Policy& policy, std::vector<ConditionVerdict>* verdicts) {
-    if (policy.system) {
-      Record(verdicts, "people.groups.include", true, "default policy: applies to everyone");
-    } else {
-      const std::vector<std::string>* include =
-          policy.conditions.people ? &policy.conditions.people->groups.include : nullptr;
-      if (include == nullptr || include->empty()) {
-        Record(verdicts, "people.groups.include", false,
-               "no group include: a non-default policy applies to nobody");
-        return false;
-      }
-      std::string_view group;
-      const bool member = internal::UserInAnyGroup(*include, in_, &group);
-      Record(verdicts, "people.groups.include", member,
-             member ? absl::StrCat("user is in ", absl::string_view(group.data(), group.size()))
-                    : (ctx_.has_user() ? "user is in none of the groups" : "no user"));
-      if (!member) return false;
-    }
-    // The policy's other conditions (authProvider for PASSWORD; network or app
-    // where a payload carries them) hold like rule conditions.
-    return internal::ConditionsHold(policy.conditions, in_, ConditionScope::kAllButGroupInclude,
-                                    verdicts);
-  }
-
   const Snapshot& snapshot_;
   const SnapshotFacts& facts_;
   const SignOnContext& ctx_;
