@@ -4,6 +4,7 @@
 #include "tools/policy-sim/diff.h"
 
 #include <algorithm>
+#include <array>
 #include <climits>
 #include <cstdint>
 #include <iostream>
@@ -425,9 +426,16 @@ int RunDiff(const std::vector<std::string>& args) {
         context.policy_types.empty() ? all_types : context.policy_types;
     diff.decisions = types.size();
     diff.changes.clear();
+    // Every type of each snapshot in one pass when there are several.
+    std::optional<std::array<Decision, kPolicyTypeCount>> before, after;
+    if (types.size() > 1) {
+      before = old_engine.EvaluateAll(context);
+      after = new_engine.EvaluateAll(context);
+    }
     for (PolicyType type : types) {
-      const Decision a = old_engine.Evaluate(context, type);
-      const Decision b = new_engine.Evaluate(context, type);
+      const size_t t = static_cast<size_t>(type);
+      const Decision a = before ? (*before)[t] : old_engine.Evaluate(context, type);
+      const Decision b = after ? (*after)[t] : new_engine.Evaluate(context, type);
       if (KeyOf(a) != KeyOf(b)) diff.changes.push_back({type, a, b});
     }
   };
