@@ -31,8 +31,6 @@ const T& Pick(Rng& rng, const std::vector<T>& v) {
   return v[rng.Below(v.size())];
 }
 
-constexpr uint64_t kV4Base = uint64_t{0xffff} << 32;
-
 IpAddress V4(uint32_t v) { return IpAddress::FromV4(v); }
 
 const std::vector<std::string> kCountries = {"US", "CA", "DE", "FR", "JP", "BR"};
