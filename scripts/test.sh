@@ -4,8 +4,9 @@
 # library and the C API from C (pkg-config), Python, Rust and LuaJIT in nginx
 # (bindings/, docs/embedding.md), the suite again
 # under AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/, the
-# fuzzers for a bounded time, and the benchmarks once as a smoke
-# test. Exits non-zero on the first failure.
+# fuzzers for a bounded time (the benchmarks are built with the suite, not
+# run: their figures are docs/performance.md's). Exits non-zero on the first
+# failure.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root="$(pwd)"
