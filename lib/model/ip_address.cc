@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -209,39 +208,9 @@ std::string_view StripBlanks(std::string_view s) {
   return s;
 }
 
-// A plain dotted quad ("192.0.2.7"), read in one pass without building a
-// Status: nullopt for anything else — including every text ParseV4 refuses
-// (leading zeros, octets above 255, other than four octets), which goes to
-// the full parser for its error message. Client addresses are read per
-// context, so this is on eval's and serve's request path.
-std::optional<uint32_t> ParsePlainV4(std::string_view t) {
-  if (t.size() < 7 || t.size() > 15) return std::nullopt;
-  uint32_t value = 0;
-  int octets = 0;
-  size_t i = 0;
-  while (true) {
-    const size_t start = i;
-    uint32_t octet = 0;
-    while (i < t.size() && IsDigit(t[i]) && i - start < 3) {
-      octet = octet * 10 + static_cast<uint32_t>(t[i] - '0');
-      ++i;
-    }
-    const size_t length = i - start;
-    if (length == 0 || (length > 1 && t[start] == '0') || octet > 255) return std::nullopt;
-    value = (value << 8) | octet;
-    ++octets;
-    if (i == t.size()) break;
-    if (t[i] != '.' || octets == 4) return std::nullopt;
-    ++i;
-  }
-  if (octets != 4) return std::nullopt;
-  return value;
-}
-
 }  // namespace
 
 absl::StatusOr<IpAddress> IpAddress::Parse(std::string_view text) {
-  if (std::optional<uint32_t> v4 = ParsePlainV4(text)) return FromV4(*v4);
   if (text.empty()) return absl::InvalidArgumentError("invalid IP address \"\": empty");
   if (text.find(':') != std::string_view::npos) {
     absl::StatusOr<absl::uint128> v6 = ParseV6(text);
