@@ -8,6 +8,7 @@
 #define VERDICT_REFERENCE_EVALUATOR_H_
 
 #include <memory>
+#include <vector>
 
 #include "verdict/context.h"
 #include "verdict/decision.h"
@@ -45,9 +46,18 @@ class ReferenceEvaluator {
   //
   // Whether `policy` applies to `context` (Part A §A1.3, §A1.5: its
   // selection by group or app, then its own conditions).
-  bool PolicyApplies(const SignOnContext& context, const Policy& policy) const;
-  // Whether `rule`'s own conditions all hold for `context`.
-  bool RuleConditionsHold(const SignOnContext& context, const Rule& rule) const;
+  //
+  // With `verdicts`, every condition's verdict is appended to it, as a
+  // Trace's PolicyTrace::conditions would hold them: the detail of one item,
+  // on demand, for a caller that learned from the compiled engine's
+  // DecisionReasons (verdict/decision_reasons.h) which item to print,
+  // instead of tracing every policy of the type.
+  bool PolicyApplies(const SignOnContext& context, const Policy& policy,
+                     std::vector<ConditionVerdict>* verdicts = nullptr) const;
+  // Whether `rule`'s own conditions all hold for `context`; `verdicts` as
+  // above (RuleTrace::conditions).
+  bool RuleConditionsHold(const SignOnContext& context, const Rule& rule,
+                          std::vector<ConditionVerdict>* verdicts = nullptr) const;
   // Whether `context` is in `zone` (the chain walk for IP zones, the client's
   // attributes for dynamic ones; an INACTIVE zone holds nobody).
   bool InZone(const SignOnContext& context, const NetworkZone& zone) const;

@@ -18,6 +18,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "nlohmann/json.hpp"
+#include "verdict/decision_reasons.h"
 
 namespace verdict::cli {
 
@@ -325,65 +326,115 @@ std::string MissingMembershipsError(uint64_t contexts_without_memberships,
       "to decide them as users in no group but Everyone");
 }
 
-std::string FirstConditionThatDiffers(const Trace& trace, std::string_view policy_id,
-                                      std::string_view rule_id) {
-  auto first_failed = [](const std::vector<ConditionVerdict>& conditions) -> std::string {
-    for (const ConditionVerdict& v : conditions) {
-      if (v.matched) continue;
-      return v.detail.empty() ? absl::StrCat(v.condition, " does not hold")
-                              : absl::StrCat(v.condition, " does not hold: ", v.detail);
+std::string FirstConditionThatDiffers(const CompiledPolicySet& set,
+                                      const ReferenceEvaluator& details,
+                                      const SignOnContext& context, PolicyType type,
+                                      std::string_view policy_id, std::string_view rule_id) {
+  const std::vector<const Policy*>& policies = set.snapshot().PoliciesOfType(type);
+  auto find_rule = [&](const Policy& p) -> const Rule* {
+    for (const Rule& r : p.rules) {
+      if (r.id == rule_id) return &r;
     }
-    return "";
+    return nullptr;
   };
-  auto holds_rule = [&](const PolicyTrace& p) {
-    return std::any_of(p.rules.begin(), p.rules.end(), [&](const RuleTrace& r) {
-      return r.rule != nullptr && r.rule->id == rule_id;
-    });
-  };
-  for (const PolicyTrace& p : trace.policies) {
-    if (p.policy == nullptr) continue;
-    // The recorded policy, or (its id unknown) the one that holds the rule.
-    if (!policy_id.empty() ? p.policy->id != policy_id : rule_id.empty() || !holds_rule(p)) {
-      continue;
-    }
-    const std::string policy_text =
-        absl::StrCat("policy ", p.policy->name, " (", p.policy->id, ")");
-    if (!p.evaluated) return absl::StrCat(policy_text, ": ", p.note);
-    if (!p.applies) {
-      const std::string why = first_failed(p.conditions);
-      return absl::StrCat(policy_text, ": ", why.empty() ? "does not apply" : why);
-    }
-    if (rule_id.empty()) return absl::StrCat(policy_text, ": applies");
-    for (const RuleTrace& r : p.rules) {
-      if (r.rule == nullptr || r.rule->id != rule_id) continue;
-      const std::string rule_text = absl::StrCat("rule ", r.rule->name, " (", r.rule->id, ")");
-      if (!r.evaluated) return absl::StrCat(rule_text, ": ", r.note);
-      if (!r.matched) {
-        const std::string why = first_failed(r.conditions);
-        return absl::StrCat(rule_text, ": ", why.empty() ? "does not match" : why);
-      }
-      return absl::StrCat(rule_text,
-                          ": every condition holds; a rule or policy before it wins by priority");
-    }
-    return absl::StrCat(policy_text, ": has no rule ", Sv(rule_id), " in this snapshot");
-  }
-  // Not reached: a policy before it applied and one of its rules matched. What differs is
-  // then among the conditions of that policy, which held here.
-  for (const PolicyTrace& p : trace.policies) {
-    const bool decided = std::any_of(p.rules.begin(), p.rules.end(),
-                                     [](const RuleTrace& r) { return r.evaluated && r.matched; });
-    if (p.policy == nullptr || !p.applies || !decided) continue;
-    std::string held;
-    for (const ConditionVerdict& v : p.conditions) {
-      if (!v.matched) continue;
-      held = v.detail.empty() ? v.condition : absl::StrCat(v.condition, ": ", v.detail);
+  // The recorded policy, or (its id unknown) the one that holds the rule.
+  const Policy* recorded = nullptr;
+  for (const Policy* p : policies) {
+    if (!policy_id.empty() ? p->id == policy_id : !rule_id.empty() && find_rule(*p) != nullptr) {
+      recorded = p;
       break;
     }
-    return absl::StrCat("not reached: policy ", p.policy->name, " (", p.policy->id,
-                        ") comes first and applies here",
-                        held.empty() ? "" : absl::StrCat(" (", held, ")"));
   }
-  return "";
+  if (recorded == nullptr) return "";
+
+  // Sized to the type's policies and its largest policy's rules, so that no
+  // item is dropped.
+  size_t max_rules = 0;
+  for (const Policy* p : policies) max_rules = std::max(max_rules, p->rules.size());
+  DecisionReasons reasons(policies.size(), max_rules);
+  const Decision decision = set.Evaluate(context, type, &reasons);
+
+  // The first verdict with `matched` as asked, as "<condition> does not
+  // hold: <detail>" (or "<condition>: <detail>" for one that held).
+  auto first_verdict = [](const std::vector<ConditionVerdict>& verdicts, bool matched) {
+    for (const ConditionVerdict& v : verdicts) {
+      if (v.matched != matched) continue;
+      const absl::string_view what = matched ? "" : " does not hold";
+      return v.detail.empty() ? absl::StrCat(v.condition, what)
+                              : absl::StrCat(v.condition, what, ": ", v.detail);
+    }
+    return std::string();
+  };
+  auto rule_text = [](const Rule& r) { return absl::StrCat("rule ", r.name, " (", r.id, ")"); };
+  auto policy_text = [](const Policy& p) {
+    return absl::StrCat("policy ", p.name, " (", p.id, ")");
+  };
+  // A rule the engine walked past: inactive, or its first failed condition.
+  auto failed_rule = [&](const Rule& r) {
+    if (!r.active) return absl::StrCat(rule_text(r), ": rule is INACTIVE");
+    std::vector<ConditionVerdict> verdicts;
+    details.RuleConditionsHold(context, r, &verdicts);
+    const std::string why = first_verdict(verdicts, false);
+    return absl::StrCat(rule_text(r), ": ", why.empty() ? "does not match" : why);
+  };
+
+  if (!reasons.walked) {
+    if (decision.blocked) {
+      return absl::StrCat("not reached: zone ", decision.blocking_zone->name, " (",
+                          decision.blocking_zone->id, ") blocks the client first");
+    }
+    return absl::StrCat("not reached: no ", Sv(PolicyTypeName(type)),
+                        " policy is evaluated for this context");
+  }
+  for (const PassedOverPolicy& p : reasons.passed_over) {
+    if (p.policy != recorded) continue;
+    switch (p.why) {
+      case PassOver::kInactive:
+        return absl::StrCat(policy_text(*recorded), ": policy is INACTIVE");
+      case PassOver::kNoActiveRules:
+        return absl::StrCat(policy_text(*recorded), ": policy has no active rules");
+      case PassOver::kNotApplicable: {
+        std::vector<ConditionVerdict> verdicts;
+        details.PolicyApplies(context, *recorded, &verdicts);
+        const std::string why = first_verdict(verdicts, false);
+        return absl::StrCat(policy_text(*recorded), ": ", why.empty() ? "does not apply" : why);
+      }
+      case PassOver::kNoRuleMatched: {
+        if (rule_id.empty()) {
+          return absl::StrCat(policy_text(*recorded), ": applies, but none of its rules matches");
+        }
+        const Rule* r = find_rule(*recorded);
+        if (r == nullptr) {
+          return absl::StrCat(policy_text(*recorded), ": has no rule ", Sv(rule_id),
+                              " in this snapshot");
+        }
+        return failed_rule(*r);
+      }
+    }
+  }
+  if (decision.policy == recorded) {
+    if (rule_id.empty()) return absl::StrCat(policy_text(*recorded), ": applies");
+    const Rule* r = find_rule(*recorded);
+    if (r == nullptr) {
+      return absl::StrCat(policy_text(*recorded), ": has no rule ", Sv(rule_id),
+                          " in this snapshot");
+    }
+    if (r == decision.rule) return absl::StrCat(rule_text(*r), ": every condition holds");
+    for (const FailedRule& f : reasons.rules_before_winner) {
+      if (f.rule == r) return failed_rule(*r);
+    }
+    return absl::StrCat("not reached: ", rule_text(*decision.rule),
+                        " comes first in this policy and matches here");
+  }
+  if (decision.policy == nullptr) return "";  // not reached: every policy is passed over
+  // After the policy that decided: what differs is among that policy's
+  // conditions, which held here.
+  std::vector<ConditionVerdict> verdicts;
+  details.PolicyApplies(context, *decision.policy, &verdicts);
+  const std::string held = first_verdict(verdicts, true);
+  return absl::StrCat("not reached: ", policy_text(*decision.policy),
+                      " comes first and applies here",
+                      held.empty() ? "" : absl::StrCat(" (", held, ")"));
 }
 
 std::optional<int> PermissivenessRank(const Decision& decision) {

@@ -20,6 +20,8 @@
 #include "verdict/decision.h"
 #include "verdict/engine.h"
 #include "verdict/issue.h"
+#include "verdict/policy_type.h"
+#include "verdict/reference_evaluator.h"
 #include "verdict/snapshot.h"
 #include "verdict/system_log.h"
 
@@ -224,12 +226,18 @@ std::string MissingMembershipsError(uint64_t contexts_without_memberships,
                                     bool assume_no_groups);
 
 // Why the rule `rule_id` (of `policy_id`; either may be empty when unknown)
-// did not decide, from a trace of the same context: the first condition that
+// did not decide `context` for `type` under `set`: the first condition that
 // did not hold, of the policy or of the rule ("rule Catch-all (0pr2):
-// network.include does not hold: ..."), or that it held as well and lost on
-// priority. Empty when the trace does not hold that rule or policy.
-std::string FirstConditionThatDiffers(const Trace& trace, std::string_view policy_id,
-                                      std::string_view rule_id);
+// network.include does not hold: ..."), or what came first ("not reached:
+// ..."). The compiled engine's DecisionReasons say which item that is (the
+// policy passed over and why, or the rule before the winner); `details`, a
+// ReferenceEvaluator of the same set, gives that one item's condition
+// verdicts and their text. Empty when the type has no such policy or rule.
+// Allocates: for reports, once per group, not per decision.
+std::string FirstConditionThatDiffers(const CompiledPolicySet& set,
+                                      const ReferenceEvaluator& details,
+                                      const SignOnContext& context, PolicyType type,
+                                      std::string_view policy_id, std::string_view rule_id);
 
 // Permissiveness of a decision that has an access level: DENY (and blocked)
 // < CHALLENGE < ALLOW. nullopt for decisions without an outcome.

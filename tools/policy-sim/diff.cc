@@ -215,7 +215,8 @@ std::string WhoWhereWhen(const SignOnContext& context) {
 // Why the decision moved, for one context: the old rule traced under the
 // new snapshot (or, when there was no old rule, the new rule under the old).
 std::string ExplainChange(const SignOnContext& context, const Change& c,
-                          const ReferenceEvaluator& before, const ReferenceEvaluator& after) {
+                          const CompiledPolicySet& before, const ReferenceEvaluator& before_details,
+                          const CompiledPolicySet& after, const ReferenceEvaluator& after_details) {
   if (c.before.blocked != c.after.blocked) {
     return c.after.blocked ? "--after blocks the client" : "--after no longer blocks the client";
   }
@@ -227,9 +228,10 @@ std::string ExplainChange(const SignOnContext& context, const Change& c,
   const bool old_rule = c.before.rule != nullptr;
   const Decision& moved = old_rule ? c.before : c.after;
   if (moved.rule == nullptr) return "";
-  Trace trace;
-  (old_rule ? after : before).Evaluate(context, c.type, &trace);
-  std::string why = FirstConditionThatDiffers(trace, moved.policy->id, moved.rule->id);
+  std::string why = old_rule ? FirstConditionThatDiffers(after, after_details, context, c.type,
+                                                         moved.policy->id, moved.rule->id)
+                             : FirstConditionThatDiffers(before, before_details, context, c.type,
+                                                         moved.policy->id, moved.rule->id);
   if (why.empty()) {
     why = absl::StrCat("policy ", moved.policy->name, " (", moved.policy->id, ") is not in it");
   }
@@ -464,7 +466,8 @@ int RunDiff(const std::vector<std::string>& args) {
                           direction,
                           0,
                           {},
-                          ExplainChange(item.conversion.context, c, old_explainer, new_explainer),
+                          ExplainChange(item.conversion.context, c, old_engine, old_explainer,
+                                        new_engine, new_explainer),
                           {}});
       }
       Group& g = groups[it->second];

@@ -550,7 +550,8 @@ Overall OverallOf(const ReplayReport& report) {
 
 // One event's result into the report.
 void TallyEvent(const StreamedContext& item, const EventResult& result, int64_t examples,
-                ConditionCache& cache, const ReferenceEvaluator& explainer, ReplayReport* report) {
+                ConditionCache& cache, const CompiledPolicySet& engine,
+                const ReferenceEvaluator& explainer, ReplayReport* report) {
   TallyConditions(result.checks, item, cache, examples, &report->conditions);
   if (item.conversion.recorded.security_conditions_unreadable) ++report->conditions.unreadable;
   bool recorded_any = false;
@@ -588,10 +589,17 @@ void TallyEvent(const StreamedContext& item, const EventResult& result, int64_t 
             report->groups.back().first_difference =
                 "the same rule decided; only the outcome differs";
           } else {
-            Trace trace;
-            explainer.Evaluate(item.conversion.context, c.type, &trace);
-            report->groups.back().first_difference =
-                FirstConditionThatDiffers(trace, c.recorded->policy_id, c.recorded->rule_id);
+            std::string why =
+                FirstConditionThatDiffers(engine, explainer, item.conversion.context, c.type,
+                                          c.recorded->policy_id, c.recorded->rule_id);
+            if (why.empty() && !(c.recorded->policy_id.empty() && c.recorded->rule_id.empty())) {
+              why = absl::StrCat(
+                  "Okta's ",
+                  c.recorded->policy_id.empty() ? absl::StrCat("rule ", c.recorded->rule_id)
+                                                : absl::StrCat("policy ", c.recorded->policy_id),
+                  " is not among this snapshot's ", Sv(PolicyTypeName(c.type)), " policies");
+            }
+            report->groups.back().first_difference = std::move(why);
           }
         }
         Group& g = report->groups[it->second];
@@ -618,7 +626,8 @@ std::optional<int> ReadAndEvaluate(const ReplayFlags& flags, const ReplayInputs&
     evaluator.Evaluate(item, &result);
   };
   handlers.in_order = [&](StreamedContext& item, EventResult& result) {
-    TallyEvent(item, result, flags.examples, evaluator.conditions(), explainer, report);
+    TallyEvent(item, result, flags.examples, evaluator.conditions(), *inputs.engine, explainer,
+               report);
   };
   ProgressLine progress("replay");
   handlers.on_malformed = progress.ReportMalformedAbove();
@@ -736,7 +745,8 @@ std::optional<int> ReadDecisionLog(const ReplayFlags& flags, const ReplayInputs&
     if (item.conversion.context.id.empty()) item.conversion.context.id = item.Where();
     ++report->totals.contexts;
     evaluator.EvaluateLogged(item, outcomes, &result);
-    TallyEvent(item, result, flags.examples, evaluator.conditions(), explainer, report);
+    TallyEvent(item, result, flags.examples, evaluator.conditions(), *inputs.engine, explainer,
+               report);
   }
   if (in.bad()) {
     std::cerr << "error: --decision-log: reading " << flags.decision_log << " failed\n";

@@ -240,8 +240,8 @@ class Evaluation {
     return internal::PolicyApplies(policy, in_, verdicts);
   }
 
-  bool RuleConditionsHold(const Rule& rule) {
-    return internal::ConditionsHold(rule.conditions, in_, ConditionScope::kAll, nullptr);
+  bool RuleConditionsHold(const Rule& rule, std::vector<ConditionVerdict>* verdicts) {
+    return internal::ConditionsHold(rule.conditions, in_, ConditionScope::kAll, verdicts);
   }
 
   bool InZone(const NetworkZone& zone) { return zones_.InZone(zone, nullptr); }
@@ -270,12 +270,14 @@ Decision ReferenceEvaluator::Evaluate(const SignOnContext& context, PolicyType t
   return Evaluation(*facts_, context, trace).Run(type);
 }
 
-bool ReferenceEvaluator::PolicyApplies(const SignOnContext& context, const Policy& policy) const {
-  return Evaluation(*facts_, context, nullptr).PolicyApplies(policy, nullptr);
+bool ReferenceEvaluator::PolicyApplies(const SignOnContext& context, const Policy& policy,
+                                       std::vector<ConditionVerdict>* verdicts) const {
+  return Evaluation(*facts_, context, nullptr).PolicyApplies(policy, verdicts);
 }
 
-bool ReferenceEvaluator::RuleConditionsHold(const SignOnContext& context, const Rule& rule) const {
-  return Evaluation(*facts_, context, nullptr).RuleConditionsHold(rule);
+bool ReferenceEvaluator::RuleConditionsHold(const SignOnContext& context, const Rule& rule,
+                                            std::vector<ConditionVerdict>* verdicts) const {
+  return Evaluation(*facts_, context, nullptr).RuleConditionsHold(rule, verdicts);
 }
 
 bool ReferenceEvaluator::InZone(const SignOnContext& context, const NetworkZone& zone) const {
