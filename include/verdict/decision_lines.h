@@ -11,6 +11,7 @@
 #include "absl/types/span.h"
 #include "verdict/context.h"
 #include "verdict/decision.h"
+#include "verdict/decision_reasons.h"
 #include "verdict/engine.h"
 #include "verdict/export.h"
 #include "verdict/policy_type.h"
@@ -69,6 +70,33 @@ VERDICT_EXPORT void AppendDecisionLineWithExtras(std::string_view context_id,
                                                  std::string_view enrollment_keys,
                                                  std::string_view session_json,
                                                  std::string_view combined_json, std::string* out);
+
+// What eval prints after the contract's keys of a decision line. Each is
+// JSON text; an empty view leaves its key out.
+struct DecisionLineExtras {
+  // Members, each preceded by ", " (AppendEnrollmentKeys,
+  // verdict/enrollment.h), right after the contract's keys.
+  std::string_view enrollment_keys;
+  std::string_view session_json;   // "session": {...} (--sessions)
+  std::string_view combined_json;  // "combined": {...}
+  std::string_view reasons_json;   // "reasons": {...} (AppendDecisionReasonsJson)
+};
+// The one writer of eval's lines (no newline): the §3 line, then the extras
+// in the order above. The AppendDecisionLineWithExtras overloads are this.
+VERDICT_EXPORT void AppendDecisionLine(std::string_view context_id, const Decision& decision,
+                                       const DecisionLineExtras& extras, std::string* out);
+
+// The compiled engine's reasons for a decision (verdict/decision_reasons.h)
+// as JSON, appended to `out` — what `eval --reasons` prints as "reasons":
+// {"walked": bool, "passedOver": [{"policy": id, "why": "INACTIVE" |
+// "NO_ACTIVE_RULES" | "NOT_APPLICABLE" | "NO_RULE_MATCHED", "condition":
+// kind (NOT_APPLICABLE only)}], "rulesBeforeWinner": [{"rule": id, "why":
+// "INACTIVE" | "CONDITION_FAILED", "condition": kind (CONDITION_FAILED
+// only)}], "winnerConditions": [kind, ...], "truncated": bool}. A kind is
+// ConditionKindName's key ("people", "network", "riskScore", ...).
+// docs/interfaces.md §3 "reasons" is the contract. Appends without
+// allocating once `out` has the room.
+VERDICT_EXPORT void AppendDecisionReasonsJson(const DecisionReasons& reasons, std::string* out);
 
 // Appends to `out` every line `policy-sim eval --output jsonl` prints for
 // `context` with its default flags (compiled engine, no --types, --sessions,

@@ -71,13 +71,75 @@ void AppendDecisionLineWithExtras(std::string_view context_id, const Decision& d
 void AppendDecisionLineWithExtras(std::string_view context_id, const Decision& decision,
                                   std::string_view enrollment_keys, std::string_view session_json,
                                   std::string_view combined_json, std::string* out) {
+  AppendDecisionLine(context_id, decision, {enrollment_keys, session_json, combined_json, {}}, out);
+}
+
+void AppendDecisionLine(std::string_view context_id, const Decision& decision,
+                        const DecisionLineExtras& extras, std::string* out) {
   AppendDecisionJsonLine(context_id, decision, out);
-  if (enrollment_keys.empty() && session_json.empty() && combined_json.empty()) return;
+  if (extras.enrollment_keys.empty() && extras.session_json.empty() &&
+      extras.combined_json.empty() && extras.reasons_json.empty()) {
+    return;
+  }
   out->pop_back();  // the line's closing '}'
-  out->append(enrollment_keys);
-  if (!session_json.empty()) out->append(", \"session\": ").append(session_json);
-  if (!combined_json.empty()) out->append(", \"combined\": ").append(combined_json);
+  out->append(extras.enrollment_keys);
+  if (!extras.session_json.empty()) out->append(", \"session\": ").append(extras.session_json);
+  if (!extras.combined_json.empty()) {
+    out->append(", \"combined\": ").append(extras.combined_json);
+  }
+  if (!extras.reasons_json.empty()) out->append(", \"reasons\": ").append(extras.reasons_json);
   out->push_back('}');
+}
+
+void AppendDecisionReasonsJson(const DecisionReasons& reasons, std::string* out) {
+  auto kind = [out](ConditionKind k) {
+    out->append(", \"condition\": ");
+    eval_internal::AppendJsonQuoted(ConditionKindName(k), out);
+  };
+  out->append(reasons.walked ? "{\"walked\": true" : "{\"walked\": false");
+  out->append(", \"passedOver\": [");
+  bool first = true;
+  for (const PassedOverPolicy& p : reasons.passed_over) {
+    out->append(first ? "{\"policy\": " : ", {\"policy\": ");
+    first = false;
+    eval_internal::AppendJsonQuoted(p.policy->id, out);
+    switch (p.why) {
+      case PassOver::kInactive:
+        out->append(", \"why\": \"INACTIVE\"");
+        break;
+      case PassOver::kNoActiveRules:
+        out->append(", \"why\": \"NO_ACTIVE_RULES\"");
+        break;
+      case PassOver::kNotApplicable:
+        out->append(", \"why\": \"NOT_APPLICABLE\"");
+        kind(p.condition);
+        break;
+      case PassOver::kNoRuleMatched:
+        out->append(", \"why\": \"NO_RULE_MATCHED\"");
+        break;
+    }
+    out->push_back('}');
+  }
+  out->append("], \"rulesBeforeWinner\": [");
+  first = true;
+  for (const FailedRule& r : reasons.rules_before_winner) {
+    out->append(first ? "{\"rule\": " : ", {\"rule\": ");
+    first = false;
+    eval_internal::AppendJsonQuoted(r.rule->id, out);
+    if (r.inactive) {
+      out->append(", \"why\": \"INACTIVE\"");
+    } else {
+      out->append(", \"why\": \"CONDITION_FAILED\"");
+      kind(r.condition);
+    }
+    out->push_back('}');
+  }
+  out->append("], \"winnerConditions\": [");
+  for (int i = 0; i < reasons.winner_condition_count; ++i) {
+    if (i > 0) out->append(", ");
+    eval_internal::AppendJsonQuoted(ConditionKindName(reasons.winner_conditions[i]), out);
+  }
+  out->append(reasons.truncated ? "], \"truncated\": true}" : "], \"truncated\": false}");
 }
 
 std::string DecisionLineWithExtras(std::string_view context_id, const Decision& decision,

@@ -14,8 +14,10 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "nlohmann/json.hpp"
 #include "tests/support/alloc_counter.h"
 #include "tests/support/test_orgs.h"
+#include "verdict/decision_lines.h"
 #include "verdict/engine.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/synth.h"
@@ -377,6 +379,60 @@ TEST(DecisionReasons, NotRequestedMeansNotFilled) {
     EXPECT_EQ(reasons.passed_over[i].policy, kept[i].policy);
     EXPECT_EQ(reasons.passed_over[i].why, kept[i].why);
   }
+}
+
+// AppendDecisionReasonsJson (eval --reasons) writes each item of the
+// buffer, in order, as its JSON names them; once the string has the room it
+// appends without allocating.
+TEST(DecisionReasons, JsonWritesEveryItemInOrder) {
+  auto set = Compile(synth::GenerateOrg(synth::DifferentialOrgOptions(5, 3)));
+  ASSERT_TRUE(set.ok()) << set.status();
+  DecisionReasons reasons;
+  std::string json;
+  json.reserve(1 << 16);
+  int64_t items = 0;
+  for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 300, 17)) {
+    for (PolicyType type : (*set)->snapshot().Types()) {
+      (*set)->Evaluate(ctx, type, &reasons);
+      json.clear();
+      const uint64_t before = testing::AllocationCount();
+      AppendDecisionReasonsJson(reasons, &json);
+      ASSERT_EQ(testing::AllocationCount() - before, 0u);
+      const nlohmann::json j = nlohmann::json::parse(json);
+      ASSERT_EQ(j["walked"], reasons.walked);
+      ASSERT_EQ(j["truncated"], reasons.truncated);
+      ASSERT_EQ(j["passedOver"].size(), reasons.passed_over.size()) << json;
+      for (size_t i = 0; i < reasons.passed_over.size(); ++i) {
+        const PassedOverPolicy& p = reasons.passed_over[i];
+        const nlohmann::json& e = j["passedOver"][i];
+        ASSERT_EQ(e["policy"], p.policy->id);
+        static constexpr const char* kWhy[] = {"INACTIVE", "NO_ACTIVE_RULES", "NOT_APPLICABLE",
+                                               "NO_RULE_MATCHED"};
+        ASSERT_EQ(e["why"], kWhy[static_cast<int>(p.why)]);
+        ASSERT_EQ(e.contains("condition"), p.why == PassOver::kNotApplicable) << e;
+        if (e.contains("condition")) {
+          ASSERT_EQ(e["condition"], ConditionKindName(p.condition));
+        }
+        ++items;
+      }
+      ASSERT_EQ(j["rulesBeforeWinner"].size(), reasons.rules_before_winner.size()) << json;
+      for (size_t i = 0; i < reasons.rules_before_winner.size(); ++i) {
+        const FailedRule& r = reasons.rules_before_winner[i];
+        const nlohmann::json& e = j["rulesBeforeWinner"][i];
+        ASSERT_EQ(e["rule"], r.rule->id);
+        ASSERT_EQ(e["why"], r.inactive ? "INACTIVE" : "CONDITION_FAILED");
+        if (!r.inactive) {
+          ASSERT_EQ(e["condition"], ConditionKindName(r.condition));
+        }
+        ++items;
+      }
+      ASSERT_EQ(static_cast<int>(j["winnerConditions"].size()), reasons.winner_condition_count);
+      for (int i = 0; i < reasons.winner_condition_count; ++i) {
+        ASSERT_EQ(j["winnerConditions"][i], ConditionKindName(reasons.winner_conditions[i]));
+      }
+    }
+  }
+  EXPECT_GT(items, 1000);
 }
 
 }  // namespace

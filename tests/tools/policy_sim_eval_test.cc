@@ -276,6 +276,42 @@ TEST_F(PolicySimEvalTest, ExplainInTableIsInline) {
   EXPECT_THAT(r.err, Not(HasSubstr("[c1 OKTA_SIGN_ON]")));
 }
 
+// --reasons adds one "reasons" member to each decision line and changes
+// nothing else; the object names what the engine walked past.
+TEST_F(PolicySimEvalTest, ReasonsAddOneMemberAndNothingElse) {
+  const RunResult plain = Eval({"--contexts", contexts_, "--output", "jsonl"});
+  const RunResult r = Eval({"--contexts", contexts_, "--output", "jsonl", "--reasons"});
+  ASSERT_EQ(r.exit_code, 0) << Describe(r);
+  const std::vector<std::string> want = Lines(plain.out);
+  const std::vector<std::string> got = Lines(r.out);
+  ASSERT_EQ(got.size(), want.size()) << Describe(r);
+  for (size_t i = 0; i < got.size(); ++i) {
+    // The reasons are the line's last member: cut, the line is the plain one.
+    const size_t at = got[i].rfind(", \"reasons\": ");
+    ASSERT_NE(at, std::string::npos) << got[i];
+    EXPECT_EQ(got[i].substr(0, at) + "}", want[i]);
+  }
+  // c2 (elsewhere): the office rule was tried first and failed on the network.
+  const Json c2 = Json::parse(got[2])["reasons"];
+  EXPECT_EQ(c2["walked"], true);
+  EXPECT_EQ(c2["passedOver"], Json::array());
+  EXPECT_EQ(c2["rulesBeforeWinner"],
+            Json::parse(R"([{"rule": "0prOffice", "why": "CONDITION_FAILED",
+                             "condition": "network"}])"));
+  EXPECT_EQ(c2["winnerConditions"], Json::parse(R"(["network"])"));
+  EXPECT_EQ(c2["truncated"], false);
+  // c3 is blocked: no policy was walked.
+  const Json c3 = Json::parse(got[3])["reasons"];
+  EXPECT_EQ(c3["walked"], false);
+  EXPECT_EQ(c3["rulesBeforeWinner"], Json::array());
+}
+
+TEST_F(PolicySimEvalTest, ReasonsWithTheReferenceEngineIsAUsageError) {
+  const RunResult r = Eval({"--contexts", contexts_, "--reasons", "--engine", "reference"});
+  EXPECT_EQ(r.exit_code, 2) << Describe(r);
+  EXPECT_THAT(r.err, HasSubstr("--reasons")) << r.err;
+}
+
 TEST_F(PolicySimEvalTest, TypesNarrowsTheEvaluatedTypes) {
   const RunResult r = Eval({"--contexts", contexts_, "--output", "jsonl", "--types", "PASSWORD"});
   ASSERT_EQ(r.exit_code, 0) << Describe(r);
@@ -550,6 +586,9 @@ TEST(PolicySimFixturesTest, JobsPrintTheSameBytesAsOneThread) {
       {"--output", "jsonl", "--types", "OKTA_SIGN_ON", "--combined"},
       {"--output", "jsonl", "--engine", "reference"},
       {"--output", "json", "--sessions"},
+      {"--output", "jsonl", "--reasons", "--sessions", "--combined"},
+      {"--output", "jsonl", "--reasons", "--explain"},
+      {"--output", "table", "--reasons"},
       {"--output", "table"},
   };
   for (const std::vector<std::string>& variant : variants) {

@@ -53,6 +53,13 @@ const char kEvalUsage[] =
     "  --explain             print why each decision was made: inline in table\n"
     "                        output, on stderr (each line prefixed by\n"
     "                        '[<context id> <TYPE>]') for jsonl and json\n"
+    "  --reasons             with each decision, the compiled engine's reasons:\n"
+    "                        the policies passed over and why, the rules tried\n"
+    "                        before the winner and the condition each failed,\n"
+    "                        the winner's conditions (a \"reasons\" object in\n"
+    "                        jsonl/json, a 'reasons:' line in table output;\n"
+    "                        docs/interfaces.md §3); cheap enough for every\n"
+    "                        line, unlike --explain's full trace\n"
     "  --geoip DIR           MaxMind databases (*.mmdb) that supply geo, asn and\n"
     "                        proxyType for contexts that do not give them\n"
     "  --engine E            compiled (default: the compiled engine) or reference\n"
@@ -86,6 +93,7 @@ struct EvalFlags {
   std::string contexts;
   std::optional<OutputFormat> output;  // nullopt: by terminal
   bool explain = false;
+  bool reasons = false;
   std::string geoip;
   std::optional<std::vector<PolicyType>> types;
   bool sessions = false;
@@ -104,6 +112,7 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, EvalFlags* f
   FlagParser parser(usage);
   parser.Switch("--strict", &flags->strict);
   parser.Switch("--explain", &flags->explain);
+  parser.Switch("--reasons", &flags->reasons);
   parser.Switch("--sessions", &flags->sessions);
   parser.Switch("--combined", &flags->combined);
   parser.Value("--engine", "--engine needs 'compiled' or 'reference'",
@@ -149,6 +158,10 @@ std::optional<int> ParseFlags(const std::vector<std::string>& args, EvalFlags* f
   if (std::optional<int> exit = parser.Parse(args)) return exit;
   if (flags->snapshot.empty()) return parser.UsageError("--snapshot is required");
   if (flags->contexts.empty()) return parser.UsageError("--contexts is required");
+  if (flags->reasons && flags->use_reference) {
+    return parser.UsageError(
+        "--reasons come from the compiled engine; --engine reference has --explain's trace");
+  }
   return std::nullopt;
 }
 
@@ -169,7 +182,12 @@ struct DecisionExtras {
   std::string combined_json;
   // AppendEnrollmentKeys: ", \"satisfiable\": ..." members, or empty.
   std::string enrollment_keys;
+  std::string reasons_json;  // --reasons: AppendDecisionReasonsJson
 };
+
+DecisionLineExtras LineExtras(const DecisionExtras& extras) {
+  return {extras.enrollment_keys, extras.session_json, extras.combined_json, extras.reasons_json};
+}
 
 // Where decisions go. One implementation per --output format.
 class Sink {
@@ -209,8 +227,7 @@ void ExplainToStderr(const SignOnContext& context, const Decision& decision, con
 // One --output jsonl line: the §3 decision with what is printed beside it.
 void AppendJsonlLine(std::string_view context_id, const Decision& decision,
                      const DecisionExtras& extras, std::string* out) {
-  AppendDecisionLineWithExtras(context_id, decision, extras.enrollment_keys, extras.session_json,
-                               extras.combined_json, out);
+  AppendDecisionLine(context_id, decision, LineExtras(extras), out);
   out->push_back('\n');
 }
 
@@ -239,8 +256,7 @@ class JsonArraySink : public Sink {
   void OnDecision(const SignOnContext& context, int, const Decision& decision, const Trace* trace,
                   const DecisionExtras& extras) override {
     std::string line;
-    AppendDecisionLineWithExtras(context.id, decision, extras.enrollment_keys, extras.session_json,
-                                 extras.combined_json, &line);
+    AppendDecisionLine(context.id, decision, LineExtras(extras), &line);
     Element(line);
     if (trace != nullptr) {
       std::cout.flush();
@@ -299,6 +315,9 @@ class TableSink : public Sink {
       table_.AddText(absl::StrCat("  session: ", extras.session_json));
     if (!extras.combined_json.empty()) {
       table_.AddText(absl::StrCat("  combined: ", extras.combined_json));
+    }
+    if (!extras.reasons_json.empty()) {
+      table_.AddText(absl::StrCat("  reasons: ", extras.reasons_json));
     }
   }
   void OnContext() override { ++contexts_; }
@@ -367,6 +386,9 @@ struct ContextDecisions {
   // time, and the hand-on runs on one thread).
   bool preformatted = false;
   std::string jsonl;
+  // --reasons: the buffer the compiled engine fills, sized to the snapshot
+  // (nothing truncated); made on first use, then reused.
+  std::optional<DecisionReasons> reasons;
 };
 
 // Which engine answers. Traces (--explain) come from the reference
@@ -380,6 +402,18 @@ struct Evaluator {
     return compiled->Evaluate(ctx, type);
   }
 };
+
+// Capacities for a DecisionReasons that holds every item of any decision of
+// `snapshot`: its most policies of one type, its most rules of one policy.
+DecisionReasons ReasonsBufferFor(const Snapshot& snapshot) {
+  size_t policies = 0;
+  size_t rules = 0;
+  for (PolicyType type : snapshot.Types()) {
+    policies = std::max(policies, snapshot.PoliciesOfType(type).size());
+    for (const Policy* p : snapshot.PoliciesOfType(type)) rules = std::max(rules, p->rules.size());
+  }
+  return DecisionReasons(policies, rules);
+}
 
 // A context's decisions by type: without traces and with the compiled
 // engine, every type at once (EvaluateAll walks the chain and the zones once
@@ -413,7 +447,9 @@ void DecideContext(const EvalFlags& flags, const Evaluator& evaluator, const Geo
   // evaluates the one the type list leaves out (it is not printed).
   const std::optional<PolicyType> combined_on =
       CombinedOutcomeLine(*context, types, flags.combined);
-  const ContextAnswers answers(evaluator, *context, flags.explain);
+  // --reasons decides type by type (each decision with its reasons), so
+  // EvaluateAll would be wasted work.
+  const ContextAnswers answers(evaluator, *context, flags.explain || flags.reasons);
   std::optional<Decision> global_session;
   if (combined_on.has_value()) global_session = answers.Get(PolicyType::kOktaSignOn, nullptr);
   if (out->entries.size() < types.size()) out->entries.resize(types.size());
@@ -425,7 +461,17 @@ void DecideContext(const EvalFlags& flags, const Evaluator& evaluator, const Geo
     entry.extras.session_json.clear();
     entry.extras.combined_json.clear();
     entry.extras.enrollment_keys.clear();
-    entry.decision = answers.Get(type, flags.explain ? &entry.trace : nullptr);
+    entry.extras.reasons_json.clear();
+    if (flags.reasons) {
+      if (!out->reasons.has_value()) out->reasons.emplace(ReasonsBufferFor(snapshot));
+      const Decision with_reasons = evaluator.compiled->Evaluate(*context, type, &*out->reasons);
+      AppendDecisionReasonsJson(*out->reasons, &entry.extras.reasons_json);
+      // With --explain the decision comes with the reference's trace (the
+      // differential tests hold the two engines' decisions equal).
+      entry.decision = flags.explain ? answers.Get(type, &entry.trace) : with_reasons;
+    } else {
+      entry.decision = answers.Get(type, flags.explain ? &entry.trace : nullptr);
+    }
     AppendEnrollmentKeys(snapshot, *context, entry.decision, &entry.extras.enrollment_keys);
     if (flags.sessions && type == PolicyType::kOktaSignOn) {
       entry.extras.session_json = SessionToJson(*context, ComputeSession(*context, entry.decision));
