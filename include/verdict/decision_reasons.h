@@ -123,6 +123,12 @@ struct DecisionReasons {
   }
 };
 
+// A buffer whose capacities hold every item of any decision of `snapshot`:
+// its most policies of one type, its most rules in one policy. For tools that
+// must never see `truncated` (eval --reasons, replay, the simulation); a
+// gateway that logs reasons may prefer fixed, smaller capacities.
+VERDICT_EXPORT DecisionReasons ReasonsBufferFor(const Snapshot& snapshot);
+
 }  // namespace verdict
 
 #endif  // VERDICT_DECISION_REASONS_H_

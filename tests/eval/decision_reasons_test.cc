@@ -435,5 +435,25 @@ TEST(DecisionReasons, JsonWritesEveryItemInOrder) {
   EXPECT_GT(items, 1000);
 }
 
+// ReasonsBufferFor sizes the buffer to the snapshot: on an org where the
+// default capacities drop items, it drops none.
+TEST(DecisionReasons, BufferForTheSnapshotNeverTruncates) {
+  synth::OrgOptions options = testing::AllocationTestOrg(4);  // 400 policies
+  auto set = Compile(synth::GenerateOrg(options));
+  ASSERT_TRUE(set.ok()) << set.status();
+  DecisionReasons small(/*policy_capacity=*/4, /*rule_capacity=*/2);
+  DecisionReasons sized = ReasonsBufferFor((*set)->snapshot());
+  int small_truncated = 0;
+  for (const SignOnContext& ctx : synth::GenerateContexts((*set)->snapshot(), 200, 23)) {
+    for (PolicyType type : (*set)->snapshot().Types()) {
+      (*set)->Evaluate(ctx, type, &small);
+      (*set)->Evaluate(ctx, type, &sized);
+      small_truncated += small.truncated;
+      ASSERT_FALSE(sized.truncated) << PolicyTypeName(type);
+    }
+  }
+  EXPECT_GT(small_truncated, 0);
+}
+
 }  // namespace
 }  // namespace verdict

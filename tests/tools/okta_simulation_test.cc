@@ -6,6 +6,8 @@
 // change, the mapping must not.
 #include "tools/policy-sim/okta_simulation.h"
 
+#include <cstdint>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +26,7 @@
 #include "verdict/policy_type.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/snapshot.h"
+#include "verdict/synth.h"
 #include "verdict/system_log.h"
 
 namespace verdict::cli {
@@ -71,7 +74,7 @@ class OktaSimulationTest : public ::testing::Test {
   }
 
   static Json Respond(const SimulationRequest& request, SimulationExpand expand) {
-    return Json::parse(SimulationResponseJson(*reference_, snapshot(), request, expand));
+    return Json::parse(SimulationResponseJson(**set_, *reference_, request, expand));
   }
 
   static std::shared_ptr<const CompiledPolicySet>* set_;
@@ -461,6 +464,66 @@ TEST_F(OktaSimulationTest, ExpandListsTheOtherPoliciesAndRules) {
       }
     }
   }
+}
+
+// The response built from the compiled engine's reasons (each item it
+// shows checked again alone) is the response built from the reference
+// evaluator's full trace, on random orgs, for every expand and every mix of
+// inputs given (which decides the UNDEFINED statuses).
+TEST(OktaSimulationFromReasons, EqualsTheResponseFromFullTracesOnRandomOrgs) {
+  int64_t responses = 0;
+  int64_t evaluated_policies = 0;
+  int64_t undefined_policies = 0;
+  for (int64_t org = 0; org < 6; ++org) {
+    synth::OrgOptions options = synth::DifferentialOrgOptions(/*seed=*/13, org);
+    if (org % 2 == 1) options.rare_condition_percent = 40;
+    auto set = Compile(synth::GenerateOrg(options));
+    ASSERT_TRUE(set.ok()) << set.status();
+    const Snapshot& snapshot = (*set)->snapshot();
+    const ReferenceEvaluator reference(*set);
+    const std::vector<PolicyType> snapshot_types = snapshot.Types();
+    std::vector<SignOnContext> contexts = synth::GenerateContexts(snapshot, 50, 90 + org);
+    for (size_t i = 0; i < contexts.size(); i += 4) {
+      synth::ToZoneForm(snapshot, org + i, &contexts[i]);
+    }
+    uint64_t bits = 0x9e3779b97f4a7c15ULL * static_cast<uint64_t>(org + 1);
+    for (SignOnContext& ctx : contexts) {
+      SimulationRequest request;
+      request.context = ctx;
+      bits = bits * 6364136223846793005ULL + 1442695040888963407ULL;
+      request.gives_user = (bits >> 33) & 1;
+      request.gives_network = (bits >> 34) & 1;
+      request.gives_platform = (bits >> 35) & 1;
+      request.gives_registered = (bits >> 36) & 1;
+      request.gives_managed = (bits >> 37) & 1;
+      request.gives_assurance = (bits >> 38) & 1;
+      request.gives_risk = (bits >> 39) & 1;
+      std::vector<SimulatedType> traced;
+      for (PolicyType type : TypesToEvaluate(ctx, snapshot_types)) {
+        SimulatedType& st = traced.emplace_back();
+        st.type = type;
+        st.decision = reference.Evaluate(ctx, type, &st.trace);
+      }
+      for (int e = 0; e < 4; ++e) {
+        const SimulationExpand expand{(e & 1) != 0, (e & 2) != 0};
+        const std::string want = SimulationResponseJson(traced, request, expand);
+        const std::string got = SimulationResponseJson(**set, reference, request, expand);
+        ASSERT_EQ(got, want) << "expand " << e << "\n" << synth::ContextToJson(ctx);
+        ++responses;
+        if (e == 1) {
+          const Json j = Json::parse(got);
+          for (const Json& t : j["evaluation"]) {
+            evaluated_policies += static_cast<int64_t>(t["evaluated"]["policies"].size());
+            undefined_policies += static_cast<int64_t>(t["undefined"]["policies"].size());
+          }
+        }
+      }
+    }
+  }
+  std::cout << responses << " responses, " << evaluated_policies << " evaluated and "
+            << undefined_policies << " undefined policies listed\n";
+  EXPECT_GT(evaluated_policies, 200);
+  EXPECT_GT(undefined_policies, 50);
 }
 
 }  // namespace

@@ -347,11 +347,7 @@ std::string FirstConditionThatDiffers(const CompiledPolicySet& set,
   }
   if (recorded == nullptr) return "";
 
-  // Sized to the type's policies and its largest policy's rules, so that no
-  // item is dropped.
-  size_t max_rules = 0;
-  for (const Policy* p : policies) max_rules = std::max(max_rules, p->rules.size());
-  DecisionReasons reasons(policies.size(), max_rules);
+  DecisionReasons reasons = ReasonsBufferFor(set.snapshot());  // no item dropped
   const Decision decision = set.Evaluate(context, type, &reasons);
 
   // The first verdict with `matched` as asked, as "<condition> does not

@@ -403,18 +403,6 @@ struct Evaluator {
   }
 };
 
-// Capacities for a DecisionReasons that holds every item of any decision of
-// `snapshot`: its most policies of one type, its most rules of one policy.
-DecisionReasons ReasonsBufferFor(const Snapshot& snapshot) {
-  size_t policies = 0;
-  size_t rules = 0;
-  for (PolicyType type : snapshot.Types()) {
-    policies = std::max(policies, snapshot.PoliciesOfType(type).size());
-    for (const Policy* p : snapshot.PoliciesOfType(type)) rules = std::max(rules, p->rules.size());
-  }
-  return DecisionReasons(policies, rules);
-}
-
 // A context's decisions by type: without traces and with the compiled
 // engine, every type at once (EvaluateAll walks the chain and the zones once
 // per context instead of once per type); otherwise one call per type asked.

@@ -2,9 +2,11 @@
 //
 // The request becomes a §2 context *as JSON* and goes through ParseContext,
 // the one context parser, so a simulation decides exactly like `eval` on the
-// same context. The response is built from the reference evaluator's trace;
-// the trace's condition names are Verdict's, mapped here onto the `type`
-// strings Okta's simulation reports.
+// same context. The compiled engine decides and its reasons say which
+// policies and rules were walked; the verdicts of those the response shows
+// come from the reference evaluator, one item at a time, in a Trace whose
+// condition names are Verdict's, mapped here onto the `type` strings Okta's
+// simulation reports.
 #include "tools/policy-sim/okta_simulation.h"
 
 #include <algorithm>
@@ -20,6 +22,7 @@
 #include "tools/policy-sim/cli_util.h"
 #include "verdict/decision.h"
 #include "verdict/decision_lines.h"
+#include "verdict/decision_reasons.h"
 #include "verdict/policy_type.h"
 
 namespace verdict::cli {
@@ -315,17 +318,77 @@ bool ParseSimulationRequest(std::string_view body, const Snapshot& snapshot,
   return true;
 }
 
-std::string SimulationResponseJson(const ReferenceEvaluator& evaluator, const Snapshot& snapshot,
-                                   const SimulationRequest& request, SimulationExpand expand) {
+namespace {
+
+// One rule as a Trace holds it: skipped when inactive, else its verdicts.
+RuleTrace TraceRule(const ReferenceEvaluator& details, const SignOnContext& ctx, const Rule& rule) {
+  RuleTrace rt;
+  rt.rule = &rule;
+  if (!rule.active) return rt;
+  rt.evaluated = true;
+  rt.matched = details.RuleConditionsHold(ctx, rule, &rt.conditions);
+  return rt;
+}
+
+// One policy as a Trace holds it, evaluated: its verdicts, whether it applies.
+PolicyTrace TracePolicy(const ReferenceEvaluator& details, const SignOnContext& ctx,
+                        const Policy& policy) {
+  PolicyTrace pt;
+  pt.policy = &policy;
+  pt.evaluated = true;
+  pt.applies = details.PolicyApplies(ctx, policy, &pt.conditions);
+  return pt;
+}
+
+}  // namespace
+
+std::vector<SimulatedType> SimulateTypes(const CompiledPolicySet& set,
+                                         const ReferenceEvaluator& details,
+                                         const SimulationRequest& request,
+                                         SimulationExpand expand) {
+  const Snapshot& snapshot = set.snapshot();
+  const SignOnContext& ctx = request.context;
+  DecisionReasons reasons = ReasonsBufferFor(snapshot);  // no item dropped
+  std::vector<SimulatedType> out;
   const std::vector<PolicyType> snapshot_types = snapshot.Types();
+  for (PolicyType type : TypesToEvaluate(ctx, snapshot_types)) {
+    SimulatedType& st = out.emplace_back();
+    st.type = type;
+    st.decision = set.Evaluate(ctx, type, &reasons);
+    // Passed-over policies are shown only with expand=EVALUATED; a policy
+    // that applied but whose rules all failed needs its rules' verdicts for
+    // its status (UNDEFINED when one failed on an input not given).
+    if (expand.evaluated) {
+      for (const PassedOverPolicy& p : reasons.passed_over) {
+        if (p.why == PassOver::kInactive || p.why == PassOver::kNoActiveRules) continue;
+        PolicyTrace& pt = st.trace.policies.emplace_back(TracePolicy(details, ctx, *p.policy));
+        if (!pt.applies) continue;
+        for (const Rule& rule : p.policy->rules) pt.rules.push_back(TraceRule(details, ctx, rule));
+      }
+    }
+    if (st.decision.rule == nullptr) continue;
+    PolicyTrace& won =
+        st.trace.policies.emplace_back(TracePolicy(details, ctx, *st.decision.policy));
+    // Without expand=RULE only the rule that decided is shown.
+    if (expand.rules) {
+      for (const FailedRule& r : reasons.rules_before_winner) {
+        won.rules.push_back(TraceRule(details, ctx, *r.rule));
+      }
+    }
+    won.rules.push_back(TraceRule(details, ctx, *st.decision.rule));
+  }
+  return out;
+}
+
+std::string SimulationResponseJson(const std::vector<SimulatedType>& types,
+                                   const SimulationRequest& request, SimulationExpand expand) {
   Json evaluation = Json::array();
-  for (PolicyType type : TypesToEvaluate(request.context, snapshot_types)) {
-    Trace trace;
-    const Decision decision = evaluator.Evaluate(request.context, type, &trace);
+  for (const SimulatedType& st : types) {
+    const Decision& decision = st.decision;
     Json result = Json::array();
     Json evaluated = Json::array();
     Json undefined = Json::array();
-    for (const PolicyTrace& pt : trace.policies) {
+    for (const PolicyTrace& pt : st.trace.policies) {
       if (!pt.evaluated || pt.policy == nullptr) continue;
       const bool won = decision.policy == pt.policy;
       const OktaConditions policy_conditions =
@@ -366,13 +429,18 @@ std::string SimulationResponseJson(const ReferenceEvaluator& evaluator, const Sn
       }
     }
     evaluation.push_back(Json{{"status", nullptr},
-                              {"policyType", std::string(PolicyTypeName(type))},
+                              {"policyType", std::string(PolicyTypeName(st.type))},
                               {"result", Json{{"policies", std::move(result)}}},
                               {"undefined", Json{{"policies", std::move(undefined)}}},
                               {"evaluated", Json{{"policies", std::move(evaluated)}}}});
   }
   return Json{{"evaluation", std::move(evaluation)}}.dump(-1, ' ', false,
                                                           Json::error_handler_t::replace);
+}
+
+std::string SimulationResponseJson(const CompiledPolicySet& set, const ReferenceEvaluator& details,
+                                   const SimulationRequest& request, SimulationExpand expand) {
+  return SimulationResponseJson(SimulateTypes(set, details, request, expand), request, expand);
 }
 
 }  // namespace verdict::cli

@@ -10,6 +10,9 @@
 #include <vector>
 
 #include "verdict/context.h"
+#include "verdict/decision.h"
+#include "verdict/engine.h"
+#include "verdict/policy_type.h"
 #include "verdict/reference_evaluator.h"
 #include "verdict/snapshot.h"
 
@@ -58,10 +61,32 @@ struct SimulationExpand {
   bool rules = false;      // expand=RULE: every rule evaluated, with its conditions
 };
 
-// The response {"evaluation": [...]} for `request`, one entry per policy type
-// the context asks for (else every type of the snapshot), from the reference
-// evaluator's trace. Thread-safe (the evaluator is const).
-std::string SimulationResponseJson(const ReferenceEvaluator& evaluator, const Snapshot& snapshot,
+// One policy type's decision for a simulation, with the policies and rules
+// the response shows and their condition verdicts, as a Trace holds them.
+struct SimulatedType {
+  PolicyType type = PolicyType::kOktaSignOn;
+  Decision decision;
+  Trace trace;
+};
+
+// The decisions for `request`, one per policy type the context asks for
+// (else every type of the snapshot). The compiled engine decides and says,
+// through its DecisionReasons, which policies it passed over and why and
+// which rules came before the winner; only the items the response shows
+// under `expand` are checked again, one at a time, by `details` (a
+// ReferenceEvaluator of the same set) for their verdicts: without expand,
+// the winning policy and rule alone. Thread-safe.
+std::vector<SimulatedType> SimulateTypes(const CompiledPolicySet& set,
+                                         const ReferenceEvaluator& details,
+                                         const SimulationRequest& request, SimulationExpand expand);
+
+// The response {"evaluation": [...]}, one entry per element of `types`
+// (tests render the reference evaluator's full traces with it, too).
+std::string SimulationResponseJson(const std::vector<SimulatedType>& types,
+                                   const SimulationRequest& request, SimulationExpand expand);
+
+// SimulateTypes, then the response.
+std::string SimulationResponseJson(const CompiledPolicySet& set, const ReferenceEvaluator& details,
                                    const SimulationRequest& request, SimulationExpand expand);
 
 }  // namespace verdict::cli

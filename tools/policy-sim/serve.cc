@@ -467,7 +467,7 @@ class Service : public HttpHandler {
     }
     const absl::Time start = absl::Now();
     HttpResponse r;
-    r.body = SimulationResponseJson(*served->reference, served->snapshot(), sim, expand);
+    r.body = SimulationResponseJson(*served->set, *served->reference, sim, expand);
     metrics_.Decision(absl::Now() - start);
     return r;
   }
