@@ -14,7 +14,6 @@
 #include <thread>
 #include <utility>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -715,18 +714,35 @@ ApiResult HttpClient::GetAllPages(std::string_view path,
   return result;
 }
 
+HttpClient::PageWalk::PageWalk(const HttpClient& client, std::string_view first)
+    : client_(client), first_(first) {}
+
+absl::Status HttpClient::PageWalk::Admit(std::string_view url) {
+  if (pages_ >= client_.options_.max_pages) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("GET ", first_, ": more than ", client_.options_.max_pages, " pages"));
+  }
+  std::string absolute = client_.AbsoluteUrl(url);
+  const auto again = std::find(fetched_.begin(), fetched_.end(), absolute);
+  if (again != fetched_.end()) {
+    return absl::DataLossError(absl::StrCat("GET ", first_, ": the next link of page ", pages_,
+                                            " returns to page ", again - fetched_.begin() + 1,
+                                            " (a pagination cycle); stopping"));
+  }
+  fetched_.push_back(std::move(absolute));
+  ++pages_;
+  return absl::OkStatus();
+}
+
 ApiResult HttpClient::ForEachPage(
     std::string_view path,
     const std::function<absl::Status(std::string_view array_text, int pages)>& on_page) {
   ApiResult all;
   const std::string shown(path);
-  std::string url(path);
-  // Every URL fetched, so a next link that comes back to one is a cycle.
-  absl::flat_hash_map<std::string, int> seen;
-  for (int page = 0;; ++page) {
-    if (page >= options_.max_pages) {
-      all.status = absl::ResourceExhaustedError(
-          absl::StrCat("GET ", shown, ": more than ", options_.max_pages, " pages"));
+  PageWalk walk(*this, path);
+  for (std::string url(path);;) {
+    if (absl::Status admitted = walk.Admit(url); !admitted.ok()) {
+      all.status = std::move(admitted);
       return all;
     }
     ApiResult one = Get(url, /*parse=*/false);
@@ -747,15 +763,7 @@ ApiResult HttpClient::ForEachPage(
       return all;
     }
     if (one.next_url.empty()) return all;
-    // Compared absolute: a page may be named by its path or its full URL.
-    seen.emplace(AbsoluteUrl(url), all.pages);
     url = one.next_url;
-    if (auto again = seen.find(AbsoluteUrl(url)); again != seen.end()) {
-      all.status = absl::DataLossError(absl::StrCat("GET ", shown, ": the next link of page ",
-                                                    all.pages, " returns to page ", again->second,
-                                                    " (a pagination cycle); stopping"));
-      return all;
-    }
   }
 }
 

@@ -83,6 +83,25 @@ class HttpClient {
   // with retries. One page only.
   ApiResult GetJson(std::string_view path_or_url) { return Get(path_or_url, /*parse=*/true); }
 
+  // The guards of every paginated walk, whichever way its pages link (a
+  // Link header's rel="next", or a body's _links.next.href): at most
+  // HttpOptions::max_pages pages, and no page twice (compared as absolute
+  // URLs, so a page named by its path and by its full URL is one page).
+  class PageWalk {
+   public:
+    PageWalk(const HttpClient& client, std::string_view first);
+    // Before fetching `url` as the next page: ResourceExhausted past
+    // max_pages, DataLoss (a pagination cycle) for a page already fetched.
+    absl::Status Admit(std::string_view url);
+    int pages() const { return pages_; }
+
+   private:
+    const HttpClient& client_;
+    std::string first_;
+    int pages_ = 0;
+    std::vector<std::string> fetched_;  // absolute; pages are few
+  };
+
   // GETs every page of a listing, following rel="next" verbatim, and returns
   // the concatenated array. `on_page` (may be empty) sees each page count.
   ApiResult GetAllPages(std::string_view path,

@@ -5,7 +5,6 @@
 
 #include <filesystem>
 #include <optional>
-#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -181,27 +180,19 @@ absl::StatusOr<std::optional<Json>> Puller::PullObject(const std::string& path,
 // The org's administrators, for lint's no-mfa-for-admins (admins.json).
 // Okta's RoleAssignedUsers pages in the body — {"value": [...], "_links":
 // {"next": {"href": ...}}} — not in Link headers, so the pages are followed
-// here, with ForEachPage's rules: the same origin (GetJson refuses another),
-// no page twice, at most HttpOptions::max_pages. Optional (the token needs
-// okta.roles.read): a first page the org refuses is recorded as skipped; a
-// later page that fails fails the pull, so admins.json is never a silent
-// prefix. Administrators are few: the pages are held, not streamed.
+// here, under the guards of every walk (HttpClient::PageWalk: at most
+// max_pages, no page twice) and the same origin (GetJson refuses another).
+// Optional (the token needs okta.roles.read): a first page the org refuses
+// is recorded as skipped; a later page that fails fails the pull, so
+// admins.json is never a silent prefix. Administrators are few: the pages
+// are held, not streamed.
 absl::Status Puller::PullAdmins() {
   const std::string first = "/api/v1/iam/assignees/users";
   Json admins = Json::array();
-  std::set<std::string> requested;
+  api::HttpClient::PageWalk walk(client_, first);
   std::string next = first;
   for (int page = 1; !next.empty(); ++page) {
-    const std::string url = client_.AbsoluteUrl(next);
-    if (!requested.insert(url).second) {
-      return absl::DataLossError(absl::StrCat("GET ", first, ": page ", page,
-                                              "'s _links.next repeats an earlier page (",
-                                              client_.Redact(url), ")"));
-    }
-    if (page > options_.http.max_pages) {
-      return absl::DataLossError(
-          absl::StrCat("GET ", first, ": more than ", options_.http.max_pages, " pages"));
-    }
+    if (absl::Status admitted = walk.Admit(next); !admitted.ok()) return admitted;
     Json body;
     if (page == 1) {
       auto fetched = Fetch(next, Need::kOptional, /*unsupported_400_skips=*/false);
