@@ -200,22 +200,34 @@ void BM_EvalStream(benchmark::State& state) {
   options.threads = static_cast<size_t>(state.range(1));
   options.check_against = &in.set->snapshot();
   options.name_unnamed_contexts = false;
-  size_t bytes = 0;
+  // The answer, checked inside the loop: each line's decisions, handed on in
+  // input order (line k is context k % kContexts).
+  std::vector<std::string> want(in.contexts.size());
+  for (size_t i = 0; i < in.contexts.size(); ++i) {
+    AppendDecisionLines(*in.set, in.contexts[i], in.types, &want[i]);
+  }
   for (auto _ : state) {
     auto stream = ContextStream::Open(ContextSource::kContextLines, in.file, options);
     if (!stream.ok()) {
       state.SkipWithError("cannot open the contexts file");
       return;
     }
+    size_t k = 0;
+    bool right = true;
     ContextHandlers<std::string> handlers;
     handlers.on_context = [&](StreamedContext& c, std::string& lines) {
       lines.clear();
       AppendDecisionLines(*in.set, c.conversion.context, in.types, &lines);
     };
-    handlers.in_order = [&](StreamedContext&, std::string& lines) { bytes += lines.size(); };
+    handlers.in_order = [&](StreamedContext&, std::string& lines) {
+      right = right && lines == want[k % want.size()];
+      ++k;
+    };
     if (!(*stream)->Run(handlers).ok()) state.SkipWithError("the stream failed");
+    if (!right || k != static_cast<size_t>(kStreamLines)) {
+      state.SkipWithError("wrong decisions, or not in input order");
+    }
   }
-  benchmark::DoNotOptimize(bytes);
   state.SetItemsProcessed(state.iterations() * kStreamLines);
 }
 BENCHMARK(BM_EvalStream)

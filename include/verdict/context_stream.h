@@ -61,8 +61,9 @@ struct ContextStreamOptions {
   size_t threads = 0;
   // Input items read ahead of the ones being processed. Memory is bounded by
   // it, whatever the input's size. Default 4096. Items are processed in parts
-  // of at most 128 per thread (fewer when the batch is smaller), so an
-  // event's text and context are still in cache when its work runs.
+  // of at most 128 per thread (fewer when the batch is smaller; context lines
+  // go through a ring of that many slots), so an event's text and context
+  // are still in cache when its work runs.
   size_t batch_size = 4096;
   // kSystemLog: how the export is read — its format, the event size limit,
   // and whether a plain file is mapped into memory (map_plain_files, default

@@ -11,12 +11,18 @@
 //   * for gzip or standard input with more than one thread, a reader thread
 //     slices the next batch while the current one is processed; a mapped
 //     file is sliced on the calling thread (there a reader thread only took a
-//     core from the workers).
+//     core from the workers);
+//   * context lines go through a ring of slots (LineRing) instead of parts:
+//     the calling thread reads lines into free slots, hands on finished ones
+//     in order and processes chunks like a helper in between, so neither the
+//     reading nor the hand-on leaves the helpers idle, and a helper is woken
+//     only when it ran out of lines, not once per part.
 // ConvertLogEvents, the one-thread form for a caller's LogReader, is a stream
 // too.
 #include "verdict/context_stream.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <condition_variable>
 #include <cstring>
@@ -41,6 +47,10 @@ namespace {
 
 // Items a worker parses, converts and hands to on_context per part.
 constexpr size_t kItemsPerPartPerThread = 128;
+
+// Context lines a worker takes at a time (as WorkerPool's chunks): few enough
+// that the workers stay balanced, many enough that taking them costs little.
+constexpr size_t kItemsPerChunk = 16;
 
 // An event text longer than this is not kept for reuse: one huge event must
 // not pin its buffer for the rest of the run (memory stays flat).
@@ -173,6 +183,131 @@ bool IsBlank(std::string_view text) {
                      [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
 }
 
+// The hand-off of context lines between the calling thread, which reads them
+// into a ring of slots and hands them on in input order, and every worker
+// (the calling thread too), which parses and processes them. Items are
+// numbered from 0 in input order; item g lives in slot g % size(). The
+// calling thread reads ahead while the helpers work, and takes chunks itself
+// between reading and handing on, so no thread waits for a part to fill and
+// the helpers are not woken per part (they sleep only when every item read so
+// far is taken; measured in docs/performance.md, "`eval` and scaling").
+//
+// Why each slot is touched by one thread at a time:
+//   * the calling thread fills slot g % size() for item g only after handing
+//     on item g - size() (so the worker of that item is done with the slot),
+//     then publishes g with a store to `published_`; a worker claims g only
+//     after a load of `published_` that sees it, which orders the slot's
+//     filling before the worker's reads (release/acquire);
+//   * the worker of item g fills the slot, then sets its done flag; the
+//     calling thread hands g on only after a load of the flag that sees it,
+//     which orders the worker's writes before the hand-on (release/acquire);
+//     it then clears the flag itself, before it fills and publishes g + size();
+//   * `claim_` hands each item to exactly one worker (compare-and-swap).
+// Sleeping and waking: a sleeper announces itself (idle_, caller_waiting_)
+// under mu_ before it tests its condition; the waker stores what it changed,
+// then reads the announcement, all sequentially consistent, so at least one
+// of the two sees the other's store. A waker that sees a sleeper takes mu_
+// before it notifies, so the sleeper is then waiting (or has seen the change).
+class LineRing {
+ public:
+  LineRing(size_t size, size_t chunk)
+      : size_(size), chunk_(std::max<size_t>(1, std::min(chunk, size))), done_(size) {}
+
+  size_t size() const { return size_; }
+
+  // Calling thread: items [0, end) are filled and may be claimed.
+  void Publish(uint64_t end) {
+    published_.store(end);
+    if (idle_.load() > 0) Notify(work_cv_, /*all=*/true);
+  }
+  // Calling thread: the published items are all there will be; helpers return
+  // once they are claimed.
+  void EndInput() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      input_ended_ = true;
+    }
+    work_cv_.notify_all();
+  }
+  // Calling thread, on an exception: helpers return after their current
+  // chunk, without claiming more.
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopped_.store(true);
+    }
+    work_cv_.notify_all();
+  }
+  // Calling thread: whether item g (published) is processed, and making its
+  // slot free again once handed on.
+  bool Done(uint64_t g) const { return done_[g % size_].load(); }
+  void Clear(uint64_t g) { done_[g % size_].store(false, std::memory_order_relaxed); }
+  // Calling thread: blocks until item g (claimed by a helper) is processed.
+  void WaitDone(uint64_t g) {
+    std::unique_lock<std::mutex> lock(mu_);
+    caller_waiting_.store(true);
+    done_cv_.wait(lock, [&] { return Done(g); });
+    caller_waiting_.store(false);
+  }
+
+  // Any worker: claims the next published items not yet claimed, at most a
+  // chunk: [*begin, *end). False when there are none (or after Stop()).
+  bool Claim(uint64_t* begin, uint64_t* end) {
+    uint64_t next = claim_.load();
+    while (!stopped_.load()) {
+      const uint64_t published = published_.load();
+      if (next >= published) return false;
+      const uint64_t chunk_end = std::min<uint64_t>(next + chunk_, published);
+      if (claim_.compare_exchange_weak(next, chunk_end)) {
+        *begin = next;
+        *end = chunk_end;
+        return true;
+      }
+    }
+    return false;
+  }
+  // Any worker: items [begin, end), claimed by it, are processed.
+  void MarkDone(uint64_t begin, uint64_t end) {
+    for (uint64_t g = begin; g < end; ++g) done_[g % size_].store(true);
+    if (caller_waiting_.load()) Notify(done_cv_, /*all=*/false);
+  }
+  // Helpers: blocks until there are items to claim (true), or none will come
+  // again (false: the input ended and all are claimed, or Stop()).
+  bool WaitForWork() {
+    std::unique_lock<std::mutex> lock(mu_);
+    idle_.fetch_add(1);
+    auto claimable = [this] { return claim_.load() < published_.load(); };
+    work_cv_.wait(lock, [&] { return stopped_.load() || input_ended_ || claimable(); });
+    idle_.fetch_sub(1);
+    return !stopped_.load() && claimable();
+  }
+
+ private:
+  void Notify(std::condition_variable& cv, bool all) {
+    { std::lock_guard<std::mutex> lock(mu_); }
+    if (all) {
+      cv.notify_all();
+    } else {
+      cv.notify_one();
+    }
+  }
+
+  const size_t size_;
+  const size_t chunk_;
+  // Each on its own cache line: the calling thread writes published_, every
+  // worker writes claim_.
+  alignas(64) std::atomic<uint64_t> published_{0};
+  alignas(64) std::atomic<uint64_t> claim_{0};
+  std::vector<std::atomic<bool>> done_;  // by slot
+  std::atomic<bool> stopped_{false};
+  std::atomic<int> idle_{0};                 // helpers in WaitForWork
+  std::atomic<bool> caller_waiting_{false};  // the calling thread in WaitDone
+  std::mutex mu_;
+  std::condition_variable work_cv_;  // helpers wait here
+  std::condition_variable done_cv_;  // the calling thread waits here
+  bool input_ended_ = false;         // guarded by mu_
+};
+
 }  // namespace
 
 struct ContextStream::State {
@@ -225,6 +360,13 @@ struct ContextStream::State {
   // Runs on_context over the contexts of items[0, n) on the workers, then
   // hands every item on in input order.
   void HandOn(size_t n, const SlotHandlers& handlers);
+  // Counts item i and gives it to the handler for its kind (on_malformed, or
+  // on_warning and in_order); the calling thread, in input order.
+  void HandOnItem(size_t i, const SlotHandlers& handlers);
+  // kContextLines, on `worker`: parses slot i's text into items[i], then runs
+  // on_context on it if it is a context.
+  void ParseLine(size_t worker, size_t i, const ContextCheckOptions& check,
+                 const SlotHandlers& handlers);
   // Follows the run of malformed events through item i; sets `garbage` when
   // the run reaches max_malformed_in_a_row (item i is still handed on).
   void CountMalformedRun(size_t i) {
@@ -327,37 +469,60 @@ void ContextStream::State::HandOn(size_t n, const SlotHandlers& handlers) {
   }
   for (size_t i = 0; i < n; ++i) {
     if (!garbage.ok()) return;  // the items after the run are not handed on
-    ++totals.read;
-    if (source == ContextSource::kSystemLog) CountMalformedRun(i);
-    switch (slots[i].kind) {
-      case Kind::kMalformed:
-        ++totals.malformed;
-        if (handlers.on_malformed) {
-          slots[i].where = items[i].Where();
-          handlers.on_malformed({name, slots[i].where, slots[i].error, items[i].position.line});
+    HandOnItem(i, handlers);
+  }
+}
+
+void ContextStream::State::HandOnItem(size_t i, const SlotHandlers& handlers) {
+  ++totals.read;
+  if (source == ContextSource::kSystemLog) CountMalformedRun(i);
+  switch (slots[i].kind) {
+    case Kind::kMalformed:
+      ++totals.malformed;
+      if (handlers.on_malformed) {
+        slots[i].where = items[i].Where();
+        handlers.on_malformed({name, slots[i].where, slots[i].error, items[i].position.line});
+      }
+      break;
+    case Kind::kSkipped:
+      ++totals.skipped;
+      break;
+    case Kind::kContext:
+      ++totals.contexts;
+      if (!items[i].conversion.memberships_found) ++totals.without_memberships;
+      if (handlers.on_warning && !slots[i].warnings.empty()) {
+        slots[i].where = items[i].Where();
+        for (const Issue& w : slots[i].warnings) {
+          handlers.on_warning({name, slots[i].where, w.code, w.pointer, w.message});
         }
-        break;
-      case Kind::kSkipped:
-        ++totals.skipped;
-        break;
-      case Kind::kContext:
-        ++totals.contexts;
-        if (!items[i].conversion.memberships_found) ++totals.without_memberships;
-        if (handlers.on_warning && !slots[i].warnings.empty()) {
-          slots[i].where = items[i].Where();
-          for (const Issue& w : slots[i].warnings) {
-            handlers.on_warning({name, slots[i].where, w.code, w.pointer, w.message});
-          }
-        }
-        if (handlers.in_order) handlers.in_order(i, items[i]);
-        break;
+      }
+      if (handlers.in_order) handlers.in_order(i, items[i]);
+      break;
+  }
+}
+
+void ContextStream::State::ParseLine(size_t worker, size_t i, const ContextCheckOptions& check,
+                                     const SlotHandlers& handlers) {
+  StreamedContext& item = items[i];
+  Slot& slot = slots[i];
+  slot.warnings.clear();
+  // Straight into the slot's context, whose room serves item after item.
+  absl::Status status =
+      context_readers[worker].Read(slot.text, check, &item.conversion.context, &slot.warnings);
+  if (status.ok()) {
+    slot.kind = Kind::kContext;
+    item.conversion.memberships_found = true;  // the context lists its groups
+    if (options.name_unnamed_contexts && item.conversion.context.id.empty()) {
+      item.conversion.context.id = item.Where();
     }
+    if (handlers.on_context) handlers.on_context(i, item);
+  } else {
+    slot.kind = Kind::kMalformed;
+    slot.error = std::string(status.message());
   }
 }
 
 absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
-  // Lines are read on the calling thread; each part is parsed and checked on
-  // the workers, with the caller's work on each context, then handed on.
   // One checker for the whole stream, shared by the workers (it is
   // immutable); CheckContext would rebuild its lookups for every line.
   std::optional<ContextChecker> checker;
@@ -366,51 +531,83 @@ absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
   check.checker = checker ? &*checker : nullptr;
   check.warnings_are_errors = options.warnings_are_errors;
   check.file = name;
-  auto process_part = [&](size_t n) {
-    pool.Run(n, [&](size_t worker, size_t i) {
-      StreamedContext& item = items[i];
-      Slot& slot = slots[i];
-      slot.warnings.clear();
-      // Straight into the slot's context, whose room serves part after part.
-      absl::Status status =
-          context_readers[worker].Read(slot.text, check, &item.conversion.context, &slot.warnings);
-      if (status.ok()) {
-        slot.kind = Kind::kContext;
-        item.conversion.memberships_found = true;  // the context lists its groups
-        if (options.name_unnamed_contexts && item.conversion.context.id.empty()) {
-          item.conversion.context.id = item.Where();
-        }
-        if (handlers.on_context) handlers.on_context(i, item);
-      } else {
-        slot.kind = Kind::kMalformed;
-        slot.error = std::string(status.message());
-      }
-    });
-    SlotHandlers in_order_only = handlers;
-    in_order_only.on_context = nullptr;  // already run, in the pass above
-    HandOn(n, in_order_only);
+  LineRing ring(part, kItemsPerChunk);
+  // Processes what it can claim; false when nothing was left to claim.
+  auto process_some = [&](size_t worker) {
+    uint64_t begin = 0;
+    uint64_t end = 0;
+    if (!ring.Claim(&begin, &end)) return false;
+    for (uint64_t g = begin; g < end; ++g) ParseLine(worker, g % ring.size(), check, handlers);
+    ring.MarkDone(begin, end);
+    return true;
   };
-  std::string line;
+
+  // The calling thread's share: read into the free slots, hand on what is
+  // done in input order, and between the two take chunks like a helper.
+  uint64_t published = 0;  // items read
+  uint64_t handed = 0;     // items handed on
   uint64_t line_number = 0;
-  uint64_t ordinal = 0;
   uint64_t bytes = 0;
-  size_t n = 0;
-  while (std::getline(*lines, line)) {
-    ++line_number;
-    const uint64_t offset = bytes;
-    bytes += line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (IsBlank(line)) continue;
-    ++ordinal;
-    items[n].position = {ordinal, offset, line_number};
-    slots[n].text.swap(line);
-    if (++n == part) {
-      process_part(n);
-      n = 0;
-      Progress(bytes);
+  bool input_ended = false;
+  std::string line;
+  auto read_free_slots = [&] {
+    // Published a chunk at a time, so that a hungry helper can start early
+    // without a wake-up per line.
+    uint64_t unpublished = 0;
+    while (published < handed + ring.size()) {
+      if (!std::getline(*lines, line)) {
+        input_ended = true;
+        break;
+      }
+      ++line_number;
+      const uint64_t offset = bytes;
+      bytes += line.size() + 1;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (IsBlank(line)) continue;
+      const size_t i = published % ring.size();
+      items[i].position = {published + 1, offset, line_number};
+      slots[i].text.swap(line);
+      ++published;
+      if (++unpublished == kItemsPerChunk) {
+        ring.Publish(published);
+        unpublished = 0;
+      }
     }
-  }
-  if (n > 0) process_part(n);
+    if (unpublished > 0) ring.Publish(published);
+    if (input_ended) ring.EndInput();
+  };
+  auto calling_thread = [&] {
+    SlotHandlers in_order_only = handlers;
+    in_order_only.on_context = nullptr;  // run with the parsing, on the workers
+    while (true) {
+      while (handed < published && ring.Done(handed)) {
+        HandOnItem(handed % ring.size(), in_order_only);
+        ring.Clear(handed);
+        if (++handed % ring.size() == 0) Progress(bytes);
+      }
+      if (!input_ended) read_free_slots();
+      if (input_ended && handed == published) break;
+      if (process_some(0)) continue;
+      // Everything read is claimed and the slots are full (or the input has
+      // ended): the next item to hand on is a helper's.
+      if (handed < published) ring.WaitDone(handed);
+    }
+  };
+  pool.RunOnEach([&](size_t worker) {
+    if (worker != 0) {
+      do {
+        while (process_some(worker)) {
+        }
+      } while (ring.WaitForWork());
+      return;
+    }
+    try {
+      calling_thread();
+    } catch (...) {
+      ring.Stop();  // the helpers must be done with the slots before it goes on
+      throw;
+    }
+  });
   Progress(bytes);
   return absl::OkStatus();
 }

@@ -41,6 +41,7 @@ void WorkerPool::Run(size_t n, const std::function<void(size_t, size_t)>& fn) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     fn_ = &fn;
+    each_ = nullptr;
     n_ = n;
     next_.store(0);
     pending_ = helpers_.size();
@@ -62,6 +63,32 @@ void WorkerPool::Run(size_t n, const std::function<void(size_t, size_t)>& fn) {
   if (error) std::rethrow_exception(error);
 }
 
+void WorkerPool::RunOnEach(const std::function<void(size_t)>& fn) {
+  if (helpers_.empty()) {
+    fn(0);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    fn_ = nullptr;
+    each_ = &fn;
+    pending_ = helpers_.size();
+    ++generation_;
+  }
+  work_cv_.notify_all();
+  std::exception_ptr error;
+  try {
+    fn(0);
+  } catch (...) {
+    error = std::current_exception();
+  }
+  // `fn` must outlive the helpers' calls, whatever happened here.
+  std::unique_lock<std::mutex> lock(mu_);
+  done_cv_.wait(lock, [this] { return pending_ == 0; });
+  each_ = nullptr;
+  if (error) std::rethrow_exception(error);
+}
+
 void WorkerPool::Work(size_t worker, const std::function<void(size_t, size_t)>& fn, size_t n) {
   while (true) {
     const size_t begin = next_.fetch_add(kChunk);
@@ -75,6 +102,7 @@ void WorkerPool::HelperLoop(size_t worker) {
   uint64_t seen = 0;
   while (true) {
     const std::function<void(size_t, size_t)>* fn = nullptr;
+    const std::function<void(size_t)>* each = nullptr;
     size_t n = 0;
     {
       std::unique_lock<std::mutex> lock(mu_);
@@ -82,9 +110,14 @@ void WorkerPool::HelperLoop(size_t worker) {
       if (stop_) return;
       seen = generation_;
       fn = fn_;
+      each = each_;
       n = n_;
     }
-    Work(worker, *fn, n);
+    if (each != nullptr) {
+      (*each)(worker);
+    } else {
+      Work(worker, *fn, n);
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
       --pending_;

@@ -40,6 +40,17 @@ class WorkerPool {
   // they hold, and the exception goes on; on a helper it ends the process.
   void Run(size_t n, const std::function<void(size_t worker, size_t i)>& fn);
 
+  // Calls fn(worker) once on every worker at the same time: on the calling
+  // thread (worker 0) and on each helper; returns when all calls have
+  // returned. For work that the workers share out among themselves as it
+  // comes (a stream whose items arrive while earlier ones are processed),
+  // where one Run() per handful of items would wake the helpers each time.
+  // Should `fn` throw on the calling thread, it goes on once the helpers'
+  // calls have returned: `fn` must then make them return (it is the caller's
+  // protocol that keeps them busy). On a helper it ends the process. One
+  // Run() or RunOnEach() at a time.
+  void RunOnEach(const std::function<void(size_t worker)>& fn);
+
  private:
   void Work(size_t worker, const std::function<void(size_t, size_t)>& fn, size_t n);
   void HelperLoop(size_t worker);
@@ -48,6 +59,7 @@ class WorkerPool {
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
   const std::function<void(size_t, size_t)>* fn_ = nullptr;  // guarded by mu_
+  const std::function<void(size_t)>* each_ = nullptr;        // guarded by mu_
   size_t n_ = 0;                                             // guarded by mu_
   std::atomic<size_t> next_{0};
   size_t pending_ = 0;       // helpers still working on this Run, guarded by mu_

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <memory>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -106,6 +107,17 @@ class ContextStreamTest : public ::testing::Test {
     const std::string path = (tmp_.path() / name).string();
     std::ofstream(path, std::ios::binary) << text;
     return path;
+  }
+  // A stream of the context lines at `path`, or a failed test.
+  static std::unique_ptr<ContextStream> OpenLines(const std::string& path, size_t threads,
+                                                  size_t batch_size = 4096) {
+    ContextStreamOptions options;
+    options.threads = threads;
+    options.batch_size = batch_size;
+    absl::StatusOr<std::unique_ptr<ContextStream>> stream =
+        ContextStream::Open(ContextSource::kContextLines, path, options);
+    EXPECT_TRUE(stream.ok()) << stream.status();
+    return stream.ok() ? *std::move(stream) : nullptr;
   }
   verdict_test::TempDir tmp_;
 };
@@ -517,6 +529,105 @@ TEST_F(ContextStreamTest, ALongRunOfMalformedEventsEndsTheRead) {
         EXPECT_EQ(reported, 3005u);
         EXPECT_EQ(contexts, 2u);
       }
+    }
+  }
+}
+
+// Context lines go through a ring of slots that the calling thread refills
+// while the workers parse: with slots far fewer than the lines (the ring goes
+// round hundreds of times), workers that finish out of order (uneven work),
+// malformed and blank lines among the contexts and a last line cut short,
+// every item must still be handed on once, in input order, with its own
+// result and its own warnings.
+TEST_F(ContextStreamTest, ContextLinesThroughManyRoundsOfTheRingInOrder) {
+  std::string text;
+  std::vector<std::string> want;
+  int line = 0;
+  for (int i = 0; i < 3000; ++i) {
+    ++line;
+    if (i % 7 == 3) {
+      text += "{not json\n";
+      want.push_back(absl::StrCat("!line ", line));
+      continue;
+    }
+    if (i % 11 == 5) {
+      text += " \r\n";  // not an item
+      continue;
+    }
+    if (i % 13 == 6) {
+      text += absl::StrCat(R"({"id":"w)", i, R"(","unknownField":1})", "\n");
+      want.push_back(absl::StrCat("?line ", line, " /unknownField"));
+      want.push_back(absl::StrCat("w", i));
+      continue;
+    }
+    text += absl::StrCat(R"({"id":"c)", i, R"("})", "\n");
+    want.push_back(absl::StrCat("c", i));
+  }
+  const std::string whole = text + R"({"id":"last"})";  // no newline at the end
+  const std::string cut = text + R"({"id":"la)";        // cut inside the line
+  for (const bool cut_short : {false, true}) {
+    std::vector<std::string> want_here = want;
+    want_here.push_back(cut_short ? absl::StrCat("!line ", line + 1) : "last");
+    const std::string path = Write("ring.jsonl", cut_short ? cut : whole);
+    for (size_t threads : {1u, 2u, 3u}) {
+      for (size_t batch_size : {1u, 2u, 16u, 17u, 50u, 4096u}) {
+        SCOPED_TRACE(absl::StrCat(threads, " threads, batch ", batch_size, ", cut ", cut_short));
+        std::unique_ptr<ContextStream> stream = OpenLines(path, threads, batch_size);
+        ASSERT_NE(stream, nullptr);
+        Trace trace;
+        ContextHandlers<Seen> handlers = Recording(&trace);
+        const auto record = handlers.on_context;
+        handlers.on_context = [&](StreamedContext& context, Seen& seen) {
+          // Uneven work, so that the workers finish out of order.
+          if (context.position.line % 5 == 0) {
+            volatile int x = 0;
+            for (int k = 0; k < 20000; ++k) x = x + k;
+          }
+          record(context, seen);
+        };
+        handlers.on_malformed = [&](const MalformedInput& m) {
+          trace.order.push_back(absl::StrCat("!", std::string(m.where)));
+        };
+        handlers.on_warning = [&](const InputWarning& w) {
+          trace.order.push_back(
+              absl::StrCat("?", std::string(w.where), " ", std::string(w.pointer)));
+        };
+        ASSERT_TRUE(stream->Run(handlers).ok());
+        ASSERT_EQ(trace.order.size(), want_here.size());
+        EXPECT_THAT(trace.order, ElementsAreArray(want_here));
+        EXPECT_TRUE(trace.each_once_before_in_order);
+        EXPECT_LE(trace.result_slots.size(), std::min<size_t>(batch_size, 128 * threads));
+        const ContextStreamTotals& t = stream->totals();
+        EXPECT_EQ(t.read, t.contexts + t.malformed);
+      }
+    }
+  }
+}
+
+// An exception from a handler on the calling thread ends the run and goes on
+// to Run()'s caller once the workers have stopped: no hang, whichever thread
+// was holding which slot, and every context handed on before it was whole.
+TEST_F(ContextStreamTest, ContextLinesStopCleanlyOnAnExceptionFromTheCallingThread) {
+  std::string text;
+  for (int i = 0; i < 5000; ++i) text += absl::StrCat(R"({"id":"c)", i, R"("})", "\n");
+  const std::string path = Write("stop.jsonl", text);
+  for (size_t threads : {1u, 2u, 3u}) {
+    for (int stop_at : {0, 1, 700, 4999}) {
+      SCOPED_TRACE(absl::StrCat(threads, " threads, stop at ", stop_at));
+      std::unique_ptr<ContextStream> stream = OpenLines(path, threads);
+      ASSERT_NE(stream, nullptr);
+      int handed_on = 0;
+      bool in_order = true;
+      ContextHandlers<std::string> handlers;
+      handlers.on_context = [](StreamedContext& c, std::string& r) { r = c.conversion.context.id; };
+      handlers.in_order = [&](StreamedContext& c, std::string& r) {
+        in_order = in_order && r == absl::StrCat("c", handed_on) && c.conversion.context.id == r;
+        if (handed_on == stop_at) throw std::runtime_error("the output is gone");
+        ++handed_on;
+      };
+      EXPECT_THROW((void)stream->Run(handlers), std::runtime_error);
+      EXPECT_EQ(handed_on, stop_at);
+      EXPECT_TRUE(in_order);
     }
   }
 }

@@ -100,5 +100,53 @@ TEST(WorkerPool, AnExceptionOnTheCallingThreadLeavesThePoolUsable) {
   EXPECT_GT(by_worker[1].load(), 0);
 }
 
+TEST(WorkerPool, RunOnEachCallsEveryWorkerOnceOnItsOwnThread) {
+  for (size_t threads : {1u, 2u, 3u}) {
+    WorkerPool pool(threads);
+    const std::thread::id caller = std::this_thread::get_id();
+    std::mutex mu;
+    std::vector<std::thread::id> thread_of;
+    std::vector<size_t> workers;
+    pool.RunOnEach([&](size_t worker) {
+      std::lock_guard<std::mutex> lock(mu);
+      workers.push_back(worker);
+      thread_of.push_back(std::this_thread::get_id());
+      if (worker == 0) {
+        EXPECT_EQ(std::this_thread::get_id(), caller);
+      }
+    });
+    std::sort(workers.begin(), workers.end());
+    std::vector<size_t> want(pool.threads());
+    for (size_t w = 0; w < want.size(); ++w) want[w] = w;
+    EXPECT_EQ(workers, want) << threads;
+    std::sort(thread_of.begin(), thread_of.end());
+    EXPECT_EQ(std::unique(thread_of.begin(), thread_of.end()), thread_of.end()) << threads;
+  }
+}
+
+TEST(WorkerPool, RunOnEachWaitsForTheHelpersBeforeAnExceptionGoesOn) {
+  WorkerPool pool(3);
+  std::atomic<bool> stop{false};
+  std::atomic<int> returned{0};
+  EXPECT_THROW(pool.RunOnEach([&](size_t worker) {
+    if (worker == 0) {
+      stop.store(true);  // the caller's protocol makes the helpers return
+      throw std::runtime_error("out of something");
+    }
+    while (!stop.load()) std::this_thread::yield();
+    Spin();
+    returned.fetch_add(1);
+  }),
+               std::runtime_error);
+  EXPECT_EQ(returned.load(), 2);  // both helpers had returned
+  // The pool is usable again, by either kind of call.
+  std::vector<std::atomic<int>> seen(1000);
+  pool.Run(seen.size(), [&](size_t, size_t i) { seen[i].fetch_add(1); });
+  for (size_t i = 0; i < seen.size(); ++i) ASSERT_EQ(seen[i].load(), 1) << i;
+  std::atomic<int> calls{0};
+  pool.RunOnEach([&](size_t) { calls.fetch_add(1); });
+  EXPECT_EQ(calls.load(), 3);
+}
+
 }  // namespace
 }  // namespace verdict::logs
