@@ -15,9 +15,10 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/match.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 
 namespace verdict::internal {
@@ -75,6 +76,21 @@ struct IdEq {
   bool operator()(absl::string_view a, absl::string_view b) const { return a == b; }
 };
 
+// absl::EqualsIgnoreCase (ASCII case folding, byte by byte), inline: the
+// keys compared on the evaluation path are a few bytes long ("OKTA", country
+// codes, regions), and the out-of-line call into the shared library cost
+// more than the compare (issue 20, "Latency round three").
+inline bool AsciiEqualsIgnoreCase(absl::string_view a, absl::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (absl::ascii_tolower(static_cast<unsigned char>(a[i])) !=
+        absl::ascii_tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
 // ASCII case-insensitive hashing and equality, for keys Okta compares without
 // case (behavior names, countries, regions). Strings equal ignoring ASCII case
 // differ only in bit 0x20 of their letters, which the hash sets everywhere;
@@ -86,13 +102,129 @@ struct CaseInsensitiveHash {
 struct CaseInsensitiveEq {
   using is_transparent = void;
   bool operator()(absl::string_view a, absl::string_view b) const {
-    return absl::EqualsIgnoreCase(a, b);
+    return AsciiEqualsIgnoreCase(a, b);
   }
 };
 
-using StringIds = absl::flat_hash_map<std::string, uint32_t, IdHash, IdEq>;
-using CaseInsensitiveCodes =
-    absl::flat_hash_map<std::string, uint32_t, CaseInsensitiveHash, CaseInsensitiveEq>;
+// The string-keyed tables the compiled engine asks on every decision: ids of
+// groups, users, apps, IdPs and zones (exact bytes, kFoldCase false) and
+// country and region codes (ASCII case ignored, kFoldCase true), each mapped
+// to a dense uint32_t code.
+//
+// Why not absl::flat_hash_map: a find was ~90-120 instructions per key at
+// fixture size (issue 20, "Latency round three": hash, control-byte group
+// match, libc memcmp or memcasecmp of the std::string key, iterator). Here a
+// slot holds 32 bits of the hash next to the key's place in one character
+// array, probing is linear in a table at most half full, and a key is
+// compared only when those 32 bits and its length match, inline. A slot is
+// 16 bytes and the keys are stored once, without std::string's 32-byte
+// header: no more memory than the hash map it replaces.
+//
+// Built single-threaded; once built, Find is const and safe from many
+// threads.
+template <bool kFoldCase>
+class KeyTable {
+ public:
+  static constexpr uint32_t kAbsent = 0xffffffffu;
+
+  KeyTable() : slots_(2) {}
+
+  // The code stored under `key`; when there is none, stores `code` (which
+  // must not be kAbsent) and returns it.
+  uint32_t Intern(absl::string_view key, uint32_t code) {
+    const uint64_t h = Hash(key);
+    size_t i = h & mask_;
+    for (; slots_[i].code != kAbsent; i = (i + 1) & mask_) {
+      if (Matches(slots_[i], static_cast<uint32_t>(h >> 32), key)) return slots_[i].code;
+    }
+    if (2 * (size_ + 1) > slots_.size()) {
+      Grow();
+      for (i = h & mask_; slots_[i].code != kAbsent;) i = (i + 1) & mask_;
+    }
+    slots_[i] = Slot{static_cast<uint32_t>(h >> 32), static_cast<uint32_t>(chars_.size()),
+                     static_cast<uint32_t>(key.size()), code};
+    chars_.append(key.data(), key.size());
+    ++size_;
+    return code;
+  }
+
+  // The code stored under `key`, or kAbsent.
+  uint32_t Find(absl::string_view key) const {
+    const uint64_t h = Hash(key);
+    const uint32_t tag = static_cast<uint32_t>(h >> 32);
+    for (size_t i = h & mask_;; i = (i + 1) & mask_) {
+      const Slot& s = slots_[i];
+      if (s.code == kAbsent) return kAbsent;
+      if (Matches(s, tag, key)) return s.code;
+    }
+  }
+
+  size_t size() const { return size_; }
+  // Heap bytes held.
+  size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot) + chars_.capacity(); }
+
+ private:
+  struct Slot {
+    uint32_t tag = 0;  // the hash's high 32 bits (its low bits chose the slot)
+    uint32_t offset = 0;
+    uint32_t size = 0;
+    uint32_t code = kAbsent;  // kAbsent: an empty slot
+  };
+
+  static uint64_t Hash(absl::string_view key) {
+    return HashKeyBytes(key, kFoldCase ? 0x2020202020202020ull : 0);
+  }
+
+  bool Matches(const Slot& s, uint32_t tag, absl::string_view key) const {
+    if (s.tag != tag || s.size != key.size()) return false;
+    const absl::string_view stored(chars_.data() + s.offset, s.size);
+    if constexpr (kFoldCase) {
+      return AsciiEqualsIgnoreCase(stored, key);
+    } else {
+      return BytesEqual(stored.data(), key);
+    }
+  }
+
+  // `p` holds key.size() bytes. Words as HashKeyBytes reads them.
+  static bool BytesEqual(const char* p, absl::string_view key) {
+    const char* q = key.data();
+    const size_t n = key.size();
+    if (n >= 8) {
+      for (size_t i = 0; i + 8 < n; i += 8) {
+        if (LoadKeyWord(p + i) != LoadKeyWord(q + i)) return false;
+      }
+      return LoadKeyWord(p + n - 8) == LoadKeyWord(q + n - 8);
+    }
+    if (n >= 4) {
+      return LoadKeyHalf(p) == LoadKeyHalf(q) && LoadKeyHalf(p + n - 4) == LoadKeyHalf(q + n - 4);
+    }
+    for (size_t i = 0; i < n; ++i) {
+      if (p[i] != q[i]) return false;
+    }
+    return true;
+  }
+
+  // Doubles the slots, placing every key again (its hash from its bytes).
+  void Grow() {
+    std::vector<Slot> old(2 * slots_.size());
+    old.swap(slots_);
+    mask_ = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.code == kAbsent) continue;
+      size_t i = Hash(absl::string_view(chars_.data() + s.offset, s.size)) & mask_;
+      while (slots_[i].code != kAbsent) i = (i + 1) & mask_;
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<Slot> slots_;  // a power of two (≥ 2), at most half full
+  size_t mask_ = 1;
+  size_t size_ = 0;
+  std::string chars_;  // the keys, back to back
+};
+
+using IdTable = KeyTable<false>;
+using CaseInsensitiveTable = KeyTable<true>;
 
 }  // namespace verdict::internal
 
