@@ -229,9 +229,8 @@ struct CompiledData {
   IdTable app_ids;
   // Behavior tokens: a context behavior `seen` hits the tokens listed under
   // it, compared without case, or (exactly) under behavior_exact.
-  absl::flat_hash_map<std::string, std::vector<uint32_t>, CaseInsensitiveHash, CaseInsensitiveEq>
-      behavior_ci;
-  absl::flat_hash_map<std::string, std::vector<uint32_t>, IdHash, IdEq> behavior_exact;
+  KeyedLists</*kFoldCase=*/true> behavior_ci;
+  KeyedLists</*kFoldCase=*/false> behavior_exact;
 
   std::array<TypeProgram, kPolicyTypeCount> types;
   bool any_type_reads_zones = false;  // some TypeProgram::reads_zones

@@ -1,5 +1,5 @@
-// Hashing for the compiled engine's string-keyed tables (ids of groups,
-// users, apps, IdPs and zones; countries, regions and behaviors without case).
+// The compiled engine's string-keyed tables (ids of groups, users, apps, IdPs
+// and zones; countries, regions and behaviors without case) and their hash.
 //
 // Why not absl::Hash: Evaluate looks up every group, the user, the app and
 // the IdP of a context, and at fixture size those lookups were a third of its
@@ -17,7 +17,6 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 
@@ -59,22 +58,12 @@ inline size_t HashKeyBytes(absl::string_view s, uint64_t fold) {
                        static_cast<uint8_t>(p[n - 1]);
     h = (h ^ (w | (fold & 0xffffff))) * kMul;
   }
-  // SwissTable takes the low 7 bits and the high bits separately: both must
-  // depend on every input bit.
+  // KeyTable takes the slot from the low bits and the tag from the high 32:
+  // both must depend on every input bit.
   h ^= h >> 29;
   h *= 0xbf58476d1ce4e5b9ull;
   return static_cast<size_t>(h ^ (h >> 32));
 }
-
-// Exact keys (Okta ids). Transparent, so lookups take a string_view.
-struct IdHash {
-  using is_transparent = void;
-  size_t operator()(absl::string_view s) const { return HashKeyBytes(s, 0); }
-};
-struct IdEq {
-  using is_transparent = void;
-  bool operator()(absl::string_view a, absl::string_view b) const { return a == b; }
-};
 
 // absl::EqualsIgnoreCase (ASCII case folding, byte by byte), inline: the
 // keys compared on the evaluation path are a few bytes long ("OKTA", country
@@ -90,21 +79,6 @@ inline bool AsciiEqualsIgnoreCase(absl::string_view a, absl::string_view b) {
   }
   return true;
 }
-
-// ASCII case-insensitive hashing and equality, for keys Okta compares without
-// case (behavior names, countries, regions). Strings equal ignoring ASCII case
-// differ only in bit 0x20 of their letters, which the hash sets everywhere;
-// the equality decides.
-struct CaseInsensitiveHash {
-  using is_transparent = void;
-  size_t operator()(absl::string_view s) const { return HashKeyBytes(s, 0x2020202020202020ull); }
-};
-struct CaseInsensitiveEq {
-  using is_transparent = void;
-  bool operator()(absl::string_view a, absl::string_view b) const {
-    return AsciiEqualsIgnoreCase(a, b);
-  }
-};
 
 // The string-keyed tables the compiled engine asks on every decision: ids of
 // groups, users, apps, IdPs and zones (exact bytes, kFoldCase false) and
@@ -225,6 +199,29 @@ class KeyTable {
 
 using IdTable = KeyTable<false>;
 using CaseInsensitiveTable = KeyTable<true>;
+
+// A list of codes per key (behavior name or id -> behavior tokens), on a
+// KeyTable: one Find per key asked, like the id tables.
+template <bool kFoldCase>
+class KeyedLists {
+ public:
+  // The list of `key`, created empty on first use.
+  std::vector<uint32_t>& operator[](absl::string_view key) {
+    const uint32_t i = keys_.Intern(key, static_cast<uint32_t>(lists_.size()));
+    if (i == lists_.size()) lists_.emplace_back();
+    return lists_[i];
+  }
+  // The list of `key`, or null.
+  const std::vector<uint32_t>* Find(absl::string_view key) const {
+    const uint32_t i = keys_.Find(key);
+    return i == KeyTable<kFoldCase>::kAbsent ? nullptr : &lists_[i];
+  }
+  bool empty() const { return lists_.empty(); }
+
+ private:
+  KeyTable<kFoldCase> keys_;
+  std::vector<std::vector<uint32_t>> lists_;
+};
 
 }  // namespace verdict::internal
 

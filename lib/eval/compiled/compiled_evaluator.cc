@@ -444,11 +444,11 @@ class Evaluation final : public ZoneMembership {
     }
     if (behaviors != zero) {
       for (const std::string& seen : ctx_.behaviors) {
-        if (auto it = d_.behavior_ci.find(Sv(seen)); it != d_.behavior_ci.end()) {
-          for (uint32_t t : it->second) OrList(prog.by_behavior_token[t], behaviors);
+        if (const std::vector<uint32_t>* tokens = d_.behavior_ci.Find(Sv(seen))) {
+          for (uint32_t t : *tokens) OrList(prog.by_behavior_token[t], behaviors);
         }
-        if (auto it = d_.behavior_exact.find(Sv(seen)); it != d_.behavior_exact.end()) {
-          for (uint32_t t : it->second) OrList(prog.by_behavior_token[t], behaviors);
+        if (const std::vector<uint32_t>* tokens = d_.behavior_exact.Find(Sv(seen))) {
+          for (uint32_t t : *tokens) OrList(prog.by_behavior_token[t], behaviors);
         }
       }
     }
