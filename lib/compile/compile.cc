@@ -68,6 +68,11 @@ class Compiler {
       CompileType(static_cast<PolicyType>(t));
       if (d_.types[t].reads_zones) d_.any_type_reads_zones = true;
     }
+    for (IdTable* ids : {&d_.zone_ids, &d_.group_ids, &d_.user_ids, &d_.idp_ids, &d_.app_ids}) {
+      ids->ShrinkToFit();
+    }
+    d_.dynamic.country_codes.ShrinkToFit();
+    d_.dynamic.region_codes.ShrinkToFit();
     return absl::OkStatus();
   }
 
@@ -560,6 +565,10 @@ class Compiler {
     for (uint32_t a = 0; a < app.size(); ++a) prog.by_app[a] = Finish(app[a], w);
 
     prog.has_policy_lists = !group_policy.empty() || !app.empty();
+    prog.has_group_lists =
+        !group_policy.empty() || !group_include.empty() || !group_exclude.empty();
+    prog.has_user_lists = !user_include.empty() || !user_exclude.empty();
+    prog.has_app_lists = !app.empty();
     prog.has_people_lists = !group_include.empty() || !group_exclude.empty() ||
                             !user_include.empty() || !user_exclude.empty();
     prog.has_zone_lists = !zone_include.empty() || !zone_exclude.empty();

@@ -120,6 +120,12 @@ struct TypeProgram {
   uint32_t people_everyone_include = 0;
   uint32_t people_everyone_exclude = 0;
   bool has_people_lists = false;
+  // Which of those lists the type has at all: the context's groups, user or
+  // app are looked up only for a type with lists for them (an OKTA_SIGN_ON
+  // type has no app lists; many have no user lists).
+  bool has_group_lists = false;
+  bool has_user_lists = false;
+  bool has_app_lists = false;
   // network
   uint32_t net_free = 0;  // ANYWHERE, absent, or ZONE without include
   uint32_t net_on = 0;
@@ -198,6 +204,7 @@ struct CompiledData {
   std::vector<uint32_t> dynamic_blocklist_zones;    // ACTIVE dynamic BLOCKLIST zones
   std::vector<uint32_t> dynamic_blocklist_records;  // their records, in the same order
   bool has_ip_blocklist = false;
+  bool block_non_v4 = false;     // see block_v4_octets
   uint32_t legacy_zone = kNone;  // SnapshotFacts::legacy_ip_zone()
   // DefaultExemptIpZone's id in the index (its zone index, or a pseudo id
   // past the zones when it is not an IP zone), kNone without an active one.
@@ -218,7 +225,6 @@ struct CompiledData {
   // not count), so its lookup is skipped: most were, at fixture size
   // (issue 20, "Latency round three").
   std::array<uint64_t, 4> block_v4_octets{};
-  bool block_non_v4 = false;
 
   // Key ids shared by every type (IdTable::kAbsent for a key no rule or
   // policy names).

@@ -11,9 +11,11 @@
 #ifndef VERDICT_LIB_COMPILE_STRING_KEYS_H_
 #define VERDICT_LIB_COMPILE_STRING_KEYS_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -89,10 +91,10 @@ inline bool AsciiEqualsIgnoreCase(absl::string_view a, absl::string_view b) {
 // fixture size (issue 20, "Latency round three": hash, control-byte group
 // match, libc memcmp or memcasecmp of the std::string key, iterator). Here a
 // slot holds 32 bits of the hash next to the key's place in one character
-// array, probing is linear in a table at most half full, and a key is
-// compared only when those 32 bits and its length match, inline. A slot is
-// 16 bytes and the keys are stored once, without std::string's 32-byte
-// header: no more memory than the hash map it replaces.
+// array, probing is linear in a table at most half full (three quarters
+// when small), and a key is compared only when those 32 bits and its length
+// match, inline. A slot is 16 bytes and the keys are stored once, without
+// std::string's 32-byte header.
 //
 // Built single-threaded; once built, Find is const and safe from many
 // threads.
@@ -101,7 +103,7 @@ class KeyTable {
  public:
   static constexpr uint32_t kAbsent = 0xffffffffu;
 
-  KeyTable() : slots_(2) {}
+  KeyTable() : slots_(new Slot[2]) {}
 
   // The code stored under `key`; when there is none, stores `code` (which
   // must not be kAbsent) and returns it.
@@ -111,13 +113,13 @@ class KeyTable {
     for (; slots_[i].code != kAbsent; i = (i + 1) & mask_) {
       if (Matches(slots_[i], static_cast<uint32_t>(h >> 32), key)) return slots_[i].code;
     }
-    if (2 * (size_ + 1) > slots_.size()) {
+    if (Full(size_ + 1)) {
       Grow();
       for (i = h & mask_; slots_[i].code != kAbsent;) i = (i + 1) & mask_;
     }
-    slots_[i] = Slot{static_cast<uint32_t>(h >> 32), static_cast<uint32_t>(chars_.size()),
-                     static_cast<uint32_t>(key.size()), code};
-    chars_.append(key.data(), key.size());
+    slots_[i] =
+        Slot{static_cast<uint32_t>(h >> 32), chars_size_, static_cast<uint32_t>(key.size()), code};
+    AppendChars(key);
     ++size_;
     return code;
   }
@@ -134,8 +136,10 @@ class KeyTable {
   }
 
   size_t size() const { return size_; }
+  // Releases the spare capacity of a table that is complete.
+  void ShrinkToFit() { ReserveChars(chars_size_); }
   // Heap bytes held.
-  size_t MemoryBytes() const { return slots_.capacity() * sizeof(Slot) + chars_.capacity(); }
+  size_t MemoryBytes() const { return slot_count() * sizeof(Slot) + chars_capacity_; }
 
  private:
   struct Slot {
@@ -145,13 +149,20 @@ class KeyTable {
     uint32_t code = kAbsent;  // kAbsent: an empty slot
   };
 
+  // Whether `n` keys are too many for the slots: at most three quarters of
+  // a small table (≤ 16 slots, where a probe sequence is short anyway and
+  // the slots are most of the table's memory), half of a larger one.
+  bool Full(size_t n) const {
+    return slot_count() <= 16 ? 4 * n > 3 * slot_count() : 2 * n > slot_count();
+  }
+
   static uint64_t Hash(absl::string_view key) {
     return HashKeyBytes(key, kFoldCase ? 0x2020202020202020ull : 0);
   }
 
   bool Matches(const Slot& s, uint32_t tag, absl::string_view key) const {
     if (s.tag != tag || s.size != key.size()) return false;
-    const absl::string_view stored(chars_.data() + s.offset, s.size);
+    const absl::string_view stored(chars_.get() + s.offset, s.size);
     if constexpr (kFoldCase) {
       return AsciiEqualsIgnoreCase(stored, key);
     } else {
@@ -180,21 +191,47 @@ class KeyTable {
 
   // Doubles the slots, placing every key again (its hash from its bytes).
   void Grow() {
-    std::vector<Slot> old(2 * slots_.size());
+    const size_t old_count = slot_count();
+    std::unique_ptr<Slot[]> old(new Slot[2 * old_count]);
     old.swap(slots_);
-    mask_ = slots_.size() - 1;
-    for (const Slot& s : old) {
+    mask_ = static_cast<uint32_t>(2 * old_count - 1);
+    for (size_t k = 0; k < old_count; ++k) {
+      const Slot& s = old[k];
       if (s.code == kAbsent) continue;
-      size_t i = Hash(absl::string_view(chars_.data() + s.offset, s.size)) & mask_;
+      size_t i = Hash(absl::string_view(chars_.get() + s.offset, s.size)) & mask_;
       while (slots_[i].code != kAbsent) i = (i + 1) & mask_;
       slots_[i] = s;
     }
   }
 
-  std::vector<Slot> slots_;  // a power of two (≥ 2), at most half full
-  size_t mask_ = 1;
-  size_t size_ = 0;
-  std::string chars_;  // the keys, back to back
+  size_t slot_count() const { return size_t{mask_} + 1; }
+
+  void AppendChars(absl::string_view key) {
+    if (chars_size_ + key.size() > chars_capacity_) {
+      ReserveChars(std::max<size_t>({2 * size_t{chars_capacity_}, chars_size_ + key.size(), 64}));
+    }
+    if (!key.empty()) std::memcpy(chars_.get() + chars_size_, key.data(), key.size());
+    chars_size_ += static_cast<uint32_t>(key.size());
+  }
+  // Exactly `capacity` (≥ chars_size_) bytes.
+  void ReserveChars(size_t capacity) {
+    if (capacity == chars_capacity_) return;
+    std::unique_ptr<char[]> chars(capacity == 0 ? nullptr : new char[capacity]);
+    if (chars_size_ > 0) std::memcpy(chars.get(), chars_.get(), chars_size_);
+    chars_.swap(chars);
+    chars_capacity_ = static_cast<uint32_t>(capacity);
+  }
+
+  // A power of two (≥ 2) of them, never Full. Not a vector: the table object
+  // stays no larger than the hash map it replaced (sizeof(CompiledData) is
+  // part of MemoryBytes).
+  std::unique_ptr<Slot[]> slots_;
+  // The keys, back to back. Not a vector either, for the same reason.
+  std::unique_ptr<char[]> chars_;
+  uint32_t chars_size_ = 0;
+  uint32_t chars_capacity_ = 0;
+  uint32_t mask_ = 1;  // slot_count() - 1
+  uint32_t size_ = 0;
 };
 
 using IdTable = KeyTable<false>;

@@ -411,7 +411,7 @@ class Evaluation final : public ZoneMembership {
     const bool idp_okta = AsciiEqualsIgnoreCase(ctx_.identity_provider_type, "OKTA");
     uint64_t* idp = region(!idp_okta && prog.has_idp_lists);
 
-    if (has_user && (prog.has_policy_lists || prog.has_people_lists)) {
+    if (has_user && prog.has_group_lists) {
       ForEachGroupId([&](uint32_t group) {
         if (group >= prog.by_group.size()) return;
         const GroupLists& lists = prog.by_group[group];
@@ -421,15 +421,15 @@ class Evaluation final : public ZoneMembership {
         }
         if (policy != zero) OrList(lists.policy_include, policy);
       });
-      if (people_in != zero) {
-        const uint32_t user = d_.user_ids.Find(Sv(ctx_.user.id));
-        if (user < prog.by_user.size()) {
-          OrList(prog.by_user[user].include, people_in);
-          OrList(prog.by_user[user].exclude, people_out);
-        }
+    }
+    if (people_in != zero && prog.has_user_lists) {
+      const uint32_t user = d_.user_ids.Find(Sv(ctx_.user.id));
+      if (user < prog.by_user.size()) {
+        OrList(prog.by_user[user].include, people_in);
+        OrList(prog.by_user[user].exclude, people_out);
       }
     }
-    if (policy != zero && !ctx_.app_id.empty()) {
+    if (prog.has_app_lists && !ctx_.app_id.empty()) {
       const uint32_t app = d_.app_ids.Find(Sv(ctx_.app_id));
       if (app < prog.by_app.size()) OrList(prog.by_app[app], policy);
     }
