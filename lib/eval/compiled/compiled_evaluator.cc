@@ -374,10 +374,13 @@ class Evaluation final : public ZoneMembership {
 
   // ---------------------------------------------------------- rule masks
 
+  // kWords as for FindWinner: a dense list has that many words.
+  template <uint32_t kWords = 0>
   void OrList(const RuleList& list, uint64_t* dst) const {
     if (list.dense) {
       const uint64_t* src = d_.dense_pool.data() + list.offset;
-      for (uint32_t w = 0; w < list.count; ++w) dst[w] |= src[w];
+      const uint32_t words = kWords != 0 ? kWords : list.count;
+      for (uint32_t w = 0; w < words; ++w) dst[w] |= src[w];
     } else {
       const uint32_t* src = d_.sparse_pool.data() + list.offset;
       for (uint32_t i = 0; i < list.count; ++i) SetBit(dst, src[i]);
@@ -392,13 +395,19 @@ class Evaluation final : public ZoneMembership {
     const uint32_t words = kWords != 0 ? kWords : prog.words;
     uint64_t* base = scratch_ + d_.zone_words + (d_.ip_zone_count + 2) / 2 + 1;
     uint64_t* zero = base;
-    std::memset(zero, 0, words * sizeof(uint64_t));
+    // With a constant word count all eight masks are cleared at once (a few
+    // vector stores); otherwise each as it is handed out.
+    if (kWords != 0) {
+      std::memset(base, 0, 8 * words * sizeof(uint64_t));
+    } else {
+      std::memset(zero, 0, words * sizeof(uint64_t));
+    }
     uint64_t* next = base + words;
     auto region = [&](bool needed) {
       if (!needed) return zero;
       uint64_t* r = next;
       next += words;
-      std::memset(r, 0, words * sizeof(uint64_t));
+      if (kWords == 0) std::memset(r, 0, words * sizeof(uint64_t));
       return r;
     };
     const bool has_user = ctx_.has_user();
@@ -416,45 +425,45 @@ class Evaluation final : public ZoneMembership {
         if (group >= prog.by_group.size()) return;
         const GroupLists& lists = prog.by_group[group];
         if (people_in != zero) {
-          OrList(lists.people_include, people_in);
-          OrList(lists.people_exclude, people_out);
+          OrList<kWords>(lists.people_include, people_in);
+          OrList<kWords>(lists.people_exclude, people_out);
         }
-        if (policy != zero) OrList(lists.policy_include, policy);
+        if (policy != zero) OrList<kWords>(lists.policy_include, policy);
       });
     }
     if (people_in != zero && prog.has_user_lists) {
       const uint32_t user = d_.user_ids.Find(Sv(ctx_.user.id));
       if (user < prog.by_user.size()) {
-        OrList(prog.by_user[user].include, people_in);
-        OrList(prog.by_user[user].exclude, people_out);
+        OrList<kWords>(prog.by_user[user].include, people_in);
+        OrList<kWords>(prog.by_user[user].exclude, people_out);
       }
     }
     if (prog.has_app_lists && !ctx_.app_id.empty()) {
       const uint32_t app = d_.app_ids.Find(Sv(ctx_.app_id));
-      if (app < prog.by_app.size()) OrList(prog.by_app[app], policy);
+      if (app < prog.by_app.size()) OrList<kWords>(prog.by_app[app], policy);
     }
     if (net_in != zero) {
       for (uint32_t w = 0; w < d_.zone_words; ++w) {
         for (uint64_t bits = zone_bits_[w]; bits != 0; bits &= bits - 1) {
           const uint32_t z = w * 64 + static_cast<uint32_t>(std::countr_zero(bits));
-          OrList(prog.by_zone[z].include, net_in);
-          OrList(prog.by_zone[z].exclude, net_out);
+          OrList<kWords>(prog.by_zone[z].include, net_in);
+          OrList<kWords>(prog.by_zone[z].exclude, net_out);
         }
       }
     }
     if (behaviors != zero) {
       for (const std::string& seen : ctx_.behaviors) {
         if (const std::vector<uint32_t>* tokens = d_.behavior_ci.Find(Sv(seen))) {
-          for (uint32_t t : *tokens) OrList(prog.by_behavior_token[t], behaviors);
+          for (uint32_t t : *tokens) OrList<kWords>(prog.by_behavior_token[t], behaviors);
         }
         if (const std::vector<uint32_t>* tokens = d_.behavior_exact.Find(Sv(seen))) {
-          for (uint32_t t : *tokens) OrList(prog.by_behavior_token[t], behaviors);
+          for (uint32_t t : *tokens) OrList<kWords>(prog.by_behavior_token[t], behaviors);
         }
       }
     }
     if (idp != zero) {
       const uint32_t id = d_.idp_ids.Find(Sv(ctx_.identity_provider_id));
-      if (id < prog.by_idp.size()) OrList(prog.by_idp[id], idp);
+      if (id < prog.by_idp.size()) OrList<kWords>(prog.by_idp[id], idp);
     }
 
     // Static masks for this context.
