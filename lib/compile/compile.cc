@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/numeric/int128.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
@@ -67,6 +68,11 @@ class Compiler {
       CompileType(static_cast<PolicyType>(t));
       if (d_.types[t].reads_zones) d_.any_type_reads_zones = true;
     }
+    for (IdTable* ids : {&d_.zone_ids, &d_.group_ids, &d_.user_ids, &d_.idp_ids, &d_.app_ids}) {
+      ids->ShrinkToFit();
+    }
+    d_.dynamic.country_codes.ShrinkToFit();
+    d_.dynamic.region_codes.ShrinkToFit();
     return absl::OkStatus();
   }
 
@@ -94,7 +100,7 @@ class Compiler {
       info.ip = z.type == ZoneType::kIp;
       info.blocklist = z.usage == ZoneUsage::kBlocklist;
       info.all_zones_eligible = facts().AllZonesCovers(z);
-      d_.zone_ids.try_emplace(z.id, i);
+      d_.zone_ids.Intern(z.id, i);  // the first zone of an id keeps it
       if (info.all_zones_eligible) d_.all_zones_eligible[i / 64] |= uint64_t{1} << (i % 64);
       if (!z.active) continue;
       if (info.ip) {
@@ -196,6 +202,7 @@ class Compiler {
       for (const IpRange& r : z.gateways) blocked.push_back({r, i, ZoneIpRole::kGateway});
       for (const IpRange& r : z.proxies) blocked.push_back({r, i, ZoneIpRole::kGateway});
     }
+    for (const ZoneIpIndex::Entry& e : blocked) NoteBlockedRange(e.range);
     if (d_.exempt_id != kNone) {
       for (const IpRange& r : facts().default_exempt_zone()->gateways) {
         blocked.push_back({r, d_.block_exempt_id, ZoneIpRole::kGateway});
@@ -207,11 +214,26 @@ class Compiler {
     return absl::OkStatus();
   }
 
+  // CompiledData::block_v4_octets and block_non_v4 for one blocklist range.
+  void NoteBlockedRange(const IpRange& r) {
+    const absl::uint128 v4_first = absl::MakeUint128(0, uint64_t{0xffff} << 32);
+    const absl::uint128 v4_last = v4_first + 0xffffffffu;
+    const absl::uint128 first = r.first.value();
+    const absl::uint128 last = r.last.value();
+    if (first > last) return;
+    if (first < v4_first || last > v4_last) d_.block_non_v4 = true;
+    if (last < v4_first || first > v4_last) return;
+    const uint32_t lo = static_cast<uint32_t>(std::max(first, v4_first) - v4_first);
+    const uint32_t hi = static_cast<uint32_t>(std::min(last, v4_last) - v4_first);
+    for (uint32_t o = lo >> 24; o <= hi >> 24; ++o) {
+      d_.block_v4_octets[o / 64] |= uint64_t{1} << (o % 64);
+    }
+  }
+
   // ---------------------------------------------------------------- keys
 
-  static uint32_t Intern(StringIds& ids, const std::string& key) {
-    auto [it, inserted] = ids.try_emplace(key, static_cast<uint32_t>(ids.size()));
-    return it->second;
+  static uint32_t Intern(IdTable& ids, const std::string& key) {
+    return ids.Intern(key, static_cast<uint32_t>(ids.size()));
   }
 
   bool IsEveryone(const std::string& id) const { return facts().IsEveryoneGroup(id); }
@@ -543,6 +565,10 @@ class Compiler {
     for (uint32_t a = 0; a < app.size(); ++a) prog.by_app[a] = Finish(app[a], w);
 
     prog.has_policy_lists = !group_policy.empty() || !app.empty();
+    prog.has_group_lists =
+        !group_policy.empty() || !group_include.empty() || !group_exclude.empty();
+    prog.has_user_lists = !user_include.empty() || !user_exclude.empty();
+    prog.has_app_lists = !app.empty();
     prog.has_people_lists = !group_include.empty() || !group_exclude.empty() ||
                             !user_include.empty() || !user_exclude.empty();
     prog.has_zone_lists = !zone_include.empty() || !zone_exclude.empty();
@@ -573,10 +599,8 @@ size_t CompiledData::MemoryBytes() const {
              (t.by_behavior_token.capacity() + t.by_idp.capacity() + t.by_app.capacity()) *
                  sizeof(RuleList);
   }
-  // Hash tables: roughly one slot (key + value + control byte) per entry.
-  const size_t key_bytes = sizeof(std::string) + sizeof(uint32_t) + 1;
-  bytes += (group_ids.capacity() + user_ids.capacity() + idp_ids.capacity() + app_ids.capacity()) *
-           key_bytes;
+  bytes += group_ids.MemoryBytes() + user_ids.MemoryBytes() + idp_ids.MemoryBytes() +
+           app_ids.MemoryBytes();
   return bytes;
 }
 

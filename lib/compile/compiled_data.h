@@ -120,6 +120,12 @@ struct TypeProgram {
   uint32_t people_everyone_include = 0;
   uint32_t people_everyone_exclude = 0;
   bool has_people_lists = false;
+  // Which of those lists the type has at all: the context's groups, user or
+  // app are looked up only for a type with lists for them (an OKTA_SIGN_ON
+  // type has no app lists; many have no user lists).
+  bool has_group_lists = false;
+  bool has_user_lists = false;
+  bool has_app_lists = false;
   // network
   uint32_t net_free = 0;  // ANYWHERE, absent, or ZONE without include
   uint32_t net_on = 0;
@@ -198,6 +204,7 @@ struct CompiledData {
   std::vector<uint32_t> dynamic_blocklist_zones;    // ACTIVE dynamic BLOCKLIST zones
   std::vector<uint32_t> dynamic_blocklist_records;  // their records, in the same order
   bool has_ip_blocklist = false;
+  bool block_non_v4 = false;     // see block_v4_octets
   uint32_t legacy_zone = kNone;  // SnapshotFacts::legacy_ip_zone()
   // DefaultExemptIpZone's id in the index (its zone index, or a pseudo id
   // past the zones when it is not an IP zone), kNone without an active one.
@@ -210,18 +217,26 @@ struct CompiledData {
   // under block_exempt_id (= zones.size() + 1, the largest id).
   ZoneIpIndex block_index;
   uint32_t block_exempt_id = kNone;
+  // What can hit block_index's blocklist zones, for skipping its lookup:
+  // bit o of block_v4_octets is set when a gateway or proxy of an ACTIVE IP
+  // BLOCKLIST zone holds an IPv4 address whose first octet is o, and
+  // block_non_v4 when one holds an address outside ::ffff:0:0/96. A chain
+  // address outside both is in no blocklist zone (an exempt-only hit does
+  // not count), so its lookup is skipped: most were, at fixture size
+  // (issue 20, "Latency round three").
+  std::array<uint64_t, 4> block_v4_octets{};
 
-  // Key ids shared by every type.
-  StringIds zone_ids;  // zone id -> index into zones (the first of an id)
-  StringIds group_ids;
-  StringIds user_ids;
-  StringIds idp_ids;
-  StringIds app_ids;
+  // Key ids shared by every type (IdTable::kAbsent for a key no rule or
+  // policy names).
+  IdTable zone_ids;  // zone id -> index into zones (the first of an id)
+  IdTable group_ids;
+  IdTable user_ids;
+  IdTable idp_ids;
+  IdTable app_ids;
   // Behavior tokens: a context behavior `seen` hits the tokens listed under
   // it, compared without case, or (exactly) under behavior_exact.
-  absl::flat_hash_map<std::string, std::vector<uint32_t>, CaseInsensitiveHash, CaseInsensitiveEq>
-      behavior_ci;
-  absl::flat_hash_map<std::string, std::vector<uint32_t>> behavior_exact;
+  KeyedLists</*kFoldCase=*/true> behavior_ci;
+  KeyedLists</*kFoldCase=*/false> behavior_exact;
 
   std::array<TypeProgram, kPolicyTypeCount> types;
   bool any_type_reads_zones = false;  // some TypeProgram::reads_zones

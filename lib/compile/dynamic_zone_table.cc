@@ -5,8 +5,8 @@
 namespace verdict::internal {
 namespace {
 
-uint32_t Intern(CaseInsensitiveCodes& codes, const std::string& key, uint32_t first_code) {
-  return codes.try_emplace(key, first_code + static_cast<uint32_t>(codes.size())).first->second;
+uint32_t Intern(CaseInsensitiveTable& codes, const std::string& key, uint32_t first_code) {
+  return codes.Intern(key, first_code + static_cast<uint32_t>(codes.size()));
 }
 
 }  // namespace
@@ -81,7 +81,7 @@ size_t DynamicZoneTable::MemoryBytes() const {
     for (const auto& [k, v] : m) n += k.capacity() > 15 ? k.capacity() : 0;
     return n;
   };
-  return map_bytes(country_codes) + map_bytes(region_codes) + map_bytes(category_bits) +
+  return country_codes.MemoryBytes() + region_codes.MemoryBytes() + map_bytes(category_bits) +
          categories.capacity() * sizeof(std::string) +
          records.capacity() * sizeof(DynamicZoneRecord) +
          locations.capacity() * sizeof(LocationCode) + asns.capacity() * sizeof(uint32_t);

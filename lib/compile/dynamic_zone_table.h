@@ -67,8 +67,8 @@ struct DynamicZoneRecord {
 // The records of the dynamic zones added, and the vocabularies they use.
 // Immutable once built; read concurrently by evaluations.
 struct DynamicZoneTable {
-  CaseInsensitiveCodes country_codes;  // country -> code, dense from 0
-  CaseInsensitiveCodes region_codes;   // non-empty region -> code, dense from 1
+  CaseInsensitiveTable country_codes;  // country -> code, dense from 0
+  CaseInsensitiveTable region_codes;   // non-empty region -> code, dense from 1
   // Bit i names categories[i] (≤ 64). Kept apart by exact spelling: the
   // category functions decide what case means for each.
   std::vector<std::string> categories;

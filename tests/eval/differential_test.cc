@@ -7,9 +7,12 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
+#include "absl/numeric/int128.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "tests/support/alloc_counter.h"
 #include "tests/support/model_builder.h"
@@ -254,6 +257,106 @@ TEST(Differential, SessionReportsAreCompared) {
   EXPECT_GT(cookie, 0);
   EXPECT_GT(passwordless, 0);
   EXPECT_GT(password, 0);
+}
+
+// The compiled engine skips the blocklist index for a chain address whose
+// first IPv4 octet no IP BLOCKLIST range touches (or, for other addresses,
+// when no range leaves the IPv4 block): random blocklist ranges, some across
+// octet and family boundaries, an exempt zone, inactive and policy zones,
+// and chains of addresses near the ranges' ends, against the reference.
+TEST(Differential, BlocklistPrefilterOnRandomRanges) {
+  std::mt19937_64 rng(20);
+  const absl::uint128 v4_base = absl::MakeUint128(0, uint64_t{0xffff} << 32);
+  auto v4 = [&](uint32_t a) { return IpAddress::FromV4(a); };
+  auto v6 = [&](absl::uint128 a) { return IpAddress::FromV6(a); };
+  int blocked = 0, comparisons = 0;
+  for (int org = 0; org < 60; ++org) {
+    Snapshot s;
+    std::vector<IpAddress> edges;
+    auto add_range = [&](NetworkZone& z, bool proxy) {
+      IpRange r;
+      switch (rng() % 4) {
+        case 0: {  // within one /8, or a few
+          const uint32_t first = static_cast<uint32_t>(rng());
+          const uint32_t size =
+              static_cast<uint32_t>(rng() % 4 == 0 ? rng() % (1u << 26) : rng() % 4096);
+          const uint32_t last = first > 0xffffffffu - size ? 0xffffffffu : first + size;
+          r = {v4(first), v4(last)};
+          break;
+        }
+        case 1: {  // across the start or the end of the IPv4 block
+          const uint64_t d = rng() % 1000;
+          r = rng() % 2 == 0 ? IpRange{v6(v4_base - d - 1), v4(static_cast<uint32_t>(rng() % 1000))}
+                             : IpRange{v4(0xffffffffu - static_cast<uint32_t>(d)),
+                                       v6(v4_base + 0xffffffffu + 1 + d)};
+          break;
+        }
+        case 2: {  // IPv6
+          const absl::uint128 first =
+              absl::MakeUint128(0x20010db800000000ull | (rng() % 16), rng());
+          r = {v6(first), v6(first + rng() % 100000)};
+          break;
+        }
+        default: {  // an octet boundary
+          const uint32_t boundary = static_cast<uint32_t>(1 + rng() % 255) << 24;
+          r = {v4(boundary - 1 - static_cast<uint32_t>(rng() % 10)),
+               v4(boundary + static_cast<uint32_t>(rng() % 10))};
+          break;
+        }
+      }
+      (proxy ? z.proxies : z.gateways).push_back(r);
+      for (IpAddress a : {r.first, r.last}) edges.push_back(a);
+    };
+    const int zones = 1 + static_cast<int>(rng() % 4);
+    for (int i = 0; i < zones; ++i) {
+      NetworkZone z = testing::IpZone(absl::StrCat("nzo", i), absl::StrCat("zone ", i), {}, {},
+                                      rng() % 4 == 0 ? ZoneUsage::kPolicy : ZoneUsage::kBlocklist);
+      z.active = rng() % 6 != 0;
+      for (int n = 1 + static_cast<int>(rng() % 3); n > 0; --n) add_range(z, rng() % 3 == 0);
+      s.zones.push_back(std::move(z));
+    }
+    NetworkZone exempt = testing::IpZone("nzoExempt", "DefaultExemptIpZone", {});
+    exempt.system = true;
+    exempt.use_as_exempt_list = true;
+    if (rng() % 2 == 0 && !edges.empty()) {
+      const IpAddress a = edges[rng() % edges.size()];
+      exempt.gateways.push_back({a, a});
+    }
+    s.zones.push_back(std::move(exempt));
+    s.policies = {testing::MakePolicy("p", PolicyType::kOktaSignOn, 1, {},
+                                      {testing::MakeRule("r", 1)}, /*system=*/true)};
+    auto set = Compile(s);
+    ASSERT_TRUE(set.ok()) << set.status();
+    const ReferenceEvaluator reference((*set)->snapshot());
+    for (int c = 0; c < 300; ++c) {
+      SignOnContext ctx = testing::UserContext({"00gA"});
+      for (int n = 1 + static_cast<int>(rng() % 7); n > 0; --n) {
+        IpAddress ip;
+        switch (rng() % 3) {
+          case 0:
+            ip = v4(static_cast<uint32_t>(rng()));
+            break;
+          case 1:
+            ip = v6(absl::MakeUint128(0x20010db800000000ull | (rng() % 16), rng()));
+            break;
+          default: {
+            const absl::uint128 e = edges[rng() % edges.size()].value();
+            ip = v6(rng() % 2 == 0 ? e + rng() % 3 : e - rng() % 3);
+            break;
+          }
+        }
+        ctx.ip_chain.push_back(ip);
+      }
+      const Decision want = reference.Evaluate(ctx, PolicyType::kOktaSignOn);
+      EXPECT_TRUE((*set)->Evaluate(ctx, PolicyType::kOktaSignOn) == want)
+          << "org " << org << " context " << c;
+      if (want.blocked) ++blocked;
+      ++comparisons;
+    }
+  }
+  // Both answers occur often enough to mean something.
+  EXPECT_GT(blocked, comparisons / 20);
+  EXPECT_LT(blocked, comparisons - comparisons / 20);
 }
 
 TEST(EngineAllocation, EvaluateDoesNotAllocateAfterWarmUp) {

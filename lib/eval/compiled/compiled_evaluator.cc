@@ -24,7 +24,7 @@
 #include <optional>
 #include <vector>
 
-#include "absl/strings/match.h"
+#include "absl/numeric/int128.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "lib/compile/compiled_data.h"
@@ -74,7 +74,11 @@ class Evaluation final : public ZoneMembership {
   // needs) and the blocking zone.
   void Prepare(bool full_zone_set) {
     zone_bits_ = scratch_;
-    std::memset(zone_bits_, 0, d_.zone_words * sizeof(uint64_t));
+    if (d_.zone_words == 1) {
+      zone_bits_[0] = 0;  // the common case, without a memset call
+    } else {
+      std::memset(zone_bits_, 0, d_.zone_words * sizeof(uint64_t));
+    }
     if (full_zone_set) {
       ComputeZoneSet();
     } else {
@@ -98,7 +102,9 @@ class Evaluation final : public ZoneMembership {
     if (type == PolicyType::kAccessPolicy && ctx_.app_id.empty()) return decision;
     if (!internal::PolicyTypeCoversUser(type, ctx_, nullptr)) return decision;
     if (prog.rule_count == 0) return decision;
-    const uint32_t winner = FindWinner(prog);
+    // Most types of most orgs have at most 64 rules: with the word count a
+    // constant, the mask clearing and the scan need no loop or memset call.
+    const uint32_t winner = prog.words == 1 ? FindWinner<1>(prog) : FindWinner<0>(prog);
     if (winner == kNone) return decision;
     const CompiledRule& cr = prog.rules[winner];
     decision.policy = cr.policy;
@@ -175,9 +181,9 @@ class Evaluation final : public ZoneMembership {
     if (i < kCachedHops) {
       const size_t n = ctx_.ip_chain.size();
       for (; hops_done_ <= i; ++hops_done_) {
-        hops_[hops_done_] = d_.ip_index.Lookup(ctx_.ip_chain[n - 1 - hops_done_]);
+        hops_.at[hops_done_] = d_.ip_index.Lookup(ctx_.ip_chain[n - 1 - hops_done_]);
       }
-      return hops_[i];
+      return hops_.at[i];
     }
     return d_.ip_index.Lookup(ctx_.ip_chain[ctx_.ip_chain.size() - 1 - i]);
   }
@@ -221,8 +227,8 @@ class Evaluation final : public ZoneMembership {
   // (InListedZone of lib/eval/conditions.h).
   void ListedZoneSet() {
     for (const std::string& id : *ctx_.zones) {
-      auto it = d_.zone_ids.find(Sv(id));
-      if (it != d_.zone_ids.end() && d_.zones[it->second].active) SetBit(zone_bits_, it->second);
+      const uint32_t z = d_.zone_ids.Find(Sv(id));
+      if (z != IdTable::kAbsent && d_.zones[z].active) SetBit(zone_bits_, z);
     }
   }
 
@@ -322,6 +328,16 @@ class Evaluation final : public ZoneMembership {
     return -1;
   }
 
+  // False when no IP BLOCKLIST zone can hold `ip` (CompiledData::
+  // block_v4_octets): its block_index lookup would find none.
+  bool MayBeBlocklisted(IpAddress ip) const {
+    const absl::uint128 v = ip.value();
+    const uint64_t lo = absl::Uint128Low64(v);
+    if (absl::Uint128High64(v) != 0 || (lo >> 32) != 0xffff) return d_.block_non_v4;
+    const uint32_t octet = static_cast<uint32_t>(lo >> 24) & 0xff;
+    return TestBit(d_.block_v4_octets.data(), octet);
+  }
+
   // Part A §A2 blocklist; the first blocklist zone (in snapshot order) with
   // any hit, or kNone when not blocked.
   uint32_t BlockingZone() const {
@@ -336,6 +352,7 @@ class Evaluation final : public ZoneMembership {
     if (d_.has_ip_blocklist) {
       const uint32_t zone_count = static_cast<uint32_t>(d_.zones.size());
       for (const IpAddress& ip : ctx_.ip_chain) {
+        if (!MayBeBlocklisted(ip)) continue;
         // Ids ascend: blocklist zones first, the exempt pseudo id last.
         const absl::Span<const uint32_t> ids = d_.block_index.Lookup(ip).gateway_zones;
         if (ids.empty() || ids.front() >= zone_count) continue;
@@ -357,10 +374,13 @@ class Evaluation final : public ZoneMembership {
 
   // ---------------------------------------------------------- rule masks
 
+  // kWords as for FindWinner: a dense list has that many words.
+  template <uint32_t kWords = 0>
   void OrList(const RuleList& list, uint64_t* dst) const {
     if (list.dense) {
       const uint64_t* src = d_.dense_pool.data() + list.offset;
-      for (uint32_t w = 0; w < list.count; ++w) dst[w] |= src[w];
+      const uint32_t words = kWords != 0 ? kWords : list.count;
+      for (uint32_t w = 0; w < words; ++w) dst[w] |= src[w];
     } else {
       const uint32_t* src = d_.sparse_pool.data() + list.offset;
       for (uint32_t i = 0; i < list.count; ++i) SetBit(dst, src[i]);
@@ -369,17 +389,25 @@ class Evaluation final : public ZoneMembership {
 
   const uint64_t* Mask(uint32_t offset) const { return d_.dense_pool.data() + offset; }
 
+  // kWords: prog.words when known at compile time, 0 otherwise.
+  template <uint32_t kWords>
   uint32_t FindWinner(const TypeProgram& prog) {
-    const uint32_t words = prog.words;
+    const uint32_t words = kWords != 0 ? kWords : prog.words;
     uint64_t* base = scratch_ + d_.zone_words + (d_.ip_zone_count + 2) / 2 + 1;
     uint64_t* zero = base;
-    std::memset(zero, 0, words * sizeof(uint64_t));
+    // With a constant word count all eight masks are cleared at once (a few
+    // vector stores); otherwise each as it is handed out.
+    if (kWords != 0) {
+      std::memset(base, 0, 8 * words * sizeof(uint64_t));
+    } else {
+      std::memset(zero, 0, words * sizeof(uint64_t));
+    }
     uint64_t* next = base + words;
     auto region = [&](bool needed) {
       if (!needed) return zero;
       uint64_t* r = next;
       next += words;
-      std::memset(r, 0, words * sizeof(uint64_t));
+      if (kWords == 0) std::memset(r, 0, words * sizeof(uint64_t));
       return r;
     };
     const bool has_user = ctx_.has_user();
@@ -389,57 +417,53 @@ class Evaluation final : public ZoneMembership {
     uint64_t* net_in = region(prog.has_zone_lists);
     uint64_t* net_out = region(prog.has_zone_lists);
     uint64_t* behaviors = region(prog.has_behavior_lists && !ctx_.behaviors.empty());
-    const bool idp_okta = absl::EqualsIgnoreCase(ctx_.identity_provider_type, "OKTA");
+    const bool idp_okta = AsciiEqualsIgnoreCase(ctx_.identity_provider_type, "OKTA");
     uint64_t* idp = region(!idp_okta && prog.has_idp_lists);
 
-    if (has_user && (prog.has_policy_lists || prog.has_people_lists)) {
+    if (has_user && prog.has_group_lists) {
       ForEachGroupId([&](uint32_t group) {
         if (group >= prog.by_group.size()) return;
         const GroupLists& lists = prog.by_group[group];
         if (people_in != zero) {
-          OrList(lists.people_include, people_in);
-          OrList(lists.people_exclude, people_out);
+          OrList<kWords>(lists.people_include, people_in);
+          OrList<kWords>(lists.people_exclude, people_out);
         }
-        if (policy != zero) OrList(lists.policy_include, policy);
+        if (policy != zero) OrList<kWords>(lists.policy_include, policy);
       });
-      if (people_in != zero) {
-        auto it = d_.user_ids.find(Sv(ctx_.user.id));
-        if (it != d_.user_ids.end() && it->second < prog.by_user.size()) {
-          OrList(prog.by_user[it->second].include, people_in);
-          OrList(prog.by_user[it->second].exclude, people_out);
-        }
+    }
+    if (people_in != zero && prog.has_user_lists) {
+      const uint32_t user = d_.user_ids.Find(Sv(ctx_.user.id));
+      if (user < prog.by_user.size()) {
+        OrList<kWords>(prog.by_user[user].include, people_in);
+        OrList<kWords>(prog.by_user[user].exclude, people_out);
       }
     }
-    if (policy != zero && !ctx_.app_id.empty()) {
-      auto it = d_.app_ids.find(Sv(ctx_.app_id));
-      if (it != d_.app_ids.end() && it->second < prog.by_app.size()) {
-        OrList(prog.by_app[it->second], policy);
-      }
+    if (prog.has_app_lists && !ctx_.app_id.empty()) {
+      const uint32_t app = d_.app_ids.Find(Sv(ctx_.app_id));
+      if (app < prog.by_app.size()) OrList<kWords>(prog.by_app[app], policy);
     }
     if (net_in != zero) {
       for (uint32_t w = 0; w < d_.zone_words; ++w) {
         for (uint64_t bits = zone_bits_[w]; bits != 0; bits &= bits - 1) {
           const uint32_t z = w * 64 + static_cast<uint32_t>(std::countr_zero(bits));
-          OrList(prog.by_zone[z].include, net_in);
-          OrList(prog.by_zone[z].exclude, net_out);
+          OrList<kWords>(prog.by_zone[z].include, net_in);
+          OrList<kWords>(prog.by_zone[z].exclude, net_out);
         }
       }
     }
     if (behaviors != zero) {
       for (const std::string& seen : ctx_.behaviors) {
-        if (auto it = d_.behavior_ci.find(Sv(seen)); it != d_.behavior_ci.end()) {
-          for (uint32_t t : it->second) OrList(prog.by_behavior_token[t], behaviors);
+        if (const std::vector<uint32_t>* tokens = d_.behavior_ci.Find(Sv(seen))) {
+          for (uint32_t t : *tokens) OrList<kWords>(prog.by_behavior_token[t], behaviors);
         }
-        if (auto it = d_.behavior_exact.find(Sv(seen)); it != d_.behavior_exact.end()) {
-          for (uint32_t t : it->second) OrList(prog.by_behavior_token[t], behaviors);
+        if (const std::vector<uint32_t>* tokens = d_.behavior_exact.Find(Sv(seen))) {
+          for (uint32_t t : *tokens) OrList<kWords>(prog.by_behavior_token[t], behaviors);
         }
       }
     }
     if (idp != zero) {
-      auto it = d_.idp_ids.find(Sv(ctx_.identity_provider_id));
-      if (it != d_.idp_ids.end() && it->second < prog.by_idp.size()) {
-        OrList(prog.by_idp[it->second], idp);
-      }
+      const uint32_t id = d_.idp_ids.Find(Sv(ctx_.identity_provider_id));
+      if (id < prog.by_idp.size()) OrList<kWords>(prog.by_idp[id], idp);
     }
 
     // Static masks for this context.
@@ -458,7 +482,7 @@ class Evaluation final : public ZoneMembership {
         Mask(prog.risk_by_level[ctx_.risk_level ? 1 + static_cast<int>(*ctx_.risk_level) : 0]);
     uint32_t auth_offset = prog.auth_other;
     for (size_t i = 0; i < prog.auth_values.size(); ++i) {
-      if (absl::EqualsIgnoreCase(prog.auth_values[i], Sv(ctx_.auth_type))) {
+      if (AsciiEqualsIgnoreCase(prog.auth_values[i], Sv(ctx_.auth_type))) {
         auth_offset = prog.auth_masks[i];
         break;
       }
@@ -516,15 +540,15 @@ class Evaluation final : public ZoneMembership {
     const std::vector<std::string>& groups = ctx_.user.groups;
     if (groups.size() > kCachedGroups) {
       for (const std::string& g : groups) {
-        if (auto it = d_.group_ids.find(Sv(g)); it != d_.group_ids.end()) f(it->second);
+        if (const uint32_t id = d_.group_ids.Find(Sv(g)); id != IdTable::kAbsent) f(id);
       }
       return;
     }
     if (!groups_cached_) {
       cached_group_count_ = 0;
       for (const std::string& g : groups) {
-        if (auto it = d_.group_ids.find(Sv(g)); it != d_.group_ids.end()) {
-          group_ids_[cached_group_count_++] = it->second;
+        if (const uint32_t id = d_.group_ids.Find(Sv(g)); id != IdTable::kAbsent) {
+          group_ids_[cached_group_count_++] = id;
         }
       }
       groups_cached_ = true;
@@ -553,8 +577,14 @@ class Evaluation final : public ZoneMembership {
   bool groups_cached_ = false;
   uint32_t cached_group_count_ = 0;
   uint32_t group_ids_[kCachedGroups];  // [0, cached_group_count_) once groups_cached_
-  mutable size_t hops_done_ = 0;       // hops_[0, hops_done_) are looked up
-  mutable ZoneIpMatch hops_[kCachedHops];
+  mutable size_t hops_done_ = 0;       // hops_.at[0, hops_done_) are looked up
+  // Left uninitialised until Hop fills them: the spans' default constructors
+  // were ~20 stores per decision, for hops most decisions never look up.
+  union HopCache {
+    HopCache() {}
+    ZoneIpMatch at[kCachedHops];
+  };
+  mutable HopCache hops_;
 };
 
 }  // namespace
