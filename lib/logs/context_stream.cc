@@ -430,6 +430,11 @@ absl::StatusOr<std::unique_ptr<ContextStream>> ContextStream::Open(
   } else if (path == "-") {
     state->lines = &std::cin;
   } else {
+    // An ifstream opens a directory and then reads nothing from it: say so
+    // instead of reading an empty input.
+    if (std::error_code ec; std::filesystem::is_directory(state->name, ec)) {
+      return absl::InvalidArgumentError(absl::StrCat(state->name, ": is a directory"));
+    }
     state->file.open(state->name, std::ios::in | std::ios::binary);
     if (!state->file.is_open()) {
       return absl::NotFoundError(
@@ -609,6 +614,12 @@ absl::Status ContextStream::State::RunLines(const SlotHandlers& handlers) {
     }
   });
   Progress(bytes);
+  // getline stops alike at the end and at a read error: only the stream's
+  // badbit tells them apart, and a read error must not pass for the end.
+  if (lines->bad()) {
+    return absl::DataLossError(absl::StrCat(name == "-" ? "<stdin>" : name, ": read error after ",
+                                            bytes, " bytes (line ", line_number, ")"));
+  }
   return absl::OkStatus();
 }
 

@@ -306,6 +306,27 @@ TEST_F(PolicySimEvalTest, ReasonsAddOneMemberAndNothingElse) {
   EXPECT_EQ(c3["rulesBeforeWinner"], Json::array());
 }
 
+// A directory is no contexts file, and a read error is no end of input:
+// both exit 2 with the error, at any --jobs, with the same bytes. (An
+// ifstream opens a directory and reads nothing; stdin from a directory
+// fails its first read with EISDIR.)
+TEST_F(PolicySimEvalTest, UnreadableContextsExit2AtAnyJobs) {
+  std::string stderr_of_one;
+  for (const char* jobs : {"1", "2"}) {
+    const RunResult dir = Eval({"--contexts", dir_.path().string(), "--jobs", jobs});
+    EXPECT_EQ(dir.exit_code, 2) << Describe(dir);
+    EXPECT_THAT(dir.err, HasSubstr("is a directory")) << dir.err;
+    const RunResult read = Eval({"--contexts", "-", "--jobs", jobs}, dir_.path().string());
+    EXPECT_EQ(read.exit_code, 2) << Describe(read);
+    EXPECT_THAT(read.err, HasSubstr("error: --contexts <stdin>: read error")) << read.err;
+    if (stderr_of_one.empty()) {
+      stderr_of_one = read.err;
+    } else {
+      EXPECT_EQ(read.err, stderr_of_one);
+    }
+  }
+}
+
 TEST_F(PolicySimEvalTest, ReasonsWithTheReferenceEngineIsAUsageError) {
   const RunResult r = Eval({"--contexts", contexts_, "--reasons", "--engine", "reference"});
   EXPECT_EQ(r.exit_code, 2) << Describe(r);

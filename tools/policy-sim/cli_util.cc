@@ -29,6 +29,12 @@ absl::Status LineReader::Open(const std::string& path) {
     is_stdin_ = true;
     return absl::OkStatus();
   }
+  name_ = path;
+  // An ifstream opens a directory and then reads nothing from it.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": is a directory"));
+  }
   file_.open(path, std::ios::in | std::ios::binary);
   if (!file_.is_open()) {
     return absl::NotFoundError(absl::StrCat(path, ": cannot open: ", std::strerror(errno)));
@@ -39,9 +45,17 @@ absl::Status LineReader::Open(const std::string& path) {
 
 bool LineReader::Next(std::string* line) {
   if (in_ == nullptr || !std::getline(*in_, *line)) return false;
+  bytes_ += line->size() + 1;
   if (!line->empty() && line->back() == '\r') line->pop_back();
   ++line_number_;
   return true;
+}
+
+absl::Status LineReader::status() const {
+  if (in_ == nullptr || !in_->bad()) return absl::OkStatus();
+  // As ContextStream words it (eval --jobs N prints the same bytes).
+  return absl::DataLossError(absl::StrCat(is_stdin_ ? "<stdin>" : name_, ": read error after ",
+                                          bytes_, " bytes (line ", line_number_, ")"));
 }
 
 bool IsBlank(std::string_view text) {

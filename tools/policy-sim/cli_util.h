@@ -48,6 +48,11 @@ class LineReader {
   // The next line without its terminator ("\n" or "\r\n"); false at the end.
   bool Next(std::string* line);
 
+  // After Next() returned false: OK at the end of the input, an error when
+  // reading failed (getline stops alike at both; only badbit tells them
+  // apart).
+  absl::Status status() const;
+
   // The number of the line last returned by Next().
   int line_number() const { return line_number_; }
   bool is_stdin() const { return in_ == nullptr || is_stdin_; }
@@ -55,8 +60,10 @@ class LineReader {
  private:
   std::ifstream file_;
   std::istream* in_ = nullptr;
+  std::string name_;
   bool is_stdin_ = false;
   int line_number_ = 0;
+  uint64_t bytes_ = 0;  // read so far, terminators included
 };
 
 // True when `text` holds only spaces, tabs and line terminators.

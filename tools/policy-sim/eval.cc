@@ -554,6 +554,7 @@ int RunEval(const std::vector<std::string>& args) {
   const ReferenceEvaluator reference(*set);
   const Evaluator evaluator{reference, flags.use_reference ? nullptr : set->get()};
   bool any_bad_line = false;
+  absl::Status read_status;  // reading the contexts, to its end or a read error
   const std::string source = flags.contexts == "-" ? "<stdin>" : flags.contexts;
   if (flags.jobs > 1) {
     const bool preformat_jsonl = format == OutputFormat::kJsonl && !flags.explain;
@@ -586,10 +587,7 @@ int RunEval(const std::vector<std::string>& args) {
       named.source = source;  // "<stdin>" rather than "-", as without --jobs
       ReportWarning(named);
     };
-    if (absl::Status s = (*stream)->Run(handlers); !s.ok()) {
-      std::cerr << "error: --contexts " << s.message() << '\n';
-      return kExitUnusable;
-    }
+    read_status = (*stream)->Run(handlers);
   } else {
     const bool flush_each = reader.is_stdin();
     // Built once: CheckContext would rebuild its lookups for every line.
@@ -621,9 +619,16 @@ int RunEval(const std::vector<std::string>& args) {
       PrintContext(context, reader.line_number(), flags.explain, decisions, sink.get());
       if (flush_each) sink->Flush();
     }
+    read_status = reader.status();
   }
+  // What was decided before a read error is printed; the error then makes
+  // the run unusable (exit 2), never a silent end of the input.
   sink->Finish();
   std::cout.flush();
+  if (!read_status.ok()) {
+    std::cerr << "error: --contexts " << read_status.message() << '\n';
+    return kExitUnusable;
+  }
   if (!std::cout) {
     std::cerr << "error: writing to stdout failed\n";
     return kExitFailure;
