@@ -93,7 +93,6 @@ class HttpClient {
     // Before fetching `url` as the next page: ResourceExhausted past
     // max_pages, DataLoss (a pagination cycle) for a page already fetched.
     absl::Status Admit(std::string_view url);
-    int pages() const { return pages_; }
 
    private:
     const HttpClient& client_;
